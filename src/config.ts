@@ -1,0 +1,106 @@
+/**
+ * The environment, decoded once by one io-ts codec. Every variable has a default or is optional,
+ * and a bad value is reported with its name, its value and what was expected (exit code 2).
+ */
+import * as os from 'node:os';
+import * as t from 'io-ts';
+import { isLeft, type Either, left, right } from 'fp-ts/Either';
+import { describeErrors, intFromString, oneOf, optional, urlString, withDefault, NonEmptyString } from './codecs';
+
+/** `host:port` pairs that the SSRF guard lets through although they are private (tests' fixture servers). */
+const HostPortList = new t.Type<readonly string[], string, unknown>(
+  'a comma-separated list of host:port pairs, e.g. 127.0.0.1:8081,localhost:9000',
+  (u): u is readonly string[] => Array.isArray(u) && u.every((s) => typeof s === 'string'),
+  (u, c) => {
+    if (typeof u !== 'string') return t.failure(u, c);
+    const items = u.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+    const valid = items.every((item) => /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):\d{1,5}$/.test(item) && Number(item.slice(item.lastIndexOf(':') + 1)) <= 65535);
+    return valid ? t.success(items.map((s) => s.toLowerCase())) : t.failure(u, c);
+  },
+  (a) => a.join(','),
+);
+
+/** The instance id goes into lock values as `{instance}:{epoch}`, so it may not contain a colon. */
+const InstanceId = new t.Type<string, string, unknown>(
+  'letters, digits, dot, underscore or dash (1 to 64 characters)',
+  (u): u is string => typeof u === 'string' && /^[A-Za-z0-9._-]{1,64}$/.test(u),
+  (u, c) => (typeof u === 'string' && /^[A-Za-z0-9._-]{1,64}$/.test(u) ? t.success(u) : t.failure(u, c)),
+  t.identity,
+);
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+export function defaultInstanceId(): string {
+  return `${os.hostname().replace(/[^A-Za-z0-9._-]/g, '-').slice(0, 48)}-${process.pid}`;
+}
+
+/** The codec over the whole environment. Unknown variables are ignored. */
+export function envCodec(instanceIdDefault: string = defaultInstanceId()) {
+  return t.type({
+    DISCORD_TOKEN: optional(NonEmptyString),
+    DISCORD_API_BASE: withDefault(urlString(['http', 'https']), 'https://discord.com/api'),
+    REDIS_URL: optional(urlString(['redis', 'rediss'])),
+    HIQTY_INSTANCE_ID: withDefault(InstanceId, instanceIdDefault),
+    HIQTY_LOCK_TTL_MS: withDefault(intFromString(1000, 60_000), 5000),
+    HIQTY_HTTP_PORT: withDefault(intFromString(0, 65_535), 8080),
+    HIQTY_FETCH_ALLOW: withDefault(HostPortList, []),
+    HIQTY_DRAIN_TIMEOUT_MS: withDefault(intFromString(0, 3_600_000), 240_000),
+    HIQTY_RESYNC_INTERVAL_MS: withDefault(intFromString(1000, 3_600_000), 30_000),
+    HIQTY_WORKERS: withDefault(intFromString(1, 256), 16),
+    HIQTY_DATA_DIR: withDefault(NonEmptyString, '.run'),
+    HIQTY_LOG_LEVEL: withDefault(oneOf(LOG_LEVELS), 'info'),
+    FFMPEG_PATH: optional(NonEmptyString),
+  });
+}
+
+export type Config = t.TypeOf<ReturnType<typeof envCodec>>;
+
+/**
+ * What each variable does and its default, as the README and .env.example state it.
+ * Typed over Config so a new variable cannot go undocumented; a test keeps both files true to it.
+ */
+export const CONFIG_DOCS: { readonly [K in keyof Config]: { readonly default: string; readonly doc: string; readonly secret?: true } } = {
+  DISCORD_TOKEN: { default: '(unset)', doc: 'Bot token. When unset, `hiqty run` starts the local Discord sandbox and plays against it.', secret: true },
+  DISCORD_API_BASE: { default: 'https://discord.com/api', doc: 'Discord REST base URL; the gateway URL comes from `/gateway/bot` under it.' },
+  REDIS_URL: { default: '(unset)', doc: '`redis://` or `rediss://` URL of the shared Redis. When unset, `hiqty run` starts an embedded redis-server on a free local port with its data in HIQTY_DATA_DIR.', secret: true },
+  HIQTY_INSTANCE_ID: { default: 'hostname-pid', doc: 'This instance\'s name in lock values. A restart under the same id takes its own stale locks over at once.' },
+  HIQTY_LOCK_TTL_MS: { default: '5000', doc: 'Guild lock TTL (1000-60000). Renewed every TTL/3; a crashed instance\'s guilds resume elsewhere after about this long.' },
+  HIQTY_HTTP_PORT: { default: '8080', doc: 'Port of `/livez`, `/readyz` and `/metrics` (0 picks a free port).' },
+  HIQTY_FETCH_ALLOW: { default: '(empty)', doc: 'Comma-separated `host:port` pairs exempt from the private-address block, e.g. a local fixture server.' },
+  HIQTY_DRAIN_TIMEOUT_MS: { default: '240000', doc: 'On SIGTERM, how long current tracks may play to their end before positions are checkpointed and leases released. Keep it below the pod\'s grace period.' },
+  HIQTY_RESYNC_INTERVAL_MS: { default: '30000', doc: 'Period of the full resync of all guilds (jittered), the safety net under keyspace notifications.' },
+  HIQTY_WORKERS: { default: '16', doc: 'Reconcile workers: how many guilds are reconciled at the same time.' },
+  HIQTY_DATA_DIR: { default: '.run', doc: 'Where the embedded redis-server and the sandbox keep their files (only used without REDIS_URL or DISCORD_TOKEN).' },
+  HIQTY_LOG_LEVEL: { default: 'info', doc: `Log level: ${LOG_LEVELS.join(', ')}.` },
+  FFMPEG_PATH: { default: '(unset)', doc: 'ffmpeg binary to use. Unset: ffmpeg-static if installed, then `ffmpeg` on PATH.' },
+};
+
+export interface ConfigError {
+  readonly variable: string;
+  /** The offending value, or undefined when missing; secrets are never included. */
+  readonly value: string | undefined;
+  readonly expected: string;
+  readonly message: string;
+}
+
+const DOCS_BY_NAME: Readonly<Record<string, { readonly secret?: true } | undefined>> = CONFIG_DOCS;
+
+function isSecret(name: string): boolean {
+  return DOCS_BY_NAME[name]?.secret === true;
+}
+
+/** Decodes the environment. Never throws. */
+export function loadConfig(env: NodeJS.ProcessEnv, instanceIdDefault?: string): Either<ConfigError[], Config> {
+  const result = envCodec(instanceIdDefault).decode(env);
+  if (!isLeft(result)) return right(result.right);
+  return left(
+    describeErrors(result.left).map(({ path, value, expected }) => {
+      const shown = typeof value === 'string' && !isSecret(path) ? value : undefined;
+      const what = value === undefined ? 'is missing' : shown === undefined ? 'is invalid' : `is ${JSON.stringify(shown)}`;
+      return { variable: path, value: shown, expected, message: `${path} ${what}: expected ${expected}` };
+    }),
+  );
+}
+
+/** Exit code for bad configuration or usage. */
+export const EXIT_BAD_CONFIG = 2;

@@ -1,0 +1,56 @@
+import { strict as assert } from 'node:assert';
+import { isLeft, isRight } from 'fp-ts/Either';
+import { loadConfig } from '../src/config';
+
+function errorsOf(env: NodeJS.ProcessEnv): string[] {
+  const result = loadConfig(env, 'test-1');
+  assert.ok(isLeft(result), 'expected the configuration to be rejected');
+  return result.left.map((e) => e.message);
+}
+
+describe('config', () => {
+  it('applies the documented defaults to an empty environment', () => {
+    const result = loadConfig({}, 'host-42');
+    assert.ok(isRight(result));
+    const c = result.right;
+    assert.equal(c.DISCORD_TOKEN, undefined);
+    assert.equal(c.DISCORD_API_BASE, 'https://discord.com/api');
+    assert.equal(c.REDIS_URL, undefined);
+    assert.equal(c.HIQTY_INSTANCE_ID, 'host-42');
+    assert.equal(c.HIQTY_LOCK_TTL_MS, 5000);
+    assert.equal(c.HIQTY_HTTP_PORT, 8080);
+    assert.deepEqual(c.HIQTY_FETCH_ALLOW, []);
+    assert.equal(c.HIQTY_LOG_LEVEL, 'info');
+  });
+
+  it('decodes given values into their types', () => {
+    const result = loadConfig(
+      { HIQTY_LOCK_TTL_MS: '3000', HIQTY_FETCH_ALLOW: '127.0.0.1:8081, Localhost:9000', REDIS_URL: 'redis://h:6379/0', HIQTY_LOG_LEVEL: 'debug' },
+      'x',
+    );
+    assert.ok(isRight(result));
+    assert.equal(result.right.HIQTY_LOCK_TTL_MS, 3000);
+    assert.deepEqual(result.right.HIQTY_FETCH_ALLOW, ['127.0.0.1:8081', 'localhost:9000']);
+    assert.equal(result.right.REDIS_URL, 'redis://h:6379/0');
+  });
+
+  it('names the variable, the value and what was expected', () => {
+    assert.deepEqual(errorsOf({ HIQTY_LOCK_TTL_MS: 'abc' }), ['HIQTY_LOCK_TTL_MS is "abc": expected an integer from 1000 to 60000']);
+    assert.deepEqual(errorsOf({ HIQTY_HTTP_PORT: '70000' }), ['HIQTY_HTTP_PORT is "70000": expected an integer from 0 to 65535']);
+    assert.deepEqual(errorsOf({ HIQTY_LOG_LEVEL: 'loud' }), ['HIQTY_LOG_LEVEL is "loud": expected one of fatal, error, warn, info, debug, trace, silent']);
+    assert.match(errorsOf({ HIQTY_FETCH_ALLOW: 'nohostport' })[0] ?? '', /^HIQTY_FETCH_ALLOW is "nohostport": expected a comma-separated list of host:port pairs/);
+    assert.deepEqual(errorsOf({ HIQTY_INSTANCE_ID: 'a:b' }), ['HIQTY_INSTANCE_ID is "a:b": expected letters, digits, dot, underscore or dash (1 to 64 characters)']);
+  });
+
+  it('reports every bad variable at once', () => {
+    const errors = errorsOf({ HIQTY_LOCK_TTL_MS: '1', DISCORD_API_BASE: 'ftp://x' });
+    assert.equal(errors.length, 2);
+    assert.ok(errors.some((e) => e.startsWith('HIQTY_LOCK_TTL_MS')));
+    assert.ok(errors.some((e) => e.startsWith('DISCORD_API_BASE is "ftp://x": expected a URL starting with http:// or https://')));
+  });
+
+  it('never echoes a secret in an error', () => {
+    const errors = errorsOf({ REDIS_URL: 'http://user:hunter2@host' });
+    assert.deepEqual(errors, ['REDIS_URL is invalid: expected a URL starting with redis:// or rediss://']);
+  });
+});
