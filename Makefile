@@ -70,7 +70,7 @@ lint: typecheck
 	npx eslint .
 
 test: setup lint
-	npx mocha
+	npx mocha 'test/**/*.test.ts'
 
 run: setup build
 	node dist/src/bin/hiqty.js run

@@ -63,7 +63,7 @@ export const CONFIG_DOCS: { readonly [K in keyof Config]: { readonly default: st
   DISCORD_TOKEN: { default: '(unset)', doc: 'Bot token. When unset, `hiqty run` starts the local Discord sandbox and plays against it.', secret: true },
   DISCORD_API_BASE: { default: 'https://discord.com/api', doc: 'Discord REST base URL; the gateway URL comes from `/gateway/bot` under it.' },
   REDIS_URL: { default: '(unset)', doc: '`redis://` or `rediss://` URL of the shared Redis. When unset, `hiqty run` starts an embedded redis-server on a free local port with its data in HIQTY_DATA_DIR.', secret: true },
-  HIQTY_INSTANCE_ID: { default: 'hostname-pid', doc: 'This instance\'s name in lock values. A restart under the same id takes its own stale locks over at once.' },
+  HIQTY_INSTANCE_ID: { default: '(hostname-pid)', doc: 'This instance\'s name in lock values. A restart under the same id takes its own stale locks over at once.' },
   HIQTY_LOCK_TTL_MS: { default: '5000', doc: 'Guild lock TTL (1000-60000). Renewed every TTL/3; a crashed instance\'s guilds resume elsewhere after about this long.' },
   HIQTY_HTTP_PORT: { default: '8080', doc: 'Port of `/livez`, `/readyz` and `/metrics` (0 picks a free port).' },
   HIQTY_FETCH_ALLOW: { default: '(empty)', doc: 'Comma-separated `host:port` pairs exempt from the private-address block, e.g. a local fixture server.' },

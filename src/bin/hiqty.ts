@@ -1,0 +1,29 @@
+#!/usr/bin/env node
+/**
+ * The one `hiqty` binary. `hiqty run` runs the bot; other subcommands are operator tools.
+ * Exit codes: 0 ok, 1 runtime error, 2 bad usage or bad configuration.
+ */
+import { Command, CommanderError } from 'commander';
+import { runCommand } from './run';
+
+const program = new Command()
+  .name('hiqty')
+  .description('A Discord music bot whose desired state lives in Redis.')
+  .exitOverride()
+  .configureOutput({ outputError: (text, write) => write(text) });
+
+program
+  .command('run')
+  .description('run the bot (the local Discord sandbox when DISCORD_TOKEN is unset)')
+  .action(async () => {
+    process.exitCode = await runCommand(process.env);
+  });
+
+program.parseAsync(process.argv).catch((err: unknown) => {
+  if (err instanceof CommanderError) {
+    process.exitCode = err.exitCode === 0 ? 0 : 2;
+    return;
+  }
+  console.error(err instanceof Error ? err.message : String(err));
+  process.exitCode = 1;
+});

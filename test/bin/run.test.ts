@@ -1,0 +1,52 @@
+import { strict as assert } from 'node:assert';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { cleanEnv, spawnHiqty } from '../support/proc';
+import { useRedis } from '../support/redis';
+import { waitFor } from '../support/wait';
+
+describe('hiqty run', function () {
+  this.timeout(60_000);
+  const redis = useRedis();
+  let dataDir: string;
+  beforeEach(() => (dataDir = mkdtempSync(path.join(tmpdir(), 'hiqty-run-'))));
+  afterEach(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it('exits with code 2 and one structured line naming a bad variable', async () => {
+    const proc = spawnHiqty(['run'], cleanEnv({ HIQTY_LOCK_TTL_MS: 'soon', HIQTY_DATA_DIR: dataDir }));
+    const { code } = await proc.exited;
+    assert.equal(code, 2);
+    assert.equal(proc.lines.length, 1, `expected one log line, got ${JSON.stringify(proc.lines)}`);
+    assert.equal(proc.lines[0]?.level, 'fatal');
+    assert.deepEqual(proc.lines[0]?.errors, ['HIQTY_LOCK_TTL_MS is "soon": expected an integer from 1000 to 60000']);
+  });
+
+  it('exits with code 2 on an unknown subcommand', async () => {
+    const proc = spawnHiqty(['dance'], cleanEnv({}));
+    assert.equal((await proc.exited).code, 2);
+  });
+
+  it('starts an embedded redis-server when REDIS_URL is unset, and exits 0 on SIGTERM', async () => {
+    const proc = spawnHiqty(['run'], cleanEnv({ HIQTY_DATA_DIR: dataDir, HIQTY_HTTP_PORT: '0' }));
+    const embedded = await proc.waitForLine('the embedded redis', (l) => typeof l.msg === 'string' && l.msg.startsWith('REDIS_URL is unset'));
+    const running = await proc.waitForLine('start-up', (l) => l.msg === 'hiqty is running');
+    const port = Number(running.port);
+    const ready = await waitFor('readiness', async () => (await fetch(`http://127.0.0.1:${port}/readyz`)).status === 200);
+    assert.ok(ready);
+    proc.kill('SIGTERM');
+    const { code } = await proc.exited;
+    assert.equal(code, 0);
+    // The embedded server went down with the bot.
+    await assert.rejects(fetch(`http://127.0.0.1:${Number(embedded.port)}/`));
+  });
+
+  it('uses REDIS_URL when it is set, and exits 0 on SIGTERM', async () => {
+    const proc = spawnHiqty(['run'], cleanEnv({ REDIS_URL: redis.current.url, HIQTY_DATA_DIR: dataDir, HIQTY_HTTP_PORT: '0' }));
+    const running = await proc.waitForLine('start-up', (l) => l.msg === 'hiqty is running');
+    assert.ok(!proc.lines.some((l) => typeof l.msg === 'string' && l.msg.startsWith('REDIS_URL is unset')));
+    proc.kill('SIGTERM');
+    assert.equal((await proc.exited).code, 0);
+    assert.ok(running.port);
+  });
+});

@@ -1,0 +1,29 @@
+import { strict as assert } from 'node:assert';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { CONFIG_DOCS } from '../src/config';
+
+const ROOT = path.resolve(__dirname, '..');
+const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+const envExample = readFileSync(path.join(ROOT, '.env.example'), 'utf8');
+const documented = Object.entries(CONFIG_DOCS);
+
+describe('documentation stays true to the code', () => {
+  it('.env.example lists every variable, and only those', () => {
+    const listed = [...envExample.matchAll(/^# ([A-Z][A-Z0-9_]+)=/gm)].map((m) => m[1]);
+    assert.deepEqual([...listed].sort(), documented.map(([name]) => name).sort());
+  });
+
+  it('the README configuration table has every variable with its default', () => {
+    for (const [name, doc] of documented) {
+      const row = readme.split('\n').find((line) => line.startsWith(`| \`${name}\` |`));
+      assert.ok(row, `README has no configuration row for ${name}`);
+      assert.ok(row.includes(doc.default), `README row for ${name} does not state its default ${doc.default}`);
+    }
+  });
+
+  it('the README shows the two commands', () => {
+    assert.match(readme, /make run/);
+    assert.match(readme, /make test/);
+  });
+});
