@@ -1,0 +1,73 @@
+/**
+ * Key names of the Redis schema (DESIGN.md §2), the public contract that other interfaces write to.
+ *
+ * `{g}` in the design is a placeholder, not a Redis Cluster hash tag: the key of guild 123's queue is
+ * `hiqty:server:123:playlist`. Known limit: scripts that touch a guild's keys and `hiqty:guilds` together
+ * therefore need a single Redis (or a cluster with all hiqty keys on one node); Redis Cluster is unsupported.
+ */
+
+export const KEY_PREFIX = 'hiqty';
+
+/** The per-guild key suffixes, in schema order. */
+export const GUILD_KEY_KINDS = [
+  'playlist',
+  'state',
+  'channel',
+  'text_channel',
+  'settings',
+  'player_lock',
+  'epoch',
+  'status',
+  'quarantine',
+] as const;
+
+export type GuildKeyKind = (typeof GUILD_KEY_KINDS)[number];
+
+export type GuildKeys = { readonly [K in GuildKeyKind]: string };
+
+/** Every key of one guild. The id is used verbatim; a colon in it would make guildIdFromKey ambiguous. */
+export function guildKeys(guild: string): GuildKeys {
+  const base = `${KEY_PREFIX}:server:${guild}`;
+  return {
+    playlist: `${base}:playlist`,
+    state: `${base}:state`,
+    channel: `${base}:channel`,
+    text_channel: `${base}:text_channel`,
+    settings: `${base}:settings`,
+    player_lock: `${base}:player_lock`,
+    epoch: `${base}:epoch`,
+    status: `${base}:status`,
+    quarantine: `${base}:quarantine`,
+  };
+}
+
+/** The set of guild ids that have desired state: the index a full resync walks. */
+export const GUILDS_KEY = `${KEY_PREFIX}:guilds`;
+
+/** De-duplication marker of one Discord interaction (SET NX PX 15 min, DESIGN.md §7). */
+export function interactionKey(interactionId: string): string {
+  return `${KEY_PREFIX}:interaction:${interactionId}`;
+}
+
+/** Pattern matching every per-guild key, e.g. for a keyspace-notification PSUBSCRIBE. */
+export const GUILD_KEY_PATTERN = `${KEY_PREFIX}:server:*`;
+
+const KIND_SET: ReadonlySet<string> = new Set(GUILD_KEY_KINDS);
+
+function isGuildKeyKind(s: string): s is GuildKeyKind {
+  return KIND_SET.has(s);
+}
+
+/** The inverse of guildKeys, for keyspace notifications: which guild and which key, or undefined for other keys. */
+export function parseGuildKey(key: string): { readonly guild: string; readonly kind: GuildKeyKind } | undefined {
+  const match = /^hiqty:server:([^:]+):([a-z_]+)$/.exec(key);
+  const guild = match?.[1];
+  const kind = match?.[2];
+  if (guild === undefined || kind === undefined || !isGuildKeyKind(kind)) return undefined;
+  return { guild, kind };
+}
+
+/** The guild a per-guild key belongs to, or undefined when the key is not one of the schema's. */
+export function guildIdFromKey(key: string): string | undefined {
+  return parseGuildKey(key)?.guild;
+}

@@ -1,0 +1,338 @@
+/**
+ * The Lua scripts behind every multi-step change, registered on a client with ioredis defineCommand
+ * (EVALSHA, falling back to EVAL on NOSCRIPT, also inside pipelines and after a Redis restart).
+ *
+ * Rules for every script:
+ * - All keys arrive in KEYS; nothing builds key names in Lua.
+ * - Entries are decoded with pcall(cjson.decode, ...): a corrupt entry is "not a match", never a script error.
+ * - Tracks are never re-encoded with cjson (it would round numbers to 14 digits and turn [] into {}):
+ *   when a script needs a track under a new id, the caller computes that JSON and passes it with the exact
+ *   bytes it expects to replace, and the script refuses with 'changed' if they differ.
+ * - Nothing random happens in Lua; randomness (shuffle, ids, tombstones) comes from the caller.
+ */
+import type { Redis, RedisKey, RedisValue, Result } from 'ioredis';
+
+type Arg = RedisKey | RedisValue;
+
+declare module 'ioredis' {
+  interface RedisCommander<Context> {
+    hiqtyClaim(...args: Arg[]): Result<unknown, Context>;
+    hiqtyRenew(...args: Arg[]): Result<unknown, Context>;
+    hiqtyRelease(...args: Arg[]): Result<unknown, Context>;
+    hiqtyEnqueue(...args: Arg[]): Result<unknown, Context>;
+    hiqtyPopHead(...args: Arg[]): Result<unknown, Context>;
+    hiqtyWriteStatus(...args: Arg[]): Result<unknown, Context>;
+    hiqtyRemoveAt(...args: Arg[]): Result<unknown, Context>;
+    hiqtyMove(...args: Arg[]): Result<unknown, Context>;
+    hiqtyShuffle(...args: Arg[]): Result<unknown, Context>;
+    hiqtyQuarantine(...args: Arg[]): Result<unknown, Context>;
+    hiqtyRequeue(...args: Arg[]): Result<unknown, Context>;
+    hiqtyForget(...args: Arg[]): Result<unknown, Context>;
+  }
+}
+
+/**
+ * KEYS: lock, epoch, quarantine. ARGV: instance, ttlMs.
+ * Claims when the lock is absent, names this instance (a restart under the same id takes its own stale
+ * lock over at once), or has no expiry (claims always set PX, so such a value was written by hand and
+ * would otherwise wedge the guild forever).
+ * Returns {'claimed', value, epoch, replacedValue or ''} or {'held', value, pttl}.
+ * A corrupt epoch is quarantined and restarted from the server time in ms: larger than any counter a
+ * guild reaches, so no lock value of the past can be issued again.
+ */
+export const CLAIM_LUA = `
+local current = redis.call('GET', KEYS[1])
+local replaced = ''
+if current then
+  local holder = string.match(current, '^(.+):%d+$')
+  local pttl = redis.call('PTTL', KEYS[1])
+  if holder ~= ARGV[1] and pttl >= 0 then
+    return {'held', current, pttl}
+  end
+  replaced = current
+end
+local raw = redis.call('GET', KEYS[2])
+if raw and not (string.match(raw, '^%d+$') and #raw <= 15) then
+  local time = redis.call('TIME')
+  local nowMs = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+  redis.call('RPUSH', KEYS[3], cjson.encode({raw = raw, reason = 'epoch: not a non-negative integer; restarted from the server time in ms', at = nowMs, source = 'epoch'}))
+  redis.call('SET', KEYS[2], string.format('%d', nowMs))
+end
+local epoch = redis.call('INCR', KEYS[2])
+local value = ARGV[1] .. ':' .. epoch
+redis.call('SET', KEYS[1], value, 'PX', ARGV[2])
+return {'claimed', value, epoch, replaced}
+`;
+
+/** KEYS: lock. ARGV: value, ttlMs. Compare-and-PEXPIRE: 1 renewed, 0 the lock is gone or someone else's. */
+export const RENEW_LUA = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  redis.call('PEXPIRE', KEYS[1], ARGV[2])
+  return 1
+end
+return 0
+`;
+
+/** KEYS: lock. ARGV: value. Compare-and-DEL: 1 released, 0 it was not ours any more. */
+export const RELEASE_LUA = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  redis.call('DEL', KEYS[1])
+  return 1
+end
+return 0
+`;
+
+/**
+ * KEYS: playlist, guilds. ARGV: guild, next ('1'/'0'), maxLength ('' = none), maxPerUser ('' = none), n,
+ * then n track JSONs, then n requester ids ('' = none).
+ * Limits count every entry including the head (the current track); entries without a decodable
+ * requester count for nobody. `next` inserts right after the head (at the head of an empty queue).
+ * Returns {'enqueued', firstPosition} or {'queue-full', limit} or {'user-limit', limit}.
+ */
+export const ENQUEUE_LUA = `
+local n = tonumber(ARGV[5])
+local maxLength = tonumber(ARGV[3])
+local maxPerUser = tonumber(ARGV[4])
+local length = redis.call('LLEN', KEYS[1])
+if maxLength and length + n > maxLength then
+  return {'queue-full', maxLength}
+end
+if maxPerUser then
+  local wanted = {}
+  local any = false
+  for i = 1, n do
+    local who = ARGV[5 + n + i]
+    if who ~= '' then
+      wanted[who] = (wanted[who] or 0) + 1
+      any = true
+    end
+  end
+  if any then
+    for _, raw in ipairs(redis.call('LRANGE', KEYS[1], 0, -1)) do
+      local ok, entry = pcall(cjson.decode, raw)
+      if ok and type(entry) == 'table' and type(entry.requester) == 'table' then
+        local who = entry.requester.id
+        if type(who) == 'string' and wanted[who] then
+          wanted[who] = wanted[who] + 1
+        end
+      end
+    end
+    for _, count in pairs(wanted) do
+      if count > maxPerUser then
+        return {'user-limit', maxPerUser}
+      end
+    end
+  end
+end
+local first = length
+if ARGV[2] == '1' and length > 0 then
+  local head = redis.call('LPOP', KEYS[1])
+  for i = n, 1, -1 do
+    redis.call('LPUSH', KEYS[1], ARGV[5 + i])
+  end
+  redis.call('LPUSH', KEYS[1], head)
+  first = 1
+else
+  for i = 1, n do
+    redis.call('RPUSH', KEYS[1], ARGV[5 + i])
+  end
+end
+redis.call('SADD', KEYS[2], ARGV[1])
+return {'enqueued', first}
+`;
+
+/**
+ * KEYS: playlist, settings, lock. ARGV: trackId, expectedHeadJson, headJsonUnderNewId, fence ('' = unfenced),
+ * honourTrackLoop ('1'/'0').
+ * Removes the head only if its id is trackId, so two calls for the same ended track remove one entry.
+ * The loop mode is read here, in the same atomic step: track (when honoured) replaces the head by the
+ * new-id copy, queue pops it and appends the new-id copy, anything else (off, absent, garbage) pops it.
+ * The new id makes the player restart the track from 0: a status naming the old id never resumes it mid-way.
+ * Returns 'lease-lost', 'not-head', 'changed' (the head has the id but other bytes: read again),
+ * 'advanced', 'looped-track' or 'looped-queue'.
+ */
+export const POP_HEAD_LUA = `
+if ARGV[4] ~= '' and redis.call('GET', KEYS[3]) ~= ARGV[4] then
+  return 'lease-lost'
+end
+local head = redis.call('LINDEX', KEYS[1], 0)
+if not head then
+  return 'not-head'
+end
+local ok, entry = pcall(cjson.decode, head)
+if not ok or type(entry) ~= 'table' or entry.id ~= ARGV[1] then
+  return 'not-head'
+end
+if head ~= ARGV[2] then
+  return 'changed'
+end
+local loop = redis.call('HGET', KEYS[2], 'loop')
+if loop == 'track' and ARGV[5] == '1' then
+  redis.call('LSET', KEYS[1], 0, ARGV[3])
+  return 'looped-track'
+end
+redis.call('LPOP', KEYS[1])
+if loop == 'queue' then
+  redis.call('RPUSH', KEYS[1], ARGV[3])
+  return 'looped-queue'
+end
+return 'advanced'
+`;
+
+/** KEYS: lock, status. ARGV: lock value, status JSON. Fenced SET: 1 written, 0 the lock is not ours. */
+export const WRITE_STATUS_LUA = `
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then
+  return 0
+end
+redis.call('SET', KEYS[2], ARGV[2])
+return 1
+`;
+
+/**
+ * KEYS: list. ARGV: index (0-based), tombstone (a value unique to this call).
+ * LSET to the tombstone then LREM it: removes exactly that position even if another entry has the same bytes.
+ * Returns {'removed', raw} or {'out-of-range', length}.
+ */
+export const REMOVE_AT_LUA = `
+local length = redis.call('LLEN', KEYS[1])
+local i = tonumber(ARGV[1])
+if not i or i < 0 or i >= length then
+  return {'out-of-range', length}
+end
+local raw = redis.call('LINDEX', KEYS[1], i)
+redis.call('LSET', KEYS[1], i, ARGV[2])
+redis.call('LREM', KEYS[1], 1, ARGV[2])
+return {'removed', raw}
+`;
+
+/**
+ * KEYS: playlist. ARGV: from, to (0-based; after the move the entry is at index to), tombstone1, tombstone2.
+ * Returns {'moved', raw} or {'out-of-range', length}.
+ */
+export const MOVE_LUA = `
+local length = redis.call('LLEN', KEYS[1])
+local from = tonumber(ARGV[1])
+local to = tonumber(ARGV[2])
+if not from or not to or from < 0 or from >= length or to < 0 or to >= length then
+  return {'out-of-range', length}
+end
+local raw = redis.call('LINDEX', KEYS[1], from)
+if from == to then
+  return {'moved', raw}
+end
+redis.call('LSET', KEYS[1], from, ARGV[3])
+redis.call('LREM', KEYS[1], 1, ARGV[3])
+if to == 0 then
+  redis.call('LPUSH', KEYS[1], raw)
+elseif to >= length - 1 then
+  redis.call('RPUSH', KEYS[1], raw)
+else
+  local pivot = redis.call('LINDEX', KEYS[1], to)
+  redis.call('LSET', KEYS[1], to, ARGV[4])
+  redis.call('LINSERT', KEYS[1], 'BEFORE', ARGV[4], raw)
+  redis.call('LSET', KEYS[1], to + 1, pivot)
+end
+return {'moved', raw}
+`;
+
+/**
+ * KEYS: playlist. ARGV: random integers in [0, 2^31), at least one per entry after the head.
+ * Fisher-Yates over everything after the head; the head (the current track) stays in place.
+ * Returns {'shuffled', count} or {'retry', count} when the queue outgrew the random numbers sent.
+ */
+export const SHUFFLE_LUA = `
+local items = redis.call('LRANGE', KEYS[1], 1, -1)
+local n = #items
+if n > #ARGV then
+  return {'retry', n}
+end
+if n < 2 then
+  return {'shuffled', n}
+end
+for i = n, 2, -1 do
+  local j = (tonumber(ARGV[i]) % i) + 1
+  items[i], items[j] = items[j], items[i]
+end
+redis.call('LTRIM', KEYS[1], 0, 0)
+-- unpack has a stack limit of a few thousand values: push in chunks.
+for s = 1, n, 500 do
+  redis.call('RPUSH', KEYS[1], unpack(items, s, math.min(s + 499, n)))
+end
+return {'shuffled', n}
+`;
+
+/**
+ * KEYS: playlist, quarantine, lock. ARGV: raw entry, quarantine entry JSON, fence ('' = unfenced), max entries.
+ * Moves the first entry equal to raw into the quarantine; the rest of the queue keeps its order.
+ * Returns 'quarantined', 'not-found' (someone removed it first) or 'lease-lost'.
+ */
+export const QUARANTINE_LUA = `
+if ARGV[3] ~= '' and redis.call('GET', KEYS[3]) ~= ARGV[3] then
+  return 'lease-lost'
+end
+if redis.call('LREM', KEYS[1], 1, ARGV[1]) == 0 then
+  return 'not-found'
+end
+redis.call('RPUSH', KEYS[2], ARGV[2])
+redis.call('LTRIM', KEYS[2], -tonumber(ARGV[4]), -1)
+return 'quarantined'
+`;
+
+/**
+ * KEYS: quarantine, playlist, guilds. ARGV: index, expected entry JSON, track JSON, guild, tombstone.
+ * Takes the entry at index out of the quarantine and appends its track, if the entry is still the one the
+ * caller decoded. Returns 'requeued' or 'changed'.
+ */
+export const REQUEUE_LUA = `
+if redis.call('LINDEX', KEYS[1], tonumber(ARGV[1])) ~= ARGV[2] then
+  return 'changed'
+end
+redis.call('LSET', KEYS[1], tonumber(ARGV[1]), ARGV[5])
+redis.call('LREM', KEYS[1], 1, ARGV[5])
+redis.call('RPUSH', KEYS[2], ARGV[3])
+redis.call('SADD', KEYS[3], ARGV[4])
+return 'requeued'
+`;
+
+/**
+ * KEYS: playlist, settings, channel, guilds. ARGV: guild.
+ * A guild keeps its place in the index while its queue is not empty, or while it should stay in its
+ * channel (stay on and a channel set). Returns 'kept-queue', 'kept-stay', 'forgotten' or 'not-indexed'.
+ */
+export const FORGET_LUA = `
+if redis.call('LLEN', KEYS[1]) > 0 then
+  return 'kept-queue'
+end
+local stay = redis.call('HGET', KEYS[2], 'stay')
+if (stay == '1' or stay == 'true') and redis.call('EXISTS', KEYS[3]) == 1 then
+  return 'kept-stay'
+end
+if redis.call('SREM', KEYS[4], ARGV[1]) == 1 then
+  return 'forgotten'
+end
+return 'not-indexed'
+`;
+
+const SCRIPTS = {
+  hiqtyClaim: { numberOfKeys: 3, lua: CLAIM_LUA },
+  hiqtyRenew: { numberOfKeys: 1, lua: RENEW_LUA },
+  hiqtyRelease: { numberOfKeys: 1, lua: RELEASE_LUA },
+  hiqtyEnqueue: { numberOfKeys: 2, lua: ENQUEUE_LUA },
+  hiqtyPopHead: { numberOfKeys: 3, lua: POP_HEAD_LUA },
+  hiqtyWriteStatus: { numberOfKeys: 2, lua: WRITE_STATUS_LUA },
+  hiqtyRemoveAt: { numberOfKeys: 1, lua: REMOVE_AT_LUA },
+  hiqtyMove: { numberOfKeys: 1, lua: MOVE_LUA },
+  hiqtyShuffle: { numberOfKeys: 1, lua: SHUFFLE_LUA },
+  hiqtyQuarantine: { numberOfKeys: 3, lua: QUARANTINE_LUA },
+  hiqtyRequeue: { numberOfKeys: 3, lua: REQUEUE_LUA },
+  hiqtyForget: { numberOfKeys: 4, lua: FORGET_LUA },
+} as const;
+
+const registered = new WeakSet<Redis>();
+
+/** Defines every hiqty script on the client once; safe to call from every constructor. */
+export function registerScripts(redis: Redis): void {
+  if (registered.has(redis)) return;
+  for (const [name, definition] of Object.entries(SCRIPTS)) redis.defineCommand(name, definition);
+  registered.add(redis);
+}
