@@ -1,0 +1,28 @@
+/** Track URL to Opus stream (DESIGN.md §6). The player needs only openTrack; the rest is for metrics, checks and tests. */
+export { checkAddress, hostPort, isAllowListed, type AddressVerdict } from './address-policy';
+export { resolveFfmpeg, type ResolvedFfmpeg } from './ffmpeg-path';
+export { BodyError, type BodyFailure } from './metered-body';
+export {
+  DEFAULT_FIRST_AUDIO_TIMEOUT_MS,
+  openTrack,
+  type OpenOutcome,
+  type OpenTrackDeps,
+  type PlayPath,
+  type TrackEnd,
+  type TrackRequest,
+} from './open-track';
+export { opusPacketDurationMs } from './passthrough';
+export { probe, type ProbeResult } from './probe';
+export {
+  DEFAULT_HEADERS_TIMEOUT_MS,
+  DEFAULT_IDLE_TIMEOUT_MS,
+  DEFAULT_MAX_BYTES,
+  DEFAULT_MAX_REDIRECTS,
+  safeFetch,
+  type FetchOk,
+  type FetchOutcome,
+  type LookupAll,
+  type RequestFn,
+  type SafeFetchOptions,
+} from './safe-fetch';
+export { ffmpegArgs, FfmpegProcesses, ffmpegProcesses, type TranscodeExit } from './transcode';

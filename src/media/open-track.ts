@@ -1,0 +1,258 @@
+/**
+ * A Track URL in, Opus packets out (DESIGN.md §6). The caller gets either a stream that has already
+ * produced audio, or one short reason why the track cannot be played, fit for a Discord message and
+ * a quarantine entry. Nothing here throws for a bad track: bad tracks are ordinary.
+ */
+import { PassThrough, Readable } from 'node:stream';
+import { StreamType } from '@discordjs/voice';
+import { systemClock, type Clock } from '../clock';
+import type { Logger } from '../log';
+import { formatSeconds, isBodyError } from './metered-body';
+import { createDemuxer, passthrough } from './passthrough';
+import { isBuffer, peek } from './peek';
+import { probe, PROBE_WINDOW_BYTES, type ProbeResult } from './probe';
+import {
+  DEFAULT_IDLE_TIMEOUT_MS,
+  DEFAULT_MAX_BYTES,
+  describeUrl,
+  safeFetch,
+  type FetchOk,
+  type FetchOutcome,
+  type LookupAll,
+  type RequestFn,
+} from './safe-fetch';
+import { ffmpegProcesses, transcode, type FfmpegProcesses, type TranscodeExit } from './transcode';
+
+export interface TrackRequest {
+  readonly url: string;
+  /** Default 0. */
+  readonly startMs?: number;
+  /** Default 100 (unchanged). */
+  readonly volumePercent?: number;
+  /** A stream without an end (Icecast and the like): no size cap. Default false. */
+  readonly isLive?: boolean;
+}
+
+export interface OpenTrackDeps {
+  /** HIQTY_FETCH_ALLOW. */
+  readonly allow: readonly string[];
+  readonly ffmpegPath: string;
+  readonly log: Logger;
+  readonly lookup?: LookupAll;
+  readonly request?: RequestFn;
+  readonly clock?: Clock;
+  readonly ffmpeg?: FfmpegProcesses;
+  /** Default 100 MiB (DEFAULT_MAX_BYTES); ignored for live streams. */
+  readonly maxBytes?: number;
+  /** No bytes from the server for this long fails the track. Default 10 s. */
+  readonly idleTimeoutMs?: number;
+  /** No first audio packet for this long after the response fails the track. Default 15 s. */
+  readonly firstAudioTimeoutMs?: number;
+}
+
+/** Default of OpenTrackDeps.firstAudioTimeoutMs: 15 s, above the idle timeout so a stalled server is reported as such. */
+export const DEFAULT_FIRST_AUDIO_TIMEOUT_MS = 15_000;
+
+export type TrackEnd =
+  /** The audio ran to its end and was all read. */
+  | { readonly kind: 'finished' }
+  /** It stopped early or could not go on: the reason is for quarantine. Audio already read was valid. */
+  | { readonly kind: 'failed'; readonly reason: string }
+  /** close() was called or the consumer destroyed the stream. */
+  | { readonly kind: 'closed' };
+
+export type PlayPath = 'passthrough' | 'transcoded';
+
+export type OpenOutcome =
+  | {
+      readonly kind: 'playing';
+      /** Object-mode Opus packets; the first is already there. */
+      readonly stream: Readable;
+      readonly streamType: StreamType.Opus;
+      readonly path: PlayPath;
+      /** Stops the download and any ffmpeg. Idempotent. */
+      close(): void;
+      /** Never rejects. */
+      readonly done: Promise<TrackEnd>;
+    }
+  | { readonly kind: 'unplayable'; readonly reason: string };
+
+function fetchFailure(outcome: Exclude<FetchOutcome, FetchOk>): string {
+  switch (outcome.kind) {
+    case 'refused':
+      return `refused: ${outcome.reason}`;
+    case 'http-error':
+      return `the server answered ${outcome.status}`;
+    case 'failed':
+      return outcome.reason;
+  }
+}
+
+function describeError(e: unknown, what: string): string {
+  if (isBodyError(e)) return e.message;
+  return `${what}: ${e instanceof Error ? e.message : String(e)}`;
+}
+
+function isPacket(u: unknown): u is Buffer {
+  return Buffer.isBuffer(u);
+}
+
+/**
+ * Passthrough needs both an Opus container and volume 100: a gain cannot be applied to Opus
+ * packets without decoding them, and decoding belongs to ffmpeg, not to the bot (DESIGN.md §6).
+ */
+function choosePath(probed: ProbeResult, volumePercent: number): 'ogg' | 'webm' | 'transcode' {
+  if (volumePercent !== 100) return 'transcode';
+  if (probed.kind === 'ogg-opus') return 'ogg';
+  if (probed.kind === 'webm-opus') return 'webm';
+  return 'transcode';
+}
+
+export async function openTrack(request: TrackRequest, deps: OpenTrackDeps): Promise<OpenOutcome> {
+  const clock = deps.clock ?? systemClock;
+  const startMs = Math.max(0, request.startMs ?? 0);
+  const volumePercent = request.volumePercent ?? 100;
+  const idleTimeoutMs = deps.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
+
+  const fetched = await safeFetch(request.url, {
+    allow: deps.allow,
+    lookup: deps.lookup,
+    request: deps.request,
+    clock,
+    maxBytes: request.isLive === true ? null : (deps.maxBytes ?? DEFAULT_MAX_BYTES),
+    idleTimeoutMs,
+  });
+  let where = '(invalid URL)';
+  try {
+    where = describeUrl(new URL(request.url));
+  } catch {
+    // The fetch outcome already says so.
+  }
+  const log = deps.log.child({ media: where });
+  if (fetched.kind !== 'ok') {
+    const reason = fetchFailure(fetched);
+    log.debug({ reason }, 'track unplayable');
+    return { kind: 'unplayable', reason };
+  }
+  const { body, contentType } = fetched;
+
+  // The first failure is the one worth telling; later ones are usually its consequences.
+  let failure: string | undefined;
+  const fail = (reason: string): void => {
+    failure ??= reason;
+  };
+  body.on('error', (e) => fail(describeError(e, 'the download failed')));
+
+  const head = await peek(body, {
+    isChunk: isBuffer,
+    enough: (chunks) => {
+      const bytes = Buffer.concat(chunks);
+      return bytes.length >= PROBE_WINDOW_BYTES || probe(bytes, contentType, false).kind !== 'need-more';
+    },
+  });
+  if (head.kind === 'failed' || head.kind === 'timeout') {
+    body.destroy();
+    return { kind: 'unplayable', reason: failure ?? (head.kind === 'timeout' ? 'no data' : describeError(head.error, 'the download failed')) };
+  }
+  const probed = probe(Buffer.concat(head.chunks), contentType, head.kind === 'ended');
+  if (probed.kind === 'not-audio') {
+    body.destroy();
+    return { kind: 'unplayable', reason: probed.reason };
+  }
+  const input = head.kind === 'ended' ? Readable.from([Buffer.concat(head.chunks)], { objectMode: false }) : body;
+
+  const path = choosePath(probed, volumePercent);
+  const out = new PassThrough({ objectMode: true });
+  let exit: Promise<TranscodeExit | undefined> = Promise.resolve(undefined);
+  let stop: () => void;
+
+  if (path === 'transcode') {
+    const ffmpeg = transcode({ ffmpegPath: deps.ffmpegPath, input, startMs, volumePercent, registry: deps.ffmpeg ?? ffmpegProcesses, clock });
+    const demuxer = createDemuxer('ogg');
+    demuxer.on('error', (e) => {
+      fail(`ffmpeg's output could not be read: ${e.message}`);
+      ffmpeg.kill();
+      out.end();
+    });
+    // stdout fails only with the process, whose exit status is the better reason.
+    ffmpeg.output.on('error', () => demuxer.end());
+    ffmpeg.output.pipe(demuxer).pipe(out);
+    exit = ffmpeg.exited.then((result) => {
+      if (result.kind === 'failed') fail(result.reason);
+      return result;
+    });
+    stop = () => {
+      ffmpeg.kill();
+      demuxer.destroy();
+    };
+    log.debug({ format: probed.kind === 'transcode' ? probed.format : probed.kind, pid: ffmpeg.pid, startMs, volumePercent }, 'transcoding');
+  } else {
+    const { packets, demuxer } = passthrough(path, input, startMs);
+    // A download that fails mid-track still lets the packets already received play out.
+    input.on('error', () => demuxer.end());
+    demuxer.on('error', (e) => {
+      fail(`not a valid ${path === 'ogg' ? 'Ogg' : 'WebM'} Opus file: ${e.message}`);
+      input.destroy();
+      out.end();
+    });
+    packets.pipe(out);
+    stop = () => {
+      input.destroy();
+      demuxer.destroy();
+    };
+    log.debug({ container: path, startMs }, 'passing through');
+  }
+
+  let closed = false;
+  const close = (): void => {
+    if (closed) return;
+    closed = true;
+    stop();
+    body.destroy();
+    out.destroy();
+  };
+
+  const firstAudioTimeoutMs = deps.firstAudioTimeoutMs ?? DEFAULT_FIRST_AUDIO_TIMEOUT_MS;
+  const first = await peek(out, {
+    isChunk: isPacket,
+    enough: (packets) => packets.length > 0,
+    timeoutMs: firstAudioTimeoutMs,
+    clock,
+  });
+  if (first.kind !== 'ready') {
+    if (first.kind !== 'ended') close();
+    // ffmpeg's exit status is usually the best reason a transcode produced nothing.
+    await exit;
+    close();
+    // Seeking past the end of a track is not the track's fault: it simply has nothing left to play.
+    if (first.kind === 'ended' && startMs > 0 && failure === undefined) {
+      const nothing = Readable.from([], { objectMode: true });
+      return playing(nothing, path === 'transcode' ? 'transcoded' : 'passthrough', () => nothing.destroy(), Promise.resolve({ kind: 'finished' }));
+    }
+    const reason =
+      failure ??
+      (first.kind === 'timeout' ? `no audio within ${formatSeconds(firstAudioTimeoutMs)}` : first.kind === 'ended' ? 'there is no audio in it' : describeError(first.error, 'the audio could not be read'));
+    log.debug({ reason }, 'track unplayable');
+    return { kind: 'unplayable', reason };
+  }
+
+  const outDone = new Promise<'ended' | 'closed'>((resolve) => {
+    out.once('end', () => resolve('ended'));
+    out.once('close', () => resolve(out.readableEnded ? 'ended' : 'closed'));
+  });
+  // The consumer going away (the player destroys the resource on stop) is a close too.
+  void outDone.then((how) => {
+    if (how === 'closed') close();
+  });
+  const done = Promise.all([outDone, exit]).then(([how]): TrackEnd => {
+    if (closed || how === 'closed') return { kind: 'closed' };
+    if (failure !== undefined) return { kind: 'failed', reason: failure };
+    return { kind: 'finished' };
+  });
+  log.debug({ path }, 'track playing');
+  return playing(out, path === 'transcode' ? 'transcoded' : 'passthrough', close, done);
+}
+
+function playing(stream: Readable, path: PlayPath, close: () => void, done: Promise<TrackEnd>): OpenOutcome {
+  return { kind: 'playing', stream, streamType: StreamType.Opus, path, close, done };
+}

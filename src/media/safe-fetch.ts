@@ -1,0 +1,272 @@
+/**
+ * The only way src/media reaches the network (DESIGN.md §6): http and https only, DNS resolved here
+ * and every answer checked, the connection made to the checked address, every redirect re-checked,
+ * and size, time and redirects capped.
+ */
+import { promises as dns } from 'node:dns';
+import * as http from 'node:http';
+import * as https from 'node:https';
+import { isIP, type LookupFunction } from 'node:net';
+import type { Readable } from 'node:stream';
+import { systemClock, type Clock } from '../clock';
+import { checkAddress, hostPort, isAllowListed, unbracket } from './address-policy';
+import { BodyError, formatSeconds, MeteredBody, TRUNCATED_REASON } from './metered-body';
+
+export interface ResolvedAddress {
+  readonly address: string;
+  readonly family: 4 | 6;
+}
+
+/** Every address a hostname resolves to; rejects when it does not resolve. */
+export type LookupAll = (hostname: string) => Promise<readonly ResolvedAddress[]>;
+
+/** The transport; injectable so tests can prove that no connection was attempted. */
+export type RequestFn = (url: URL, options: http.RequestOptions) => http.ClientRequest;
+
+export const DEFAULT_MAX_REDIRECTS = 5;
+/** Default cap on a file's size: 100 MiB, about 100 minutes of 128 kbit/s audio. */
+export const DEFAULT_MAX_BYTES = 100 * 1024 * 1024;
+/** Default time from starting a hop to its response headers (DNS excluded): 10 s. */
+export const DEFAULT_HEADERS_TIMEOUT_MS = 10_000;
+/** Default time without a byte while the consumer waits for one: 10 s. */
+export const DEFAULT_IDLE_TIMEOUT_MS = 10_000;
+
+export interface SafeFetchOptions {
+  /** `host:port` pairs exempt from the address check (HIQTY_FETCH_ALLOW). */
+  readonly allow: readonly string[];
+  readonly lookup?: LookupAll;
+  readonly request?: RequestFn;
+  readonly clock?: Clock;
+  /** Default DEFAULT_MAX_REDIRECTS (5). */
+  readonly maxRedirects?: number;
+  /** Default DEFAULT_MAX_BYTES (100 MiB); null for live streams, which never end. */
+  readonly maxBytes?: number | null;
+  /** Default DEFAULT_HEADERS_TIMEOUT_MS (10 s). */
+  readonly headersTimeoutMs?: number;
+  /** Default DEFAULT_IDLE_TIMEOUT_MS (10 s). */
+  readonly idleTimeoutMs?: number;
+  /** Asks for the body from this byte on (`Range: bytes=N-`), to resume a download. */
+  readonly rangeStart?: number;
+  readonly signal?: AbortSignal;
+}
+
+export interface FetchOk {
+  readonly kind: 'ok';
+  /**
+   * Fails with a BodyError (truncated, idle, too-large); destroying it closes the connection.
+   * It may have failed already when the caller gets it: read it through pipeline, finished or
+   * for-await, which report `errored`, rather than by listening for 'error' alone.
+   */
+  readonly body: Readable;
+  readonly status: number;
+  readonly contentType: string | undefined;
+  /** Bytes this response will carry, when the server said. */
+  readonly contentLength: number | undefined;
+  /** Byte position of the body's first byte: rangeStart when the server honoured the Range, else 0. */
+  readonly offset: number;
+  readonly finalUrl: string;
+  bytesRead(): number;
+}
+
+export type FetchOutcome =
+  | FetchOk
+  /** Policy said no, before any connection to the refused destination. */
+  | { readonly kind: 'refused'; readonly reason: string }
+  | { readonly kind: 'http-error'; readonly status: number }
+  /** DNS, connection, TLS or timeout trouble. */
+  | { readonly kind: 'failed'; readonly reason: string };
+
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+
+export const systemLookup: LookupAll = async (hostname) => {
+  const answers = await dns.lookup(hostname, { all: true, verbatim: true });
+  return answers.flatMap((a): ResolvedAddress[] => (a.family === 4 || a.family === 6 ? [{ address: a.address, family: a.family }] : []));
+};
+
+const defaultRequest: RequestFn = (url, options) => (url.protocol === 'https:' ? https.request(options) : http.request(options));
+
+/** How a URL is shown in reasons and logs: scheme, host and port only, since paths and userinfo can carry tokens. */
+export function describeUrl(url: URL): string {
+  return url.protocol === 'http:' || url.protocol === 'https:' ? `${url.protocol}//${hostPort(url)}` : url.protocol;
+}
+
+function errorCode(e: unknown): string {
+  if (e instanceof Error) {
+    const code = 'code' in e && typeof e.code === 'string' ? e.code : undefined;
+    return code ?? e.message;
+  }
+  return String(e);
+}
+
+type Vetted = { readonly kind: 'vetted'; readonly addresses: readonly ResolvedAddress[] } | Exclude<FetchOutcome, FetchOk>;
+
+/** Resolves the URL's host and checks every answer: one forbidden answer refuses them all (DNS rebinding). */
+async function vet(url: URL, options: SafeFetchOptions): Promise<Vetted> {
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    return { kind: 'refused', reason: `the scheme ${url.protocol} is not allowed (only http and https)` };
+  }
+  const host = unbracket(url.hostname);
+  const family = isIP(host);
+  let addresses: readonly ResolvedAddress[];
+  if (family === 4 || family === 6) {
+    addresses = [{ address: host, family }];
+  } else {
+    try {
+      addresses = await (options.lookup ?? systemLookup)(host);
+    } catch (e) {
+      return { kind: 'failed', reason: `could not resolve ${host} (${errorCode(e)})` };
+    }
+    if (addresses.length === 0) return { kind: 'failed', reason: `could not resolve ${host}` };
+  }
+  if (!isAllowListed(url, options.allow)) {
+    for (const { address } of addresses) {
+      const verdict = checkAddress(address);
+      if (!verdict.allowed) {
+        return { kind: 'refused', reason: address === host ? verdict.reason : `${host} resolves to ${verdict.reason}` };
+      }
+    }
+  }
+  return { kind: 'vetted', addresses };
+}
+
+/** Hands the connection only the addresses that were checked, whatever the hostname says now. */
+function pinnedLookup(addresses: readonly ResolvedAddress[]): LookupFunction {
+  return (_hostname, lookupOptions, callback) => {
+    const first = addresses[0];
+    if (lookupOptions.all === true) callback(null, addresses.map((a) => ({ address: a.address, family: a.family })));
+    else if (first) callback(null, first.address, first.family);
+    else callback(Object.assign(new Error('no vetted address'), { code: 'ENOTFOUND' }), '', 4);
+  };
+}
+
+type Hop = FetchOutcome | { readonly kind: 'redirect'; readonly location: URL };
+
+function parseLength(value: string | undefined): number | undefined {
+  return value !== undefined && /^\d+$/.test(value) ? Number(value) : undefined;
+}
+
+function requestHop(url: URL, addresses: readonly ResolvedAddress[], options: SafeFetchOptions): Promise<Hop> {
+  const clock = options.clock ?? systemClock;
+  const host = unbracket(url.hostname);
+  const headers: http.OutgoingHttpHeaders = { 'user-agent': 'hiqty', accept: '*/*' };
+  const rangeStart = options.rangeStart ?? 0;
+  if (rangeStart > 0) headers.range = `bytes=${rangeStart}-`;
+  const requestOptions: https.RequestOptions = {
+    protocol: url.protocol,
+    host,
+    port: url.port === '' ? undefined : Number(url.port),
+    path: `${url.pathname}${url.search}`,
+    method: 'GET',
+    headers,
+    lookup: pinnedLookup(addresses),
+    // A fresh agent per request: a pooled socket keyed by host name could outlive the check.
+    agent: false,
+    ...(url.protocol === 'https:' && isIP(host) === 0 ? { servername: host } : {}),
+  };
+
+  return new Promise<Hop>((resolve) => {
+    let settled = false;
+    const finish = (hop: Hop): void => {
+      if (settled) return;
+      settled = true;
+      timer.cancel();
+      options.signal?.removeEventListener('abort', onAbort);
+      resolve(hop);
+    };
+    const req = (options.request ?? defaultRequest)(url, requestOptions);
+    const headersTimeoutMs = options.headersTimeoutMs ?? DEFAULT_HEADERS_TIMEOUT_MS;
+    const timer = clock.setTimeout(() => {
+      finish({ kind: 'failed', reason: `${describeUrl(url)} did not answer within ${formatSeconds(headersTimeoutMs)}` });
+      req.destroy();
+    }, headersTimeoutMs);
+    const onAbort = (): void => {
+      finish({ kind: 'failed', reason: 'the download was cancelled' });
+      req.destroy();
+    };
+    if (options.signal?.aborted) onAbort();
+    else options.signal?.addEventListener('abort', onAbort, { once: true });
+
+    req.on('error', (e) => finish({ kind: 'failed', reason: `could not fetch from ${describeUrl(url)} (${errorCode(e)})` }));
+    req.on('response', (res) => {
+      const status = res.statusCode ?? 0;
+      const location = res.headers.location;
+      if (REDIRECTS.has(status) && location !== undefined) {
+        res.destroy();
+        req.destroy();
+        let next: URL;
+        try {
+          next = new URL(location, url);
+        } catch {
+          finish({ kind: 'failed', reason: `${describeUrl(url)} redirected to an invalid URL` });
+          return;
+        }
+        finish({ kind: 'redirect', location: next });
+        return;
+      }
+      if (status < 200 || status > 299) {
+        res.destroy();
+        req.destroy();
+        finish({ kind: 'http-error', status });
+        return;
+      }
+      const contentLength = parseLength(res.headers['content-length']);
+      const body = new MeteredBody({
+        maxBytes: options.maxBytes === undefined ? DEFAULT_MAX_BYTES : options.maxBytes,
+        idleTimeoutMs: options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS,
+        expectedBytes: contentLength,
+        clock,
+      });
+      // A connection that closes before the message is complete is a truncated download, whatever
+      // socket error (or none) came with it.
+      const onBroken = (): void => {
+        if (!res.complete) body.fail(new BodyError('truncated', TRUNCATED_REASON));
+      };
+      res.on('error', onBroken);
+      res.on('close', onBroken);
+      body.on('close', () => {
+        res.destroy();
+        req.destroy();
+      });
+      // The body may fail before its reader attaches (the cap can be hit while the caller is still
+      // awaiting this outcome); the failure stays in body.errored for pipeline, finished and
+      // for-await to report, instead of crashing the process as an unheard 'error' would.
+      body.on('error', () => undefined);
+      res.pipe(body);
+      finish({
+        kind: 'ok',
+        body,
+        status,
+        contentType: res.headers['content-type'],
+        contentLength,
+        offset: status === 206 ? rangeStart : 0,
+        finalUrl: url.toString(),
+        bytesRead: () => body.bytesRead,
+      });
+    });
+    req.end();
+  });
+}
+
+/** Fetches a user-supplied URL under DESIGN.md §6's rules. Never throws. */
+export async function safeFetch(input: string, options: SafeFetchOptions): Promise<FetchOutcome> {
+  let url: URL;
+  try {
+    url = new URL(input);
+  } catch {
+    return { kind: 'refused', reason: 'not a valid URL' };
+  }
+  const maxRedirects = options.maxRedirects ?? DEFAULT_MAX_REDIRECTS;
+  for (let redirects = 0; ; redirects++) {
+    const vetted = await vet(url, options);
+    if (vetted.kind !== 'vetted') {
+      return redirects > 0 && vetted.kind === 'refused'
+        ? { kind: 'refused', reason: `a redirect to ${describeUrl(url)} was refused: ${vetted.reason}` }
+        : vetted;
+    }
+    if (options.signal?.aborted) return { kind: 'failed', reason: 'the download was cancelled' };
+    const hop = await requestHop(url, vetted.addresses, options);
+    if (hop.kind !== 'redirect') return hop;
+    if (redirects + 1 > maxRedirects) return { kind: 'refused', reason: `too many redirects (more than ${maxRedirects})` };
+    url = hop.location;
+  }
+}
