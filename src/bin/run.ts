@@ -1,12 +1,23 @@
 /**
  * `hiqty run`: configuration, then the app, then signals. The first SIGTERM or SIGINT drains;
- * a second one shortens the drain to checkpoint-release-exit.
+ * a second one shortens the drain to checkpoint-release-exit. Without DISCORD_TOKEN it plays
+ * against the bundled local Discord sandbox (see sandbox-mode.ts).
  */
 import { config as loadDotenv } from 'dotenv';
 import { isLeft } from 'fp-ts/Either';
-import { EXIT_BAD_CONFIG, loadConfig } from '../config';
-import { createLogger } from '../log';
-import { startApp } from '../app';
+import { startApp, type DiscordTarget } from '../app';
+import { EXIT_BAD_CONFIG, loadConfig, type Config } from '../config';
+import { createLogger, type Logger } from '../log';
+import { startSandboxMode } from './sandbox-mode';
+
+async function discordTarget(config: Config, log: Logger, stack: Array<() => Promise<void>>): Promise<{ target: DiscordTarget; config: Config; afterStart: (app: { redisUrl: string }) => void }> {
+  if (config.DISCORD_TOKEN !== undefined) {
+    return { target: { token: config.DISCORD_TOKEN, apiBase: config.DISCORD_API_BASE }, config, afterStart: () => {} };
+  }
+  const sandbox = await startSandboxMode(config, log);
+  stack.push(() => sandbox.stop());
+  return { target: sandbox.target, config: sandbox.config, afterStart: (app) => sandbox.printHowTo(app.redisUrl) };
+}
 
 export async function runCommand(env: NodeJS.ProcessEnv): Promise<number> {
   // .env fills in what the real environment does not set; it never overrides it.
@@ -16,14 +27,17 @@ export async function runCommand(env: NodeJS.ProcessEnv): Promise<number> {
     createLogger('info').fatal({ errors: decoded.left.map((e) => e.message) }, 'bad configuration: fix the variables named here and start again');
     return EXIT_BAD_CONFIG;
   }
-  const config = decoded.right;
-  const log = createLogger(config.HIQTY_LOG_LEVEL, { instance: config.HIQTY_INSTANCE_ID });
+  const log = createLogger(decoded.right.HIQTY_LOG_LEVEL, { instance: decoded.right.HIQTY_INSTANCE_ID });
+  const after: Array<() => Promise<void>> = [];
 
   let app;
   try {
-    app = await startApp(config, log);
+    const { target, config, afterStart } = await discordTarget(decoded.right, log, after);
+    app = await startApp(config, target, log);
+    afterStart(app);
   } catch (err) {
-    log.fatal({ err }, 'could not start');
+    log.fatal({ err: err instanceof Error ? err.message : String(err) }, 'could not start');
+    for (const stop of after.reverse()) await stop().catch(() => {});
     return 1;
   }
   const running = app;
@@ -33,7 +47,14 @@ export async function runCommand(env: NodeJS.ProcessEnv): Promise<number> {
     const onSignal = (signal: NodeJS.Signals): void => {
       signals += 1;
       log.info({ signal }, signals === 1 ? 'draining: current tracks play to their end' : 'second signal: releasing now');
-      void running.shutdown(signals === 1 ? 'drain' : 'fast').then(resolve);
+      if (signals > 1) {
+        void running.shutdown('fast');
+        return;
+      }
+      void running.shutdown('drain').then(async (code) => {
+        for (const stop of after.reverse()) await stop().catch(() => {});
+        resolve(code);
+      });
     };
     process.on('SIGTERM', onSignal);
     process.on('SIGINT', onSignal);

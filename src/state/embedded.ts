@@ -8,7 +8,7 @@ import { startLocalRedis, type LocalRedisServer } from './server';
  * Known limit: if the bot is SIGKILLed, this child outlives it; the next start uses a new port.
  */
 export async function startEmbeddedRedis(dataDir: string, log: Logger): Promise<LocalRedisServer> {
-  const server = await startLocalRedis({ dir: path.resolve(dataDir, 'redis'), args: ['--notify-keyspace-events', 'K$lgxh'] });
+  const server = await startLocalRedis({ dir: path.resolve(dataDir, 'redis'), args: ['--notify-keyspace-events', 'K$lgxh'], ownProcessGroup: true });
   log.info({ port: server.port, dir: path.resolve(dataDir, 'redis') }, 'REDIS_URL is unset: started an embedded redis-server');
   return server;
 }

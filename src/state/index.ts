@@ -4,3 +4,4 @@ export * from './lease';
 export * from './store';
 export { registerScripts } from './scripts';
 export { connectRedis } from './redis';
+export * from './guild-index';

@@ -51,6 +51,10 @@ export const Track = withOptional(
     requester: Requester,
     source: t.string,
     addedAt: NonNegativeNumber,
+    /** Where playback of this entry starts, in ms: how a seek is written (the head is replaced under a new id). */
+    startMs: NonNegativeNumber,
+    /** An endless stream (internet radio): no size cap, no duration. */
+    live: t.boolean,
   },
   'a track object with at least id and url',
 );

@@ -23,6 +23,11 @@ export interface LocalRedisOptions {
   readonly binary?: string;
   /** Extra redis-server arguments, e.g. ['--notify-keyspace-events', 'K$l']. */
   readonly args?: readonly string[];
+  /**
+   * Run in its own process group, so a Ctrl-C or a group-wide SIGTERM meant for the bot does not
+   * take Redis down while the bot is still draining. Default false.
+   */
+  readonly ownProcessGroup?: boolean;
 }
 
 export function freePort(): Promise<number> {
@@ -49,7 +54,7 @@ export async function startLocalRedis(options: LocalRedisOptions): Promise<Local
       const proc = spawn(
         binary,
         ['--port', String(port), '--bind', '127.0.0.1', '--dir', options.dir, '--appendonly', 'yes', '--save', '', '--daemonize', 'no', ...(options.args ?? [])],
-        { stdio: ['ignore', 'pipe', 'pipe'] },
+        { stdio: ['ignore', 'pipe', 'pipe'], detached: options.ownProcessGroup === true },
       );
       child = proc;
       let output = '';

@@ -1,5 +1,6 @@
 /** Loopback-only servers and process checks for the media tests. */
-import { readFileSync, readdirSync } from 'node:fs';
+import { childProcesses } from '../support/procfs';
+import { readFileSync } from 'node:fs';
 import * as http from 'node:http';
 import * as net from 'node:net';
 import type { Readable } from 'node:stream';
@@ -136,21 +137,7 @@ export async function startRecorder(host: '127.0.0.1' | '::1'): Promise<Connecti
 
 /** Child processes of this process whose command is ffmpeg, read from /proc. */
 export function ffmpegChildren(): number[] {
-  const found: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      // Field 4 (after the parenthesised command, which may contain spaces) is the parent pid.
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      if (ppid !== process.pid) continue;
-      const cmd = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0')[0] ?? '';
-      if (/(^|\/)ffmpeg$/.test(cmd)) found.push(Number(entry));
-    } catch {
-      // The process ended while we looked.
-    }
-  }
-  return found;
+  return childProcesses(process.pid, 'ffmpeg');
 }
 
 /** Reads every chunk of an object-mode stream until it ends. */

@@ -20,8 +20,12 @@ export interface KeyspaceSourceOptions<K> {
   readonly redis: string | (() => Redis);
   /** Glob of the keys to watch, e.g. `hiqty:server:*`. */
   readonly pattern: string;
-  /** The id a changed key stands for, or undefined to ignore the key. */
-  readonly keyToId: (redisKey: string) => K | undefined;
+  /**
+   * The id a changed key stands for, or undefined to ignore this notification. `event` is the
+   * command class Redis reports (`set`, `rpush`, `del`, `expire`, `expired`...), so busy keys whose
+   * routine updates need no reconcile can be filtered out.
+   */
+  readonly keyToId: (redisKey: string, event: string) => K | undefined;
   /**
    * Event classes that must be on, added to whatever the server already has ('K' is always added).
    * Default '$lgxh': strings, lists, generic (del, expire, rename), expired, hashes.
@@ -93,7 +97,7 @@ export class KeyspaceSource<K> implements Source<K> {
     const sub = this.connect();
     const state: SourceState<K> = { phase: 'running', sub, enqueue, subscriptions: 0, admin: undefined };
     this.state = state;
-    sub.on('pmessage', (_pattern: string, channel: string) => this.onMessage(state, sub, channel));
+    sub.on('pmessage', (_pattern: string, channel: string, event: string) => this.onMessage(state, sub, channel, event));
     sub.on('ready', () => void this.onReady(state));
     // Without a listener ioredis prints every connection error; reconnecting is its job, not ours.
     sub.on('error', (error: Error) => this.log.debug({ error: error.message }, 'subscriber connection error'));
@@ -117,11 +121,11 @@ export class KeyspaceSource<K> implements Source<K> {
     return `__keyspace@${sub.options.db ?? 0}__:`;
   }
 
-  private onMessage(state: SourceState<K>, sub: Redis, channel: string): void {
+  private onMessage(state: SourceState<K>, sub: Redis, channel: string, event: string): void {
     if (this.state !== state || state.phase !== 'running') return;
     const prefix = this.channelPrefix(sub);
     if (!channel.startsWith(prefix)) return;
-    const id = this.options.keyToId(channel.slice(prefix.length));
+    const id = this.options.keyToId(channel.slice(prefix.length), event);
     if (id !== undefined) state.enqueue(id);
   }
 

@@ -1,0 +1,50 @@
+/** What the Player needs from the rest of the process, injected so each part can be replaced in tests. */
+import type { Clock } from '../../src/clock';
+import type { VoiceAccess } from '../../src/discord/voice';
+import type { Logger } from '../../src/log';
+import type { OpenOutcome, TrackRequest, PlayPath } from '../../src/media';
+import type { GuildStore, LeaseKeeper, Track } from '../../src/state';
+
+export interface PlayerOptions {
+  /** Leave the channel after this long with nothing to play (unless `stay`). Default 120000 (HIQTY_IDLE_TIMEOUT_MS). */
+  readonly idleTimeoutMs: number;
+  /** A voice connection not ready after this long is dropped and joined again. Default 15000. */
+  readonly joinTimeoutMs: number;
+  /** Status checkpoint period while playing. Default 1000 (HIQTY_CHECKPOINT_MS). */
+  readonly checkpointMs: number;
+}
+
+export const DEFAULT_PLAYER_OPTIONS: PlayerOptions = { idleTimeoutMs: 120_000, joinTimeoutMs: 15_000, checkpointMs: 1000 };
+
+/** Tells a guild's members what happened to their track. Never throws; failures are logged. */
+export interface Announcer {
+  unplayable(guild: string, textChannel: string | undefined, track: Track, reason: string): void;
+}
+
+export interface PlayerMetrics {
+  trackStarted(path: PlayPath): void;
+  trackEnded(outcome: 'finished' | 'failed'): void;
+  leaseLost(reason: 'taken' | 'expired'): void;
+  leaseHandedOver(): void;
+  sessions(count: number): void;
+}
+
+export const noopPlayerMetrics: PlayerMetrics = {
+  trackStarted: () => {},
+  trackEnded: () => {},
+  leaseLost: () => {},
+  leaseHandedOver: () => {},
+  sessions: () => {},
+};
+
+export interface PlayerDeps {
+  readonly store: GuildStore;
+  readonly keeper: LeaseKeeper;
+  readonly voice: VoiceAccess;
+  readonly clock: Clock;
+  readonly log: Logger;
+  readonly openTrack: (request: TrackRequest) => Promise<OpenOutcome>;
+  readonly announce: Announcer;
+  readonly metrics: PlayerMetrics;
+  readonly options: PlayerOptions;
+}

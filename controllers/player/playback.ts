@@ -1,0 +1,57 @@
+/**
+ * What one guild's audio is doing right now, as a discriminated union. Only GuildSession.setPlayback
+ * moves between these states, and it releases whatever the old state held (stream, ffmpeg).
+ */
+import type { AudioResource } from '@discordjs/voice';
+import type { PlayPath, TrackEnd } from '../../src/media';
+import type { Track } from '../../src/state';
+
+/** How a track left the speaker. `failed` tracks are quarantined; `finished` ones advance the queue. */
+export type TrackOutcome = { readonly kind: 'finished' } | { readonly kind: 'failed'; readonly reason: string };
+
+/** The track a playback is about: the decoded Track and its exact raw queue entry (fenced scripts compare it). */
+export interface QueuedTrack {
+  readonly track: Track;
+  readonly raw: string;
+}
+
+export type Playback =
+  | { readonly kind: 'idle' }
+  /** Opening the source (fetch, probe, maybe ffmpeg) in the background. */
+  | { readonly kind: 'starting'; readonly item: QueuedTrack; readonly startMs: number; readonly volume: number; readonly abort: AbortController }
+  | {
+      readonly kind: 'playing';
+      readonly item: QueuedTrack;
+      readonly startMs: number;
+      readonly volume: number;
+      readonly path: PlayPath;
+      readonly resource: AudioResource;
+      readonly close: () => void;
+      /** How the source ended: resolves once the stream is over (never rejects). */
+      readonly done: Promise<TrackEnd>;
+    }
+  /** Paused holds no stream and no ffmpeg: resuming reopens at the position. */
+  | { readonly kind: 'paused'; readonly item: QueuedTrack; readonly positionMs: number; readonly volume: number }
+  /** Waiting for the reconciler to advance or quarantine. */
+  | { readonly kind: 'ended'; readonly item: QueuedTrack; readonly outcome: TrackOutcome };
+
+export type PlaybackKind = Playback['kind'];
+
+/** Where the listener is in the current track. */
+export function positionOf(playback: Playback): number | undefined {
+  switch (playback.kind) {
+    case 'playing':
+      return playback.startMs + playback.resource.playbackDuration;
+    case 'starting':
+      return playback.startMs;
+    case 'paused':
+      return playback.positionMs;
+    case 'idle':
+    case 'ended':
+      return undefined;
+  }
+}
+
+export function trackIdOf(playback: Playback): string | undefined {
+  return playback.kind === 'idle' ? undefined : playback.item.track.id;
+}

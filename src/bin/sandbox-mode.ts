@@ -1,0 +1,64 @@
+/**
+ * `hiqty run` without DISCORD_TOKEN: the bundled local Discord sandbox with one demo guild, and a
+ * local server with demo tone tracks, so a newcomer can see (and hear) hiqty work with no account.
+ * Known limit: the sandbox lives in the bot's process and trusts its voice certificate through
+ * tls.setDefaultCACertificates (Node >= 22.19), instead of NODE_EXTRA_CA_CERTS.
+ */
+import * as path from 'node:path';
+import type { DiscordTarget } from '../app';
+import type { Config } from '../config';
+import type { Logger } from '../log';
+import { startSandbox, trustSandboxCa, demoGuild } from '../sandbox';
+import { makeTone } from '../sandbox/fixtures/tones';
+import { startFixtureServer } from '../sandbox/fixtures/server';
+
+export interface SandboxMode {
+  readonly target: DiscordTarget;
+  /** The configuration with the demo track server allowed through the private-address block. */
+  readonly config: Config;
+  printHowTo(redisUrl: string): void;
+  stop(): Promise<void>;
+}
+
+export async function startSandboxMode(config: Config, log: Logger): Promise<SandboxMode> {
+  const dir = path.resolve(config.HIQTY_DATA_DIR, 'sandbox');
+  const guild = demoGuild(0);
+  const sandbox = await startSandbox({ guilds: [guild], dataDir: dir, log: log.child({ component: 'sandbox' }) });
+  trustSandboxCa(sandbox.caCertPem);
+  const tracksDir = path.join(dir, 'tracks');
+  const tracks = await Promise.all([
+    makeTone({ hz: 440, durationMs: 20_000, format: 'ogg-opus', dir: tracksDir }),
+    makeTone({ hz: 660, durationMs: 20_000, format: 'mp3', dir: tracksDir }),
+  ]);
+  const fixtures = await startFixtureServer({ dir: tracksDir });
+  const host = new URL(fixtures.origin).host;
+  const voiceChannel = guild.voiceChannels[0];
+  const textChannel = guild.textChannels[0];
+
+  return {
+    target: { token: sandbox.token, apiBase: sandbox.apiBase },
+    config: { ...config, DISCORD_API_BASE: sandbox.apiBase, HIQTY_FETCH_ALLOW: [...config.HIQTY_FETCH_ALLOW, host] },
+    printHowTo(redisUrl) {
+      const port = new URL(redisUrl).port;
+      const urls = tracks.map((file) => fixtures.url(path.basename(file)));
+      const lines = [
+        '',
+        'hiqty is playing against the local Discord sandbox (no DISCORD_TOKEN set).',
+        `  demo guild ${guild.id}, voice channel "${voiceChannel?.name}" ${voiceChannel?.id}, text channel ${textChannel?.id}`,
+        '  Make it play by writing desired state to Redis, as any interface would:',
+        `    redis-cli -p ${port} RPUSH hiqty:server:${guild.id}:playlist '{"id":"demo-1","url":"${urls[0]}","title":"A 440 Hz tone (Ogg/Opus, passthrough)"}' '{"id":"demo-2","url":"${urls[1]}","title":"A 660 Hz tone (MP3, transcoded)"}'`,
+        `    redis-cli -p ${port} SET hiqty:server:${guild.id}:channel ${voiceChannel?.id}`,
+        `    redis-cli -p ${port} SET hiqty:server:${guild.id}:state playing`,
+        `    redis-cli -p ${port} SADD hiqty:guilds ${guild.id}`,
+        `  Watch it: redis-cli -p ${port} GET hiqty:server:${guild.id}:status`,
+        '  Stop with Ctrl-C (a second Ctrl-C skips the drain).',
+        '',
+      ];
+      process.stderr.write(lines.join('\n') + '\n');
+    },
+    async stop() {
+      await fixtures.stop();
+      await sandbox.stop();
+    },
+  };
+}

@@ -1,0 +1,145 @@
+/**
+ * Drives N concurrent streams from a child process (load-sender.ts) into a sandbox in this process
+ * and measures what verifying them costs the sandbox: CPU, event-loop delay, and whether every
+ * stream was still seen whole.
+ */
+import { spawn } from 'node:child_process';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { makeTone } from '../../src/sandbox/fixtures/tones';
+import type { MonitorOptions } from '../../src/sandbox/audio/monitor';
+import { demoGuilds, startSandbox } from '../../src/sandbox';
+
+export interface LoadResult {
+  readonly streams: number;
+  readonly seconds: number;
+  readonly packets: number;
+  /** Sandbox CPU (user + system) while the streams ran, in percent of one core. */
+  readonly cpuPercent: number;
+  readonly usPerPacket: number;
+  readonly loopDelayP99Ms: number;
+  readonly loopDelayMaxMs: number;
+  /** Streams whose frame count, rate, tone or decryption were off. */
+  readonly bad: readonly string[];
+  /** Streams with an inter-arrival gap over 60 ms, and the longest gap seen. */
+  readonly gapStreams: number;
+  readonly maxGapMs: number;
+  readonly decodedWindows: number;
+  readonly senderCpuPercent: number;
+  /** Event-loop stalls over 20 ms in the sandbox process: [ms after start, length in ms]. */
+  readonly stalls: ReadonlyArray<readonly [number, number]>;
+  /** The sender's worst lateness against its 20 ms schedule. */
+  readonly senderMaxLateMs: number;
+}
+
+const ROOT = path.resolve(__dirname, '..', '..');
+
+export async function runLoad(streams: number, seconds: number, monitor: MonitorOptions): Promise<LoadResult> {
+  const file = await makeTone({ hz: 440, durationMs: seconds * 1000, format: 'ogg-opus', dir: path.join(os.tmpdir(), 'hiqty-bench-tones') });
+  const guilds = demoGuilds(streams);
+  const sb = await startSandbox({ guilds, monitor });
+  const job = {
+    gatewayUrl: sb.gatewayUrl,
+    token: sb.token,
+    file,
+    seconds,
+    guilds: guilds.map((g) => ({ id: g.id, channelId: g.voiceChannels[0]?.id ?? '' })),
+  };
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'load-sender.ts'), JSON.stringify(job)], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, NODE_EXTRA_CA_CERTS: sb.caCertPath },
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const line = (want: string): Promise<void> =>
+    new Promise((resolve, reject) => {
+      let seen = '';
+      const onData = (chunk: Buffer): void => {
+        seen += chunk.toString();
+        if (seen.includes(`${want}\n`)) {
+          child.stdout?.off('data', onData);
+          resolve();
+        }
+      };
+      child.stdout?.on('data', onData);
+      child.once('exit', (code) => reject(new Error(`sender exited with ${code} before "${want}"`)));
+    });
+  try {
+    await line('ready');
+    const delay = monitorEventLoopDelay({ resolution: 1 });
+    const done = line('done');
+    const cpu = process.cpuUsage();
+    const senderCpuStart = await childCpu(child.pid);
+    const wall = performance.now();
+    delay.enable();
+    const stalls: Array<[number, number]> = [];
+    let lastTick = performance.now();
+    const stallProbe = setInterval(() => {
+      const now = performance.now();
+      if (now - lastTick > 20) stalls.push([Math.round(lastTick - wall), Math.round(now - lastTick)]);
+      lastTick = now;
+    }, 5);
+    child.stdin?.write('go\n');
+    await done;
+    clearInterval(stallProbe);
+    delay.disable();
+    const used = process.cpuUsage(cpu);
+    const elapsed = performance.now() - wall;
+    const senderCpu = (await childCpu(child.pid)) - senderCpuStart;
+    // Let the last packets of the last tick arrive.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const expected = seconds * 50;
+    const bad: string[] = [];
+    let packets = 0;
+    let decodedWindows = 0;
+    let gapStreams = 0;
+    let maxGapMs = 0;
+    for (const g of guilds) {
+      const s = sb.voiceStats(g.id);
+      packets += s.frames + s.silenceFrames + s.decryptFailures + s.stalePackets;
+      const hz = s.windows.filter((w) => w.decoded && w.hz !== undefined);
+      decodedWindows += hz.length;
+      const wrongTone = hz.some((w) => Math.abs((w.hz ?? 0) - 440) > 10);
+      if (s.gaps.length > 0) gapStreams += 1;
+      for (const gap of s.gaps) maxGapMs = Math.max(maxGapMs, gap.ms);
+      if (s.frames !== expected || Math.abs(s.packetsPerSecond - 50) > 1 || wrongTone || s.decryptFailures > 0) {
+        bad.push(`${g.id}: frames ${s.frames}, ${s.packetsPerSecond.toFixed(2)}/s, gaps ${s.gaps.map((x) => `${Math.round(x.ms)}@${Math.round(x.atMs - wall)}`).join(',')}, tone ${wrongTone ? 'wrong' : 'ok'}`);
+      }
+    }
+    return {
+      streams,
+      seconds,
+      packets,
+      cpuPercent: ((used.user + used.system) / 1000 / elapsed) * 100,
+      usPerPacket: (used.user + used.system) / Math.max(1, packets),
+      loopDelayP99Ms: delay.percentile(99) / 1e6,
+      loopDelayMaxMs: delay.max / 1e6,
+      bad,
+      gapStreams,
+      maxGapMs,
+      decodedWindows,
+      senderCpuPercent: (senderCpu / elapsed) * 100,
+      stalls,
+      senderMaxLateMs: Number(/late ([\d.]+)/.exec(output)?.[1] ?? NaN),
+    };
+  } finally {
+    child.kill('SIGKILL');
+    await sb.stop();
+  }
+}
+
+/** CPU milliseconds a process used so far, from /proc (Linux); 0 elsewhere. */
+async function childCpu(pid: number | undefined): Promise<number> {
+  if (pid === undefined) return 0;
+  try {
+    const { readFile } = await import('node:fs/promises');
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticks = Number(fields[11]) + Number(fields[12]);
+    return (ticks * 1000) / 100;
+  } catch {
+    return 0;
+  }
+}

@@ -1,0 +1,71 @@
+/**
+ * The sandbox against the real clients: a minimal discord.js + @discordjs/voice bot logs in, gets a
+ * slash command, joins voice and plays a 3 s 440 Hz Ogg/Opus tone, in both encryption modes.
+ */
+import { strict as assert } from 'node:assert';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { makeTone } from '../../src/sandbox/fixtures/tones';
+import { startSandbox, trustSandboxCa, VOICE_MODES, type Sandbox } from '../../src/sandbox';
+import { startMiniBot, type MiniBot } from './mini-bot';
+
+const FIXTURES = mkdtempSync(path.join(tmpdir(), 'hiqty-sandbox-tones-'));
+
+for (const mode of VOICE_MODES) {
+  describe(`sandbox with a real discord.js client (${mode})`, function () {
+    this.timeout(30_000);
+    let sb: Sandbox;
+    let bot: MiniBot;
+    let tone: string;
+
+    before(async () => {
+      tone = await makeTone({ hz: 440, durationMs: 3000, format: 'ogg-opus', dir: FIXTURES });
+      sb = await startSandbox({ voiceModes: [mode] });
+      trustSandboxCa(sb.caCertPem);
+      bot = await startMiniBot(sb, { file: () => tone, register: true });
+    });
+
+    after(async () => {
+      await bot?.destroy();
+      await sb?.stop();
+    });
+
+    it('registers the command, answers it and plays 150 frames of 440 Hz at 50 packets/s', async () => {
+      assert.deepEqual(
+        sb.registeredCommands('global').map((c) => c.name),
+        ['play'],
+      );
+      const guild = sb.guilds[0];
+      const alice = guild?.members[0];
+      assert.ok(guild && alice);
+      const seen = await sb.command(guild.id, alice.id, 'play');
+      assert.match(seen.content, /^Playing in <#\d+>$/);
+      assert.equal(seen.ephemeral, false);
+      assert.deepEqual(
+        seen.callbacks.map((c) => [c.type, c.status]),
+        [[5, 204]],
+      );
+      await bot.played();
+      // The five trailing silence frames follow the last audio frame by up to 100 ms.
+      await new Promise((resolve) => setTimeout(resolve, 300));
+
+      const stats = sb.voiceStats(guild.id);
+      const connection = sb.voiceConnections().find((c) => c.guildId === guild.id);
+      assert.equal(connection?.mode, mode);
+      const hz = stats.windows.flatMap((w) => (w.hz === undefined ? [] : [w.hz]));
+      const summary = { frames: stats.frames, pps: stats.packetsPerSecond.toFixed(2), gaps: stats.gaps, hz: [...new Set(hz.map(Math.round))], segments: stats.segments };
+      console.log(`      ${mode}: ${JSON.stringify(summary)}`);
+      assert.ok(Math.abs(stats.frames - 150) <= 3, `frames ${stats.frames}`);
+      assert.ok(Math.abs(stats.packetsPerSecond - 50) <= 1, `packets/s ${stats.packetsPerSecond}`);
+      assert.deepEqual(stats.gaps, []);
+      assert.equal(stats.decryptFailures, 0);
+      assert.equal(stats.overlap, 0);
+      assert.equal(stats.stalePackets, 0);
+      assert.ok(hz.length >= 10, `decoded windows ${hz.length}`);
+      for (const h of hz) assert.ok(Math.abs(h - 440) <= 10, `window at ${h} Hz`);
+      assert.equal(stats.segments.length, 1);
+      assert.ok(Math.abs((stats.segments[0]?.hz ?? 0) - 440) <= 10);
+    });
+  });
+}

@@ -1,0 +1,150 @@
+/**
+ * Hand-driven gateway and voice clients: for what the real clients would never do (send a corrupted
+ * packet, keep sending after 4014, resume) and for exact checks of what the sandbox sends.
+ */
+import { createSocket, type Socket } from 'node:dgram';
+import WebSocket from 'ws';
+import * as t from 'io-ts';
+import { decode, parseJson } from '../../src/sandbox/frames';
+import { encryptRtp, type VoiceMode } from '../../src/sandbox/rtp-crypto';
+import type { Sandbox } from '../../src/sandbox';
+
+const Incoming = t.intersection([t.type({ op: t.number, d: t.unknown }), t.partial({ t: t.union([t.string, t.null]), seq: t.number })]);
+type Incoming = t.TypeOf<typeof Incoming>;
+
+/** A WebSocket whose frames can be awaited by predicate, including frames that arrived earlier. */
+class FrameQueue {
+  readonly frames: Incoming[] = [];
+  private waiters: Array<{ match: (f: Incoming) => boolean; resolve: (f: Incoming) => void }> = [];
+  readonly closed: Promise<number>;
+
+  constructor(readonly ws: WebSocket) {
+    ws.on('message', (data: Buffer, isBinary: boolean) => {
+      if (isBinary) return;
+      const frame = decode(Incoming, parseJson(data.toString()));
+      if (!frame) return;
+      this.frames.push(frame);
+      this.waiters = this.waiters.filter((w) => (w.match(frame) ? (w.resolve(frame), false) : true));
+    });
+    this.closed = new Promise((resolve) => ws.on('close', (code) => resolve(code)));
+    ws.on('error', () => {});
+  }
+
+  /** The first frame from index `from` on that matches, waiting for it if needed. */
+  next(match: (f: Incoming) => boolean, timeoutMs = 5000, from = 0): Promise<Incoming> {
+    const seen = this.frames.slice(from).find(match);
+    if (seen) return Promise.resolve(seen);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('timed out waiting for a frame')), timeoutMs);
+      this.waiters.push({ match, resolve: (f) => (clearTimeout(timer), resolve(f)) });
+    });
+  }
+
+  send(op: number, d: unknown): void {
+    this.ws.send(JSON.stringify({ op, d }));
+  }
+}
+
+function record(u: unknown): Record<string, unknown> {
+  return typeof u === 'object' && u !== null && !Array.isArray(u) ? Object.fromEntries(Object.entries(u)) : {};
+}
+
+export interface RawSession {
+  readonly sessionId: string;
+  readonly queue: FrameQueue;
+  /** Dispatches with this event name, in arrival order. */
+  dispatches(name: string): Record<string, unknown>[];
+  /** The next matching dispatch after the `from`-th frame (default: any, including earlier ones). */
+  nextDispatch(name: string, match?: (d: Record<string, unknown>) => boolean, timeoutMs?: number, from?: number): Promise<Record<string, unknown>>;
+  close(): void;
+}
+
+/** Where to connect: a Sandbox, or its URL and token passed to another process. */
+export type GatewayTarget = Pick<Sandbox, 'gatewayUrl' | 'token'>;
+
+export async function rawSession(sb: GatewayTarget, shard: [number, number] = [0, 1]): Promise<RawSession> {
+  const ws = new WebSocket(`${sb.gatewayUrl}?v=10&encoding=json`);
+  const queue = new FrameQueue(ws);
+  await queue.next((f) => f.op === 10);
+  queue.send(2, { token: sb.token, intents: 1 | 128, shard, properties: { os: 'linux', browser: 'raw', device: 'raw' } });
+  const refused = queue.closed.then((code) => Promise.reject(new Error(`gateway closed the session with ${code}`)));
+  // Marked handled: once READY has won the race, a later close must not be an unhandled rejection.
+  refused.catch(() => undefined);
+  const ready = await Promise.race([queue.next((f) => f.op === 0 && f.t === 'READY'), refused]);
+  const sessionId = String(record(ready.d).session_id);
+  const dispatches = (name: string): Record<string, unknown>[] => queue.frames.filter((f) => f.op === 0 && f.t === name).map((f) => record(f.d));
+  return {
+    sessionId,
+    queue,
+    dispatches,
+    nextDispatch: async (name, match = () => true, timeoutMs, from) => record((await queue.next((f) => f.op === 0 && f.t === name && match(record(f.d)), timeoutMs, from)).d),
+    close: () => ws.close(1000),
+  };
+}
+
+export interface RawVoice {
+  readonly ssrc: number;
+  readonly mode: VoiceMode;
+  readonly closed: Promise<number>;
+  /** Sends one audio packet; `corrupt` flips a ciphertext byte after encryption. */
+  send(opus: Buffer, options?: { corrupt?: boolean }): void;
+  close(): void;
+}
+
+/** Joins voice through a raw session and completes the voice handshake by hand. */
+export async function rawVoice(session: RawSession, guildId: string, channelId: string): Promise<RawVoice> {
+  const from = session.queue.frames.length;
+  session.queue.send(4, { guild_id: guildId, channel_id: channelId, self_mute: false, self_deaf: true });
+  const update = await session.nextDispatch('VOICE_SERVER_UPDATE', (d) => d.guild_id === guildId, 5000, from);
+  const endpoint = String(update.endpoint);
+  const ws = new WebSocket(`wss://${endpoint}?v=8`);
+  const q = new FrameQueue(ws);
+  await new Promise<void>((resolve, reject) => {
+    ws.once('open', () => resolve());
+    ws.once('error', reject);
+  });
+  q.send(0, { server_id: guildId, user_id: userIdOf(session), session_id: session.sessionId, token: update.token, max_dave_protocol_version: 0 });
+  const ready = record((await q.next((f) => f.op === 2)).d);
+  const ssrc = Number(ready.ssrc);
+  const port = Number(ready.port);
+  const modes = Array.isArray(ready.modes) ? ready.modes.map(String) : [];
+  const udp: Socket = createSocket('udp4');
+  await new Promise<void>((resolve) => udp.bind(0, '127.0.0.1', () => resolve()));
+  q.send(1, { protocol: 'udp', data: { address: '127.0.0.1', port: udp.address().port, mode: modes[0] } });
+  const description = record((await q.next((f) => f.op === 4)).d);
+  const mode: VoiceMode = description.mode === 'aead_xchacha20_poly1305_rtpsize' ? 'aead_xchacha20_poly1305_rtpsize' : 'aead_aes256_gcm_rtpsize';
+  const key = Uint8Array.from(Array.isArray(description.secret_key) ? description.secret_key.map(Number) : []);
+  let sequence = 0;
+  let timestamp = 0;
+  let nonce = 0;
+  return {
+    ssrc,
+    mode,
+    closed: q.closed,
+    send(opus, options = {}) {
+      const header = Buffer.alloc(12);
+      header[0] = 0x80;
+      header[1] = 0x78;
+      header.writeUInt16BE(sequence++ & 0xffff, 2);
+      header.writeUInt32BE((timestamp += 960) >>> 0, 4);
+      header.writeUInt32BE(ssrc, 8);
+      const packet = encryptRtp(mode, key, header, opus, nonce++);
+      if (options.corrupt) packet[14] = (packet[14] ?? 0) ^ 0xff;
+      udp.send(packet, port, '127.0.0.1');
+    },
+    close() {
+      ws.close(1000);
+      udp.close();
+    },
+  };
+}
+
+const botIds = new WeakMap<RawSession, string>();
+function userIdOf(session: RawSession): string {
+  const known = botIds.get(session);
+  if (known) return known;
+  const ready = session.queue.frames.find((f) => f.t === 'READY');
+  const id = String(record(record(ready?.d).user).id);
+  botIds.set(session, id);
+  return id;
+}

@@ -1,0 +1,183 @@
+/**
+ * The end-to-end stage of the player tests: the local Discord sandbox, a fixture server with tone
+ * tracks, a real Redis, and hiqty instances as real child processes (so they can be SIGKILLed or
+ * SIGTERMed like pods). Tracks are identified by their tone.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import type { Redis } from 'ioredis';
+import { startSandbox, type GuildSpec, type Sandbox, type SandboxOptions } from '../../src/sandbox';
+import type { ToneSegment } from '../../src/sandbox/audio/types';
+import { startFixtureServer, type FixtureServer } from '../../src/sandbox/fixtures/server';
+import { makeTone } from '../../src/sandbox/fixtures/tones';
+import { silentLogger } from '../../src/log';
+import { guildKeys, GUILDS_KEY } from '../../src/state';
+import { cleanEnv, spawnHiqty, type HiqtyProcess } from './proc';
+import { childProcesses } from './procfs';
+import type { TestRedis } from './redis';
+import { waitFor } from './wait';
+
+export interface Bot {
+  readonly instance: string;
+  readonly proc: HiqtyProcess;
+  readonly httpPort: number;
+  /** ffmpeg processes this instance is running now. */
+  ffmpegs(): number[];
+}
+
+export interface StageOptions {
+  readonly sandbox?: SandboxOptions;
+  /** Extra environment for every bot. */
+  readonly env?: NodeJS.ProcessEnv;
+}
+
+export class Stage {
+  readonly bots: Bot[] = [];
+  private counter = 0;
+  private constructor(
+    readonly sandbox: Sandbox,
+    readonly fixtures: FixtureServer,
+    readonly redis: TestRedis,
+    readonly db: Redis,
+    readonly dir: string,
+    private readonly env: NodeJS.ProcessEnv,
+  ) {}
+
+  static async start(redis: TestRedis, options: StageOptions = {}): Promise<Stage> {
+    const dir = mkdtempSync(path.join(tmpdir(), 'hiqty-stage-'));
+    const sandbox = await startSandbox({ dataDir: path.join(dir, 'sandbox'), log: silentLogger, ...options.sandbox });
+    const fixtures = await startFixtureServer({ dir: path.join(dir, 'tracks') });
+    return new Stage(sandbox, fixtures, redis, redis.client(), dir, options.env ?? {});
+  }
+
+  get guild(): GuildSpec {
+    const first = this.sandbox.guilds[0];
+    if (!first) throw new Error('the sandbox has no guild');
+    return first;
+  }
+
+  /** The first voice channel of a guild: where the tests play. */
+  voiceChannel(guild: GuildSpec = this.guild): string {
+    const channel = guild.voiceChannels[0];
+    if (!channel) throw new Error(`guild ${guild.id} has no voice channel`);
+    return channel.id;
+  }
+
+  /** A URL on the fixture server for a tone track. */
+  async tone(hz: number, durationMs: number, format: 'ogg-opus' | 'webm-opus' | 'mp3' | 'wav' = 'ogg-opus'): Promise<string> {
+    const file = await makeTone({ hz, durationMs, format, dir: path.join(this.dir, 'tracks') });
+    return this.fixtures.url(path.basename(file));
+  }
+
+  /** Starts a hiqty instance against the sandbox and waits until it is ready. */
+  async startBot(extraEnv: NodeJS.ProcessEnv = {}): Promise<Bot> {
+    this.counter += 1;
+    const instance = `test-${process.pid}-${this.counter}`;
+    const proc = spawnHiqty(
+      ['run'],
+      cleanEnv({
+        ...this.sandbox.botEnv(),
+        REDIS_URL: this.redis.url,
+        HIQTY_INSTANCE_ID: instance,
+        HIQTY_HTTP_PORT: '0',
+        HIQTY_FETCH_ALLOW: new URL(this.fixtures.origin).host,
+        HIQTY_LOCK_TTL_MS: '2000',
+        HIQTY_RESYNC_INTERVAL_MS: '2000',
+        HIQTY_DRAIN_TIMEOUT_MS: '20000',
+        HIQTY_LOG_LEVEL: 'info',
+        HIQTY_DATA_DIR: path.join(this.dir, instance),
+        ...this.env,
+        ...extraEnv,
+      }),
+    );
+    const running = await proc.waitForLine(`${instance} start-up`, (l) => l.msg === 'hiqty is running', 30_000);
+    const bot: Bot = { instance, proc, httpPort: Number(running.port), ffmpegs: () => (proc.child.pid === undefined ? [] : childProcesses(proc.child.pid, 'ffmpeg')) };
+    this.bots.push(bot);
+    return bot;
+  }
+
+  /** Writes desired state straight into Redis, the public contract: tracks, channel, `playing`. */
+  async play(urls: readonly string[], guild: GuildSpec = this.guild): Promise<string[]> {
+    const keys = guildKeys(guild.id);
+    const ids = urls.map((_, i) => `t${Date.now().toString(36)}-${i}-${Math.random().toString(36).slice(2, 6)}`);
+    const multi = this.db.multi();
+    if (urls.length > 0) multi.rpush(keys.playlist, ...urls.map((url, i) => JSON.stringify({ id: ids[i], url })));
+    multi.set(keys.channel, this.voiceChannel(guild));
+    multi.set(keys.state, 'playing');
+    multi.sadd(GUILDS_KEY, guild.id);
+    await multi.exec();
+    return ids;
+  }
+
+  /**
+   * The tone segments the sandbox heard in a guild so far. While polling, unfinished 200 ms windows
+   * must not be flushed (a flushed short window cannot be decoded); a final read may flush.
+   */
+  segments(guild: GuildSpec = this.guild, flush = false): readonly ToneSegment[] {
+    return this.sandbox.voiceStats(guild.id, { flush }).segments;
+  }
+
+  /** Waits until the sandbox has heard these tones in this order (possibly more after them). */
+  async heard(tones: readonly number[], timeoutMs: number, guild: GuildSpec = this.guild): Promise<ToneSegment[]> {
+    return waitFor(
+      `tones ${tones.join(', ')} in guild ${guild.id} (heard so far: ${JSON.stringify(this.segments(guild).map((s) => [Math.round(s.hz), s.frames]))})`,
+      () => {
+        const segments = this.segments(guild);
+        const matched = matchTones(segments, tones);
+        return matched ?? undefined;
+      },
+      { timeoutMs, intervalMs: 50 },
+    );
+  }
+
+  /** The last log lines of every bot, for a failing test's output. */
+  dump(lines = 25): string {
+    return this.bots
+      .map((bot) => `--- ${bot.instance} ---\n${bot.proc.lines.slice(-lines).map((l) => JSON.stringify(l)).join('\n')}\n${bot.proc.other.join('').slice(-2000)}`)
+      .join('\n');
+  }
+
+  /** Registers an afterEach hook that prints the bots' logs when a test failed. */
+  static dumpOnFailure(get: () => Stage | undefined): void {
+    afterEach(function () {
+      if (this.currentTest?.state === 'failed') console.log(get()?.dump() ?? '(no stage)');
+    });
+  }
+
+  async stop(): Promise<void> {
+    for (const bot of this.bots) {
+      if (bot.proc.child.exitCode === null && bot.proc.child.signalCode === null) bot.proc.kill('SIGKILL');
+      await bot.proc.exited;
+    }
+    this.db.disconnect();
+    await this.fixtures.stop();
+    await this.sandbox.stop();
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+/** The segments matching the tones in order, each tone once (±10 Hz), or undefined if not all heard yet. */
+export function matchTones(segments: readonly ToneSegment[], tones: readonly number[]): ToneSegment[] | undefined {
+  const out: ToneSegment[] = [];
+  let next = 0;
+  for (const segment of segments) {
+    const want = tones[next];
+    if (want === undefined) break;
+    if (Math.abs(segment.hz - want) <= 10) {
+      out.push(segment);
+      next += 1;
+    }
+  }
+  return next === tones.length ? out : undefined;
+}
+
+/** Frames of one tone across all segments (several sessions after a failover). */
+export function framesOf(segments: readonly ToneSegment[], hz: number): number {
+  return segments.filter((s) => Math.abs(s.hz - hz) <= 10).reduce((sum, s) => sum + s.frames, 0);
+}
+
+/** Gaps over 60 ms that fall inside one segment (a track), as opposed to between tracks. */
+export function gapsInsideSegments(stats: { readonly gaps: readonly { atMs: number; ms: number }[]; readonly segments: readonly ToneSegment[] }): { atMs: number; ms: number }[] {
+  return stats.gaps.filter((gap) => stats.segments.some((s) => gap.atMs - gap.ms > s.startMs && gap.atMs < s.endMs));
+}
