@@ -10,11 +10,11 @@ export interface PlayerOptions {
   readonly idleTimeoutMs: number;
   /** A voice connection not ready after this long is dropped and joined again. Default 15000. */
   readonly joinTimeoutMs: number;
-  /** Status checkpoint period while playing. Default 1000 (HIQTY_CHECKPOINT_MS). */
+  /** Status checkpoint period while playing: the bound on how far behind a crashed guild resumes. Default 500 (HIQTY_CHECKPOINT_MS). */
   readonly checkpointMs: number;
 }
 
-export const DEFAULT_PLAYER_OPTIONS: PlayerOptions = { idleTimeoutMs: 120_000, joinTimeoutMs: 15_000, checkpointMs: 1000 };
+export const DEFAULT_PLAYER_OPTIONS: PlayerOptions = { idleTimeoutMs: 120_000, joinTimeoutMs: 15_000, checkpointMs: 500 };
 
 /** Tells a guild's members what happened to their track. Never throws; failures are logged. */
 export interface Announcer {

@@ -7,7 +7,7 @@ import { PassThrough, Readable } from 'node:stream';
 import { StreamType } from '@discordjs/voice';
 import { systemClock, type Clock } from '../clock';
 import type { Logger } from '../log';
-import { formatSeconds, isBodyError } from './metered-body';
+import { formatSeconds, isBodyError, TRUNCATED_REASON } from './metered-body';
 import { createDemuxer, passthrough } from './passthrough';
 import { isBuffer, peek } from './peek';
 import { probe, PROBE_WINDOW_BYTES, type ProbeResult } from './probe';
@@ -187,7 +187,11 @@ export async function openTrack(request: TrackRequest, deps: OpenTrackDeps): Pro
     };
     log.debug({ format: probed.kind === 'transcode' ? probed.format : probed.kind, pid: ffmpeg.pid, startMs, volumePercent }, 'transcoding');
   } else {
-    const { packets, demuxer } = passthrough(path, input, startMs);
+    // A live stream has no end to check; a file without its end-of-stream page was cut short.
+    const onOggEnd = request.isLive === true ? undefined : (complete: boolean): void => {
+      if (!complete) fail(TRUNCATED_REASON);
+    };
+    const { packets, demuxer } = passthrough(path, input, startMs, onOggEnd);
     // A download that fails mid-track still lets the packets already received play out.
     input.on('error', () => demuxer.end());
     demuxer.on('error', (e) => {

@@ -7,6 +7,7 @@
  */
 import { Transform, type Readable, type TransformCallback } from 'node:stream';
 import { opus } from 'prism-media';
+import { OggEndCheck } from './ogg-end';
 
 export type OpusContainer = 'ogg' | 'webm';
 
@@ -59,12 +60,13 @@ export interface Passthrough {
 
 /**
  * Known limits: seeking reads and discards everything before the position (there is no byte index
- * to range-request into); prism's Ogg demuxer does not join a packet continued across pages, which
+ * to range-request into); a cut-short WebM file is not detected (Ogg is: see ogg-end.ts); prism's Ogg demuxer does not join a packet continued across pages, which
  * only packets over ~64 KB need; prism's WebM demuxer reads SimpleBlocks, not BlockGroups.
  */
-export function passthrough(container: OpusContainer, input: Readable, startMs: number): Passthrough {
+export function passthrough(container: OpusContainer, input: Readable, startMs: number, onOggEnd?: (complete: boolean) => void): Passthrough {
   const demuxer = createDemuxer(container);
-  input.pipe(demuxer);
+  if (container === 'ogg' && onOggEnd) input.pipe(new OggEndCheck(onOggEnd)).pipe(demuxer);
+  else input.pipe(demuxer);
   const packets = startMs > 0 ? demuxer.pipe(new SkipUntil(startMs)) : demuxer;
   return { packets, demuxer };
 }

@@ -1,0 +1,96 @@
+import { strict as assert } from 'node:assert';
+import { guildKeys } from '../../src/state';
+import { useRedis } from '../support/redis';
+import { framesOf, Stage, type Bot } from '../support/stage';
+import { waitFor } from '../support/wait';
+
+const TTL_MS = 2000;
+
+describe('player: failover, rollout and lost leases', function () {
+  this.timeout(90_000);
+  const redis = useRedis();
+  let stage: Stage;
+  beforeEach(async () => {
+    await redis.current.client().flushall();
+    stage = await Stage.start(redis.current, { env: { HIQTY_LOCK_TTL_MS: String(TTL_MS) } });
+  });
+  afterEach(() => stage.stop());
+  Stage.dumpOnFailure(() => stage);
+  const keys = () => guildKeys(stage.guild.id);
+
+  /** The bot whose instance id is in the guild's lock. */
+  async function owner(): Promise<Bot> {
+    return waitFor('a lock holder', async () => {
+      const lock = await stage.db.get(keys().player_lock);
+      return stage.bots.find((b) => lock?.startsWith(`${b.instance}:`));
+    });
+  }
+
+  it('after a SIGKILL, the other instance plays the same track within TTL + 1.5 s, near where it stopped, with no overlap', async () => {
+    await Promise.all([stage.startBot(), stage.startBot()]);
+    await stage.play([await stage.tone(440, 6000)]);
+    await waitFor('1.5 s of audio', () => framesOf(stage.segments(), 440) >= 75, { timeoutMs: 15_000 });
+    const victim = await owner();
+    const killedAt = performance.now();
+    victim.proc.kill('SIGKILL');
+    const resumed = await waitFor(
+      'the track on another session',
+      () => {
+        const segments = stage.segments();
+        const first = segments[0];
+        return segments.find((s) => first !== undefined && s.sessionId !== first.sessionId && Math.abs(s.hz - 440) <= 10);
+      },
+      { timeoutMs: TTL_MS + 5000 },
+    );
+    const delay = resumed.startMs - killedAt;
+    assert.ok(delay < TTL_MS + 1500, `resumed ${Math.round(delay)} ms after the crash (limit ${TTL_MS + 1500})`);
+    await waitFor('the track to finish', async () => (await stage.db.llen(keys().playlist)) === 0, { timeoutMs: 15_000 });
+    const stats = stage.sandbox.voiceStats(stage.guild.id);
+    // Heard before + after the crash: 300 frames if resumed exactly; ±1 s is ±50 frames.
+    const total = framesOf(stats.segments, 440);
+    assert.ok(Math.abs(total - 300) <= 50, `heard ${total} frames of a 300-frame track: resumed more than 1 s off`);
+    assert.equal(stats.overlap, 0);
+    console.log(`      crash to resumed audio: ${Math.round(delay)} ms; position error: ${(total - 300) * 20} ms`);
+  });
+
+  it('a SIGTERM mid-track lets the track finish there; the next starts on the other instance within 1.5 s; the old one exits 0', async () => {
+    await Promise.all([stage.startBot(), stage.startBot()]);
+    await stage.play([await stage.tone(440, 3000), await stage.tone(660, 2000)]);
+    await waitFor('a second of audio', () => framesOf(stage.segments(), 440) >= 50, { timeoutMs: 15_000 });
+    const old = await owner();
+    old.proc.kill('SIGTERM');
+    const [first, second] = await stage.heard([440, 660], 15_000);
+    assert.ok(first && second);
+    assert.notEqual(first.sessionId, second.sessionId, 'the next track plays on the other instance');
+    const exit = await old.proc.exited;
+    assert.equal(exit.code, 0, 'the old instance exits 0 by itself');
+    await waitFor('the queue to empty', async () => (await stage.db.llen(keys().playlist)) === 0, { timeoutMs: 10_000 });
+    const stats = stage.sandbox.voiceStats(stage.guild.id);
+    const firstFinal = stats.segments.find((s) => s.startMs === first.startMs) ?? first;
+    assert.ok(Math.abs(firstFinal.frames - 150) <= 3, `the draining instance played the whole track: ${firstFinal.frames} of 150 frames`);
+    const gap = second.startMs - firstFinal.endMs;
+    assert.ok(gap < 1500, `hand-over gap ${Math.round(gap)} ms`);
+    assert.equal(stats.overlap, 0);
+    console.log(`      rollout hand-over gap: ${Math.round(gap)} ms`);
+  });
+
+  it('an overwritten lock stops the audio within one renewal interval, without a leave payload', async () => {
+    await stage.startBot();
+    let leaves = 0;
+    stage.sandbox.events.on('voice-leave', () => (leaves += 1));
+    await stage.play([await stage.tone(440, 10_000)]);
+    await waitFor('audio', () => framesOf(stage.segments(), 440) >= 25, { timeoutMs: 15_000 });
+    const stolenAt = performance.now();
+    await stage.db.set(keys().player_lock, 'intruder:999', 'PX', 30_000);
+    await waitFor('audio to stop', () => {
+      const last = stage.sandbox.voiceStats(stage.guild.id, { flush: false }).lastPacketAtMs;
+      return last !== undefined && performance.now() - last > 300;
+    });
+    const last = stage.sandbox.voiceStats(stage.guild.id, { flush: false }).lastPacketAtMs ?? Infinity;
+    const renewal = TTL_MS / 3;
+    assert.ok(last - stolenAt <= renewal + 60, `audio went on ${Math.round(last - stolenAt)} ms after the lock was taken (renewal interval ${Math.round(renewal)} ms)`);
+    await waitFor('the loss to be logged', () => stage.bots[0]?.proc.lines.find((l) => l.msg === 'lost the guild lease: stopped playing'));
+    assert.equal(leaves, 0, 'no leave payload: it would kick the new owner');
+    console.log(`      lease loss to silence: ${Math.round(last - stolenAt)} ms`);
+  });
+});
