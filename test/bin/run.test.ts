@@ -41,6 +41,37 @@ describe('hiqty run', function () {
     await assert.rejects(fetch(`http://127.0.0.1:${Number(embedded.port)}/`));
   });
 
+  it('without DISCORD_TOKEN, plays against the sandbox and prints instructions that work', async function () {
+    const proc = spawnHiqty(['run'], cleanEnv({ REDIS_URL: redis.current.url, HIQTY_DATA_DIR: dataDir, HIQTY_HTTP_PORT: '0' }));
+    await proc.waitForLine('start-up', (l) => l.msg === 'hiqty is running');
+    const printed = await waitFor('the instructions', () => {
+      const text = proc.other.join('');
+      return text.includes('Stop with Ctrl-C') ? text : undefined;
+    });
+    // Run the printed redis-cli lines as they are (quoted JSON included) against the bot's Redis.
+    const commands = printed
+      .split('\n')
+      .map((line) => line.trim())
+      .filter((line) => line.startsWith('redis-cli') && !line.includes(' GET '))
+      .map((line) => [...line.matchAll(/'([^']*)'|(\S+)/g)].map((m) => m[1] ?? m[2] ?? '').slice(3));
+    assert.equal(commands.length, 4, printed);
+    const db = redis.current.client();
+    for (const [command, ...args] of commands) await db.call(command ?? 'PING', ...args);
+    const guild = /demo guild (\d+)/.exec(printed)?.[1];
+    const status = await waitFor('the demo track to play', async () => {
+      const raw = await db.get(`hiqty:server:${guild}:status`);
+      return raw !== null && raw.includes('"state":"playing"') ? raw : undefined;
+    }, { timeoutMs: 15_000 });
+    assert.match(status, /"trackId":"demo-1"/);
+    proc.kill('SIGINT');
+    // Two signals sent back to back may arrive as one: the second follows once the first is seen.
+    await proc.waitForLine('the drain', (l) => l.msg === 'drain started');
+    const secondAt = performance.now();
+    proc.kill('SIGINT');
+    assert.equal((await proc.exited).code, 0, 'a second Ctrl-C skips the drain and still exits cleanly');
+    assert.ok(performance.now() - secondAt < 5000, 'the second Ctrl-C cut the drain short');
+  });
+
   it('uses REDIS_URL when it is set, and exits 0 on SIGTERM', async () => {
     const proc = spawnHiqty(['run'], cleanEnv({ REDIS_URL: redis.current.url, HIQTY_DATA_DIR: dataDir, HIQTY_HTTP_PORT: '0' }));
     const running = await proc.waitForLine('start-up', (l) => l.msg === 'hiqty is running');
