@@ -23,6 +23,10 @@ export interface Announcer {
 
 export interface PlayerMetrics {
   trackStarted(path: PlayPath): void;
+  /** A packet left for Discord; `late` when it came over 40 ms after the previous one of its track. */
+  audioFrame(late: boolean): void;
+  /** Seconds from the command that enqueued a track (its `addedAt`) to its first packet. */
+  commandToFirstPacket(seconds: number): void;
   trackEnded(outcome: 'finished' | 'failed'): void;
   leaseLost(reason: 'taken' | 'expired'): void;
   leaseHandedOver(): void;
@@ -31,6 +35,8 @@ export interface PlayerMetrics {
 
 export const noopPlayerMetrics: PlayerMetrics = {
   trackStarted: () => {},
+  audioFrame: () => {},
+  commandToFirstPacket: () => {},
   trackEnded: () => {},
   leaseLost: () => {},
   leaseHandedOver: () => {},

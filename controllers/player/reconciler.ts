@@ -7,7 +7,7 @@
  */
 import { AudioPlayerStatus, createAudioResource, VoiceConnectionStatus } from '@discordjs/voice';
 import { done, requeueAfter, type Reconciler, type Result } from '../../src/reconcile';
-import type { GuildSnapshot, StatusUpdate } from '../../src/state';
+import type { GuildSnapshot, Lease, StatusUpdate } from '../../src/state';
 import type { PlayerDeps } from './deps';
 import { desireOf, type Desire } from './desire';
 import { positionOf, type QueuedTrack } from './playback';
@@ -91,7 +91,7 @@ export class PlayerReconciler implements Reconciler<string> {
     const result = await this.deps.keeper.claim(guild);
     if (result.kind === 'already-held') {
       // Only reachable if a session was dropped without releasing: adopt the lease we still hold.
-      const adopted = new GuildSession(guild, result.lease, this.deps.log, () => this.poke(guild));
+      const adopted = this.newSession(guild, result.lease);
       this.sessions.set(guild, adopted);
       return { kind: 'claimed', session: adopted };
     }
@@ -100,11 +100,26 @@ export class PlayerReconciler implements Reconciler<string> {
       return { kind: 'held', retryMs: Math.max(100, Math.min(result.ttlMs, 60_000)) + Math.floor(Math.random() * 100) };
     }
     if (result.replaced !== undefined) this.deps.log.info({ guild, replaced: result.replaced }, 'took over our own stale lock');
-    const session = new GuildSession(guild, result.lease, this.deps.log, () => this.poke(guild));
+    const session = this.newSession(guild, result.lease);
     this.sessions.set(guild, session);
     this.deps.metrics.sessions(this.sessions.size);
     this.deps.log.info({ guild, epoch: result.lease.epoch }, 'claimed guild');
     return { kind: 'claimed', session };
+  }
+
+  private newSession(guild: string, lease: Lease): GuildSession {
+    const metrics = this.deps.metrics;
+    // The callbacks run only once frames flow, long after `session` is assigned.
+    const session: GuildSession = new GuildSession(guild, lease, this.deps.log, () => this.poke(guild), {
+      onFrame: (late) => metrics.audioFrame(late),
+      onFirstPacket: () => {
+        // Only a track's first start answers a command; a resume or a restart at a position does not.
+        const playback = session.playback;
+        if (playback.kind !== 'playing' || playback.startMs !== 0 || playback.item.track.addedAt === undefined) return;
+        metrics.commandToFirstPacket(Math.max(0, this.deps.clock.now() - playback.item.track.addedAt) / 1000);
+      },
+    });
+    return session;
   }
 
   /** The lease is gone (taken or expired): silence at once, and no leave payload, since it would kick the new owner. */
@@ -260,6 +275,7 @@ export class PlayerReconciler implements Reconciler<string> {
     }
     const resource = createAudioResource(outcome.stream, { inputType: outcome.streamType, metadata: item.track.id });
     session.setPlayback({ kind: 'playing', item, startMs, volume, path: outcome.path, resource, close: outcome.close, done: outcome.done });
+    session.frames.expectFirst();
     session.audio.play(resource);
     this.deps.metrics.trackStarted(outcome.path);
     this.deps.log.info({ guild: session.guild, trackId: item.track.id, path: outcome.path, startMs }, 'track started');

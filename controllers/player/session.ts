@@ -5,6 +5,7 @@
 import { AudioPlayerStatus, createAudioPlayer, NoSubscriberBehavior, type AudioPlayer, type VoiceConnection } from '@discordjs/voice';
 import type { Logger } from '../../src/log';
 import type { Lease } from '../../src/state';
+import { FrameMeter, type FrameListener } from './frame-meter';
 import type { Playback } from './playback';
 
 export class GuildSession {
@@ -16,6 +17,7 @@ export class GuildSession {
   idleSinceMs: number | undefined;
   /** Set once: every async continuation checks it before touching anything. */
   disposed = false;
+  readonly frames: FrameMeter;
 
   constructor(
     readonly guild: string,
@@ -23,7 +25,9 @@ export class GuildSession {
     private readonly log: Logger,
     /** Asks for a reconcile of this guild: local events are hints, like keyspace notifications. */
     private readonly poke: () => void,
+    frames: FrameListener,
   ) {
+    this.frames = new FrameMeter(frames);
     // Without a ready subscriber the player pauses on its own and resumes when voice is back, so a
     // voice reconnect does not skip audio.
     this.audio = createAudioPlayer({ behaviors: { noSubscriber: NoSubscriberBehavior.Pause } });
@@ -42,6 +46,7 @@ export class GuildSession {
     const previous = this.current;
     if (previous === next) return;
     this.current = next;
+    if (next.kind !== 'playing') this.frames.interrupt();
     if (previous.kind === 'starting' && !(next.kind === 'playing' && next.item === previous.item)) previous.abort.abort();
     if (previous.kind === 'playing') {
       previous.close();
@@ -59,6 +64,7 @@ export class GuildSession {
     if (this.conn === connection) return;
     this.conn = connection;
     this.joinedAtMs = nowMs;
+    this.frames.attach(connection);
     connection.subscribe(this.audio);
     connection.on('stateChange', () => this.poke());
     connection.on('error', (err) => this.log.warn({ guild: this.guild, err: err.message }, 'voice connection error'));
