@@ -55,6 +55,14 @@ export class PlayerReconciler implements Reconciler<string> {
       session = claimed.session;
     }
 
+    // The keeper's timer reports an expired lease, but a stalled event loop can run this first: never
+    // act (say, rejoin voice after another instance took it over) on a lease past its deadline.
+    if (!session.lease.isValid(this.deps.clock.monotonic())) {
+      this.deps.keeper.forget(guild);
+      this.lose(guild, 'expired');
+      return done();
+    }
+
     // Corrupt entries behind the head are moved aside too, so the queue the members see is clean.
     for (const entry of corrupt) {
       if (entry.where !== 'playlist' || (snapshot.head?.kind === 'corrupt' && snapshot.head.raw === entry.raw)) continue;
@@ -186,7 +194,8 @@ export class PlayerReconciler implements Reconciler<string> {
     await this.writeStatus(session, snapshot, { trackId: null, positionMs: 0, state: 'stopped' });
     if (session.disposed) return done();
     if (this.draining) {
-      await this.release(session, { leave: false });
+      // Nobody takes over a silent guild, so leave; a 24/7 guild is handed over in place instead.
+      await this.release(session, { leave: stayIn === undefined });
       return done();
     }
     if (stayIn !== undefined) {
