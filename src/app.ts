@@ -2,17 +2,23 @@
  * The composition root of `hiqty run`: builds every part from the configuration, in order, and
  * takes them down in reverse order. The Responder and the Player never call each other; they meet in Redis.
  */
+import * as os from 'node:os';
 import type { Redis } from 'ioredis';
-import { startPlayer, noopPlayerMetrics, type Player } from '../controllers/player';
+import { Registry } from 'prom-client';
+import { startPlayer, type Player, type PlayerMetrics } from '../controllers/player';
+import { startResponder } from '../controllers/responder';
 import { sleep, systemClock, type Clock } from './clock';
 import type { Config } from './config';
 import { announcer, discordTextPoster } from './discord/announce';
 import { createDiscordClient, loginDiscord } from './discord/client';
 import { discordVoiceAccess } from './discord/voice';
 import { Health } from './http/health';
+import { createMetrics, registerMetricsRoute } from './http/metrics';
 import { startHttpServer } from './http/server';
+import { startKube } from './kube';
 import { redactUrl, type Logger } from './log';
-import { openTrack, resolveFfmpeg } from './media';
+import { ffmpegProcesses, openTrack, resolveFfmpeg } from './media';
+import { urlResolver } from './media/resolve';
 import { connectRedis, GuildStore } from './state';
 import { startEmbeddedRedis } from './state/embedded';
 
@@ -60,10 +66,17 @@ class Teardown {
 export async function startApp(config: Config, discord: DiscordTarget, log: Logger, clock: Clock = systemClock): Promise<RunningApp> {
   const teardown = new Teardown();
   const health = new Health();
+  const metrics = createMetrics(new Registry());
   let draining = false;
+  let started = false;
+  health.require('started', () => started);
   health.require('not-draining', () => !draining);
 
   try {
+    // First up and last down: probes answer during start-up, and metrics stay scrapeable through a drain.
+    const http = await startHttpServer({ port: config.HIQTY_HTTP_PORT, health, log, register: (app) => registerMetricsRoute(app, metrics.registry) });
+    teardown.add('http server', () => http.close());
+
     let redisUrl = config.REDIS_URL;
     if (redisUrl === undefined) {
       const embedded = await startEmbeddedRedis(config.HIQTY_DATA_DIR, log);
@@ -76,7 +89,13 @@ export async function startApp(config: Config, discord: DiscordTarget, log: Logg
     redis.on('ready', () => log.info({ redis: redactUrl(url) }, 'connected to redis'));
     teardown.add('redis client', () => void redis.disconnect());
     health.require('redis', () => redis.status === 'ready');
+    metrics.watchRedis(redis);
     await redis.ping();
+
+    const kube = await startKube({ mode: config.HIQTY_KUBE, podName: config.HIQTY_POD_NAME ?? os.hostname(), log, clock });
+    teardown.add('kubernetes integration', () => kube.stop());
+    const unwatchFfmpeg = ffmpegProcesses.subscribe((live) => metrics.ffmpegProcesses.set(live));
+    teardown.add('ffmpeg gauge', unwatchFfmpeg);
 
     const client = createDiscordClient({ token: discord.token, apiBase: discord.apiBase, log });
     teardown.add('discord client', () => client.destroy());
@@ -87,6 +106,14 @@ export async function startApp(config: Config, discord: DiscordTarget, log: Logg
     const ffmpeg = resolveFfmpeg(process.env);
     if (!ffmpeg.found) log.warn({ ffmpeg: ffmpeg.path }, 'no ffmpeg found: only Ogg/Opus and WebM/Opus sources will play');
     const store = new GuildStore(redis, clock);
+    // The number of guilds played feeds both the gauge and the pod's deletion cost.
+    const playerMetrics: PlayerMetrics = {
+      ...metrics.player,
+      sessions: (count) => {
+        metrics.player.sessions(count);
+        kube.guilds(count);
+      },
+    };
     const player = await startPlayer({
       redis,
       newRedis: () => connectRedis(url, { maxRetriesPerRequest: null }),
@@ -100,13 +127,33 @@ export async function startApp(config: Config, discord: DiscordTarget, log: Logg
       log,
       openTrack: (request) => openTrack(request, { allow: config.HIQTY_FETCH_ALLOW, ffmpegPath: ffmpeg.path, log, clock }),
       announce: announcer(discordTextPoster(client, log)),
-      metrics: noopPlayerMetrics,
+      metrics: playerMetrics,
+      reconcileMetrics: metrics.reconcile,
+      leaseMetrics: metrics.lease,
       options: { idleTimeoutMs: config.HIQTY_IDLE_TIMEOUT_MS, joinTimeoutMs: 15_000, checkpointMs: config.HIQTY_CHECKPOINT_MS },
     });
     teardown.add('player', () => player.stop());
 
-    const http = await startHttpServer({ port: config.HIQTY_HTTP_PORT, health, log });
-    teardown.add('http server', () => http.close());
+    // --- Responder (issue #5): slash commands to desired state, and the now-playing message. ---
+    if (!client.isReady()) throw new Error('the Discord client is not ready after login');
+    const responder = await startResponder({
+      client,
+      redis,
+      newRedis: () => connectRedis(url, { maxRetriesPerRequest: null }),
+      store,
+      resolver: urlResolver({ allow: config.HIQTY_FETCH_ALLOW }),
+      clock,
+      log,
+      instance: config.HIQTY_INSTANCE_ID,
+      scope: config.HIQTY_COMMANDS_SCOPE,
+      rateLimit: config.HIQTY_RATE_LIMIT,
+      maxQueue: config.HIQTY_MAX_QUEUE,
+      resyncIntervalMs: config.HIQTY_RESYNC_INTERVAL_MS,
+    });
+    teardown.add('responder', () => responder.stop());
+    // --- end Responder ---
+
+    started = true;
     log.info({ port: http.port }, 'hiqty is running');
 
     let releaseNow: () => void = () => {};
@@ -122,10 +169,13 @@ export async function startApp(config: Config, discord: DiscordTarget, log: Logg
         draining = true;
         if (mode === 'fast') releaseNow();
         stopping ??= (async () => {
-          log.info({ held: player.reconciler.held().size, drainTimeoutMs: config.HIQTY_DRAIN_TIMEOUT_MS }, 'drain started');
+          const held = player.reconciler.held().size;
+          log.info({ held, drainTimeoutMs: config.HIQTY_DRAIN_TIMEOUT_MS }, 'drain started');
+          void kube.drainStarted(held);
           const deadline = Promise.race([sleep(clock, config.HIQTY_DRAIN_TIMEOUT_MS), fastSignal]);
           const handedOver = await player.drain(deadline);
           log.info({ handedOver }, handedOver ? 'drain complete: every guild handed over at a track boundary' : 'drain cut short: positions checkpointed and leases released');
+          await kube.drainFinished(handedOver);
           return (await teardown.runAll(log)) && player.keeper.size === 0 ? 0 : 1;
         })();
         return stopping;

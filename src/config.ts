@@ -28,6 +28,43 @@ const InstanceId = new t.Type<string, string, unknown>(
   t.identity,
 );
 
+/** Where slash commands are registered at start-up. */
+export type CommandsScope = { readonly kind: 'global' } | { readonly kind: 'guilds'; readonly ids: readonly string[] } | { readonly kind: 'off' };
+
+const CommandsScope = new t.Type<CommandsScope, string, unknown>(
+  'global, off, or guild:<id>[,<id>...] (Discord guild ids)',
+  (u): u is CommandsScope => typeof u === 'object' && u !== null && 'kind' in u,
+  (u, c) => {
+    if (u === 'global') return t.success({ kind: 'global' });
+    if (u === 'off') return t.success({ kind: 'off' });
+    if (typeof u !== 'string' || !u.startsWith('guild:')) return t.failure(u, c);
+    const ids = u.slice('guild:'.length).split(',').map((s) => s.trim());
+    return ids.length > 0 && ids.every((id) => /^\d{1,20}$/.test(id)) ? t.success({ kind: 'guilds', ids }) : t.failure(u, c);
+  },
+  (scope) => (scope.kind === 'guilds' ? `guild:${scope.ids.join(',')}` : scope.kind),
+);
+
+/** A per-user command budget: at most `count` commands in any `windowMs`. */
+export interface RateLimit {
+  readonly count: number;
+  readonly windowMs: number;
+}
+
+const RateLimit = new t.Type<RateLimit, string, unknown>(
+  'commands per window, e.g. 5/10s, 20/1m or 100/60000ms (1 to 1000 commands, window 1 s to 1 h)',
+  (u): u is RateLimit => typeof u === 'object' && u !== null && 'count' in u && 'windowMs' in u,
+  (u, c) => {
+    const m = typeof u === 'string' ? /^(\d{1,4})\/(\d{1,7})(ms|s|m)$/.exec(u.trim()) : null;
+    if (!m) return t.failure(u, c);
+    const count = Number(m[1]);
+    const windowMs = Number(m[2]) * (m[3] === 'm' ? 60_000 : m[3] === 's' ? 1000 : 1);
+    return count >= 1 && count <= 1000 && windowMs >= 1000 && windowMs <= 3_600_000 ? t.success({ count, windowMs }) : t.failure(u, c);
+  },
+  (r) => `${r.count}/${r.windowMs}ms`,
+);
+
+export const KUBE_MODES = ['auto', 'on', 'off'] as const;
+
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 export function defaultInstanceId(): string {
@@ -52,6 +89,11 @@ export function envCodec(instanceIdDefault: string = defaultInstanceId()) {
     HIQTY_DATA_DIR: withDefault(NonEmptyString, '.run'),
     HIQTY_LOG_LEVEL: withDefault(oneOf(LOG_LEVELS), 'info'),
     FFMPEG_PATH: optional(NonEmptyString),
+    HIQTY_KUBE: withDefault(oneOf(KUBE_MODES), 'auto'),
+    HIQTY_POD_NAME: optional(NonEmptyString),
+    HIQTY_COMMANDS_SCOPE: withDefault(CommandsScope, { kind: 'global' }),
+    HIQTY_RATE_LIMIT: withDefault(RateLimit, { count: 5, windowMs: 10_000 }),
+    HIQTY_MAX_QUEUE: withDefault(intFromString(1, 100_000), 1000),
   });
 }
 
@@ -77,6 +119,11 @@ export const CONFIG_DOCS: { readonly [K in keyof Config]: { readonly default: st
   HIQTY_DATA_DIR: { default: '.run', doc: 'Where the embedded redis-server and the sandbox keep their files (only used without REDIS_URL or DISCORD_TOKEN).' },
   HIQTY_LOG_LEVEL: { default: 'info', doc: `Log level: ${LOG_LEVELS.join(', ')}.` },
   FFMPEG_PATH: { default: '(unset)', doc: 'ffmpeg binary to use. Unset: ffmpeg-static if installed, then `ffmpeg` on PATH.' },
+  HIQTY_KUBE: { default: 'auto', doc: 'Kubernetes integration (pod-deletion-cost from the guilds played, drain Events): `auto` when a service-account token is mounted, `on` (fail to start outside a pod) or `off`.' },
+  HIQTY_POD_NAME: { default: '(hostname)', doc: 'This pod\'s name for the Kubernetes integration; the Helm chart sets it from the downward API.' },
+  HIQTY_COMMANDS_SCOPE: { default: 'global', doc: 'Where slash commands are registered at start-up: `global`, `guild:<id>[,<id>...]` (instant, for testing) or `off`. Only registered when the definitions changed.' },
+  HIQTY_RATE_LIMIT: { default: '5/10s', doc: 'Commands (and button presses) one user may run per window, across all instances, e.g. `5/10s` or `20/1m`.' },
+  HIQTY_MAX_QUEUE: { default: '1000', doc: 'Longest queue a guild may have, the current track included, unless its `/settings max_queue` says otherwise (1-100000).' },
 };
 
 export interface ConfigError {

@@ -271,7 +271,7 @@ export class Interactions {
         guild_id: guildId,
         channel_id: channelId,
         channel: world.channelPayload(guild, channel, guild.voiceChannels.includes(channel) ? 2 : 0, 0),
-        member: { ...world.memberPayload(guildId, user), permissions: ALL_PERMISSIONS },
+        member: { ...world.memberPayload(guildId, user), permissions: user.permissions ?? ALL_PERMISSIONS },
         app_permissions: ALL_PERMISSIONS,
         locale: 'en-US',
         guild_locale: 'en-US',

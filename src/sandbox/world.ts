@@ -8,6 +8,10 @@ export interface UserSpec {
   readonly id: string;
   readonly username: string;
   readonly bot?: boolean;
+  /** Role ids the member has (they must be in the guild's `roles`). Default none. */
+  readonly roles?: readonly string[];
+  /** The member's permission bit set in interactions, as a decimal string. Default all permissions. */
+  readonly permissions?: string;
 }
 
 export interface ChannelSpec {
@@ -24,6 +28,8 @@ export interface GuildSpec {
   readonly members: readonly UserSpec[];
   /** Which members start in which voice channel: user id → voice channel id. */
   readonly voice?: Readonly<Record<string, string>>;
+  /** Roles besides @everyone (e.g. a DJ role). Default none. */
+  readonly roles?: readonly ChannelSpec[];
 }
 
 export interface VoiceState {
@@ -116,7 +122,7 @@ export function createWorld(guildSpecs: readonly GuildSpec[], bot: UserSpec): Wo
   const memberPayload = (_guildId: string, user: UserSpec): Record<string, unknown> => ({
     user: userPayload(user),
     nick: null,
-    roles: [],
+    roles: [...(user.roles ?? [])],
     joined_at: new Date(GUILD_EPOCH_MS).toISOString(),
     deaf: false,
     mute: false,
@@ -195,7 +201,10 @@ export function createWorld(guildSpecs: readonly GuildSpec[], bot: UserSpec): Wo
         unavailable: false,
         member_count: members.length,
         joined_at: new Date(GUILD_EPOCH_MS).toISOString(),
-        roles: [{ id: g.id, name: '@everyone', color: 0, hoist: false, position: 0, permissions: ALL_PERMISSIONS, managed: false, mentionable: false, flags: 0 }],
+        roles: [
+          { id: g.id, name: '@everyone', color: 0, hoist: false, position: 0, permissions: ALL_PERMISSIONS, managed: false, mentionable: false, flags: 0 },
+          ...(g.roles ?? []).map((r, i) => ({ id: r.id, name: r.name, color: 0, hoist: false, position: i + 1, permissions: '0', managed: false, mentionable: false, flags: 0 })),
+        ],
         emojis: [],
         stickers: [],
         channels: [

@@ -71,3 +71,21 @@ export function parseGuildKey(key: string): { readonly guild: string; readonly k
 export function guildIdFromKey(key: string): string | undefined {
   return parseGuildKey(key)?.guild;
 }
+
+/**
+ * Keys the Responder keeps for itself (additions to the schema; none of them is desired state).
+ * Per-user, so not under `hiqty:server:{g}`, and never matched by GUILD_KEY_PATTERN's parser.
+ */
+export function rateLimitKey(userId: string): string {
+  return `${KEY_PREFIX}:ratelimit:${userId}`;
+}
+
+/** The members who voted to skip one track (a set, with a TTL: votes for a track that ended expire). */
+export function skipVotesKey(guild: string, trackId: string): string {
+  return `${KEY_PREFIX}:server:${guild}:skip_votes:${trackId}`;
+}
+
+/** The guild's one now-playing message: JSON `{channelId, messageId, trackId, view}`. */
+export function npMessageKey(guild: string): string {
+  return `${KEY_PREFIX}:server:${guild}:np_message`;
+}

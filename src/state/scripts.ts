@@ -28,6 +28,8 @@ declare module 'ioredis' {
     hiqtyQuarantine(...args: Arg[]): Result<unknown, Context>;
     hiqtyRequeue(...args: Arg[]): Result<unknown, Context>;
     hiqtyForget(...args: Arg[]): Result<unknown, Context>;
+    hiqtyReplaceHead(...args: Arg[]): Result<unknown, Context>;
+    hiqtyCompareAndSet(...args: Arg[]): Result<unknown, Context>;
   }
 }
 
@@ -313,6 +315,42 @@ end
 return 'not-indexed'
 `;
 
+/**
+ * KEYS: playlist. ARGV: expected head JSON, new head JSON.
+ * Replaces the head only if it still has exactly the bytes the caller decoded (a seek writes a copy of
+ * the head under a new id). Returns 'replaced', 'changed' or 'empty'.
+ */
+export const REPLACE_HEAD_LUA = `
+local head = redis.call('LINDEX', KEYS[1], 0)
+if not head then
+  return 'empty'
+end
+if head ~= ARGV[1] then
+  return 'changed'
+end
+redis.call('LSET', KEYS[1], 0, ARGV[2])
+return 'replaced'
+`;
+
+/**
+ * KEYS: key. ARGV: expected value ('' = the key must be absent), new value ('' = delete), ttl ms ('' = none).
+ * Compare-and-set of a plain string. Returns 1 when written, 0 when the value was not the expected one.
+ */
+export const COMPARE_AND_SET_LUA = `
+local current = redis.call('GET', KEYS[1])
+if (ARGV[1] == '' and current) or (ARGV[1] ~= '' and current ~= ARGV[1]) then
+  return 0
+end
+if ARGV[2] == '' then
+  redis.call('DEL', KEYS[1])
+elseif ARGV[3] ~= '' then
+  redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
+else
+  redis.call('SET', KEYS[1], ARGV[2])
+end
+return 1
+`;
+
 const SCRIPTS = {
   hiqtyClaim: { numberOfKeys: 3, lua: CLAIM_LUA },
   hiqtyRenew: { numberOfKeys: 1, lua: RENEW_LUA },
@@ -326,6 +364,8 @@ const SCRIPTS = {
   hiqtyQuarantine: { numberOfKeys: 3, lua: QUARANTINE_LUA },
   hiqtyRequeue: { numberOfKeys: 3, lua: REQUEUE_LUA },
   hiqtyForget: { numberOfKeys: 4, lua: FORGET_LUA },
+  hiqtyReplaceHead: { numberOfKeys: 1, lua: REPLACE_HEAD_LUA },
+  hiqtyCompareAndSet: { numberOfKeys: 1, lua: COMPARE_AND_SET_LUA },
 } as const;
 
 const registered = new WeakSet<Redis>();

@@ -106,6 +106,8 @@ export type RequeueResult =
   | { readonly kind: 'requeued'; readonly track: Track }
   | { readonly kind: 'out-of-range'; readonly length: number }
   | { readonly kind: 'invalid'; readonly reason: string };
+export type ReplaceHeadResult = { readonly kind: 'replaced' } | { readonly kind: 'changed' } | { readonly kind: 'empty' } | { readonly kind: 'invalid'; readonly problems: readonly string[] };
+export type StopResult = { readonly kind: 'stopped'; readonly removed: number };
 export type ForgetResult =
   | { readonly kind: 'forgotten' }
   | { readonly kind: 'not-indexed' }
@@ -120,6 +122,7 @@ const ListReply = t.tuple([t.string, t.union([t.string, t.number])]);
 const PopHeadReply = t.keyof({ 'lease-lost': null, 'not-head': null, changed: null, advanced: null, 'looped-track': null, 'looped-queue': null });
 const QuarantineReply = t.keyof({ quarantined: null, 'not-found': null, 'lease-lost': null });
 const RequeueReply = t.keyof({ requeued: null, changed: null });
+const ReplaceHeadReply = t.keyof({ replaced: null, changed: null, empty: null });
 const ForgetReply = t.keyof({ 'kept-queue': null, 'kept-stay': null, forgotten: null, 'not-indexed': null });
 const Flag = t.union([t.literal(0), t.literal(1)]);
 const Count = t.number;
@@ -289,6 +292,38 @@ export class GuildStore {
     const replies = await this.redis.multi().llen(k.playlist).del(k.playlist).exec();
     const removed = replies?.[0];
     return { kind: 'cleared', removed: removed && !removed[0] ? reply(Count, removed[1], 'clear') : 0 };
+  }
+
+  /**
+   * Replaces the head if it still has exactly the bytes `expectedRaw` (from a snapshot): a seek writes the
+   * head under a new id with `startMs`, and the new id makes the player start it there.
+   */
+  async replaceHead(guild: string, expectedRaw: string, track: Track): Promise<ReplaceHeadResult> {
+    const checked = decode(Track, track);
+    if (isLeft(checked)) return { kind: 'invalid', problems: checked.left };
+    const r = reply(ReplaceHeadReply, await this.redis.hiqtyReplaceHead(guildKeys(guild).playlist, expectedRaw, JSON.stringify(track)), 'replace-head');
+    return { kind: r };
+  }
+
+  /**
+   * Stops in one MULTI: empties the queue and sets `stopped`; with dropChannel also removes the channel,
+   * which makes the player leave. Settings are kept.
+   */
+  async stop(guild: string, options: { readonly dropChannel?: boolean } = {}): Promise<StopResult> {
+    const k = guildKeys(guild);
+    const tx = this.redis.multi().llen(k.playlist).del(k.playlist).set(k.state, 'stopped');
+    if (options.dropChannel === true) tx.del(k.channel);
+    const replies = await tx.exec();
+    const removed = replies?.[0];
+    return { kind: 'stopped', removed: removed && !removed[0] ? reply(Count, removed[1], 'stop') : 0 };
+  }
+
+  /** Sets where announcements go unless a channel is already set (e.g. chosen in the settings). */
+  async setTextChannelIfAbsent(guild: string, channel: string): Promise<SetResult> {
+    const checked = decode(Snowflake, channel);
+    if (isLeft(checked)) return { kind: 'invalid', problems: checked.left };
+    await this.redis.set(guildKeys(guild).text_channel, checked.right, 'NX');
+    return { kind: 'set' };
   }
 
   async setState(guild: string, state: DesiredState): Promise<SetResult> {

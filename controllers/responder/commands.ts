@@ -1,0 +1,68 @@
+/**
+ * The slash command definitions (names and options exactly as issue #5 has them). Descriptions say
+ * what each option takes, so Discord's own form is the first validation a member meets.
+ */
+import { ChannelType, InteractionContextType, PermissionFlagsBits, SlashCommandBuilder, type RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord.js';
+import { MAX_QUEUE_LIMIT } from '../../src/state';
+
+export interface DefinitionOptions {
+  /** Offer autocomplete on /play's query: only when a resolver can search. */
+  readonly searchable: boolean;
+}
+
+function command(name: string, description: string): SlashCommandBuilder {
+  return new SlashCommandBuilder().setName(name).setDescription(description).setContexts(InteractionContextType.Guild);
+}
+
+export function commandDefinitions(options: DefinitionOptions): RESTPostAPIChatInputApplicationCommandsJSONBody[] {
+  const builders = [
+    command('play', 'Play a link to an audio file or a playlist (M3U, PLS, XSPF), or queue it')
+      .addStringOption((o) =>
+        o
+          .setName('query')
+          .setDescription(options.searchable ? 'A link (http or https), or words to search for' : 'A link to an audio file or a playlist (http or https)')
+          .setRequired(true)
+          .setAutocomplete(options.searchable),
+      )
+      .addBooleanOption((o) => o.setName('next').setDescription('Play it right after the current track instead of at the end')),
+    command('skip', 'Skip the current track (starts a vote when others are listening and you are not a DJ)'),
+    command('stop', 'Stop playing and empty the queue (DJ)'),
+    command('pause', 'Pause the music'),
+    command('resume', 'Resume the paused music'),
+    command('queue', 'Show the queue, 10 tracks per page').addIntegerOption((o) => o.setName('page').setDescription('Which page to show (1 is the first)').setMinValue(1)),
+    command('nowplaying', 'Show the current track, its position and buttons to control it'),
+    command('remove', 'Remove a track from the queue (only your own unless you are a DJ)').addIntegerOption((o) =>
+      o.setName('index').setDescription('Its number in /queue; 1 is the current track').setRequired(true).setMinValue(1),
+    ),
+    command('move', 'Move a track to another place in the queue')
+      .addIntegerOption((o) => o.setName('from').setDescription('Its number in /queue now; 1 is the current track').setRequired(true).setMinValue(1))
+      .addIntegerOption((o) => o.setName('to').setDescription('The number it should have afterwards').setRequired(true).setMinValue(1)),
+    command('shuffle', 'Shuffle the queue; the current track keeps playing'),
+    command('clear', 'Empty the queue, the current track included (DJ)'),
+    command('loop', 'Repeat nothing, the current track, or the whole queue').addStringOption((o) =>
+      o
+        .setName('mode')
+        .setDescription('off, track (repeat the current track) or queue (repeat the whole queue)')
+        .setRequired(true)
+        .addChoices({ name: 'off', value: 'off' }, { name: 'track', value: 'track' }, { name: 'queue', value: 'queue' }),
+    ),
+    command('seek', 'Jump to a position in the current track').addStringOption((o) =>
+      o.setName('position').setDescription('Where to jump: minutes:seconds like 1:23, or seconds like 83').setRequired(true).setMaxLength(20),
+    ),
+    command('volume', 'Set the volume (DJ)').addIntegerOption((o) =>
+      o.setName('percent').setDescription('From 0 to 200; 100 is the track\'s own level').setRequired(true).setMinValue(0).setMaxValue(200),
+    ),
+    command('leave', 'Stop, empty the queue and leave the voice channel (DJ)'),
+    command('stay', 'Stay in the voice channel 24/7, also when the queue is empty (DJ)').addBooleanOption((o) =>
+      o.setName('enabled').setDescription('true: stay in the channel; false: leave after a while with nothing to play').setRequired(true),
+    ),
+    command('settings', 'Show or change the DJ role, queue limits and announce channel (Manage Server)')
+      .setDefaultMemberPermissions(PermissionFlagsBits.ManageGuild)
+      .addRoleOption((o) => o.setName('dj_role').setDescription('The role that may stop, clear, change the volume and skip without a vote'))
+      .addBooleanOption((o) => o.setName('clear_dj_role').setDescription('true: remove the DJ role, so everyone may do everything'))
+      .addIntegerOption((o) => o.setName('max_queue').setDescription(`Longest queue, current track included (0: back to the default)`).setMinValue(0).setMaxValue(MAX_QUEUE_LIMIT))
+      .addIntegerOption((o) => o.setName('max_per_user').setDescription('Most tracks one member may have queued (0: no limit)').setMinValue(0).setMaxValue(MAX_QUEUE_LIMIT))
+      .addChannelOption((o) => o.setName('announce_channel').setDescription('Where the now-playing message goes').addChannelTypes(ChannelType.GuildText)),
+  ];
+  return builders.map((b) => b.toJSON());
+}

@@ -1,0 +1,68 @@
+/**
+ * The Responder (DESIGN.md §1): turns Discord interactions into desired state in Redis through the
+ * shared ops, answers, and keeps each guild's now-playing message. It never touches voice.
+ */
+import type { Client } from 'discord.js';
+import type { Redis } from 'ioredis';
+import type { Clock } from '../../src/clock';
+import type { CommandsScope, RateLimit } from '../../src/config';
+import type { Logger } from '../../src/log';
+import type { Resolver } from '../../src/media/resolve';
+import { DEFAULT_OPS_LIMITS, type OpsDeps } from '../../src/ops';
+import type { GuildStore } from '../../src/state';
+import { commandDefinitions } from './commands';
+import { discordNpChannel, startNowPlaying, type NowPlayingLoop } from './now-playing';
+import { registerCommands } from './register';
+import { interactionRouter } from './router';
+
+export { commandDefinitions } from './commands';
+export { sameDefinitions } from './register';
+
+export interface ResponderWiring {
+  readonly client: Client<true>;
+  readonly redis: Redis;
+  readonly newRedis: () => Redis;
+  readonly store: GuildStore;
+  readonly resolver: Resolver;
+  readonly clock: Clock;
+  readonly log: Logger;
+  readonly instance: string;
+  readonly scope: CommandsScope;
+  readonly rateLimit: RateLimit;
+  readonly maxQueue: number;
+  readonly resyncIntervalMs: number;
+}
+
+export interface Responder {
+  stop(): Promise<void>;
+}
+
+export async function startResponder(w: ResponderWiring): Promise<Responder> {
+  const log = w.log.child({ component: 'responder' });
+  const ops: OpsDeps = { store: w.store, redis: w.redis, clock: w.clock, resolver: w.resolver, limits: { ...DEFAULT_OPS_LIMITS, defaultMaxQueue: w.maxQueue } };
+  const definitions = commandDefinitions({ searchable: w.resolver.search !== undefined });
+  await registerCommands(w.client.rest, w.client.application.id, w.scope, definitions, log);
+
+  const route = interactionRouter({ ops, instance: w.instance, rateLimit: w.rateLimit, resolver: w.resolver, clock: w.clock, log });
+  const inFlight = new Set<Promise<void>>();
+  const listener = (interaction: Parameters<typeof route>[0]): void => {
+    const p = route(interaction).finally(() => inFlight.delete(p));
+    inFlight.add(p);
+  };
+  w.client.on('interactionCreate', listener);
+  let np: NowPlayingLoop | undefined;
+  try {
+    np = await startNowPlaying({ redis: w.redis, newRedis: w.newRedis, store: w.store, channel: discordNpChannel(w.client, log), instance: w.instance, clock: w.clock, log, resyncIntervalMs: w.resyncIntervalMs });
+  } catch (err) {
+    w.client.off('interactionCreate', listener);
+    throw err;
+  }
+  log.info({ commands: definitions.length, scope: w.scope.kind }, 'responder started');
+  return {
+    async stop() {
+      w.client.off('interactionCreate', listener);
+      await Promise.allSettled([...inFlight]);
+      await np?.stop();
+    },
+  };
+}

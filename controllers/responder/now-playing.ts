@@ -1,0 +1,187 @@
+/**
+ * The now-playing message, kept by a small reconcile loop rather than by events: for each guild it
+ * compares what the message should say (from Redis: the head, the player's status, the settings) with
+ * what the message record in Redis says it says, and posts, edits or retires the message.
+ *
+ * One message per guild: only the instance holding the guild's player lease acts, and the record
+ * (`hiqty:server:{g}:np_message`) is replaced by compare-and-set. During a lease handover two instances
+ * can both post; the one whose compare-and-set loses deletes its own message, so one survives.
+ * When the track changes, a new message is posted (so it sits at the bottom of the chat) and the old one
+ * is deleted; pause, resume, loop, volume and the position bar are edits of the same message.
+ */
+import * as t from 'io-ts';
+import { isLeft } from 'fp-ts/Either';
+import { DiscordAPIError, type Client } from 'discord.js';
+import type { Redis } from 'ioredis';
+import type { Clock } from '../../src/clock';
+import type { Logger } from '../../src/log';
+import { nowPlayingOf, type NowPlaying } from '../../src/ops';
+import { Controller, done, KeyspaceSource, requeueAfter, ResyncSource, type Reconciler, type Result } from '../../src/reconcile';
+import { decodeJson } from '../../src/codecs';
+import { guildKeys, npMessageKey, parseGuildKey, registerScripts, scanGuilds, type GuildStore, LockValue } from '../../src/state';
+import { nowPlayingBody, type Body } from './render';
+
+/** How often the position bar of a playing track is refreshed (an edit; Discord allows 5 per 5 s per channel). */
+export const NP_REFRESH_MS = 15_000;
+
+export const NpRecord = t.type({
+  channelId: t.string,
+  messageId: t.string,
+  trackId: t.string,
+  /** Everything the message shows except the position: a change here is edited at once. */
+  signature: t.string,
+  editedAt: t.number,
+  /** The track ended or the music stopped: the message shows that, without buttons. */
+  ended: t.boolean,
+});
+export type NpRecord = t.TypeOf<typeof NpRecord>;
+
+/** Where the message lives; injectable so the loop can be tested without Discord. */
+export interface NpChannel {
+  post(channelId: string, body: Body): Promise<string | undefined>;
+  /** 'gone' when the message was deleted by someone. */
+  edit(channelId: string, messageId: string, body: Body): Promise<'edited' | 'gone'>;
+  remove(channelId: string, messageId: string): Promise<void>;
+}
+
+const UNKNOWN_MESSAGE = 10008;
+
+export function discordNpChannel(client: Client, log: Logger): NpChannel {
+  const sendable = async (channelId: string) => {
+    const channel = await client.channels.fetch(channelId);
+    return channel?.isSendable() === true && channel.isTextBased() ? channel : undefined;
+  };
+  return {
+    async post(channelId, body) {
+      const channel = await sendable(channelId);
+      if (!channel) {
+        log.warn({ channelId }, 'now-playing: the text channel is not one this bot can post in');
+        return undefined;
+      }
+      return (await channel.send({ ...body, allowedMentions: { parse: [] } })).id;
+    },
+    async edit(channelId, messageId, body) {
+      const channel = await sendable(channelId);
+      if (!channel) return 'gone';
+      try {
+        await channel.messages.edit(messageId, { ...body, allowedMentions: { parse: [] } });
+        return 'edited';
+      } catch (err) {
+        if (err instanceof DiscordAPIError && err.code === UNKNOWN_MESSAGE) return 'gone';
+        throw err;
+      }
+    },
+    async remove(channelId, messageId) {
+      const channel = await sendable(channelId);
+      await channel?.messages.delete(messageId).catch((err: unknown) => log.debug({ err: String(err) }, 'now-playing: old message already gone'));
+    },
+  };
+}
+
+function signatureOf(np: NowPlaying): string {
+  return JSON.stringify([np.track.id, np.state, np.loop, np.volume, np.next?.id ?? null, np.queueLength]);
+}
+
+const ENDED: Body = { content: '⏹️ Nothing is playing now. Use /play to start something.', components: [] };
+
+export interface NowPlayingDeps {
+  readonly redis: Redis;
+  readonly store: GuildStore;
+  readonly channel: NpChannel;
+  readonly instance: string;
+  readonly clock: Clock;
+  readonly log: Logger;
+}
+
+export class NowPlayingReconciler implements Reconciler<string> {
+  constructor(private readonly deps: NowPlayingDeps) {
+    registerScripts(deps.redis);
+  }
+
+  async reconcile(guild: string): Promise<Result> {
+    const { redis, store, channel, clock } = this.deps;
+    // Cheap gate first: every instance hears every guild's status checkpoints.
+    const lock = LockValue.decode(await redis.get(guildKeys(guild).player_lock));
+    if (isLeft(lock) || lock.right.instance !== this.deps.instance) return done();
+    const { snapshot } = await store.snapshot(guild);
+    const key = npMessageKey(guild);
+    const raw = await redis.get(key);
+    const decoded = raw === null ? undefined : decodeJson(NpRecord, raw);
+    const record = decoded !== undefined && !isLeft(decoded) ? decoded.right : undefined;
+    const now = clock.now();
+    const np = nowPlayingOf(snapshot, now);
+    const showing = np !== undefined && np.started && snapshot.state !== 'stopped' && snapshot.channel !== undefined ? np : undefined;
+    const textChannel = snapshot.textChannel;
+
+    if (showing === undefined || textChannel === undefined) {
+      if (record !== undefined && !record.ended) {
+        await channel.edit(record.channelId, record.messageId, ENDED);
+        await this.cas(key, raw, { ...record, ended: true, editedAt: now });
+      }
+      return done();
+    }
+
+    const body = nowPlayingBody(showing);
+    const signature = signatureOf(showing);
+    if (record === undefined || record.trackId !== showing.track.id || record.channelId !== textChannel || record.ended) {
+      const messageId = await channel.post(textChannel, body);
+      if (messageId === undefined) return requeueAfter(NP_REFRESH_MS);
+      const next: NpRecord = { channelId: textChannel, messageId, trackId: showing.track.id, signature, editedAt: now, ended: false };
+      if (!(await this.cas(key, raw, next))) {
+        await channel.remove(textChannel, messageId);
+        return requeueAfter(0);
+      }
+      if (record !== undefined) await channel.remove(record.channelId, record.messageId);
+      return showing.state === 'playing' ? requeueAfter(NP_REFRESH_MS) : done();
+    }
+
+    const stale = showing.state === 'playing' && now - record.editedAt >= NP_REFRESH_MS - 500;
+    if (record.signature !== signature || stale) {
+      const edited = await channel.edit(record.channelId, record.messageId, body);
+      // A deleted message gets a new one on the next pass: the record is dropped (if still ours).
+      await this.cas(key, raw, edited === 'gone' ? null : { ...record, signature, editedAt: now });
+      if (edited === 'gone') return requeueAfter(0);
+    }
+    return showing.state === 'playing' ? requeueAfter(Math.max(1000, NP_REFRESH_MS - (now - record.editedAt))) : done();
+  }
+
+  private async cas(key: string, expected: string | null, next: NpRecord | null): Promise<boolean> {
+    return (await this.deps.redis.hiqtyCompareAndSet(key, expected ?? '', next === null ? '' : JSON.stringify(next), '')) === 1;
+  }
+}
+
+/** Which keyspace notifications may change the message: not lock renewals, not the quarantine. */
+export function npHint(redisKey: string, event: string): string | undefined {
+  const parsed = parseGuildKey(redisKey);
+  if (!parsed) return undefined;
+  if (parsed.kind === 'quarantine' || parsed.kind === 'epoch') return undefined;
+  if (parsed.kind === 'player_lock') return event === 'expire' ? undefined : parsed.guild;
+  return parsed.guild;
+}
+
+export interface NowPlayingLoop {
+  stop(): Promise<void>;
+}
+
+export async function startNowPlaying(deps: NowPlayingDeps & { readonly newRedis: () => Redis; readonly resyncIntervalMs: number }): Promise<NowPlayingLoop> {
+  const resync = new ResyncSource<string>({ list: (signal) => scanGuilds(deps.redis, signal), periodMs: deps.resyncIntervalMs, clock: deps.clock, logger: deps.log });
+  const keyspace = new KeyspaceSource<string>({
+    redis: deps.newRedis,
+    pattern: 'hiqty:server:*',
+    keyToId: npHint,
+    onSubscribed: ({ reconnect }) => resync.trigger(reconnect ? 'redis reconnect' : 'start'),
+    clock: deps.clock,
+    logger: deps.log,
+  });
+  const controller = new Controller<string>({
+    name: 'now-playing',
+    reconciler: new NowPlayingReconciler(deps),
+    workers: 4,
+    sources: [keyspace, resync],
+    clock: deps.clock,
+    logger: deps.log,
+    describeKey: (guild) => guild,
+  });
+  await controller.start();
+  return { stop: () => controller.stop({ abortAfterMs: 2000 }) };
+}

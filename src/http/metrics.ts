@@ -1,0 +1,113 @@
+/**
+ * Every hiqty metric on one prom-client registry, and adapters for the small reporting interfaces that the
+ * player and the lease code use, so they never see prom-client.
+ */
+import type { FastifyInstance } from 'fastify';
+import { Counter, Gauge, Histogram, collectDefaultMetrics, type Registry } from 'prom-client';
+import type { PlayerMetrics } from '../../controllers/player/deps';
+import type { PlayPath } from '../media';
+import { promReconcileMetrics, type ReconcileMetrics } from '../reconcile/metrics';
+import type { LeaseMetrics } from '../state/lease';
+
+/** From a fast passthrough start (~50 ms) to a slow source behind ffmpeg (~10 s). */
+const FIRST_PACKET_BUCKETS = [0.05, 0.1, 0.25, 0.5, 0.75, 1, 1.5, 2, 3, 5, 10, 20];
+
+export interface Metrics {
+  readonly registry: Registry;
+  /** Guilds with a player (voice session) in this process. */
+  readonly playersActive: Gauge;
+  readonly tracksStarted: Counter<'path'>;
+  readonly tracksEnded: Counter<'outcome'>;
+  /** ffmpeg children alive now: inc() on spawn, dec() on exit. */
+  readonly ffmpegProcesses: Gauge;
+  readonly leaseClaims: Counter<'outcome'>;
+  readonly leaseRenewals: Counter<'outcome'>;
+  readonly leaseLosses: Counter<'reason'>;
+  readonly leaseHandovers: Counter;
+  /** From the command that asked for a track to that track's first audio packet on the wire. */
+  readonly commandToFirstPacket: Histogram;
+  readonly audioFramesSent: Counter;
+  /** Frames sent after their 20 ms slot: what listeners hear as stutter. */
+  readonly audioFramesLate: Counter;
+  /** 1 while the Redis connection is ready, read at scrape time from watchRedis's source. */
+  readonly redisConnected: Gauge;
+  readonly reconcile: ReconcileMetrics;
+  readonly player: PlayerMetrics;
+  readonly lease: LeaseMetrics;
+  /** Makes hiqty_redis_connected follow a connection (ioredis: status 'ready'). */
+  watchRedis(connection: { readonly status: string }): void;
+}
+
+/** Registers everything, including prom-client's process and Node metrics, on registry. Call once per registry. */
+export function createMetrics(registry: Registry): Metrics {
+  collectDefaultMetrics({ register: registry });
+  const registers = [registry];
+  let redis: { readonly status: string } | undefined;
+
+  const playersActive = new Gauge({ name: 'hiqty_players_active', help: 'Guilds this instance has a player for.', registers });
+  const tracksStarted = new Counter({ name: 'hiqty_tracks_started_total', help: 'Tracks started, by path: passthrough (demux only) or transcoded (ffmpeg).', labelNames: ['path'], registers });
+  const tracksEnded = new Counter({ name: 'hiqty_tracks_ended_total', help: 'Tracks that ended, by outcome.', labelNames: ['outcome'], registers });
+  const ffmpegProcesses = new Gauge({ name: 'hiqty_ffmpeg_processes', help: 'ffmpeg processes running now.', registers });
+  const leaseClaims = new Counter({ name: 'hiqty_lease_claims_total', help: 'Guild lease claims, by outcome (claimed, held by another).', labelNames: ['outcome'], registers });
+  const leaseRenewals = new Counter({ name: 'hiqty_lease_renewals_total', help: 'Guild lease renewals, by outcome (renewed, taken, error).', labelNames: ['outcome'], registers });
+  const leaseLosses = new Counter({ name: 'hiqty_lease_losses_total', help: 'Guild leases lost while playing, by reason (taken, expired).', labelNames: ['reason'], registers });
+  const leaseHandovers = new Counter({ name: 'hiqty_lease_handovers_total', help: 'Guilds released at a track boundary for another instance (drain).', registers });
+  const commandToFirstPacket = new Histogram({ name: 'hiqty_command_to_first_packet_seconds', help: 'Time from a play command to the first audio packet sent.', buckets: FIRST_PACKET_BUCKETS, registers });
+  const audioFramesSent = new Counter({ name: 'hiqty_audio_frames_sent_total', help: 'Opus frames sent to Discord voice.', registers });
+  const audioFramesLate = new Counter({ name: 'hiqty_audio_frames_late_total', help: 'Opus frames sent later than their 20 ms slot.', registers });
+  const redisConnected = new Gauge({
+    name: 'hiqty_redis_connected',
+    help: '1 while the Redis connection is ready, else 0.',
+    registers,
+    collect() {
+      this.set(redis?.status === 'ready' ? 1 : 0);
+    },
+  });
+
+  return {
+    registry,
+    playersActive,
+    tracksStarted,
+    tracksEnded,
+    ffmpegProcesses,
+    leaseClaims,
+    leaseRenewals,
+    leaseLosses,
+    leaseHandovers,
+    commandToFirstPacket,
+    audioFramesSent,
+    audioFramesLate,
+    redisConnected,
+    reconcile: promReconcileMetrics(registry),
+    player: {
+      trackStarted: (path: PlayPath) => tracksStarted.inc({ path }),
+      audioFrame: (late) => {
+        audioFramesSent.inc();
+        if (late) audioFramesLate.inc();
+      },
+      commandToFirstPacket: (seconds) => commandToFirstPacket.observe(seconds),
+      trackEnded: (outcome) => tracksEnded.inc({ outcome }),
+      leaseLost: (reason) => leaseLosses.inc({ reason }),
+      leaseHandedOver: () => leaseHandovers.inc(),
+      sessions: (count) => playersActive.set(count),
+    },
+    lease: {
+      claim: (outcome) => leaseClaims.inc({ outcome }),
+      renewal: (outcome) => leaseRenewals.inc({ outcome }),
+      // The player reports every loss it acts on through PlayerMetrics.leaseLost (the keeper's, via onLost, and
+      // those a fenced write discovers); counting the keeper's here too would count them twice.
+      loss: () => {},
+    },
+    watchRedis(connection) {
+      redis = connection;
+    },
+  };
+}
+
+/** GET /metrics in the Prometheus text format; pass as (part of) startHttpServer's `register`. */
+export function registerMetricsRoute(app: FastifyInstance, registry: Registry): void {
+  app.get('/metrics', async (_request, reply) => {
+    const body = await registry.metrics();
+    return reply.header('content-type', registry.contentType).send(body);
+  });
+}

@@ -1,0 +1,25 @@
+import type { Redis } from 'ioredis';
+import type { Clock } from '../clock';
+import type { Resolver } from '../media/resolve';
+import type { GuildStore } from '../state';
+
+/** What every operation needs; interfaces build it once. */
+export interface OpsDeps {
+  readonly store: GuildStore;
+  /** For the responder's own keys (skip votes); desired state is only written through the store. */
+  readonly redis: Redis;
+  readonly clock: Clock;
+  readonly resolver: Resolver;
+  readonly limits: OpsLimits;
+}
+
+export interface OpsLimits {
+  /** Longest query accepted by play (Discord allows 6000 characters in an option). */
+  readonly maxQueryLength: number;
+  /** Queue limit for guilds whose settings have no max_queue (HIQTY_MAX_QUEUE). */
+  readonly defaultMaxQueue: number;
+  /** How long a skip vote counts. */
+  readonly voteTtlMs: number;
+}
+
+export const DEFAULT_OPS_LIMITS: OpsLimits = { maxQueryLength: 2000, defaultMaxQueue: 1000, voteTtlMs: 10 * 60_000 };

@@ -1,0 +1,84 @@
+/**
+ * Every way an operation can refuse, as a closed union. Each interface (Discord, REST, CLI) folds it
+ * once, at its edge; `opErrorMessage` is the shared wording, which always says what to do next.
+ */
+export type OpError =
+  | { readonly kind: 'invalid-input'; readonly problems: readonly string[] }
+  | { readonly kind: 'query-too-long'; readonly length: number; readonly max: number }
+  | { readonly kind: 'search-unsupported' }
+  | { readonly kind: 'bad-url'; readonly reason: string }
+  | { readonly kind: 'playlist-failed'; readonly reason: string }
+  | { readonly kind: 'playlist-empty' }
+  | { readonly kind: 'queue-empty' }
+  | { readonly kind: 'index-out-of-range'; readonly index: number; readonly length: number }
+  | { readonly kind: 'queue-full'; readonly limit: number }
+  | { readonly kind: 'user-limit'; readonly limit: number }
+  | { readonly kind: 'bad-position'; readonly input: string }
+  | { readonly kind: 'position-beyond-end'; readonly positionMs: number; readonly durationMs: number }
+  | { readonly kind: 'not-seekable' }
+  | { readonly kind: 'volume-out-of-range'; readonly percent: number }
+  | { readonly kind: 'not-playing' }
+  | { readonly kind: 'not-paused' }
+  | { readonly kind: 'no-channel' }
+  | { readonly kind: 'page-out-of-range'; readonly page: number; readonly pages: number }
+  | { readonly kind: 'not-yours'; readonly index: number; readonly owner: string }
+  | { readonly kind: 'changed' }
+  /** Redis did not answer or answered nonsense: not the user's fault. */
+  | { readonly kind: 'unavailable'; readonly reason: string };
+
+export function formatDuration(ms: number): string {
+  const total = Math.max(0, Math.floor(ms / 1000));
+  const h = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const s = total % 60;
+  const mm = h > 0 ? String(m).padStart(2, '0') : String(m);
+  return `${h > 0 ? `${h}:` : ''}${mm}:${String(s).padStart(2, '0')}`;
+}
+
+/** The user-facing sentence for an error: what went wrong, then what to do. */
+export function opErrorMessage(e: OpError): string {
+  switch (e.kind) {
+    case 'invalid-input':
+      return `That input is not valid (${e.problems.join('; ')}). Check the options and try again.`;
+    case 'query-too-long':
+      return `That query is ${e.length} characters long; the limit is ${e.max}. Paste a shorter link.`;
+    case 'search-unsupported':
+      return 'Searching by text is not available yet. Paste a link to an audio file or a playlist (http or https).';
+    case 'bad-url':
+      return `That link cannot be played: ${e.reason}. Paste an http(s) link to an audio file or a playlist.`;
+    case 'playlist-failed':
+      return `Could not read that playlist: ${e.reason}. Check the link, or paste the tracks' links one by one.`;
+    case 'playlist-empty':
+      return 'That playlist has no http(s) tracks in it. Check the link, or paste the tracks\' links one by one.';
+    case 'queue-empty':
+      return 'The queue is empty. Add something with /play first.';
+    case 'index-out-of-range':
+      return `There is no track ${e.index}: the queue has ${e.length} ${e.length === 1 ? 'track' : 'tracks'} (1 is the current one). See /queue for the numbers.`;
+    case 'queue-full':
+      return `The queue is full (at most ${e.limit} tracks). Wait for some to play, or ask a DJ to /clear or /remove some.`;
+    case 'user-limit':
+      return `You already have the most tracks one member may queue (${e.limit}). Wait for some of yours to play.`;
+    case 'bad-position':
+      return `"${e.input.slice(0, 40)}" is not a position. Write minutes:seconds like 1:23, or seconds like 83 (1:02:03 works too).`;
+    case 'position-beyond-end':
+      return `The track is only ${formatDuration(e.durationMs)} long, so ${formatDuration(e.positionMs)} is past its end. Pick an earlier position.`;
+    case 'not-seekable':
+      return 'This track is a live stream, which cannot be seeked. Use /skip to move on.';
+    case 'volume-out-of-range':
+      return `The volume must be from 0 to 200 percent, not ${e.percent}. 100 is the track's own level.`;
+    case 'not-playing':
+      return 'Nothing is playing right now. Use /resume if it is paused, or /play to start something.';
+    case 'not-paused':
+      return 'The music is not paused. Use /pause to pause it.';
+    case 'no-channel':
+      return 'There is no voice channel to play in. Join a voice channel and use /play.';
+    case 'page-out-of-range':
+      return `There is no page ${e.page}: the queue has ${e.pages} ${e.pages === 1 ? 'page' : 'pages'}. Pick a page from 1 to ${e.pages}.`;
+    case 'not-yours':
+      return `Track ${e.index} was added by ${e.owner}. Only they or a DJ can remove it.`;
+    case 'unavailable':
+      return 'Something went wrong on my side and nothing was changed. Try again in a moment.';
+    case 'changed':
+      return 'The queue changed while I was working on it. Look at /queue and try again.';
+  }
+}

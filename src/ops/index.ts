@@ -1,0 +1,34 @@
+/**
+ * The validated state operations every interface shares (Discord now; REST and CLI later):
+ * `deps => input => TaskEither<OpError, Result>`, inputs decoded with io-ts, errors a closed union
+ * with `opErrorMessage` as the shared wording. Nothing here knows about Discord.
+ */
+export { DEFAULT_OPS_LIMITS, type OpsDeps, type OpsLimits } from './deps';
+export { formatDuration, opErrorMessage, type OpError } from './errors';
+export * from './inputs';
+export { play, type PlayHooks, type PlayResult } from './play';
+export {
+  leave,
+  pause,
+  resume,
+  seek,
+  setLoop,
+  setStay,
+  setVolume,
+  skip,
+  stop,
+  type LeaveResult,
+  type LoopResult,
+  type PauseResult,
+  type ResumeResult,
+  type SeekResult,
+  type SkipResult,
+  type StayResult,
+  type StopResult,
+  type VolumeResult,
+} from './controls';
+export { clear, move, remove, shuffle, type ClearResult, type MoveResult, type RemoveResult, type ShuffleResult } from './queue';
+export { readSettings, updateSettings, type SettingsView } from './settings';
+export { votesNeeded, voteSkip, type VoteSkipResult } from './vote';
+export { DEFAULT_PAGE_SIZE, nowPlaying, nowPlayingOf, queuePage, type NowPlaying, type QueuePage } from './read';
+export { parsePosition } from './position';

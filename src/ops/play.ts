@@ -1,0 +1,60 @@
+/** play: resolve what was asked for, enqueue it within the guild's limits, and make the guild play. */
+import type { TaskEither } from 'fp-ts/TaskEither';
+import type { ResolveProgress } from '../media/resolve';
+import { newTrackId, type Track } from '../state';
+import type { OpsDeps } from './deps';
+import type { OpError } from './errors';
+import { PlayInput } from './inputs';
+import { fail, ok, withInput } from './run';
+
+export interface PlayResult {
+  readonly kind: 'queued';
+  readonly tracks: readonly Track[];
+  /** 1-based queue position of the first track queued (1: it plays now). */
+  readonly position: number;
+  readonly playlist: { readonly url: string; readonly title: string } | undefined;
+  /** The queue was empty, so the first track starts now. */
+  readonly startsNow: boolean;
+}
+
+export interface PlayHooks {
+  readonly onProgress?: (p: ResolveProgress) => void;
+  readonly signal?: AbortSignal;
+}
+
+export const play =
+  (deps: OpsDeps) =>
+  (input: PlayInput, hooks: PlayHooks = {}): TaskEither<OpError, PlayResult> =>
+    withInput(PlayInput, input, async (i) => {
+      const query = i.query.trim();
+      if (query.length === 0) return fail({ kind: 'invalid-input', problems: ['query: paste a link'] });
+      if (query.length > deps.limits.maxQueryLength) return fail({ kind: 'query-too-long', length: query.length, max: deps.limits.maxQueryLength });
+      const resolved = await deps.resolver.resolve(query, { signal: hooks.signal, onProgress: hooks.onProgress });
+      if (resolved.kind !== 'tracks') return fail(resolved);
+
+      const { snapshot } = await deps.store.snapshot(i.guild);
+      if (i.channel === undefined && snapshot.channel === undefined) return fail({ kind: 'no-channel' });
+      const now = deps.clock.now();
+      const tracks: Track[] = resolved.tracks.map((r) => ({
+        id: newTrackId(),
+        url: r.url,
+        title: r.title,
+        ...(r.durationMs === undefined ? {} : { durationMs: r.durationMs }),
+        requester: i.requester,
+        source: resolved.source,
+        addedAt: now,
+      }));
+      const enqueued = await deps.store.enqueue(i.guild, tracks, {
+        next: i.next === true,
+        maxLength: snapshot.settings.max_queue ?? deps.limits.defaultMaxQueue,
+        maxPerUser: snapshot.settings.max_per_user,
+      });
+      if (enqueued.kind === 'invalid') return fail({ kind: 'invalid-input', problems: enqueued.problems });
+      if (enqueued.kind !== 'enqueued') return fail(enqueued);
+      // Channel before state: the player must never see `playing` with the old channel.
+      if (i.channel !== undefined) await deps.store.setChannel(i.guild, i.channel);
+      if (i.textChannel !== undefined) await deps.store.setTextChannelIfAbsent(i.guild, i.textChannel);
+      await deps.store.setState(i.guild, 'playing');
+      const first = enqueued.positions[0] ?? 0;
+      return ok({ kind: 'queued', tracks, position: first + 1, playlist: resolved.playlist, startsNow: first === 0 });
+    });

@@ -1,0 +1,54 @@
+/**
+ * Keeps `make bench` from rotting: the whole bench pipeline at N = 2 with windows of a second,
+ * asserting only that every section produced finite numbers (benchmarks are not tests).
+ */
+import { strict as assert } from 'node:assert';
+import { SMOKE } from '../../bench/config';
+import { renderReport, type Report } from '../../bench/report';
+import { runBench } from '../../bench/run';
+import type { Summary } from '../../bench/stats';
+
+function finite(what: string, v: number | undefined): void {
+  assert.ok(v !== undefined && Number.isFinite(v), `${what} is ${v}`);
+}
+
+function finiteSummary(what: string, s: Summary): void {
+  assert.ok(s.n > 0, `${what}: no samples`);
+  for (const k of ['p50', 'p95', 'max'] as const) finite(`${what} ${k}`, s[k]);
+}
+
+describe('bench: the make bench pipeline at N = 2', function () {
+  this.timeout(120_000);
+
+  it('produces every section with finite numbers', async () => {
+    const lines: string[] = [];
+    const report: Report = await runBench(SMOKE, (l) => lines.push(l));
+    for (const subject of ['hiqty', 'baseline'] as const) {
+      for (const kind of ['passthrough', 'transcode'] as const) {
+        const run = report.cost.find((r) => r.subject === subject && r.kind === kind);
+        assert.ok(run, `cost of ${subject} ${kind} missing`);
+        const step = run.steps.find((s) => s.guilds === 2);
+        assert.ok(step?.window, `${subject} ${kind} at 2 guilds not measured: ${step?.note ?? ''}`);
+        assert.equal(step.heard, 2, `${subject} ${kind}: both guilds heard`);
+        finite(`${subject} ${kind} RSS`, step.window.rssKb.total);
+        finite(`${subject} ${kind} slope`, step.slopeKb);
+        finite(`${subject} ${kind} CPU per track`, step.cpuPctPerTrack);
+        finite(`${subject} ${kind} late ‰`, step.latePermille);
+        assert.ok(step.frames > 0, `${subject} ${kind}: frames in the window`);
+      }
+    }
+    finiteSummary('latency passthrough cold', report.latency.passthrough.cold);
+    finiteSummary('latency passthrough warm', report.latency.passthrough.warm);
+    finiteSummary('latency transcode cold', report.latency.transcode.cold);
+    finiteSummary('latency transcode warm', report.latency.transcode.warm);
+    finiteSummary('crash resume', report.recovery.crash.resumeMs);
+    finiteSummary('crash position error', report.recovery.crash.positionErrorMs);
+    finiteSummary('rollout gap', report.recovery.rollout.gapMs);
+    finite('idle CPU', report.idle.cpuPct);
+    finite('idle Redis commands/s', report.idle.redisCommandsPerSecond);
+    assert.ok(report.idle.redisCommandsPerSecond > 0, 'the idle bot talks to Redis (resync)');
+    assert.ok(report.targets.length >= 8, 'every target is evaluated');
+    const text = renderReport(report);
+    for (const heading of ['1. Passthrough', '2. Transcoded', '4. Play to first packet', '5. Recovery', '6. Idle', 'Targets']) assert.ok(text.includes(heading), `table has ${heading}`);
+  });
+});

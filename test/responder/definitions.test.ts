@@ -1,0 +1,72 @@
+import { strict as assert } from 'node:assert';
+import { commandDefinitions, sameDefinitions } from '../../controllers/responder';
+
+/** Discord's limits for chat input commands (docs: Application Commands). */
+const NAME = /^[-_\p{Ll}\p{N}\p{sc=Deva}\p{sc=Thai}]{1,32}$/u;
+
+function isRecord(u: unknown): u is Record<string, unknown> {
+  return typeof u === 'object' && u !== null && !Array.isArray(u);
+}
+
+function check(where: string, def: Record<string, unknown>, problems: string[]): number {
+  const name = def.name;
+  const description = def.description;
+  if (typeof name !== 'string' || !NAME.test(name) || name !== name.toLowerCase()) problems.push(`${where}: name ${JSON.stringify(name)} is not 1-32 lowercase characters`);
+  if (typeof description !== 'string' || description.length < 1 || description.length > 100) problems.push(`${where}: description is ${String(description).length} characters (1-100)`);
+  let chars = String(name).length + String(description).length;
+  const options = Array.isArray(def.options) ? def.options : [];
+  if (options.length > 25) problems.push(`${where}: ${options.length} options (at most 25)`);
+  let optionalSeen = false;
+  for (const o of options) {
+    if (!isRecord(o)) continue;
+    if (o.required === true && optionalSeen) problems.push(`${where}.${String(o.name)}: a required option after an optional one`);
+    if (o.required !== true) optionalSeen = true;
+    chars += check(`${where}.${String(o.name)}`, o, problems);
+    const choices = Array.isArray(o.choices) ? o.choices : [];
+    if (choices.length > 25) problems.push(`${where}.${String(o.name)}: more than 25 choices`);
+    for (const c of choices) if (isRecord(c)) chars += String(c.name).length + String(c.value).length;
+  }
+  return chars;
+}
+
+describe('responder: command definitions', () => {
+  const definitions = commandDefinitions({ searchable: false });
+
+  it('has exactly the commands of issue #5', () => {
+    assert.deepEqual(definitions.map((d) => d.name).sort(), ['clear', 'leave', 'loop', 'move', 'nowplaying', 'pause', 'play', 'queue', 'remove', 'resume', 'seek', 'settings', 'shuffle', 'skip', 'stay', 'stop', 'volume']);
+    const optionsOf = (name: string) => (definitions.find((d) => d.name === name)?.options ?? []).map((o) => o.name);
+    assert.deepEqual(optionsOf('play'), ['query', 'next']);
+    assert.deepEqual(optionsOf('queue'), ['page']);
+    assert.deepEqual(optionsOf('remove'), ['index']);
+    assert.deepEqual(optionsOf('move'), ['from', 'to']);
+    assert.deepEqual(optionsOf('loop'), ['mode']);
+    assert.deepEqual(optionsOf('seek'), ['position']);
+    assert.deepEqual(optionsOf('volume'), ['percent']);
+    assert.deepEqual(optionsOf('stay'), ['enabled']);
+  });
+
+  it('every definition is within Discord\'s limits', () => {
+    const problems: string[] = [];
+    assert.ok(definitions.length <= 100);
+    for (const def of definitions) {
+      assert.ok(isRecord(def));
+      const chars = check(def.name, { ...def }, problems);
+      if (chars > 4000) problems.push(`${def.name}: ${chars} characters in names, descriptions and choices (at most 4000)`);
+    }
+    assert.deepEqual(problems, []);
+  });
+
+  it('the checker catches what Discord would refuse', () => {
+    const problems: string[] = [];
+    check('bad', { name: 'Play Music', description: 'x'.repeat(101), options: Array.from({ length: 26 }, (_, i) => ({ name: `o${i}`, description: 'd' })) }, problems);
+    assert.equal(problems.length, 3);
+  });
+
+  it('compares registered definitions by meaning: Discord\'s extra fields do not count, a changed description does', () => {
+    const registered = definitions.map((d) => ({ ...d, id: '1', application_id: '2', version: '3', nsfw: false, integration_types: [0], dm_permission: true }));
+    assert.equal(sameDefinitions(registered, definitions), true);
+    const changed = registered.map((d) => (d.name === 'skip' ? { ...d, description: 'Skip it' } : d));
+    assert.equal(sameDefinitions(changed, definitions), false);
+    assert.equal(sameDefinitions(registered.slice(1), definitions), false);
+  });
+});
