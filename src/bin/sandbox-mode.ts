@@ -45,7 +45,7 @@ export async function startSandboxMode(config: Config, log: Logger): Promise<San
         '',
         'hiqty is playing against the local Discord sandbox (no DISCORD_TOKEN set).',
         `  demo guild ${guild.id}, voice channel "${voiceChannel?.name}" ${voiceChannel?.id}, text channel ${textChannel?.id}`,
-        '  Make it play by writing desired state to Redis, as any interface would:',
+        '  Make it play by writing desired state to Redis, the way every interface does:',
         `    redis-cli -p ${port} RPUSH hiqty:server:${guild.id}:playlist '{"id":"demo-1","url":"${urls[0]}","title":"A 440 Hz tone (Ogg/Opus, passthrough)"}' '{"id":"demo-2","url":"${urls[1]}","title":"A 660 Hz tone (MP3, transcoded)"}'`,
         `    redis-cli -p ${port} SET hiqty:server:${guild.id}:channel ${voiceChannel?.id}`,
         `    redis-cli -p ${port} SET hiqty:server:${guild.id}:state playing`,
