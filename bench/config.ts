@@ -1,0 +1,91 @@
+/**
+ * Every knob of `make bench` in one place: the full run (issue #8's guild counts and windows, under
+ * 10 minutes on 2 cores) and the smoke run that `make test` uses so the bench code cannot rot.
+ */
+
+export interface CostConfig {
+  /** Guild counts, 0 first: the 0 step is the idle reference for the slopes. */
+  readonly counts: readonly number[];
+}
+
+export interface BenchConfig {
+  readonly passthrough: CostConfig;
+  readonly transcode: CostConfig;
+  /** Run the usual-approach baseline player beside hiqty. */
+  readonly baseline: boolean;
+  /** Length of the tone tracks of the cost steps: longer than ramp + window, so none ends inside. */
+  readonly trackMs: number;
+  /** How long RSS and CPU are sampled at each step, and how often RSS is read during it. */
+  readonly windowMs: number;
+  readonly rssEveryMs: number;
+  /** Time from "every guild heard" to the start of the window, so start-up bursts are not measured. */
+  readonly settleMs: number;
+  /** How long N guilds may take to all be heard before the step is reported as not keeping up. */
+  readonly rampTimeoutMs: number;
+  /** Plays per kind (passthrough, transcoded) for command-to-first-packet. */
+  readonly latencyPlays: number;
+  /** Crash and rollout tries, and the lock TTL the two bots run with. */
+  readonly recoveryTries: number;
+  readonly lockTtlMs: number;
+  /** Crash: the track length and how much of it plays before the SIGKILL. */
+  readonly crashTrackMs: number;
+  readonly crashAfterMs: number;
+  /** Rollout: each of the two tracks' length, and when the SIGTERM comes in the first. */
+  readonly rolloutTrackMs: number;
+  readonly rolloutAfterMs: number;
+  /** Idle: guilds known and stopped, the bot's resync period, and the measured window. */
+  readonly idleGuilds: number;
+  readonly idleResyncMs: number;
+  readonly idleWindowMs: number;
+  /** A step whose machine CPU is above this share of all cores, or late ‰ above the next, saturated: larger counts of that player are skipped. */
+  readonly saturatedBusyPct: number;
+  readonly saturatedLatePermille: number;
+}
+
+export const FULL: BenchConfig = {
+  passthrough: { counts: [0, 50, 100, 200] },
+  transcode: { counts: [0, 10, 25, 50] },
+  baseline: true,
+  trackMs: 60_000,
+  windowMs: 10_000,
+  rssEveryMs: 1000,
+  settleMs: 3000,
+  rampTimeoutMs: 30_000,
+  latencyPlays: 50,
+  recoveryTries: 10,
+  lockTtlMs: 5000,
+  crashTrackMs: 3000,
+  crashAfterMs: 1200,
+  rolloutTrackMs: 2000,
+  rolloutAfterMs: 500,
+  idleGuilds: 10_000,
+  idleResyncMs: 30_000,
+  // Starts after the start-up resync; 40 s covers at least one periodic resync (30 s ± 20%).
+  idleWindowMs: 40_000,
+  saturatedBusyPct: 95,
+  saturatedLatePermille: 50,
+};
+
+/** N = 2, short windows: seconds, not minutes; only that every section yields finite numbers. */
+export const SMOKE: BenchConfig = {
+  passthrough: { counts: [0, 2] },
+  transcode: { counts: [0, 2] },
+  baseline: true,
+  trackMs: 10_000,
+  windowMs: 1000,
+  rssEveryMs: 250,
+  settleMs: 200,
+  rampTimeoutMs: 15_000,
+  latencyPlays: 2,
+  recoveryTries: 1,
+  lockTtlMs: 1000,
+  crashTrackMs: 2000,
+  crashAfterMs: 600,
+  rolloutTrackMs: 1000,
+  rolloutAfterMs: 300,
+  idleGuilds: 50,
+  idleResyncMs: 1000,
+  idleWindowMs: 1500,
+  saturatedBusyPct: 101,
+  saturatedLatePermille: 1000,
+};

@@ -1,0 +1,129 @@
+/**
+ * Cost per track: one player process, N guilds playing long tone tracks at once, RSS and CPU of the
+ * process tree sampled over a window, frames late counted by the sandbox over the same window.
+ * Steps go up in N with the same process; between steps every guild is stopped.
+ */
+import type { GuildSpec } from '../src/sandbox';
+import { measureWindow, type WindowFigures } from './measure';
+import type { BenchStage } from './stage';
+import type { Subject } from './subjects';
+
+export interface CostStep {
+  readonly guilds: number;
+  /** Undefined when the step was skipped (the previous one saturated); `note` says why. */
+  readonly window?: WindowFigures;
+  /** Guilds heard within the ramp time-out. */
+  readonly heard: number;
+  /** Audio frames received in the window, and that as a share of 50/s × guilds × seconds. */
+  readonly frames: number;
+  readonly framesPct: number;
+  /** Frames arriving more than 40 ms after the previous one of their guild, per thousand frames. */
+  readonly late: number;
+  readonly latePermille: number;
+  readonly maxGapMs: number;
+  /** (RSS(N) − RSS(0)) / N and (CPU(N) − CPU(0)) / N, the idle process subtracted. */
+  readonly slopeKb?: number;
+  /** The same slope with PSS instead of RSS (shared library pages split among processes). */
+  readonly pssSlopeKb?: number;
+  readonly cpuPctPerTrack?: number;
+  /** ffmpeg's own RSS and CPU per track (transcoding only; 0 for passthrough). */
+  readonly ffmpegKbPerTrack?: number;
+  readonly ffmpegCpuPctPerTrack?: number;
+  /** The sandbox kept up at this step: its process used under 90% of a core while verifying every packet. */
+  readonly sandboxKeptUp: boolean;
+  readonly note?: string;
+}
+
+export interface CostRun {
+  readonly subject: Subject['name'];
+  readonly kind: 'passthrough' | 'transcode';
+  readonly steps: CostStep[];
+}
+
+export interface CostOptions {
+  readonly counts: readonly number[];
+  readonly url: string;
+  readonly windowMs: number;
+  readonly rssEveryMs: number;
+  readonly settleMs: number;
+  readonly rampTimeoutMs: number;
+  readonly saturatedBusyPct: number;
+  readonly saturatedLatePermille: number;
+  readonly progress: (line: string) => void;
+}
+
+export async function measureCost(stage: BenchStage, subject: Subject, kind: CostRun['kind'], o: CostOptions): Promise<CostRun> {
+  const steps: CostStep[] = [];
+  let saturatedAt: number | undefined;
+  let idle: WindowFigures | undefined;
+  for (const count of o.counts) {
+    const guilds = stage.guilds.slice(0, count);
+    if (guilds.length < count) throw new Error(`the sandbox has ${stage.guilds.length} guilds, ${count} asked`);
+    if (saturatedAt !== undefined) {
+      steps.push({ guilds: count, heard: 0, frames: 0, framesPct: 0, late: 0, latePermille: 0, maxGapMs: 0, sandboxKeptUp: true, note: `skipped: ${subject.name} saturated at ${saturatedAt} guilds` });
+      o.progress(`  ${subject.name} ${kind} ${count}: skipped (saturated at ${saturatedAt})`);
+      continue;
+    }
+    const step = await measureStep(stage, subject, guilds, o, idle);
+    if (count === 0) idle = step.window;
+    steps.push(step);
+    o.progress(
+      `  ${subject.name} ${kind} ${count}: RSS ${((step.window?.rssKb.total ?? 0) / 1024).toFixed(1)} MB, CPU ${(step.window?.cpuPct.total ?? 0).toFixed(1)}%, ` +
+        `late ${step.latePermille.toFixed(2)}‰, frames ${step.framesPct.toFixed(1)}%, sandbox ${(step.window?.sandboxCpuPct ?? 0).toFixed(0)}%, machine ${(step.window?.machineBusyPct ?? 0).toFixed(0)}%`,
+    );
+    const busy = step.window?.machineBusyPct ?? 0;
+    if (count > 0 && (busy > o.saturatedBusyPct || step.latePermille > o.saturatedLatePermille || step.heard < count)) saturatedAt = count;
+  }
+  return { subject: subject.name, kind, steps };
+}
+
+async function measureStep(stage: BenchStage, subject: Subject, guilds: readonly GuildSpec[], o: CostOptions, idle: WindowFigures | undefined): Promise<CostStep> {
+  const count = guilds.length;
+  let heard = 0;
+  if (count > 0) {
+    stage.resetAudio(guilds);
+    await subject.play(guilds, o.url);
+    // Five frames: the guild's stream is flowing, not only its first packet.
+    heard = await stage.heardAll(guilds, 5, o.rampTimeoutMs);
+  }
+  await new Promise((resolve) => setTimeout(resolve, o.settleMs));
+  stage.resetAudio(guilds);
+  const window = await measureWindow(subject.pids, o.windowMs, o.rssEveryMs);
+  let frames = 0;
+  let late = 0;
+  let maxGapMs = 0;
+  for (const g of guilds) {
+    const s = stage.sandbox.voiceStats(g.id, { flush: false });
+    frames += s.frames;
+    late += s.gaps.length;
+    for (const gap of s.gaps) maxGapMs = Math.max(maxGapMs, gap.ms);
+  }
+  if (count > 0) {
+    await subject.stop(guilds);
+    await stage.quiet(guilds);
+  }
+  const expected = count * 50 * window.seconds;
+  const framesPct = expected > 0 ? (frames / expected) * 100 : 100;
+  // Per track means per guild actually playing: a guild never heard costs little and would flatter the figure.
+  const perTrack = (n: number, n0: number): number | undefined => (heard > 0 ? (n - n0) / heard : undefined);
+  const errors = subject.errors();
+  return {
+    guilds: count,
+    window,
+    heard,
+    frames,
+    framesPct,
+    late,
+    latePermille: frames > 0 ? (late / frames) * 1000 : 0,
+    maxGapMs,
+    slopeKb: perTrack(window.rssKb.total, idle?.rssKb.total ?? window.rssKb.total),
+    pssSlopeKb: perTrack(window.pssKb.total, idle?.pssKb.total ?? window.pssKb.total),
+    cpuPctPerTrack: perTrack(window.cpuPct.total, idle?.cpuPct.total ?? 0),
+    ffmpegKbPerTrack: perTrack(window.rssKb.ffmpeg, 0),
+    ffmpegCpuPctPerTrack: perTrack(window.cpuPct.ffmpeg, 0),
+    sandboxKeptUp: window.sandboxCpuPct < 90,
+    ...(heard < count
+      ? { note: `only ${heard} of ${count} guilds were heard within ${o.rampTimeoutMs / 1000} s (per-track figures divide by ${heard})${errors.length > 0 ? `; player errors: ${[...new Set(errors)].join('; ')}` : ''}` }
+      : {}),
+  };
+}

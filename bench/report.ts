@@ -1,0 +1,192 @@
+/**
+ * The result of `make bench`: one JSON document (bench/results/latest.json) and the same figures
+ * as plain-text tables, with each of issue #8's targets marked met or missed.
+ */
+import { readFileSync } from 'node:fs';
+import * as os from 'node:os';
+import type { CostRun, CostStep } from './cost';
+import type { IdleFigures } from './idle';
+import type { LatencyFigures } from './latency';
+import type { RecoveryFigures } from './recovery';
+import type { Summary } from './stats';
+
+export interface Machine {
+  readonly cpus: number;
+  readonly cpuModel: string;
+  readonly ramGiB: number;
+  readonly node: string;
+  /** 1-minute load average when the run started: other work on the machine shows here. */
+  readonly loadAtStart: number;
+}
+
+export interface Target {
+  readonly what: string;
+  readonly limit: string;
+  readonly value: string;
+  readonly met: boolean;
+}
+
+export interface Report {
+  readonly startedAt: string;
+  readonly seconds: number;
+  readonly machine: Machine;
+  readonly cost: readonly CostRun[];
+  readonly latency: LatencyFigures;
+  readonly recovery: RecoveryFigures;
+  readonly idle: IdleFigures;
+  readonly targets: readonly Target[];
+}
+
+export function machine(): Machine {
+  let model = os.cpus()[0]?.model ?? 'unknown';
+  try {
+    model = /^model name\s*:\s*(.+)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? model;
+  } catch {
+    // not Linux: os.cpus() is good enough
+  }
+  return { cpus: os.availableParallelism(), cpuModel: model, ramGiB: Math.round((os.totalmem() / 2 ** 30) * 10) / 10, node: process.version, loadAtStart: os.loadavg()[0] ?? 0 };
+}
+
+function run(cost: readonly CostRun[], subject: CostRun['subject'], kind: CostRun['kind']): CostRun | undefined {
+  return cost.find((r) => r.subject === subject && r.kind === kind);
+}
+
+function stepAt(r: CostRun | undefined, guilds: number): CostStep | undefined {
+  return r?.steps.find((s) => s.guilds === guilds && s.window !== undefined);
+}
+
+/** The largest guild count that both hiqty and the baseline measured, for the ratio. */
+function commonCount(cost: readonly CostRun[], kind: CostRun['kind'], preferred: number): number | undefined {
+  const h = run(cost, 'hiqty', kind);
+  const b = run(cost, 'baseline', kind);
+  if (stepAt(h, preferred) && stepAt(b, preferred)) return preferred;
+  const both = (h?.steps ?? []).filter((s) => s.guilds > 0 && stepAt(h, s.guilds) && stepAt(b, s.guilds)).map((s) => s.guilds);
+  return both.length > 0 ? Math.max(...both) : undefined;
+}
+
+export function evaluateTargets(cost: readonly CostRun[], latency: LatencyFigures, recovery: RecoveryFigures, at = 100): Target[] {
+  const h = stepAt(run(cost, 'hiqty', 'passthrough'), at);
+  const targets: Target[] = [];
+  const add = (what: string, limit: string, value: number | undefined, unit: string, ok: (v: number) => boolean): void => {
+    const v = value ?? NaN;
+    targets.push({ what, limit, value: Number.isFinite(v) ? `${fmt(v)}${unit}` : 'not measured', met: Number.isFinite(v) && ok(v) });
+  };
+  add(`passthrough at ${at} guilds: RSS per track`, '≤ 350 KB', h?.slopeKb, ' KB', (v) => v <= 350);
+  add(`passthrough at ${at} guilds: CPU per track`, '≤ 0.5 %', h?.cpuPctPerTrack, ' %', (v) => v <= 0.5);
+  add(`passthrough at ${at} guilds: frames late`, '≤ 1 ‰', h?.latePermille, ' ‰', (v) => v <= 1);
+  const n = commonCount(cost, 'passthrough', at);
+  const hb = n === undefined ? undefined : stepAt(run(cost, 'baseline', 'passthrough'), n);
+  const hn = n === undefined ? undefined : stepAt(run(cost, 'hiqty', 'passthrough'), n);
+  add(`passthrough: CPU per track, baseline ÷ hiqty (at ${n ?? '-'} guilds)`, '≥ 3×', ratio(hb?.cpuPctPerTrack, hn?.cpuPctPerTrack), '×', (v) => v >= 3);
+  add(`command to first packet, passthrough p50 (cold: joins the channel; ${latency.via})`, '< 300 ms', latency.passthrough.cold.p50, ' ms', (v) => v < 300);
+  add(`command to first packet, passthrough p50 (warm: already in the channel; ${latency.via})`, '< 300 ms', latency.passthrough.warm.p50, ' ms', (v) => v < 300);
+  const crashLimit = recovery.lockTtlMs + 1500;
+  add(`crash to resumed audio, max (TTL ${recovery.lockTtlMs} ms)`, `< ${crashLimit} ms`, recovery.crash.resumeMs.max, ' ms', (v) => v < crashLimit);
+  add('rollout hand-over gap, max', '< 1000 ms', recovery.rollout.gapMs.max, ' ms', (v) => v < 1000);
+  return targets;
+}
+
+function ratio(a: number | undefined, b: number | undefined): number | undefined {
+  if (a === undefined || b === undefined || b <= 0) return undefined;
+  return a / b;
+}
+
+function fmt(v: number | undefined, digits?: number): string {
+  if (v === undefined || !Number.isFinite(v)) return '-';
+  const d = digits ?? (Math.abs(v) >= 100 ? 0 : Math.abs(v) >= 10 ? 1 : 2);
+  return v.toFixed(d);
+}
+
+/** A plain-text table with right-aligned columns (the first left-aligned). */
+function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: readonly string[]): string => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ').trimEnd();
+  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+}
+
+function costTable(cost: readonly CostRun[], kind: CostRun['kind']): string {
+  const h = run(cost, 'hiqty', kind);
+  const b = run(cost, 'baseline', kind);
+  const counts = h?.steps.map((s) => s.guilds) ?? [];
+  const header = ['guilds', 'RSS MB', 'KB/track', 'base KB/tr', '×', 'PSS KB/tr', 'base PSS', 'CPU %', 'CPU %/track', 'base %/tr', '×', 'late ‰', 'base late ‰', 'sandbox %', 'machine %'];
+  if (kind === 'transcode') header.splice(7, 0, 'ffmpeg KB/tr');
+  if (kind === 'transcode') header.splice(12, 0, 'ffmpeg %/tr');
+  const rows = counts.map((n) => {
+    const hs = h?.steps.find((s) => s.guilds === n);
+    const bs = b?.steps.find((s) => s.guilds === n);
+    const has = (s: CostStep | undefined): s is CostStep => s?.window !== undefined;
+    const row = [
+      String(n),
+      fmt(has(hs) ? (hs.window?.rssKb.total ?? NaN) / 1024 : undefined, 1),
+      fmt(hs?.slopeKb, 0),
+      fmt(bs?.slopeKb, 0),
+      ratio(bs?.slopeKb, hs?.slopeKb) === undefined ? '-' : `${fmt(ratio(bs?.slopeKb, hs?.slopeKb), 1)}×`,
+      fmt(hs?.pssSlopeKb, 0),
+      fmt(bs?.pssSlopeKb, 0),
+      fmt(hs?.window?.cpuPct.total, 1),
+      fmt(hs?.cpuPctPerTrack, 3),
+      fmt(bs?.cpuPctPerTrack, 3),
+      ratio(bs?.cpuPctPerTrack, hs?.cpuPctPerTrack) === undefined ? '-' : `${fmt(ratio(bs?.cpuPctPerTrack, hs?.cpuPctPerTrack), 1)}×`,
+      n > 0 && has(hs) ? fmt(hs.latePermille, 2) : '-',
+      n > 0 && has(bs) ? fmt(bs.latePermille, 2) : bs?.note?.startsWith('skipped') ? 'skipped' : '-',
+      fmt(hs?.window?.sandboxCpuPct, 0),
+      fmt(hs?.window?.machineBusyPct, 0),
+    ];
+    if (kind === 'transcode') row.splice(7, 0, fmt(hs?.ffmpegKbPerTrack, 0));
+    if (kind === 'transcode') row.splice(12, 0, fmt(hs?.ffmpegCpuPctPerTrack, 3));
+    return row;
+  });
+  const notes = [...(h?.steps ?? []), ...(b?.steps ?? [])]
+    .filter((s) => s.note !== undefined || !s.sandboxKeptUp)
+    .map((s) => `  note: ${s === undefined ? '' : `${(h?.steps ?? []).includes(s) ? 'hiqty' : 'baseline'} at ${s.guilds}: ${s.note ?? ''}${s.sandboxKeptUp ? '' : ` sandbox could not keep up (sandbox CPU ${fmt(s.window?.sandboxCpuPct, 0)}% of a core)`}`}`);
+  return [table(header, rows), ...notes].join('\n');
+}
+
+function summaryRow(name: string, s: Summary, extra: readonly string[] = []): string[] {
+  return [name, String(s.n), fmt(s.p50, 0), fmt(s.p95, 0), fmt(s.max, 0), ...extra];
+}
+
+export function renderReport(r: Report): string {
+  const m = r.machine;
+  const out: string[] = [];
+  out.push(`hiqty bench, ${r.startedAt}, ${r.seconds.toFixed(0)} s`);
+  out.push(`machine: ${m.cpus} CPUs (${m.cpuModel}), ${m.ramGiB} GiB RAM, Node ${m.node}, load average at start ${m.loadAtStart.toFixed(2)}`);
+  out.push('');
+  out.push('1. Passthrough (Ogg/Opus) cost per track. RSS: the bot and its children; KB/track = (RSS(N) - RSS(0)) / N;');
+  out.push('   CPU % of one core; CPU %/track = (CPU(N) - CPU(0)) / N; late: frames > 40 ms after the previous; × = baseline / hiqty');
+  out.push(costTable(r.cost, 'passthrough'));
+  out.push('');
+  out.push('2. Transcoded (MP3) cost per track, ffmpeg\'s share apart (included in KB/track and CPU %/track)');
+  out.push(costTable(r.cost, 'transcode'));
+  out.push('');
+  out.push(`4. Play to first packet at the sandbox (ms; play = ${r.latency.via}; cold = bot not yet in the channel)`);
+  out.push(
+    table(['', 'n', 'p50', 'p95', 'max'], [
+      summaryRow('passthrough cold', r.latency.passthrough.cold),
+      summaryRow('passthrough warm', r.latency.passthrough.warm),
+      summaryRow('transcoded cold', r.latency.transcode.cold),
+      summaryRow('transcoded warm', r.latency.transcode.warm),
+    ]),
+  );
+  out.push('');
+  out.push(`5. Recovery (ms; lock TTL ${r.recovery.lockTtlMs} ms; position error: + replayed, - skipped)`);
+  out.push(
+    table(['', 'n', 'p50', 'p95', 'max'], [
+      summaryRow('crash: SIGKILL to resumed audio', r.recovery.crash.resumeMs),
+      summaryRow('crash: position error', r.recovery.crash.positionErrorMs),
+      summaryRow('rollout: hand-over gap', r.recovery.rollout.gapMs),
+    ]),
+  );
+  out.push('');
+  out.push(`6. Idle: ${r.idle.guilds} guilds known and stopped, resync every ${r.idle.resyncIntervalMs / 1000} s, over ${r.idle.seconds.toFixed(0)} s`);
+  out.push(
+    table(
+      ['bot CPU %', 'bot RSS MB', 'Redis commands/s mean', 'median second', 'busiest second'],
+      [[fmt(r.idle.cpuPct, 2), fmt(r.idle.rssKb / 1024, 1), fmt(r.idle.redisCommandsPerSecond, 0), fmt(r.idle.redisCommandsPerSecondMedian, 0), fmt(r.idle.redisCommandsPerSecondPeak, 0)]],
+    ),
+  );
+  out.push('');
+  out.push('Targets');
+  out.push(table(['', 'target', 'measured', ''], r.targets.map((t) => [t.what, t.limit, t.value, t.met ? 'met' : 'MISSED'])));
+  return out.join('\n');
+}

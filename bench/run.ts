@@ -1,0 +1,108 @@
+/**
+ * `make bench`: the real bot (and the usual-approach baseline) against the local Discord sandbox,
+ * with a real redis-server and ffmpeg. Progress goes to stderr; the table to stdout; the JSON to
+ * bench/results/latest.json. `runBench(SMOKE)` is the same pipeline in seconds, for `make test`.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { measureCost, type CostRun } from './cost';
+import { FULL, SMOKE, type BenchConfig, type CostConfig } from './config';
+import { measureIdle } from './idle';
+import { measureLatency } from './latency';
+import { ROOT } from './procs';
+import { measureRecovery } from './recovery';
+import { evaluateTargets, machine, renderReport, type Report } from './report';
+import { BenchStage } from './stage';
+import { baselineSubject, hiqtySubject, type Subject } from './subjects';
+
+export type Progress = (line: string) => void;
+
+export async function runBench(config: BenchConfig, progress: Progress = (l) => console.error(l)): Promise<Report> {
+  const started = performance.now();
+  const startedAt = new Date().toISOString();
+  const host = machine();
+  const maxCount = Math.max(...config.passthrough.counts, ...config.transcode.counts);
+  const stage = await BenchStage.start(Math.max(maxCount, config.latencyPlays * 2, config.recoveryTries * 2, 1));
+  try {
+    progress('making tone tracks');
+    const [passUrl, transUrl, crashUrl, rollA, rollB] = await Promise.all([
+      stage.tone(440, config.trackMs, 'ogg-opus'),
+      stage.tone(660, config.trackMs, 'mp3'),
+      stage.tone(440, config.crashTrackMs, 'ogg-opus'),
+      stage.tone(440, config.rolloutTrackMs, 'ogg-opus'),
+      stage.tone(660, config.rolloutTrackMs, 'ogg-opus'),
+    ]);
+    const cost: CostRun[] = [];
+    const costOf = async (kind: CostRun['kind'], c: CostConfig, url: string, start: (s: BenchStage, maxGuilds: number) => Promise<Subject>): Promise<void> => {
+      await stage.flush();
+      const subject = await start(stage, Math.max(...c.counts));
+      progress(`cost: ${subject.name}, ${kind}, guilds ${c.counts.join('/')}`);
+      try {
+        cost.push(await measureCost(stage, subject, kind, { ...config, counts: c.counts, url, progress }));
+      } finally {
+        await subject.close();
+      }
+    };
+    await costOf('passthrough', config.passthrough, passUrl, hiqtySubject);
+    if (config.baseline) await costOf('passthrough', config.passthrough, passUrl, baselineSubject);
+    await costOf('transcode', config.transcode, transUrl, hiqtySubject);
+    if (config.baseline) await costOf('transcode', config.transcode, transUrl, baselineSubject);
+
+    await stage.flush();
+    progress(`latency: ${config.latencyPlays} plays each`);
+    const latency = await measureLatency(stage, { plays: config.latencyPlays, passthroughUrl: passUrl, transcodeUrl: transUrl, progress });
+
+    await stage.flush();
+    progress(`recovery: ${config.recoveryTries} crashes and ${config.recoveryTries} rollouts, lock TTL ${config.lockTtlMs} ms`);
+    const recovery = await measureRecovery(stage, {
+      tries: config.recoveryTries,
+      lockTtlMs: config.lockTtlMs,
+      crashUrl,
+      crashTrackMs: config.crashTrackMs,
+      crashAfterMs: config.crashAfterMs,
+      rolloutUrls: [rollA, rollB],
+      rolloutAfterMs: config.rolloutAfterMs,
+      progress,
+    });
+
+    progress(`idle: ${config.idleGuilds} guilds, ${config.idleWindowMs / 1000} s`);
+    const idle = await measureIdle(stage, { guilds: config.idleGuilds, resyncMs: config.idleResyncMs, windowMs: config.idleWindowMs, progress });
+
+    return {
+      startedAt,
+      seconds: (performance.now() - started) / 1000,
+      machine: host,
+      cost,
+      latency,
+      recovery,
+      idle,
+      targets: evaluateTargets(cost, latency, recovery, config.passthrough.counts.includes(100) ? 100 : Math.max(...config.passthrough.counts)),
+    };
+  } finally {
+    await stage.stop();
+  }
+}
+
+export function writeReport(report: Report, file = path.join(ROOT, 'bench', 'results', 'latest.json')): string {
+  mkdirSync(path.dirname(file), { recursive: true });
+  writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
+  return file;
+}
+
+async function main(): Promise<void> {
+  const config = process.argv.includes('--smoke') ? SMOKE : FULL;
+  const report = await runBench(config);
+  const file = writeReport(report);
+  console.log(renderReport(report));
+  console.error(`written to ${path.relative(process.cwd(), file)}`);
+}
+
+if (require.main === module) {
+  main().then(
+    () => process.exit(0),
+    (err: unknown) => {
+      console.error(err instanceof Error ? (err.stack ?? err.message) : String(err));
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,182 @@
+/**
+ * What every bench section runs against: the local Discord sandbox (in this process, measuring the
+ * audio of every guild with a 40 ms gap threshold), the fixture server with tone tracks, a real
+ * redis-server, and hiqty bots as child processes.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { copyFile, mkdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import type { Redis } from 'ioredis';
+import { demoGuilds, startSandbox, type GuildSpec, type Sandbox } from '../src/sandbox';
+import { startFixtureServer, type FixtureServer } from '../src/sandbox/fixtures/server';
+import { makeTone, type ToneFormat } from '../src/sandbox/fixtures/tones';
+import { silentLogger } from '../src/log';
+import { connectRedis, guildKeys, GUILDS_KEY } from '../src/state';
+import { freePort, startLocalRedis, type LocalRedisServer } from '../src/state/server';
+import { waitFor } from '../test/support/wait';
+import { cleanEnv, killProgram, startProgram, type Program } from './procs';
+
+/** A frame later than this after the previous one counts as late (issue #8: two frame periods). */
+export const LATE_MS = 40;
+
+export interface Bot {
+  readonly instance: string;
+  readonly program: Program;
+  readonly httpPort: number;
+}
+
+export class BenchStage {
+  private bots: Bot[] = [];
+  private counter = 0;
+  private constructor(
+    readonly sandbox: Sandbox,
+    readonly fixtures: FixtureServer,
+    private readonly redisServer: LocalRedisServer,
+    readonly redisUrl: string,
+    readonly db: Redis,
+    private readonly dir: string,
+  ) {}
+
+  static async start(guildCount: number): Promise<BenchStage> {
+    const dir = mkdtempSync(path.join(tmpdir(), 'hiqty-bench-'));
+    // Every packet is counted and timed; decoding one 200 ms window in ten keeps the sandbox cheap at 200 streams.
+    const sandbox = await startSandbox({
+      guilds: demoGuilds(guildCount),
+      dataDir: path.join(dir, 'sandbox'),
+      log: silentLogger,
+      monitor: { gapThresholdMs: LATE_MS, decodeEvery: { windowsOutOf: 10 } },
+    });
+    const fixtures = await startFixtureServer({ dir: path.join(dir, 'tracks') });
+    const redisServer = await startLocalRedis({ dir: path.join(dir, 'redis') });
+    const db = connectRedis(redisServer.url, { maxRetriesPerRequest: null });
+    return new BenchStage(sandbox, fixtures, redisServer, redisServer.url, db, dir);
+  }
+
+  get guilds(): GuildSpec[] {
+    return this.sandbox.guilds;
+  }
+
+  /** A URL on the fixture server for a tone track (cached across runs in the OS temp directory). */
+  async tone(hz: number, durationMs: number, format: ToneFormat): Promise<string> {
+    const file = await makeTone({ hz, durationMs, format, dir: path.join(tmpdir(), 'hiqty-bench-tones') });
+    const name = path.basename(file);
+    // The fixture server serves its own directory: copy the cached file into it.
+    await mkdir(path.join(this.dir, 'tracks'), { recursive: true });
+    await copyFile(file, path.join(this.dir, 'tracks', name));
+    return this.fixtures.url(name);
+  }
+
+  /** Starts a hiqty instance against the sandbox and waits until /readyz answers 200. */
+  async startBot(env: NodeJS.ProcessEnv = {}): Promise<Bot> {
+    this.counter += 1;
+    const instance = `bench-${process.pid}-${this.counter}`;
+    const httpPort = await freePort();
+    const program = startProgram(
+      'src/bin/hiqty',
+      ['run'],
+      cleanEnv({
+        ...this.sandbox.botEnv(),
+        REDIS_URL: this.redisUrl,
+        HIQTY_INSTANCE_ID: instance,
+        HIQTY_HTTP_PORT: String(httpPort),
+        HIQTY_FETCH_ALLOW: new URL(this.fixtures.origin).host,
+        HIQTY_LOG_LEVEL: 'warn',
+        HIQTY_COMMANDS_SCOPE: 'global',
+        HIQTY_DATA_DIR: path.join(this.dir, instance),
+        ...env,
+      }),
+    );
+    const bot: Bot = { instance, program, httpPort };
+    this.bots.push(bot);
+    await waitFor(
+      `${instance} /readyz (output: ${program.other.join('').slice(-800)} ${JSON.stringify(program.lines.slice(-3))})`,
+      async () => {
+        if (!program.alive()) throw new Error(`${instance} exited: ${program.other.join('').slice(-800)}`);
+        const res = await fetch(`http://127.0.0.1:${httpPort}/readyz`).catch(() => undefined);
+        return res?.status === 200;
+      },
+      { timeoutMs: 60_000, intervalMs: 50 },
+    );
+    return bot;
+  }
+
+  /** Stops every bot this stage started (SIGKILL: the bench does not measure shutdown). */
+  async stopBots(): Promise<void> {
+    await Promise.all(this.bots.map((b) => killProgram(b.program)));
+    this.bots = [];
+  }
+
+  /** Writes desired state for each guild, the public contract: one track each, channel, `playing`. */
+  async play(guilds: readonly GuildSpec[], urls: readonly string[]): Promise<void> {
+    const multi = this.db.multi();
+    for (const guild of guilds) {
+      const keys = guildKeys(guild.id);
+      const tracks = urls.map((url, i) => JSON.stringify({ id: `b${Date.now().toString(36)}-${i}-${Math.random().toString(36).slice(2, 8)}`, url }));
+      multi.rpush(keys.playlist, ...tracks);
+      multi.set(keys.channel, voiceChannel(guild));
+      multi.set(keys.state, 'playing');
+      multi.sadd(GUILDS_KEY, guild.id);
+    }
+    await multi.exec();
+  }
+
+  /** Stops the guilds: empty queue and `stopped`. */
+  async stopGuilds(guilds: readonly GuildSpec[]): Promise<void> {
+    const multi = this.db.multi();
+    for (const guild of guilds) {
+      const keys = guildKeys(guild.id);
+      multi.del(keys.playlist);
+      multi.set(keys.state, 'stopped');
+    }
+    await multi.exec();
+  }
+
+  resetAudio(guilds: readonly GuildSpec[]): void {
+    for (const g of guilds) this.sandbox.resetVoiceStats(g.id);
+  }
+
+  /** Waits until every guild has received at least `frames` audio frames; returns how many have. */
+  async heardAll(guilds: readonly GuildSpec[], frames: number, timeoutMs: number): Promise<number> {
+    const heard = (): number => guilds.filter((g) => this.sandbox.voiceStats(g.id, { flush: false }).frames >= frames).length;
+    try {
+      await waitFor('every guild to be heard', () => heard() === guilds.length, { timeoutMs, intervalMs: 100 });
+    } catch {
+      // Reported by the caller as "not every guild was heard".
+    }
+    return heard();
+  }
+
+  /** Waits until no guild has received a packet for `quietMs` (at most `timeoutMs`). */
+  async quiet(guilds: readonly GuildSpec[], quietMs = 300, timeoutMs = 10_000): Promise<void> {
+    await waitFor(
+      'silence',
+      () =>
+        guilds.every((g) => {
+          const last = this.sandbox.voiceStats(g.id, { flush: false }).lastPacketAtMs;
+          return last === undefined || performance.now() - last > quietMs;
+        }),
+      { timeoutMs, intervalMs: 100 },
+    ).catch(() => undefined);
+  }
+
+  async flush(): Promise<void> {
+    await this.db.flushall();
+  }
+
+  async stop(): Promise<void> {
+    await this.stopBots();
+    this.db.disconnect();
+    await this.redisServer.stop({ graceful: false });
+    await this.fixtures.stop();
+    await this.sandbox.stop();
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+/** The first voice channel of a guild: where the bench plays. */
+export function voiceChannel(guild: GuildSpec): string {
+  const channel = guild.voiceChannels[0];
+  if (!channel) throw new Error(`guild ${guild.id} has no voice channel`);
+  return channel.id;
+}
