@@ -14,11 +14,13 @@ import { createDiscordClient, loginDiscord } from './discord/client';
 import { discordVoiceAccess } from './discord/voice';
 import { Health } from './http/health';
 import { createMetrics, registerMetricsRoute } from './http/metrics';
+import { createApi } from './http/api';
 import { startHttpServer } from './http/server';
 import { startKube } from './kube';
 import { redactUrl, type Logger } from './log';
 import { ffmpegProcesses, openTrack, resolveFfmpeg } from './media';
 import { urlResolver } from './media/resolve';
+import { DEFAULT_OPS_LIMITS } from './ops';
 import { connectRedis, GuildStore } from './state';
 import { startEmbeddedRedis } from './state/embedded';
 
@@ -74,7 +76,17 @@ export async function startApp(config: Config, discord: DiscordTarget, log: Logg
 
   try {
     // First up and last down: probes answer during start-up, and metrics stay scrapeable through a drain.
-    const http = await startHttpServer({ port: config.HIQTY_HTTP_PORT, health, log, register: (app) => registerMetricsRoute(app, metrics.registry) });
+    // The REST API (issue #7) is off without a token; its routes answer 503 until attached below.
+    const api = config.HIQTY_API_TOKEN === undefined ? undefined : createApi({ token: config.HIQTY_API_TOKEN, rateLimit: config.HIQTY_API_RATE_LIMIT, log });
+    const http = await startHttpServer({
+      port: config.HIQTY_HTTP_PORT,
+      health,
+      log,
+      register: async (app) => {
+        registerMetricsRoute(app, metrics.registry);
+        await api?.register(app);
+      },
+    });
     teardown.add('http server', () => http.close());
 
     let redisUrl = config.REDIS_URL;
@@ -151,6 +163,11 @@ export async function startApp(config: Config, discord: DiscordTarget, log: Logg
       resyncIntervalMs: config.HIQTY_RESYNC_INTERVAL_MS,
     });
     teardown.add('responder', () => responder.stop());
+    if (api !== undefined) {
+      const resolver = urlResolver({ allow: config.HIQTY_FETCH_ALLOW });
+      api.attach({ store, redis, clock, resolver, limits: { ...DEFAULT_OPS_LIMITS, defaultMaxQueue: config.HIQTY_MAX_QUEUE } }, () => connectRedis(url, { maxRetriesPerRequest: null }));
+      teardown.add('rest api', () => api.stop());
+    }
     // --- end Responder ---
 
     started = true;

@@ -94,6 +94,8 @@ export function envCodec(instanceIdDefault: string = defaultInstanceId()) {
     HIQTY_COMMANDS_SCOPE: withDefault(CommandsScope, { kind: 'global' }),
     HIQTY_RATE_LIMIT: withDefault(RateLimit, { count: 5, windowMs: 10_000 }),
     HIQTY_MAX_QUEUE: withDefault(intFromString(1, 100_000), 1000),
+    HIQTY_API_TOKEN: optional(NonEmptyString),
+    HIQTY_API_RATE_LIMIT: withDefault(RateLimit, { count: 300, windowMs: 60_000 }),
   });
 }
 
@@ -124,6 +126,8 @@ export const CONFIG_DOCS: { readonly [K in keyof Config]: { readonly default: st
   HIQTY_COMMANDS_SCOPE: { default: 'global', doc: 'Where slash commands are registered at start-up: `global`, `guild:<id>[,<id>...]` (instant, for testing) or `off`. Only registered when the definitions changed.' },
   HIQTY_RATE_LIMIT: { default: '5/10s', doc: 'Commands (and button presses) one user may run per window, across all instances, e.g. `5/10s` or `20/1m`.' },
   HIQTY_MAX_QUEUE: { default: '1000', doc: 'Longest queue a guild may have, the current track included, unless its `/settings max_queue` says otherwise (1-100000).' },
+  HIQTY_API_TOKEN: { default: '(unset)', doc: 'Turns on the REST API under `/api/v1` on the HTTP port; clients send `Authorization: Bearer <token>`. Use a long random value (e.g. `openssl rand -hex 32`). Also what `hiqty --api` sends.', secret: true },
+  HIQTY_API_RATE_LIMIT: { default: '300/1m', doc: 'REST API requests one token may make per window, across all instances. Failed authentications are limited to 10 per minute per client address.' },
 };
 
 export interface ConfigError {

@@ -1,9 +1,11 @@
 #!/usr/bin/env node
 /**
- * The one `hiqty` binary. `hiqty run` runs the bot; other subcommands are operator tools.
+ * The one `hiqty` binary. `hiqty run` runs the bot; the other subcommands (src/cli) are operator tools
+ * that talk to Redis directly or to the REST API.
  * Exit codes: 0 ok, 1 runtime error, 2 bad usage or bad configuration.
  */
 import { Command, CommanderError } from 'commander';
+import { registerCliCommands } from '../cli/commands';
 import { runCommand } from './run';
 
 const program = new Command()
@@ -18,6 +20,8 @@ program
   .action(async () => {
     process.exitCode = await runCommand(process.env);
   });
+
+registerCliCommands(program, process.env);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   if (err instanceof CommanderError) {

@@ -23,6 +23,8 @@ export type OpError =
   | { readonly kind: 'page-out-of-range'; readonly page: number; readonly pages: number }
   | { readonly kind: 'not-yours'; readonly index: number; readonly owner: string }
   | { readonly kind: 'changed' }
+  /** A quarantined entry that still does not decode as a track, so it cannot go back into the queue. */
+  | { readonly kind: 'still-corrupt'; readonly index: number; readonly reason: string }
   /** Redis did not answer or answered nonsense: not the user's fault. */
   | { readonly kind: 'unavailable'; readonly reason: string };
 
@@ -80,5 +82,7 @@ export function opErrorMessage(e: OpError): string {
       return 'Something went wrong on my side and nothing was changed. Try again in a moment.';
     case 'changed':
       return 'The queue changed while I was working on it. Look at /queue and try again.';
+    case 'still-corrupt':
+      return `Quarantined entry ${e.index} still is not a valid track (${e.reason}). Fix it in Redis first, or leave it.`;
   }
 }

@@ -32,3 +32,7 @@ export { readSettings, updateSettings, type SettingsView } from './settings';
 export { votesNeeded, voteSkip, type VoteSkipResult } from './vote';
 export { DEFAULT_PAGE_SIZE, nowPlaying, nowPlayingOf, queuePage, type NowPlaying, type QueuePage } from './read';
 export { parsePosition } from './position';
+export { playMany } from './play';
+export { guildExists, guildView, guildViewOf, listGuilds, type GuildSummary, type GuildView } from './guilds';
+export { quarantineList, requeueQuarantined, type QuarantineView, type RequeueResult } from './quarantine';
+export { GuildWatcher, streamGuild, type StreamOptions } from './watch';

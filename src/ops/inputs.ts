@@ -18,6 +18,22 @@ export const PlayInput = t.intersection([
 ]);
 export type PlayInput = t.TypeOf<typeof PlayInput>;
 
+/** Most queries one playMany call takes. */
+export const MAX_PLAY_QUERIES = 100;
+
+const Queries = new t.Type<string[], string[], unknown>(
+  `a list of 1 to ${MAX_PLAY_QUERIES} links`,
+  (u): u is string[] => Array.isArray(u) && u.length >= 1 && u.length <= MAX_PLAY_QUERIES && u.every((q) => typeof q === 'string'),
+  (u, c) => (Array.isArray(u) && u.length >= 1 && u.length <= MAX_PLAY_QUERIES ? t.array(t.string).validate(u, c) : t.failure(u, c)),
+  t.identity,
+);
+
+export const PlayManyInput = t.intersection([
+  t.type({ guild: Snowflake, queries: Queries, requester: Requester }),
+  t.partial({ next: t.boolean, channel: Snowflake, textChannel: Snowflake }),
+]);
+export type PlayManyInput = t.TypeOf<typeof PlayManyInput>;
+
 /** 1-based positions: 1 is the current track. Ranges are checked against the queue, not here. */
 const Position = intInRange(-1_000_000_000, 1_000_000_000);
 
@@ -71,6 +87,10 @@ export const SettingsInput = t.intersection([
   }),
 ]);
 export type SettingsInput = t.TypeOf<typeof SettingsInput>;
+
+/** 1-based, like queue positions. */
+export const QuarantineIndexInput = t.type({ guild: Snowflake, index: intInRange(1, 1_000_000) });
+export type QuarantineIndexInput = t.TypeOf<typeof QuarantineIndexInput>;
 
 export const QueuePageInput = t.intersection([t.type({ guild: Snowflake }), t.partial({ page: intInRange(-1_000_000, 1_000_000), pageSize: intInRange(1, 25) })]);
 export type QueuePageInput = t.TypeOf<typeof QueuePageInput>;

@@ -1,10 +1,11 @@
 /** play: resolve what was asked for, enqueue it within the guild's limits, and make the guild play. */
+import { isLeft, type Either } from 'fp-ts/Either';
 import type { TaskEither } from 'fp-ts/TaskEither';
-import type { ResolveProgress } from '../media/resolve';
+import type { ResolvedTrack, ResolveProgress } from '../media/resolve';
 import { newTrackId, type Track } from '../state';
 import type { OpsDeps } from './deps';
 import type { OpError } from './errors';
-import { PlayInput } from './inputs';
+import { PlayInput, PlayManyInput } from './inputs';
 import { fail, ok, withInput } from './run';
 
 export interface PlayResult {
@@ -22,39 +23,81 @@ export interface PlayHooks {
   readonly signal?: AbortSignal;
 }
 
+interface Resolved {
+  readonly source: string;
+  readonly tracks: readonly ResolvedTrack[];
+  readonly playlist?: { readonly url: string; readonly title: string };
+}
+
+async function resolveQuery(deps: OpsDeps, raw: string, hooks: PlayHooks): Promise<Either<OpError, Resolved>> {
+  const query = raw.trim();
+  if (query.length === 0) return fail({ kind: 'invalid-input', problems: ['query: paste a link'] });
+  if (query.length > deps.limits.maxQueryLength) return fail({ kind: 'query-too-long', length: query.length, max: deps.limits.maxQueryLength });
+  const resolved = await deps.resolver.resolve(query, { signal: hooks.signal, onProgress: hooks.onProgress });
+  return resolved.kind === 'tracks' ? ok(resolved) : fail(resolved);
+}
+
+interface Target {
+  readonly guild: string;
+  readonly requester: { readonly id: string; readonly name: string };
+  readonly next?: boolean;
+  readonly channel?: string;
+  readonly textChannel?: string;
+}
+
+/** The write half of play, shared by one query and many: one atomic enqueue, then channel, then state. */
+async function enqueueAndPlay(deps: OpsDeps, i: Target, resolved: readonly Resolved[]): Promise<Either<OpError, PlayResult>> {
+  const { snapshot } = await deps.store.snapshot(i.guild);
+  if (i.channel === undefined && snapshot.channel === undefined) return fail({ kind: 'no-channel' });
+  const now = deps.clock.now();
+  const tracks: Track[] = resolved.flatMap((res) =>
+    res.tracks.map((r) => ({
+      id: newTrackId(),
+      url: r.url,
+      title: r.title,
+      ...(r.durationMs === undefined ? {} : { durationMs: r.durationMs }),
+      requester: i.requester,
+      source: res.source,
+      addedAt: now,
+    })),
+  );
+  const enqueued = await deps.store.enqueue(i.guild, tracks, {
+    next: i.next === true,
+    maxLength: snapshot.settings.max_queue ?? deps.limits.defaultMaxQueue,
+    maxPerUser: snapshot.settings.max_per_user,
+  });
+  if (enqueued.kind === 'invalid') return fail({ kind: 'invalid-input', problems: enqueued.problems });
+  if (enqueued.kind !== 'enqueued') return fail(enqueued);
+  // Channel before state: the player must never see `playing` with the old channel.
+  if (i.channel !== undefined) await deps.store.setChannel(i.guild, i.channel);
+  if (i.textChannel !== undefined) await deps.store.setTextChannelIfAbsent(i.guild, i.textChannel);
+  await deps.store.setState(i.guild, 'playing');
+  const first = enqueued.positions[0] ?? 0;
+  return ok({ kind: 'queued', tracks, position: first + 1, playlist: resolved.length === 1 ? resolved[0]?.playlist : undefined, startsNow: first === 0 });
+}
+
 export const play =
   (deps: OpsDeps) =>
   (input: PlayInput, hooks: PlayHooks = {}): TaskEither<OpError, PlayResult> =>
     withInput(PlayInput, input, async (i) => {
-      const query = i.query.trim();
-      if (query.length === 0) return fail({ kind: 'invalid-input', problems: ['query: paste a link'] });
-      if (query.length > deps.limits.maxQueryLength) return fail({ kind: 'query-too-long', length: query.length, max: deps.limits.maxQueryLength });
-      const resolved = await deps.resolver.resolve(query, { signal: hooks.signal, onProgress: hooks.onProgress });
-      if (resolved.kind !== 'tracks') return fail(resolved);
+      const resolved = await resolveQuery(deps, i.query, hooks);
+      return isLeft(resolved) ? resolved : enqueueAndPlay(deps, i, [resolved.right]);
+    });
 
-      const { snapshot } = await deps.store.snapshot(i.guild);
-      if (i.channel === undefined && snapshot.channel === undefined) return fail({ kind: 'no-channel' });
-      const now = deps.clock.now();
-      const tracks: Track[] = resolved.tracks.map((r) => ({
-        id: newTrackId(),
-        url: r.url,
-        title: r.title,
-        ...(r.durationMs === undefined ? {} : { durationMs: r.durationMs }),
-        requester: i.requester,
-        source: resolved.source,
-        addedAt: now,
-      }));
-      const enqueued = await deps.store.enqueue(i.guild, tracks, {
-        next: i.next === true,
-        maxLength: snapshot.settings.max_queue ?? deps.limits.defaultMaxQueue,
-        maxPerUser: snapshot.settings.max_per_user,
-      });
-      if (enqueued.kind === 'invalid') return fail({ kind: 'invalid-input', problems: enqueued.problems });
-      if (enqueued.kind !== 'enqueued') return fail(enqueued);
-      // Channel before state: the player must never see `playing` with the old channel.
-      if (i.channel !== undefined) await deps.store.setChannel(i.guild, i.channel);
-      if (i.textChannel !== undefined) await deps.store.setTextChannelIfAbsent(i.guild, i.textChannel);
-      await deps.store.setState(i.guild, 'playing');
-      const first = enqueued.positions[0] ?? 0;
-      return ok({ kind: 'queued', tracks, position: first + 1, playlist: resolved.playlist, startsNow: first === 0 });
+/**
+ * Several queries at once (the REST API's and the CLI's list of URLs): every one is resolved before
+ * anything is written, and all tracks go into the queue in one atomic enqueue, so a refusal of any of
+ * them (a bad link, the queue limit) leaves the guild exactly as it was.
+ */
+export const playMany =
+  (deps: OpsDeps) =>
+  (input: PlayManyInput, hooks: PlayHooks = {}): TaskEither<OpError, PlayResult> =>
+    withInput(PlayManyInput, input, async (i) => {
+      const resolved: Resolved[] = [];
+      for (const query of i.queries) {
+        const r = await resolveQuery(deps, query, hooks);
+        if (isLeft(r)) return r;
+        resolved.push(r.right);
+      }
+      return enqueueAndPlay(deps, i, resolved);
     });

@@ -1,0 +1,44 @@
+/**
+ * What the CLI's commands need from hiqty, answered either straight from Redis through the ops
+ * (direct.ts) or by the REST API (api-client.ts). Both answer with the same JSON, so `--json` output
+ * and the tables do not depend on the mode.
+ */
+import type { Either } from 'fp-ts/Either';
+
+/** A refusal or failure, already worded; `usage` marks the caller's own mistake (exit code 2). */
+export interface CliFailure {
+  readonly error: string;
+  readonly detail: string;
+  readonly usage: boolean;
+}
+
+export type Outcome<A> = Either<CliFailure, A>;
+
+export type Action =
+  | { readonly kind: 'skip' | 'pause' | 'resume' | 'stop' | 'shuffle' | 'clear' }
+  | { readonly kind: 'remove'; readonly index: number }
+  | { readonly kind: 'move'; readonly from: number; readonly to: number }
+  | { readonly kind: 'requeue'; readonly index: number };
+
+export interface PlayRequest {
+  readonly urls: readonly string[];
+  readonly next: boolean;
+  readonly channel: string | undefined;
+}
+
+export interface Backend {
+  /** `{guilds: GuildSummary[]}`. */
+  guilds(): Promise<Outcome<unknown>>;
+  /** A GuildView; a guild without state is a failure (unknown-guild). */
+  guild(id: string): Promise<Outcome<unknown>>;
+  play(id: string, request: PlayRequest): Promise<Outcome<unknown>>;
+  act(id: string, action: Action): Promise<Outcome<unknown>>;
+  /** A QuarantineView. */
+  quarantine(id: string): Promise<Outcome<unknown>>;
+  /** Calls onView with the GuildView (null without state) now and on every change, until the signal aborts. */
+  watch(id: string, onView: (view: unknown) => void, signal: AbortSignal): Promise<Outcome<void>>;
+  close(): Promise<void>;
+}
+
+/** The requester the CLI's direct mode writes (through --api, the API's own is used). */
+export const CLI_REQUESTER = { id: 'cli', name: 'CLI' } as const;

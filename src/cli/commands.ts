@@ -1,0 +1,189 @@
+/**
+ * The operator commands of `hiqty` beside `run`. They talk to Redis directly (REDIS_URL or --redis)
+ * through the same ops as the Discord commands, or to the REST API with --api URL.
+ * Exit codes: 0 ok; 1 a runtime failure or a refusal (empty queue, no such index, Redis or the API
+ * unreachable); 2 bad usage (unknown command or option, a malformed argument, missing configuration).
+ */
+import { Command, InvalidArgumentError } from 'commander';
+import { config as loadDotenv } from 'dotenv';
+import * as E from 'fp-ts/Either';
+import { isLeft } from 'fp-ts/Either';
+import { urlString } from '../codecs';
+import { EXIT_BAD_CONFIG, loadConfig } from '../config';
+import { apiBackend } from './api-client';
+import type { Action, Backend, CliFailure, Outcome } from './backend';
+import { directBackend } from './direct';
+import { formatGuild, formatGuildList, formatQuarantine, formatResult, formatWatchLine } from './format';
+
+export const EXIT_OK = 0;
+export const EXIT_FAILED = 1;
+export const EXIT_USAGE = 2;
+
+interface GlobalOptions {
+  readonly api?: string;
+  readonly redis?: string;
+  readonly json?: boolean;
+}
+
+function globals(cmd: Command): GlobalOptions {
+  const o: Record<string, unknown> = cmd.optsWithGlobals();
+  const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+  return { api: str(o.api), redis: str(o.redis), json: o.json === true };
+}
+
+const guildId = (value: string): string => {
+  if (!/^\d{1,20}$/.test(value)) throw new InvalidArgumentError('a guild id is a Discord id: digits only.');
+  return value;
+};
+const position = (value: string): number => {
+  if (!/^\d{1,7}$/.test(value) || Number(value) < 1) throw new InvalidArgumentError('a position is a whole number from 1 (1 is the current track).');
+  return Number(value);
+};
+
+const usage = (detail: string): CliFailure => ({ error: 'usage', detail, usage: true });
+
+function backendFor(options: GlobalOptions, env: NodeJS.ProcessEnv): E.Either<CliFailure, Backend> {
+  loadDotenv({ quiet: true });
+  const config = loadConfig(env);
+  if (isLeft(config)) return E.left({ error: 'bad-configuration', detail: config.left.map((e) => e.message).join('\n'), usage: true });
+  if (options.api !== undefined) {
+    if (!urlString(['http', 'https']).is(options.api)) return E.left(usage(`--api must be an http(s) URL such as http://localhost:8080, not ${JSON.stringify(options.api)}.`));
+    const token = config.right.HIQTY_API_TOKEN;
+    if (token === undefined) return E.left(usage('--api needs the API token in HIQTY_API_TOKEN.'));
+    return E.right(apiBackend({ url: options.api, token }));
+  }
+  const redisUrl = options.redis ?? config.right.REDIS_URL;
+  if (redisUrl === undefined) return E.left(usage('No Redis to talk to: set REDIS_URL or pass --redis URL (or use --api URL).'));
+  if (!urlString(['redis', 'rediss']).is(redisUrl)) return E.left(usage(`--redis must be a redis:// or rediss:// URL.`));
+  return E.right(directBackend({ redisUrl, fetchAllow: config.right.HIQTY_FETCH_ALLOW, maxQueue: config.right.HIQTY_MAX_QUEUE }));
+}
+
+/** Runs one command body with a backend and turns its outcome into output and an exit code. */
+async function execute(cmd: Command, env: NodeJS.ProcessEnv, body: (backend: Backend, json: boolean) => Promise<Outcome<string | undefined>>): Promise<number> {
+  const options = globals(cmd);
+  const backend = backendFor(options, env);
+  if (isLeft(backend)) return report(backend.left);
+  try {
+    const result = await body(backend.right, options.json === true);
+    if (isLeft(result)) return report(result.left);
+    if (result.right !== undefined) process.stdout.write(`${result.right}\n`);
+    return EXIT_OK;
+  } catch (err) {
+    process.stderr.write(`hiqty: ${err instanceof Error ? err.message : String(err)}\n`);
+    return EXIT_FAILED;
+  } finally {
+    await backend.right.close();
+  }
+}
+
+function report(failure: CliFailure): number {
+  process.stderr.write(`hiqty: ${failure.detail}${failure.usage ? '\n(see hiqty --help)' : ''}\n`);
+  return failure.usage ? (failure.error === 'bad-configuration' ? EXIT_BAD_CONFIG : EXIT_USAGE) : EXIT_FAILED;
+}
+
+/** JSON for --json, else the human rendering. */
+const show = (json: boolean, render: (v: unknown) => string) => (value: unknown): string => (json ? JSON.stringify(value, null, 2) : render(value));
+
+export function registerCliCommands(program: Command, env: NodeJS.ProcessEnv): void {
+  program
+    .option('--api <url>', 'talk to the REST API at this URL (token from HIQTY_API_TOKEN) instead of Redis')
+    .option('--redis <url>', 'the Redis to talk to (default: REDIS_URL)');
+
+  program
+    .command('status')
+    .description('a table of the guilds with state, or one guild\'s queue and now-playing with its position')
+    .argument('[guild]', 'guild id', guildId)
+    .option('--json', 'print JSON')
+    .action(async (guild: string | undefined, _o: unknown, cmd: Command) => {
+      process.exitCode = await execute(cmd, env, async (b, json) =>
+        guild === undefined ? E.map(show(json, formatGuildList))(await b.guilds()) : E.map(show(json, formatGuild))(await b.guild(guild)),
+      );
+    });
+
+  program
+    .command('play')
+    .description('queue one or more links (all or nothing) and make the guild play')
+    .argument('<guild>', 'guild id', guildId)
+    .argument('<url...>', 'links to audio files or playlists')
+    .option('--channel <id>', 'the voice channel to play in (needed while the guild has none)', guildId)
+    .option('--next', 'right after the current track')
+    .option('--json', 'print JSON')
+    .action(async (guild: string, urls: string[], o: { channel?: string; next?: boolean }, cmd: Command) => {
+      process.exitCode = await execute(cmd, env, async (b, json) => E.map(show(json, formatResult))(await b.play(guild, { urls, next: o.next === true, channel: o.channel })));
+    });
+
+  const simple: ReadonlyArray<readonly ['skip' | 'pause' | 'resume' | 'stop' | 'shuffle' | 'clear', string]> = [
+    ['skip', 'skip the current track'],
+    ['pause', 'pause'],
+    ['resume', 'resume playing'],
+    ['stop', 'stop and empty the queue'],
+    ['shuffle', 'shuffle everything after the current track'],
+    ['clear', 'empty the queue, the current track included (the state stays)'],
+  ];
+  for (const [name, description] of simple) {
+    program
+      .command(name)
+      .description(description)
+      .argument('<guild>', 'guild id', guildId)
+      .option('--json', 'print JSON')
+      .action(async (guild: string, _o: unknown, cmd: Command) => {
+        process.exitCode = await execute(cmd, env, async (b, json) => E.map(show(json, formatResult))(await b.act(guild, { kind: name })));
+      });
+  }
+
+  const act = (guild: string, action: Action, cmd: Command): Promise<number> => execute(cmd, env, async (b, json) => E.map(show(json, formatResult))(await b.act(guild, action)));
+
+  program
+    .command('remove')
+    .description('remove the entry at a position (1 is the current track)')
+    .argument('<guild>', 'guild id', guildId)
+    .argument('<index>', 'position, from 1', position)
+    .option('--json', 'print JSON')
+    .action(async (guild: string, index: number, _o: unknown, cmd: Command) => {
+      process.exitCode = await act(guild, { kind: 'remove', index }, cmd);
+    });
+
+  program
+    .command('move')
+    .description('move an entry so that it ends up at <to>')
+    .argument('<guild>', 'guild id', guildId)
+    .argument('<from>', 'position, from 1', position)
+    .argument('<to>', 'position, from 1', position)
+    .option('--json', 'print JSON')
+    .action(async (guild: string, from: number, to: number, _o: unknown, cmd: Command) => {
+      process.exitCode = await act(guild, { kind: 'move', from, to }, cmd);
+    });
+
+  program
+    .command('quarantine')
+    .description('list the entries set aside as undecodable or unplayable; --requeue N puts entry N back in the queue')
+    .argument('<guild>', 'guild id', guildId)
+    .option('--requeue <n>', 'the quarantine entry to put back (1 is the oldest)', position)
+    .option('--json', 'print JSON')
+    .action(async (guild: string, o: { requeue?: number }, cmd: Command) => {
+      const n = o.requeue;
+      process.exitCode =
+        n === undefined ? await execute(cmd, env, async (b, json) => E.map(show(json, formatQuarantine))(await b.quarantine(guild))) : await act(guild, { kind: 'requeue', index: n }, cmd);
+    });
+
+  program
+    .command('watch')
+    .description('print the guild on every change until Ctrl-C (--json: one JSON object per line)')
+    .argument('<guild>', 'guild id', guildId)
+    .option('--json', 'print JSON lines')
+    .action(async (guild: string, _o: unknown, cmd: Command) => {
+      process.exitCode = await execute(cmd, env, async (b, json) => {
+        const stop = new AbortController();
+        const onSignal = (): void => stop.abort();
+        process.once('SIGINT', onSignal);
+        process.once('SIGTERM', onSignal);
+        try {
+          const r = await b.watch(guild, (view) => process.stdout.write(`${json ? JSON.stringify(view) : formatWatchLine(view)}\n`), stop.signal);
+          return E.map(() => undefined)(r);
+        } finally {
+          process.off('SIGINT', onSignal);
+          process.off('SIGTERM', onSignal);
+        }
+      });
+    });
+}

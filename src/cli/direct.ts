@@ -1,0 +1,79 @@
+/** The CLI's direct mode: the same ops as the Responder and the REST API, against REDIS_URL. */
+import * as E from 'fp-ts/Either';
+import type { TaskEither } from 'fp-ts/TaskEither';
+import { systemClock } from '../clock';
+import { urlResolver } from '../media/resolve';
+import * as ops from '../ops';
+import { DEFAULT_OPS_LIMITS, opErrorMessage, type OpError, type OpsDeps } from '../ops';
+import { connectRedis, GuildStore } from '../state';
+import { CLI_REQUESTER, type Action, type Backend, type CliFailure, type Outcome } from './backend';
+
+/** Plain JSON, exactly as the API would send it (undefined fields dropped). */
+const json = (value: unknown): unknown => JSON.parse(JSON.stringify(value ?? null));
+
+const failure = (e: OpError): CliFailure => ({ error: e.kind, detail: e.kind === 'invalid-input' ? e.problems.join('; ') : opErrorMessage(e), usage: e.kind === 'invalid-input' });
+
+async function run<A>(te: TaskEither<OpError, A>): Promise<Outcome<unknown>> {
+  return E.bimap(failure, json)(await te());
+}
+
+export function directBackend(options: { readonly redisUrl: string; readonly fetchAllow: readonly string[]; readonly maxQueue: number }): Backend {
+  // A CLI should fail fast, not wait forever for a Redis that is not there.
+  const redis = connectRedis(options.redisUrl, { maxRetriesPerRequest: 1, retryStrategy: (attempt) => (attempt > 3 ? null : 200) });
+  redis.on('error', () => undefined);
+  const deps: OpsDeps = {
+    store: new GuildStore(redis, systemClock),
+    redis,
+    clock: systemClock,
+    resolver: urlResolver({ allow: options.fetchAllow }),
+    limits: { ...DEFAULT_OPS_LIMITS, defaultMaxQueue: options.maxQueue },
+  };
+  const watcher = new ops.GuildWatcher(() => connectRedis(options.redisUrl, { maxRetriesPerRequest: null }));
+  const unknownGuild = (id: string): CliFailure => ({ error: 'unknown-guild', detail: `Guild ${id} has no state in this Redis.`, usage: false });
+
+  const act = (guild: string, action: Action): TaskEither<OpError, unknown> => {
+    switch (action.kind) {
+      case 'skip':
+        return ops.skip(deps)({ guild });
+      case 'pause':
+        return ops.pause(deps)({ guild });
+      case 'resume':
+        return ops.resume(deps)({ guild });
+      case 'stop':
+        return ops.stop(deps)({ guild });
+      case 'shuffle':
+        return ops.shuffle(deps)({ guild });
+      case 'clear':
+        return ops.clear(deps)({ guild });
+      case 'remove':
+        return ops.remove(deps)({ guild, index: action.index });
+      case 'move':
+        return ops.move(deps)({ guild, from: action.from, to: action.to });
+      case 'requeue':
+        return ops.requeueQuarantined(deps)({ guild, index: action.index });
+    }
+  };
+
+  return {
+    guilds: async () => E.map((guilds: unknown) => ({ guilds }))(await run(ops.listGuilds(deps)())),
+    async guild(id) {
+      const r = await run(ops.guildView(deps)({ guild: id }));
+      return E.isRight(r) && r.right === null ? E.left(unknownGuild(id)) : r;
+    },
+    play: async (id, request) =>
+      run(ops.playMany(deps)({ guild: id, queries: [...request.urls], requester: CLI_REQUESTER, next: request.next, ...(request.channel === undefined ? {} : { channel: request.channel }) })),
+    act: async (id, action) => run(act(id, action)),
+    quarantine: async (id) => run(ops.quarantineList(deps)({ guild: id })),
+    async watch(id, onView, signal) {
+      const first = await run(ops.guildView(deps)({ guild: id }));
+      if (E.isLeft(first)) return first;
+      if (first.right === null) return E.left(unknownGuild(id));
+      await ops.streamGuild(deps, watcher, id, (view) => onView(json(view)), { signal });
+      return E.right(undefined);
+    },
+    async close() {
+      await watcher.stop();
+      redis.disconnect();
+    },
+  };
+}

@@ -1,0 +1,137 @@
+/** Human output of the CLI: tables and one-liners, from the same JSON that `--json` prints. */
+import * as t from 'io-ts';
+import { isLeft } from 'fp-ts/Either';
+import { formatDuration } from '../ops';
+
+const nullable = <C extends t.Mixed>(c: C) => t.union([c, t.null]);
+
+const TrackView = t.intersection([t.type({ id: t.string, url: t.string }), t.partial({ title: t.string, durationMs: t.number, requester: t.type({ id: t.string, name: t.string }) })]);
+type TrackView = t.TypeOf<typeof TrackView>;
+
+const GuildViewDisplay = t.type({
+  guild: t.string,
+  state: t.string,
+  channel: nullable(t.string),
+  settings: t.type({ loop: t.string, volume: t.number, stay: t.boolean }),
+  queue: t.array(t.type({ index: t.number, track: TrackView })),
+  length: t.number,
+  nowPlaying: nullable(t.type({ track: TrackView, started: t.boolean, positionMs: t.number, durationMs: nullable(t.number) })),
+  player: nullable(t.type({ instance: t.string, epoch: t.number })),
+  quarantineLength: t.number,
+});
+
+const GuildList = t.type({
+  guilds: t.array(t.type({ guild: t.string, state: t.string, length: t.number, nowPlaying: nullable(t.string), positionMs: nullable(t.number), player: nullable(t.string) })),
+});
+
+const QuarantineDisplay = t.type({
+  entries: t.array(t.type({ index: t.number, raw: t.string, reason: t.string, at: t.number })),
+  unreadable: t.array(t.type({ index: t.number, raw: t.string, reason: t.string })),
+});
+
+const Result = t.intersection([
+  t.type({ kind: t.string }),
+  t.partial({
+    tracks: t.array(TrackView),
+    track: nullable(TrackView),
+    position: t.number,
+    startsNow: t.boolean,
+    removed: t.number,
+    count: t.number,
+    index: t.number,
+    from: t.number,
+    to: t.number,
+    already: t.boolean,
+  }),
+]);
+
+function shape<A>(codec: t.Type<A, unknown, unknown>, value: unknown): A {
+  const r = codec.decode(value);
+  // Both modes produce this JSON themselves; a mismatch is a bug or a different hiqty version.
+  if (isLeft(r)) throw new Error(`unexpected answer shape for ${codec.name}`);
+  return r.right;
+}
+
+export function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: readonly string[]): string => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i] ?? 0))).join('  ').trimEnd();
+  return [line(header), ...rows.map(line)].join('\n');
+}
+
+const label = (track: TrackView): string => track.title ?? track.url;
+const clip = (s: string, n: number): string => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
+const position = (ms: number, durationMs: number | null | undefined): string => `${formatDuration(ms)}${durationMs === null || durationMs === undefined ? '' : ` / ${formatDuration(durationMs)}`}`;
+
+export function formatGuildList(value: unknown): string {
+  const { guilds } = shape(GuildList, value);
+  if (guilds.length === 0) return 'No guild has any state.';
+  return table(
+    ['GUILD', 'STATE', 'QUEUE', 'POSITION', 'PLAYER', 'NOW PLAYING'],
+    guilds.map((g) => [g.guild, g.state, String(g.length), g.positionMs === null ? '-' : formatDuration(g.positionMs), g.player ?? '-', g.nowPlaying === null ? '-' : clip(g.nowPlaying, 60)]),
+  );
+}
+
+export function formatGuild(value: unknown): string {
+  const v = shape(GuildViewDisplay, value);
+  const head = `Guild ${v.guild}: ${v.state} · channel ${v.channel ?? '(none)'} · loop ${v.settings.loop} · volume ${v.settings.volume}%${v.settings.stay ? ' · 24/7' : ''} · player ${v.player === null ? '(none)' : `${v.player.instance} (epoch ${v.player.epoch})`}`;
+  const np =
+    v.nowPlaying === null
+      ? 'Now playing: nothing'
+      : `Now playing: ${label(v.nowPlaying.track)} [${position(v.nowPlaying.positionMs, v.nowPlaying.durationMs)}]${v.nowPlaying.started ? '' : ' (not started yet)'}`;
+  const rows = v.queue.map(({ index, track }) => [String(index), clip(label(track), 60), track.durationMs === undefined ? '-' : formatDuration(track.durationMs), track.requester?.name ?? '-']);
+  const queue = rows.length === 0 ? 'The queue is empty.' : table(['#', 'TITLE', 'LENGTH', 'REQUESTER'], rows);
+  const extra = [v.length !== v.queue.length ? `${v.length - v.queue.length} undecodable entries in the queue.` : '', v.quarantineLength > 0 ? `${v.quarantineLength} entries in quarantine (hiqty quarantine ${v.guild}).` : ''].filter((s) => s !== '');
+  return [head, np, '', queue, ...extra].join('\n');
+}
+
+/** One line per change, for `hiqty watch`. */
+export function formatWatchLine(value: unknown, now: Date = new Date()): string {
+  const time = now.toISOString().slice(11, 23);
+  if (value === null) return `${time}  (no state)`;
+  const v = shape(GuildViewDisplay, value);
+  const np = v.nowPlaying === null ? 'nothing playing' : `${label(v.nowPlaying.track)} [${position(v.nowPlaying.positionMs, v.nowPlaying.durationMs)}]`;
+  return `${time}  ${v.state}  ${v.length} ${v.length === 1 ? 'track' : 'tracks'}  ${np}`;
+}
+
+export function formatQuarantine(value: unknown): string {
+  const q = shape(QuarantineDisplay, value);
+  if (q.entries.length === 0 && q.unreadable.length === 0) return 'The quarantine is empty.';
+  const rows = [
+    ...q.entries.map((e) => [String(e.index), new Date(e.at).toISOString(), clip(e.reason, 50), clip(e.raw, 60)]),
+    ...q.unreadable.map((e) => [String(e.index), '-', clip(`unreadable: ${e.reason}`, 50), clip(e.raw, 60)]),
+  ];
+  return table(['#', 'AT', 'REASON', 'ENTRY'], rows);
+}
+
+/** What a write did, in one sentence. */
+export function formatResult(value: unknown): string {
+  const r = shape(Result, value);
+  const track = r.track === undefined || r.track === null ? undefined : label(r.track);
+  switch (r.kind) {
+    case 'queued': {
+      const n = r.tracks?.length ?? 0;
+      const first = r.tracks?.[0];
+      return n === 1 && first !== undefined ? `${r.startsNow === true ? 'Playing' : 'Queued'} ${label(first)} at position ${r.position ?? '?'}.` : `Queued ${n} tracks from position ${r.position ?? '?'}.`;
+    }
+    case 'skipped':
+      return `Skipped ${track ?? 'the current track'}.`;
+    case 'paused':
+      return r.already === true ? 'Already paused.' : `Paused ${track ?? ''}.`.replace(' .', '.');
+    case 'resumed':
+      return r.already === true ? 'Already playing.' : `Resumed ${track ?? ''}.`.replace(' .', '.');
+    case 'stopped':
+      return `Stopped and emptied the queue (${r.removed ?? 0} removed).`;
+    case 'shuffled':
+      return `Shuffled ${r.count ?? 0} tracks after the current one.`;
+    case 'cleared':
+      return `Cleared the queue (${r.removed ?? 0} removed).`;
+    case 'removed':
+      return `Removed ${track ?? `entry ${r.index ?? '?'}`} (was at ${r.index ?? '?'}).`;
+    case 'moved':
+      return `Moved ${track ?? 'the entry'} from ${r.from ?? '?'} to ${r.to ?? '?'}.`;
+    case 'requeued':
+      return `Put quarantined entry ${r.index ?? '?'} (${track ?? 'a track'}) back at the end of the queue.`;
+    default:
+      return `Done (${r.kind}).`;
+  }
+}

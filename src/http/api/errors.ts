@@ -1,0 +1,60 @@
+/** Every API error is `{error, detail}` with one status; OpError kinds keep their names as `error`. */
+import { opErrorMessage, type OpError } from '../../ops';
+
+export interface ApiError {
+  readonly status: number;
+  /** A stable, machine-readable code: an OpError kind, or one of the API's own below. */
+  readonly error: string;
+  /** A sentence for people: what went wrong and what to do. */
+  readonly detail: string;
+}
+
+export const apiError = (status: number, error: string, detail: string): ApiError => ({ status, error, detail });
+
+/** The status of each refusal: the request itself is wrong (400), names nothing there (404), or clashes with the guild's state (409). */
+export function opErrorStatus(e: OpError): number {
+  switch (e.kind) {
+    case 'invalid-input':
+    case 'query-too-long':
+    case 'search-unsupported':
+    case 'bad-url':
+    case 'bad-position':
+    case 'volume-out-of-range':
+    case 'page-out-of-range':
+    case 'playlist-empty':
+      return 400;
+    case 'not-yours':
+      return 403;
+    case 'index-out-of-range':
+      return 404;
+    case 'queue-empty':
+    case 'queue-full':
+    case 'user-limit':
+    case 'position-beyond-end':
+    case 'not-seekable':
+    case 'not-playing':
+    case 'not-paused':
+    case 'no-channel':
+    case 'changed':
+    case 'still-corrupt':
+      return 409;
+    case 'playlist-failed':
+      return 502;
+    case 'unavailable':
+      return 503;
+  }
+}
+
+/** The shared wording, except where it names a Discord command an API client cannot use. */
+export function fromOpError(e: OpError): ApiError {
+  switch (e.kind) {
+    case 'no-channel':
+      return apiError(409, e.kind, 'The guild has no voice channel to play in yet. Pass "channel" (a voice channel id) in the request.');
+    case 'queue-empty':
+      return apiError(409, e.kind, 'The queue is empty. Add tracks with POST /api/v1/guilds/{id}/tracks first.');
+    case 'invalid-input':
+      return apiError(400, e.kind, e.problems.join('; '));
+    default:
+      return apiError(opErrorStatus(e), e.kind, opErrorMessage(e));
+  }
+}

@@ -1,0 +1,142 @@
+/** The OpenAPI 3.1 document, generated from the route table the server registers. */
+import type { JsonSchema } from './bodies';
+import { ROUTES, type RouteSpec } from './routes';
+
+export const API_PREFIX = '/api/v1';
+
+/** `/guilds/:id` (fastify) as `/api/v1/guilds/{id}` (OpenAPI). */
+export function openApiPath(path: string): string {
+  return `${API_PREFIX}${path.replace(/:([A-Za-z]+)/g, '{$1}')}`;
+}
+
+const STATUS_TEXT: Readonly<Record<number, string>> = {
+  400: 'Malformed JSON, a body or parameter of the wrong shape, or a request the op refuses as invalid',
+  401: 'Missing or wrong bearer token',
+  403: 'Not allowed',
+  404: 'Unknown guild (no state at all), or no entry at that index',
+  409: 'Conflicts with the guild\'s current state (empty queue, queue full, changed meanwhile, ...)',
+  413: 'Body larger than the limit',
+  429: 'Rate limited; see Retry-After',
+  502: 'A playlist could not be fetched',
+  503: 'Redis unavailable or the instance still starting; nothing was changed',
+};
+
+const nullable = (type: string): JsonSchema => ({ type: [type, 'null'] });
+
+const COMPONENTS: Readonly<Record<string, JsonSchema>> = {
+  Error: { type: 'object', required: ['error', 'detail'], properties: { error: { type: 'string' }, detail: { type: 'string' } } },
+  Track: {
+    type: 'object',
+    required: ['id', 'url'],
+    additionalProperties: true,
+    properties: {
+      id: { type: 'string' },
+      url: { type: 'string' },
+      title: { type: 'string' },
+      durationMs: { type: 'number' },
+      requester: { type: 'object', properties: { id: { type: 'string' }, name: { type: 'string' } } },
+      source: { type: 'string' },
+      addedAt: { type: 'number' },
+      startMs: { type: 'number' },
+      live: { type: 'boolean' },
+    },
+  },
+  Settings: {
+    type: 'object',
+    properties: {
+      loop: { type: 'string', enum: ['off', 'track', 'queue'] },
+      volume: { type: 'integer' },
+      stay: { type: 'boolean' },
+      djRole: nullable('string'),
+      maxQueue: nullable('integer'),
+      maxPerUser: nullable('integer'),
+      effectiveMaxQueue: { type: 'integer' },
+      announceChannel: nullable('string'),
+    },
+  },
+  GuildSummary: {
+    type: 'object',
+    required: ['guild', 'state', 'length'],
+    properties: {
+      guild: { type: 'string' },
+      state: { type: 'string', enum: ['playing', 'paused', 'stopped'] },
+      length: { type: 'integer' },
+      channel: nullable('string'),
+      nowPlaying: nullable('string'),
+      positionMs: nullable('integer'),
+      player: nullable('string'),
+    },
+  },
+  GuildView: {
+    type: 'object',
+    required: ['guild', 'state', 'settings', 'queue', 'length', 'nowPlaying', 'status'],
+    properties: {
+      guild: { type: 'string' },
+      state: { type: 'string', enum: ['playing', 'paused', 'stopped'] },
+      channel: nullable('string'),
+      textChannel: nullable('string'),
+      settings: { $ref: '#/components/schemas/Settings' },
+      queue: { type: 'array', items: { type: 'object', properties: { index: { type: 'integer', description: '1-based; 1 is the current track' }, track: { $ref: '#/components/schemas/Track' } } } },
+      length: { type: 'integer' },
+      nowPlaying: {
+        type: ['object', 'null'],
+        properties: { track: { $ref: '#/components/schemas/Track' }, started: { type: 'boolean' }, positionMs: { type: 'integer' }, durationMs: nullable('number') },
+      },
+      status: { type: ['object', 'null'], description: 'The observed state the player holding the lease last checkpointed' },
+      player: { type: ['object', 'null'], properties: { instance: { type: 'string' }, epoch: { type: 'integer' } } },
+      quarantineLength: { type: 'integer' },
+      corrupt: { type: 'array', items: { type: 'object' } },
+    },
+  },
+  QueuedResult: {
+    type: 'object',
+    properties: {
+      kind: { const: 'queued' },
+      tracks: { type: 'array', items: { $ref: '#/components/schemas/Track' } },
+      position: { type: 'integer', description: '1-based position of the first track queued' },
+      startsNow: { type: 'boolean' },
+    },
+  },
+};
+
+function operation(route: RouteSpec): JsonSchema {
+  const params = [...route.path.matchAll(/:([A-Za-z]+)/g)].map((m) => ({
+    name: m[1],
+    in: 'path',
+    required: true,
+    schema: m[1] === 'id' ? { type: 'string', pattern: '^[0-9]{1,20}$' } : { type: 'integer', minimum: 1 },
+  }));
+  const errorStatuses = route.path === '/openapi.json' ? [] : [...new Set([...route.errors, 401, 429, 503])].sort();
+  const responses: Record<string, JsonSchema> = {
+    [String(route.ok.status)]: { description: 'OK', content: { [route.ok.contentType ?? 'application/json']: { schema: route.ok.schema } } },
+  };
+  for (const status of errorStatuses) {
+    responses[String(status)] = { description: STATUS_TEXT[status] ?? 'Error', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
+  }
+  return {
+    summary: route.summary,
+    ...(params.length > 0 ? { parameters: params } : {}),
+    ...(route.body ? { requestBody: { required: route.body.required, content: { 'application/json': { schema: route.body.schema } } } } : {}),
+    ...(route.path === '/openapi.json' ? { security: [] } : {}),
+    responses,
+  };
+}
+
+export function openApiDocument(routes: readonly RouteSpec[] = ROUTES): JsonSchema {
+  const paths: Record<string, Record<string, JsonSchema>> = {};
+  for (const route of routes) {
+    const path = openApiPath(route.path);
+    paths[path] = { ...paths[path], [route.method.toLowerCase()]: operation(route) };
+  }
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'hiqty REST API',
+      version: '1',
+      description: 'Writes desired state to Redis through the same validated operations as the Discord commands. Indexes are 1-based; 1 is the current track.',
+    },
+    components: { schemas: COMPONENTS, securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+    security: [{ bearer: [] }],
+    paths,
+  };
+}

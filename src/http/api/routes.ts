@@ -1,0 +1,239 @@
+/**
+ * The route table: the one definition the server registers and the OpenAPI document is generated
+ * from. Every write goes through an op from src/ops, the same ones the Discord Responder calls.
+ */
+import * as E from 'fp-ts/Either';
+import type { TaskEither } from 'fp-ts/TaskEither';
+import type * as t from 'io-ts';
+import { decode } from '../../codecs';
+import * as ops from '../../ops';
+import type { OpError, OpsDeps } from '../../ops';
+import { AddTracksBody, addTracksSchema, EmptyBody, MoveBody, moveSchema, SeekBody, seekSchema, SettingsBody, settingsSchema, SkipBody, skipSchema, StateBody, stateSchema, type JsonSchema } from './bodies';
+import { apiError, fromOpError, type ApiError } from './errors';
+
+/** Who enqueued a track through the API, as the queue and `/queue` show it. */
+export const API_REQUESTER = { id: 'api', name: 'REST API' } as const;
+
+export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+export interface RouteContext {
+  readonly deps: OpsDeps;
+  /** Decoded path parameters. */
+  readonly guild: string;
+  readonly index: number;
+  readonly body: unknown;
+}
+
+export interface RouteSpec {
+  readonly method: Method;
+  /** Under /api/v1, in fastify's syntax (`:id`). */
+  readonly path: string;
+  readonly summary: string;
+  /** Answer 404 unknown-guild when the guild has no state at all (reads, and edits of what must exist). */
+  readonly needsGuild: boolean;
+  readonly body?: { readonly schema: JsonSchema; readonly required: boolean };
+  /** The success answer: status and schema (a `#/components/schemas/...` name, or inline). */
+  readonly ok: { readonly status: number; readonly schema: JsonSchema; readonly contentType?: string };
+  /** Error statuses this route can answer besides the ones every route has (401, 429, 503). */
+  readonly errors: readonly number[];
+  /** Absent for the routes the server answers itself (the event stream, the document). */
+  readonly handle?: (ctx: RouteContext) => Promise<E.Either<ApiError, unknown>>;
+}
+
+const ref = (name: string): JsonSchema => ({ $ref: `#/components/schemas/${name}` });
+const result = (kind: string): JsonSchema => ({ type: 'object', required: ['kind'], properties: { kind: { const: kind } }, additionalProperties: true });
+
+function body<A, O>(codec: t.Type<A, O, unknown>, raw: unknown): E.Either<ApiError, A> {
+  return E.mapLeft((problems: string[]) => apiError(400, 'invalid-body', problems.join('; ')))(decode(codec, raw ?? {}));
+}
+
+async function run<R>(te: TaskEither<OpError, R>): Promise<E.Either<ApiError, R>> {
+  return E.mapLeft(fromOpError)(await te());
+}
+
+/** Decodes the body, then runs the op with it. */
+function withBody<A, O>(codec: t.Type<A, O, unknown>, ctx: RouteContext, then: (a: A) => Promise<E.Either<ApiError, unknown>>): Promise<E.Either<ApiError, unknown>> {
+  const decoded = body(codec, ctx.body);
+  return E.isLeft(decoded) ? Promise.resolve(decoded) : then(decoded.right);
+}
+
+const guildPath = '/guilds/:id';
+
+export const ROUTES: readonly RouteSpec[] = [
+  {
+    method: 'GET',
+    path: '/guilds',
+    summary: 'The guilds with state, each summed up',
+    needsGuild: false,
+    ok: { status: 200, schema: { type: 'object', required: ['guilds'], properties: { guilds: { type: 'array', items: ref('GuildSummary') } } } },
+    errors: [],
+    handle: async ({ deps }) => E.map((guilds: readonly ops.GuildSummary[]) => ({ guilds }))(await run(ops.listGuilds(deps)())),
+  },
+  {
+    method: 'GET',
+    path: guildPath,
+    summary: 'A snapshot of the guild: queue, desired state, settings, and status with the position',
+    needsGuild: true,
+    ok: { status: 200, schema: ref('GuildView') },
+    errors: [400, 404],
+    handle: async ({ deps, guild }) => {
+      const r = await run(ops.guildView(deps)({ guild }));
+      return E.isRight(r) && r.right === undefined ? E.left(unknownGuild(guild)) : r;
+    },
+  },
+  {
+    method: 'GET',
+    path: `${guildPath}/events`,
+    summary: 'Server-Sent Events: `event: snapshot` with the GuildView at once and whenever the guild changes (data `null` once it has no state)',
+    needsGuild: true,
+    ok: { status: 200, schema: { type: 'string', description: 'text/event-stream' }, contentType: 'text/event-stream' },
+    errors: [400, 404],
+  },
+  {
+    method: 'POST',
+    path: `${guildPath}/tracks`,
+    summary: 'Enqueue a link or a list of links (all or nothing), and make the guild play',
+    needsGuild: false,
+    body: { schema: addTracksSchema, required: true },
+    ok: { status: 200, schema: ref('QueuedResult') },
+    errors: [400, 409, 413, 502],
+    handle: (ctx) =>
+      withBody(AddTracksBody, ctx, (b) => run(ops.playMany(ctx.deps)({ guild: ctx.guild, queries: b.urls, requester: API_REQUESTER, next: b.next, ...(b.channel === undefined ? {} : { channel: b.channel }) }))),
+  },
+  {
+    method: 'DELETE',
+    path: `${guildPath}/tracks`,
+    summary: 'Empty the queue, the current track included; the desired state stays',
+    needsGuild: true,
+    ok: { status: 200, schema: result('cleared') },
+    errors: [400, 404, 409],
+    handle: async ({ deps, guild }) => run(ops.clear(deps)({ guild })),
+  },
+  {
+    method: 'DELETE',
+    path: `${guildPath}/tracks/:index`,
+    summary: 'Remove the entry at a 1-based index (1 is the current track)',
+    needsGuild: true,
+    ok: { status: 200, schema: result('removed') },
+    errors: [400, 404, 409],
+    handle: async ({ deps, guild, index }) => run(ops.remove(deps)({ guild, index })),
+  },
+  {
+    method: 'POST',
+    path: `${guildPath}/tracks/move`,
+    summary: 'Move an entry so that it ends up at `to` (1-based)',
+    needsGuild: true,
+    body: { schema: moveSchema, required: true },
+    ok: { status: 200, schema: result('moved') },
+    errors: [400, 404, 409, 413],
+    handle: (ctx) => withBody(MoveBody, ctx, (b) => run(ops.move(ctx.deps)({ guild: ctx.guild, from: b.from, to: b.to }))),
+  },
+  {
+    method: 'PUT',
+    path: `${guildPath}/state`,
+    summary: 'Set the desired state: `playing` (resume), `paused`, or `stopped` (stop and empty the queue)',
+    needsGuild: true,
+    body: { schema: stateSchema, required: true },
+    ok: { status: 200, schema: { oneOf: [result('resumed'), result('paused'), result('stopped')] } },
+    errors: [400, 404, 409, 413],
+    handle: (ctx) =>
+      withBody(StateBody, ctx, ({ state }) => {
+        const input = { guild: ctx.guild };
+        switch (state) {
+          case 'playing':
+            return run(ops.resume(ctx.deps)(input));
+          case 'paused':
+            return run(ops.pause(ctx.deps)(input));
+          case 'stopped':
+            return run(ops.stop(ctx.deps)(input));
+        }
+      }),
+  },
+  {
+    method: 'POST',
+    path: `${guildPath}/skip`,
+    summary: 'Skip the current track (with `trackId`: only if it is still the current one)',
+    needsGuild: true,
+    body: { schema: skipSchema, required: false },
+    ok: { status: 200, schema: result('skipped') },
+    errors: [400, 404, 409, 413],
+    handle: (ctx) => withBody(SkipBody, ctx, (b) => run(ops.skip(ctx.deps)({ guild: ctx.guild, ...(b.trackId === undefined ? {} : { trackId: b.trackId }) }))),
+  },
+  {
+    method: 'POST',
+    path: `${guildPath}/shuffle`,
+    summary: 'Shuffle everything after the current track',
+    needsGuild: true,
+    body: { schema: { type: 'object', additionalProperties: false, examples: [{}] }, required: false },
+    ok: { status: 200, schema: result('shuffled') },
+    errors: [400, 404, 409, 413],
+    handle: (ctx) => withBody(EmptyBody, ctx, () => run(ops.shuffle(ctx.deps)({ guild: ctx.guild }))),
+  },
+  {
+    method: 'POST',
+    path: `${guildPath}/seek`,
+    summary: 'Jump to a position in the current track',
+    needsGuild: true,
+    body: { schema: seekSchema, required: true },
+    ok: { status: 200, schema: result('seeked') },
+    errors: [400, 404, 409, 413],
+    handle: (ctx) => withBody(SeekBody, ctx, (b) => run(ops.seek(ctx.deps)({ guild: ctx.guild, position: b.position }))),
+  },
+  {
+    method: 'PATCH',
+    path: `${guildPath}/settings`,
+    summary: 'Change settings; a field set to null goes back to its default. The whole body is validated before anything is written',
+    needsGuild: false,
+    body: { schema: settingsSchema, required: true },
+    ok: { status: 200, schema: ref('Settings') },
+    errors: [400, 413],
+    handle: (ctx) =>
+      withBody(SettingsBody, ctx, async (b) => {
+        const { deps, guild } = ctx;
+        const steps: Array<() => TaskEither<OpError, unknown>> = [];
+        if (b.djRole !== undefined || b.maxQueue !== undefined || b.maxPerUser !== undefined || b.announceChannel !== undefined) {
+          steps.push(() => ops.updateSettings(deps)({ guild, djRole: b.djRole, maxQueue: b.maxQueue, maxPerUser: b.maxPerUser, announceChannel: b.announceChannel }));
+        }
+        const { loop, volume, stay } = b;
+        if (loop !== undefined) steps.push(() => ops.setLoop(deps)({ guild, mode: loop }));
+        if (volume !== undefined) steps.push(() => ops.setVolume(deps)({ guild, percent: volume }));
+        if (stay !== undefined) steps.push(() => ops.setStay(deps)({ guild, enabled: stay }));
+        for (const step of steps) {
+          const r = await run(step());
+          if (E.isLeft(r)) return r;
+        }
+        const view = await run(ops.guildView(deps)({ guild }));
+        return E.map((v: ops.GuildView | undefined) => ({ ...v?.settings, announceChannel: v?.textChannel ?? null }))(view);
+      }),
+  },
+  {
+    method: 'GET',
+    path: `${guildPath}/quarantine`,
+    summary: 'Entries the player set aside because they could not be decoded or played, with the reason (1-based)',
+    needsGuild: true,
+    ok: { status: 200, schema: result('quarantine') },
+    errors: [400, 404],
+    handle: async ({ deps, guild }) => run(ops.quarantineList(deps)({ guild })),
+  },
+  {
+    method: 'POST',
+    path: `${guildPath}/quarantine/:index/requeue`,
+    summary: 'Put a quarantined entry back at the end of the queue, if it now decodes as a track',
+    needsGuild: true,
+    ok: { status: 200, schema: result('requeued') },
+    errors: [400, 404, 409],
+    handle: async ({ deps, guild, index }) => run(ops.requeueQuarantined(deps)({ guild, index })),
+  },
+  {
+    method: 'GET',
+    path: '/openapi.json',
+    summary: 'This document (no token needed)',
+    needsGuild: false,
+    ok: { status: 200, schema: { type: 'object' } },
+    errors: [],
+  },
+];
+
+export function unknownGuild(guild: string): ApiError {
+  return apiError(404, 'unknown-guild', `Guild ${guild} has no state. Add a track with POST /api/v1/guilds/${guild}/tracks to start one.`);
+}
