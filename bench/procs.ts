@@ -6,8 +6,10 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
-import { waitFor } from '../test/support/wait';
+import { readLogLines, type LogLine, type LogReader } from '../test/support/proc';
 import { processTree } from './measure';
+
+export type { LogLine };
 
 const COMPILED = __filename.endsWith('.js');
 /** The repository root, from bench/ or from dist/bench/. */
@@ -18,69 +20,23 @@ function programArgs(sourcePath: string): string[] {
   return COMPILED ? [path.join(ROOT, 'dist', `${sourcePath}.js`)] : ['--import', 'tsx', path.join(ROOT, `${sourcePath}.ts`)];
 }
 
-export interface LogLine {
-  readonly msg?: string;
-  readonly [field: string]: unknown;
-}
-
-export interface Program {
+export interface Program extends LogReader {
   readonly child: ChildProcess;
   readonly pid: number;
-  readonly lines: LogLine[];
-  /** Non-JSON output, kept for error messages. */
-  readonly other: string[];
-  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  waitForLine(what: string, match: (line: LogLine) => boolean, timeoutMs?: number): Promise<LogLine>;
   alive(): boolean;
-}
-
-function isRecord(u: unknown): u is Record<string, unknown> {
-  return typeof u === 'object' && u !== null && !Array.isArray(u);
 }
 
 /** Runs `node <program> ...args` and collects its JSON log lines (one per stdout line). */
 export function startProgram(sourcePath: string, args: readonly string[], env: NodeJS.ProcessEnv): Program {
   const child = spawn(process.execPath, [...programArgs(sourcePath), ...args], { cwd: ROOT, env, stdio: ['pipe', 'pipe', 'pipe'] });
   if (child.pid === undefined) throw new Error(`could not start ${sourcePath}`);
-  const lines: LogLine[] = [];
-  const other: string[] = [];
-  let pending = '';
-  const onText = (text: string): void => {
-    for (const raw of text.split('\n')) {
-      if (raw.trim() === '') continue;
-      try {
-        const parsed: unknown = JSON.parse(raw);
-        if (isRecord(parsed)) lines.push(parsed);
-        else other.push(raw);
-      } catch {
-        other.push(raw);
-      }
-    }
-  };
-  child.stdout?.on('data', (chunk: Buffer) => {
-    pending += chunk.toString();
-    const cut = pending.lastIndexOf('\n');
-    if (cut >= 0) {
-      onText(pending.slice(0, cut));
-      pending = pending.slice(cut + 1);
-    }
-  });
-  child.stderr?.on('data', (chunk: Buffer) => other.push(chunk.toString()));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.on('exit', (code, signal) => {
-      onText(pending);
-      resolve({ code, signal });
-    }),
-  );
+  const reader = readLogLines(child);
   return {
+    ...reader,
     child,
     pid: child.pid,
-    lines,
-    other,
-    exited,
     alive: () => child.exitCode === null && child.signalCode === null,
-    waitForLine: (what, match, timeoutMs = 30_000) =>
-      waitFor(`${what} (log so far: ${JSON.stringify(lines.slice(-5))} ${other.join('').slice(-800)})`, () => lines.find(match), { timeoutMs, intervalMs: 20 }),
+    waitForLine: (what, match, timeoutMs = 30_000) => reader.waitForLine(what, match, timeoutMs),
   };
 }
 

@@ -12,13 +12,8 @@ export interface LogLine {
   readonly [field: string]: unknown;
 }
 
-export interface HiqtyProcess {
+export interface HiqtyProcess extends LogReader {
   readonly child: ChildProcess;
-  readonly lines: LogLine[];
-  /** Non-JSON output (stack traces, tool chatter), kept for failure messages. */
-  readonly other: string[];
-  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  waitForLine(what: string, match: (line: LogLine) => boolean, timeoutMs?: number): Promise<LogLine>;
   kill(signal: NodeJS.Signals): void;
 }
 
@@ -28,12 +23,17 @@ function isRecord(u: unknown): u is Record<string, unknown> {
   return typeof u === 'object' && u !== null && !Array.isArray(u);
 }
 
-export function spawnHiqty(args: string[], env: NodeJS.ProcessEnv): HiqtyProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/bin/hiqty.ts'), ...args], {
-    cwd: ROOT,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+/** What a child's stdout says, one JSON object per line, plus whatever else it printed. */
+export interface LogReader {
+  readonly lines: LogLine[];
+  /** Non-JSON output (stack traces, tool chatter), kept for failure messages. */
+  readonly other: string[];
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  waitForLine(what: string, match: (line: LogLine) => boolean, timeoutMs?: number): Promise<LogLine>;
+}
+
+/** Collects a child process's JSON log lines as they come (hiqty logs one object per line). */
+export function readLogLines(child: ChildProcess): LogReader {
   const lines: LogLine[] = [];
   const other: string[] = [];
   const onText = (text: string): void => {
@@ -65,14 +65,21 @@ export function spawnHiqty(args: string[], env: NodeJS.ProcessEnv): HiqtyProcess
     }),
   );
   return {
-    child,
     lines,
     other,
     exited,
     waitForLine: (what, match, timeoutMs = 20_000) =>
-      waitFor(`${what} (log so far: ${JSON.stringify(lines.slice(-5))} ${other.join('').slice(-500)})`, () => lines.find(match), { timeoutMs }),
-    kill: (signal) => void child.kill(signal),
+      waitFor(`${what} (log so far: ${JSON.stringify(lines.slice(-5))} ${other.join('').slice(-500)})`, () => lines.find(match), { timeoutMs, intervalMs: 20 }),
   };
+}
+
+export function spawnHiqty(args: string[], env: NodeJS.ProcessEnv): HiqtyProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/bin/hiqty.ts'), ...args], {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  return { child, ...readLogLines(child), kill: (signal) => void child.kill(signal) };
 }
 
 /** An environment without the developer's own settings leaking in. */
