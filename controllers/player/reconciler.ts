@@ -258,7 +258,11 @@ export class PlayerReconciler implements Reconciler<string> {
     return done();
   }
 
-  /** Opens the head in the background; the guild is poked when it plays or turns out unplayable. */
+  /**
+   * Opens the head in the background; the guild is poked when it plays or turns out unplayable.
+   * Known limit: opens are not rate-limited, so a herd of starts (a failover of many guilds) shares the
+   * event loop with the 20 ms audio cycle of guilds already playing, delaying a few of their frames.
+   */
   private start(session: GuildSession, item: QueuedTrack, startMs: number, volume: number): void {
     const abort = new AbortController();
     const starting = { kind: 'starting', item, startMs, volume, abort } as const;

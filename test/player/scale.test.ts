@@ -33,7 +33,13 @@ describe('player: shards and load', function () {
     const bot = await stage.startBot();
     const url = await stage.tone(440, 6000);
     const current = stage;
-    await Promise.all(guilds.map((guild) => current.play([url], guild)));
+    // Guilds join one after another, each once the previous one is heard, so that all 50 then play at
+    // once for several seconds. (Starting all 50 in the same instant is the failover herd: see README.)
+    for (const guild of guilds) {
+      await current.play([url], guild);
+      await waitFor(`guild ${guild.id} to be heard`, () => current.sandbox.voiceStats(guild.id, { flush: false }).frames > 0, { timeoutMs: 10_000 });
+    }
+    const lastStartedAt = performance.now();
     await waitFor(
       'every guild to finish its track',
       () => guilds.every((g) => current.sandbox.voiceStats(g.id, { flush: false }).frames >= 295),
@@ -48,6 +54,8 @@ describe('player: shards and load', function () {
       if (stats.overlap > 0) problems.push(`${guild.id}: overlap ${stats.overlap}`);
     }
     assert.deepEqual(problems, [], 'every guild played without a gap over 60 ms');
+    const firstEnd = Math.min(...guilds.map((g) => current.sandbox.voiceStats(g.id, { flush: false }).lastPacketAtMs ?? 0));
+    assert.ok(firstEnd - lastStartedAt > 2000, `all 50 played at once for ${Math.round(firstEnd - lastStartedAt)} ms`);
     assert.deepEqual(bot.ffmpegs(), []);
   });
 });
