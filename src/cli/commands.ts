@@ -112,6 +112,8 @@ export function registerCliCommands(program: Command, env: NodeJS.ProcessEnv): v
       process.exitCode = await execute(cmd, env, async (b, json) => E.map(show(json, formatResult))(await b.play(guild, { urls, next: o.next === true, channel: o.channel })));
     });
 
+  const act = (guild: string, action: Action, cmd: Command): Promise<number> => execute(cmd, env, async (b, json) => E.map(show(json, formatResult))(await b.act(guild, action)));
+
   const simple: ReadonlyArray<readonly ['skip' | 'pause' | 'resume' | 'stop' | 'shuffle' | 'clear', string]> = [
     ['skip', 'skip the current track'],
     ['pause', 'pause'],
@@ -127,11 +129,9 @@ export function registerCliCommands(program: Command, env: NodeJS.ProcessEnv): v
       .argument('<guild>', 'guild id', guildId)
       .option('--json', 'print JSON')
       .action(async (guild: string, _o: unknown, cmd: Command) => {
-        process.exitCode = await execute(cmd, env, async (b, json) => E.map(show(json, formatResult))(await b.act(guild, { kind: name })));
+        process.exitCode = await act(guild, { kind: name }, cmd);
       });
   }
-
-  const act = (guild: string, action: Action, cmd: Command): Promise<number> => execute(cmd, env, async (b, json) => E.map(show(json, formatResult))(await b.act(guild, action)));
 
   program
     .command('remove')
