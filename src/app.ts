@@ -5,13 +5,13 @@
 import * as os from 'node:os';
 import type { Redis } from 'ioredis';
 import { Registry } from 'prom-client';
-import { startPlayer, type Player, type PlayerMetrics } from '../controllers/player';
+import { DEFAULT_PLAYER_OPTIONS, startPlayer, type DrainOutcome, type Player, type PlayerMetrics } from '../controllers/player';
 import { startResponder } from '../controllers/responder';
 import { sleep, systemClock, type Clock } from './clock';
 import type { Config } from './config';
 import { announcer, discordTextPoster } from './discord/announce';
 import { createDiscordClient, loginDiscord } from './discord/client';
-import { discordVoiceAccess } from './discord/voice';
+import { discordVoicePort } from './discord/voice';
 import { Health } from './http/health';
 import { createMetrics, registerMetricsRoute } from './http/metrics';
 import { createApi } from './http/api';
@@ -21,7 +21,7 @@ import { redactUrl, type Logger } from './log';
 import { ffmpegProcesses, openTrack, resolveFfmpeg } from './media';
 import { urlResolver } from './media/resolve';
 import { DEFAULT_OPS_LIMITS } from './ops';
-import { connectRedis, GuildStore } from './state';
+import { COMMAND_TIMEOUT_MS, connectRedis, GuildStore } from './state';
 import { startEmbeddedRedis } from './state/embedded';
 
 /** Where the Discord session connects: real Discord, or the local sandbox. */
@@ -36,6 +36,8 @@ export interface RunningApp {
   readonly httpPort: number;
   readonly health: Health;
   readonly player: Player;
+  /** The configuration the app runs with (sandbox mode fills some of it in). */
+  readonly config: Config;
   /**
    * The first call drains (current tracks play to their end, then leases are handed over); a later
    * call with 'fast', or the drain timeout, checkpoints positions and releases at once.
@@ -57,7 +59,7 @@ class Teardown {
         await step.run();
       } catch (err) {
         clean = false;
-        log.error({ err: err instanceof Error ? err.message : String(err), step: step.name }, 'shutdown step failed');
+        log.error({ err, step: step.name }, 'shutdown step failed');
       }
     }
     this.steps.length = 0;
@@ -77,7 +79,7 @@ export async function startApp(config: Config, discord: DiscordTarget, log: Logg
   try {
     // First up and last down: probes answer during start-up, and metrics stay scrapeable through a drain.
     // The REST API (issue #7) is off without a token; its routes answer 503 until attached below.
-    const api = config.HIQTY_API_TOKEN === undefined ? undefined : createApi({ token: config.HIQTY_API_TOKEN, rateLimit: config.HIQTY_API_RATE_LIMIT, log });
+    const api = config.HIQTY_API_TOKEN === undefined ? undefined : createApi({ token: config.HIQTY_API_TOKEN, rateLimit: config.HIQTY_API_RATE_LIMIT, streams: { perInstance: config.HIQTY_API_MAX_STREAMS, perToken: config.HIQTY_API_MAX_STREAMS_PER_TOKEN }, log });
     const http = await startHttpServer({
       port: config.HIQTY_HTTP_PORT,
       health,
@@ -96,8 +98,8 @@ export async function startApp(config: Config, discord: DiscordTarget, log: Logg
       redisUrl = embedded.url;
     }
     const url = redisUrl;
-    const redis = connectRedis(url);
-    redis.on('error', (err: Error) => log.warn({ err: err.message }, 'redis connection error'));
+    const redis = connectRedis(url, { commandTimeout: COMMAND_TIMEOUT_MS });
+    redis.on('error', (err: Error) => log.warn({ err }, 'redis connection error'));
     redis.on('ready', () => log.info({ redis: redactUrl(url) }, 'connected to redis'));
     teardown.add('redis client', () => void redis.disconnect());
     health.require('redis', () => redis.status === 'ready');
@@ -112,7 +114,7 @@ export async function startApp(config: Config, discord: DiscordTarget, log: Logg
     const client = createDiscordClient({ token: discord.token, apiBase: discord.apiBase, log });
     teardown.add('discord client', () => client.destroy());
     await loginDiscord(client, discord.token);
-    const voice = discordVoiceAccess(client, log);
+    const voice = discordVoicePort(client, clock, log);
     health.require('discord', () => voice.ready());
 
     const ffmpeg = resolveFfmpeg(process.env);
@@ -142,7 +144,12 @@ export async function startApp(config: Config, discord: DiscordTarget, log: Logg
       metrics: playerMetrics,
       reconcileMetrics: metrics.reconcile,
       leaseMetrics: metrics.lease,
-      options: { idleTimeoutMs: config.HIQTY_IDLE_TIMEOUT_MS, joinTimeoutMs: 15_000, checkpointMs: config.HIQTY_CHECKPOINT_MS },
+      options: {
+        ...DEFAULT_PLAYER_OPTIONS,
+        idleTimeoutMs: config.HIQTY_IDLE_TIMEOUT_MS,
+        checkpointMs: config.HIQTY_CHECKPOINT_MS,
+        lossCooldownMs: config.HIQTY_LOCK_TTL_MS,
+      },
     });
     teardown.add('player', () => player.stop());
 
@@ -182,18 +189,28 @@ export async function startApp(config: Config, discord: DiscordTarget, log: Logg
       httpPort: http.port,
       health,
       player,
+      config,
       shutdown(mode) {
         draining = true;
         if (mode === 'fast') releaseNow();
         stopping ??= (async () => {
-          const held = player.reconciler.held().size;
-          log.info({ held, drainTimeoutMs: config.HIQTY_DRAIN_TIMEOUT_MS }, 'drain started');
-          void kube.drainStarted(held);
-          const deadline = Promise.race([sleep(clock, config.HIQTY_DRAIN_TIMEOUT_MS), fastSignal]);
-          const handedOver = await player.drain(deadline);
-          log.info({ handedOver }, handedOver ? 'drain complete: every guild handed over at a track boundary' : 'drain cut short: positions checkpointed and leases released');
-          await kube.drainFinished(handedOver);
-          return (await teardown.runAll(log)) && player.keeper.size === 0 ? 0 : 1;
+          try {
+            const held = player.reconciler.held().size;
+            log.info({ held, drainTimeoutMs: config.HIQTY_DRAIN_TIMEOUT_MS }, 'drain started');
+            if (redis.status !== 'ready') log.warn({ redis: redis.status }, 'draining without Redis: leases cannot be handed over, so audio stops as each lease deadline passes');
+            void kube.drainStarted(held);
+            const deadline = Promise.race([sleep(clock, config.HIQTY_DRAIN_TIMEOUT_MS), fastSignal]);
+            const outcome = await player.drain(deadline);
+            const summary = drainSummary(outcome);
+            if (outcome.kind === 'handed-over') log.info({ outcome }, summary);
+            else log.warn({ outcome }, summary);
+            await kube.drainFinished(outcome.kind === 'handed-over', summary);
+          } catch (err) {
+            log.error({ err }, 'drain failed: tearing down anyway');
+          }
+          const clean = await teardown.runAll(log);
+          // A lease still held could not be released; it expires after its TTL. Anything else is clean.
+          return clean && player.keeper.size === 0 ? 0 : 1;
         })();
         return stopping;
       },
@@ -201,5 +218,19 @@ export async function startApp(config: Config, discord: DiscordTarget, log: Logg
   } catch (err) {
     await teardown.runAll(log);
     throw err;
+  }
+}
+
+/** One line for the log and the DrainFinished Event. */
+function drainSummary(outcome: DrainOutcome): string {
+  switch (outcome.kind) {
+    case 'handed-over':
+      return 'drain complete: every guild handed over at a track boundary';
+    case 'cut-short':
+      return outcome.checkpointFailed
+        ? `drain cut short by its deadline: ${outcome.released} lease(s) released, but positions could not be checkpointed (Redis unreachable)`
+        : `drain cut short by its deadline: positions checkpointed and ${outcome.released} lease(s) released`;
+    case 'leases-lost':
+      return `drain ended with ${outcome.lost} lease(s) lost (Redis unreachable?): their audio stopped at the lease deadline`;
   }
 }

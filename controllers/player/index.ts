@@ -6,12 +6,12 @@ import type { Redis } from 'ioredis';
 import type { Clock, Timer } from '../../src/clock';
 import type { Logger } from '../../src/log';
 import { Controller, KeyspaceSource, ResyncSource, type ReconcileMetrics } from '../../src/reconcile';
-import { LeaseClient, LeaseKeeper, scanGuilds, type GuildStore, type LeaseMetrics } from '../../src/state';
-import type { PlayerDeps } from './deps';
+import { LeaseClient, LeaseKeeper, scanGuilds, type LeaseMetrics } from '../../src/state';
+import type { PlayerDeps, PlayerStore } from './deps';
 import { playerHint } from './hints';
 import { PlayerReconciler } from './reconciler';
 
-export { DEFAULT_PLAYER_OPTIONS, noopPlayerMetrics, type Announcer, type PlayerMetrics, type PlayerOptions } from './deps';
+export { DEFAULT_PLAYER_OPTIONS, noopPlayerMetrics, type Announcer, type PlayerMetrics, type PlayerOptions, type PlayerStore } from './deps';
 export { PlayerReconciler } from './reconciler';
 
 export interface PlayerWiring extends Omit<PlayerDeps, 'keeper'> {
@@ -32,18 +32,27 @@ export interface Player {
   readonly keeper: LeaseKeeper;
   /**
    * Graceful drain (DESIGN.md §5): no new claims; each guild hands over at its next track boundary.
-   * Resolves true when every lease is released, false when `deadline` won and positions were
-   * checkpointed and leases released early instead.
+   * Never rejects, whatever Redis does: a lease that cannot be released expires, and its audio stops
+   * at its deadline as on any lost lease.
    */
-  drain(deadline: Promise<void>): Promise<boolean>;
+  drain(deadline: Promise<void>): Promise<DrainOutcome>;
   stop(): Promise<void>;
 }
 
-export async function startPlayer(wiring: PlayerWiring, store: GuildStore = wiring.store): Promise<Player> {
+/** How a drain ended. */
+export type DrainOutcome =
+  /** Every guild was handed over at a track boundary. */
+  | { readonly kind: 'handed-over' }
+  /** The deadline came first: positions were checkpointed (unless Redis failed) and leases released. */
+  | { readonly kind: 'cut-short'; readonly released: number; readonly checkpointFailed: boolean }
+  /** Some leases could not be kept until their handover (Redis away): their audio stopped at the lease deadline. */
+  | { readonly kind: 'leases-lost'; readonly lost: number };
+
+export async function startPlayer(wiring: PlayerWiring, store: PlayerStore = wiring.store): Promise<Player> {
   const { clock, log } = wiring;
   const leases = new LeaseClient(wiring.redis, clock, { instance: wiring.instance, ttlMs: wiring.lockTtlMs, metrics: wiring.leaseMetrics });
   // onLost only fires from renewals, which start after the first claim, so `player` exists by then.
-  const keeper = new LeaseKeeper(leases, clock, { onLost: (guild, reason) => player.lose(guild, reason) });
+  const keeper = new LeaseKeeper(leases, clock, { onLost: (guild, reason, lease) => player.lose(guild, reason, lease), log });
   const player = new PlayerReconciler({ ...wiring, store, keeper });
 
   const resync = new ResyncSource<string>({
@@ -71,6 +80,8 @@ export async function startPlayer(wiring: PlayerWiring, store: GuildStore = wiri
     describeKey: (guild) => guild,
   });
   player.poke = (guild) => controller.enqueue(guild);
+  player.pokeAfter = (guild, ms) => controller.enqueueAfter(guild, ms);
+  const unwatchGuilds = wiring.voice.onGuildSeen((guild) => player.guildSeen(guild));
   await controller.start();
   const checkpoints = everyPeriod(clock, wiring.options.checkpointMs, () => player.checkpoint(), log);
 
@@ -80,33 +91,48 @@ export async function startPlayer(wiring: PlayerWiring, store: GuildStore = wiri
     keeper,
     async drain(deadline) {
       player.startDraining();
-      const allReleased = new Promise<'released'>((resolve) => {
+      const allGone = new Promise<'gone'>((resolve) => {
         const check = (): void => {
-          if (player.held().size === 0) resolve('released');
+          if (player.held().size === 0) resolve('gone');
           else clock.setTimeout(check, 50);
         };
         check();
       });
-      const first = await Promise.race([allReleased, deadline.then(() => 'deadline' as const)]);
-      if (first === 'deadline') await player.releaseAll();
-      return first === 'released';
+      const first = await Promise.race([allGone, deadline.then(() => 'deadline' as const)]);
+      if (first === 'deadline') return { kind: 'cut-short', ...(await player.releaseAll()) };
+      const lost = player.lostDuringDrain();
+      return lost > 0 ? { kind: 'leases-lost', lost } : { kind: 'handed-over' };
     },
     async stop() {
+      unwatchGuilds();
       checkpoints.cancel();
-      await controller.stop({ abortAfterMs: 5000 });
-      await player.releaseAll();
-      keeper.stop();
+      try {
+        await controller.stop({ abortAfterMs: 5000 });
+      } finally {
+        await player.releaseAll();
+        keeper.stop();
+      }
     },
   };
 }
 
-/** Runs fn every periodMs (never overlapping itself) until cancelled. */
+/** Runs fn every periodMs (never overlapping itself) until cancelled. A run of failures is logged once, and its end once. */
 function everyPeriod(clock: Clock, periodMs: number, fn: () => Promise<void>, log: Logger): { cancel(): void } {
   let timer: Timer | undefined;
   let cancelled = false;
+  let failing = 0;
   const tick = (): void => {
     void fn()
-      .catch((err: unknown) => log.warn({ err: err instanceof Error ? err.message : String(err) }, 'periodic task failed'))
+      .then(
+        () => {
+          if (failing > 0) log.info({ failures: failing }, 'periodic task recovered');
+          failing = 0;
+        },
+        (err: unknown) => {
+          if (failing === 0) log.warn({ err }, 'periodic task failed: retrying every period, logged again on recovery');
+          failing += 1;
+        },
+      )
       .finally(() => {
         if (!cancelled) timer = clock.setTimeout(tick, periodMs);
       });

@@ -2,9 +2,9 @@
  * What one guild's audio is doing right now, as a discriminated union. Only GuildSession.setPlayback
  * moves between these states, and it releases whatever the old state held (stream, ffmpeg).
  */
-import type { AudioResource } from '@discordjs/voice';
 import type { PlayPath, TrackEnd } from '../../src/media';
 import type { Track } from '../../src/state';
+import type { PlayingAudio } from '../../src/voice/port';
 
 /** How a track left the speaker. `failed` tracks are quarantined; `finished` ones advance the queue. */
 export type TrackOutcome = { readonly kind: 'finished' } | { readonly kind: 'failed'; readonly reason: string };
@@ -25,7 +25,7 @@ export type Playback =
       readonly startMs: number;
       readonly volume: number;
       readonly path: PlayPath;
-      readonly resource: AudioResource;
+      readonly audio: PlayingAudio;
       readonly close: () => void;
       /** How the source ended: resolves once the stream is over (never rejects). */
       readonly done: Promise<TrackEnd>;
@@ -41,7 +41,7 @@ export type PlaybackKind = Playback['kind'];
 export function positionOf(playback: Playback): number | undefined {
   switch (playback.kind) {
     case 'playing':
-      return playback.startMs + playback.resource.playbackDuration;
+      return playback.startMs + playback.audio.positionMs();
     case 'starting':
       return playback.startMs;
     case 'paused':

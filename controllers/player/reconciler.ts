@@ -4,8 +4,10 @@
  *
  * Slow work (voice handshakes, opening a track) runs in the background and reports back by poking the
  * guild, so a worker never waits on the network and one slow guild cannot hold up the others.
+ *
+ * Losing a lease has one path, `lose()`: every fenced write that answers `lease-lost`, the keeper's
+ * renewals and deadlines, and a snapshot whose lock is not ours all end there.
  */
-import { AudioPlayerStatus, createAudioResource, VoiceConnectionStatus } from '@discordjs/voice';
 import { done, requeueAfter, type Reconciler, type Result } from '../../src/reconcile';
 import type { GuildSnapshot, Lease, StatusUpdate } from '../../src/state';
 import type { PlayerDeps } from './deps';
@@ -13,16 +15,28 @@ import { desireOf, type Desire } from './desire';
 import { positionOf, type QueuedTrack } from './playback';
 import { GuildSession } from './session';
 
-/** Retry period while Discord is not ready or the guild is not visible to this session. */
+/** Retry period while Discord is not ready. */
 const NOT_READY_RETRY_MS = 1000;
+/** First retry for a guild this session cannot see; it doubles up to options.unseenGuildMaxBackoffMs. */
+const UNSEEN_FIRST_RETRY_MS = 1000;
 
 type AudioDesire = Extract<Desire, { kind: 'audio' }>;
+type LossReason = 'taken' | 'expired';
+/** What a fenced write answers, reduced to what the reconciler acts on. */
+type Fenced = { readonly kind: 'lease-lost' } | { readonly kind: string };
 
 export class PlayerReconciler implements Reconciler<string> {
   private readonly sessions = new Map<string, GuildSession>();
+  /** Guilds whose lease was lost: monotonic time before which this instance does not claim them again. */
+  private readonly cooldowns = new Map<string, number>();
+  /** Guilds this session cannot see, with their backoff. Cleared when Discord delivers the guild. */
+  private readonly unseen = new Map<string, { readonly retryMs: number; readonly retryAtMs: number }>();
   private draining = false;
+  private lostWhileDraining = 0;
   /** Set by the wiring once the controller exists: local events re-enqueue their guild. */
   poke: (guild: string) => void = () => {};
+  /** Like poke, after a delay. */
+  pokeAfter: (guild: string, ms: number) => void = () => {};
 
   constructor(private readonly deps: PlayerDeps) {}
 
@@ -35,21 +49,51 @@ export class PlayerReconciler implements Reconciler<string> {
     return this.draining;
   }
 
-  /** Stops claiming; each guild releases at its next track boundary (see settleEnded). */
+  /** Leases lost (not handed over) since the drain began. */
+  lostDuringDrain(): number {
+    return this.lostWhileDraining;
+  }
+
+  /** Stops claiming; each guild plays out the track it is on, then hands over (see audio() and settleEnded). */
   startDraining(): void {
+    if (this.draining) return;
     this.draining = true;
-    for (const guild of this.sessions.keys()) this.poke(guild);
+    for (const session of this.sessions.values()) {
+      const playback = session.playback;
+      session.drainTrackId = playback.kind === 'starting' || playback.kind === 'playing' ? playback.item.track.id : null;
+      this.poke(session.guild);
+    }
+  }
+
+  /** Discord delivered (or updated) a guild: one we were backing off from is reconciled at once. */
+  guildSeen(guild: string): void {
+    if (this.unseen.delete(guild)) {
+      this.deps.log.info({ guild }, 'guild visible again');
+      this.poke(guild);
+    }
   }
 
   async reconcile(guild: string): Promise<Result> {
+    const before = this.sessions.get(guild);
+    if (!before) {
+      // Checked before any Redis read: a guild in backoff costs nothing when a resync or a hint brings it.
+      const wait = this.claimWait(guild);
+      if (wait !== undefined) return requeueAfter(wait);
+    }
     const { snapshot, corrupt } = await this.deps.store.snapshot(guild);
     const desire = desireOf(snapshot);
     let session = this.sessions.get(guild);
+    if (session !== before) return done(); // lost or claimed while reading: the poke that came with it runs next.
 
-    if (!session) {
+    if (session) {
+      // Every reconcile re-reads the lock too: a lock deleted or overwritten under us is lost now,
+      // not at the next fenced write.
+      if (snapshot.lock?.value !== session.lease.value) return this.lose(guild, 'taken', session.lease);
+    } else {
       if (desire.kind === 'silence' && desire.stayIn === undefined) return done();
       if (this.draining) return done();
-      if (!this.deps.voice.ready() || !this.deps.voice.hasGuild(guild)) return requeueAfter(NOT_READY_RETRY_MS);
+      if (!this.deps.voice.ready()) return requeueAfter(NOT_READY_RETRY_MS);
+      if (!this.deps.voice.hasGuild(guild)) return requeueAfter(this.markUnseen(guild));
       const claimed = await this.claim(guild);
       if (claimed.kind === 'held') return requeueAfter(claimed.retryMs);
       session = claimed.session;
@@ -57,23 +101,20 @@ export class PlayerReconciler implements Reconciler<string> {
 
     // The keeper's timer reports an expired lease, but a stalled event loop can run this first: never
     // act (say, rejoin voice after another instance took it over) on a lease past its deadline.
-    if (!session.lease.isValid(this.deps.clock.monotonic())) {
-      this.deps.keeper.forget(guild);
-      this.lose(guild, 'expired');
-      return done();
-    }
+    if (!session.lease.isValid(this.deps.clock.monotonic())) return this.lose(guild, 'expired', session.lease);
 
     // Corrupt entries behind the head are moved aside too, so the queue the members see is clean.
     for (const entry of corrupt) {
       if (entry.where !== 'playlist' || (snapshot.head?.kind === 'corrupt' && snapshot.head.raw === entry.raw)) continue;
-      await this.deps.store.quarantine(guild, entry.raw, entry.reason, { source: 'player', lease: session.lease });
+      const moved = await this.deps.store.quarantine(guild, entry.raw, entry.reason, { source: 'player', lease: session.lease });
+      if (this.fencedOut(session, moved)) return done();
     }
     if (session.disposed) return done();
 
     const playback = session.playback;
     if (playback.kind === 'ended') return this.settleEnded(session, snapshot, playback.item, playback.outcome);
-    if (playback.kind === 'playing' && this.deps.voice.ready() && session.audio.state.status === AudioPlayerStatus.Idle) {
-      // The audio player ran out of packets: the stream ended. Its `done` says whether it ended well.
+    if (playback.kind === 'playing' && this.deps.voice.ready() && session.voice.audio() === 'idle') {
+      // The audio ran out of packets: the stream ended. Its `done` says whether it ended well.
       const end = await playback.done;
       if (session.disposed || session.playback !== playback) return done();
       const outcome = end.kind === 'failed' ? end : { kind: 'finished' as const };
@@ -82,10 +123,12 @@ export class PlayerReconciler implements Reconciler<string> {
     }
 
     switch (desire.kind) {
-      case 'quarantine-head':
-        await this.deps.store.quarantine(guild, desire.raw, desire.reason, { source: 'player', lease: session.lease });
+      case 'quarantine-head': {
+        const moved = await this.deps.store.quarantine(guild, desire.raw, desire.reason, { source: 'player', lease: session.lease });
+        if (this.fencedOut(session, moved)) return done();
         this.poke(guild);
         return done();
+      }
       case 'silence':
         return this.silence(session, snapshot, desire.stayIn);
       case 'audio':
@@ -95,14 +138,39 @@ export class PlayerReconciler implements Reconciler<string> {
 
   // ---- claiming and letting go -------------------------------------------------------------------
 
-  private async claim(guild: string): Promise<{ kind: 'claimed'; session: GuildSession } | { kind: 'held'; retryMs: number }> {
-    const result = await this.deps.keeper.claim(guild);
-    if (result.kind === 'already-held') {
-      // Only reachable if a session was dropped without releasing: adopt the lease we still hold.
-      const adopted = this.newSession(guild, result.lease);
-      this.sessions.set(guild, adopted);
-      return { kind: 'claimed', session: adopted };
+  /** How long to wait before this guild may be claimed here, if at all. */
+  private claimWait(guild: string): number | undefined {
+    const now = this.deps.clock.monotonic();
+    const cooldownUntil = this.cooldowns.get(guild);
+    if (cooldownUntil !== undefined) {
+      if (now < cooldownUntil) return cooldownUntil - now;
+      this.cooldowns.delete(guild);
     }
+    const unseen = this.unseen.get(guild);
+    if (unseen !== undefined && now < unseen.retryAtMs && !this.deps.voice.hasGuild(guild)) return unseen.retryAtMs - now;
+    return undefined;
+  }
+
+  /** Records (or extends) the backoff of a guild this session cannot see, and logs its start once. */
+  private markUnseen(guild: string): number {
+    const previous = this.unseen.get(guild);
+    const retryMs = previous === undefined ? UNSEEN_FIRST_RETRY_MS : Math.min(previous.retryMs * 2, this.deps.options.unseenGuildMaxBackoffMs);
+    if (previous === undefined) this.deps.log.warn({ guild }, 'guild not visible to this Discord session (the bot may have been removed): backing off until Discord delivers it');
+    this.unseen.set(guild, { retryMs, retryAtMs: this.deps.clock.monotonic() + retryMs });
+    return retryMs;
+  }
+
+  private async claim(guild: string): Promise<{ kind: 'claimed'; session: GuildSession } | { kind: 'held'; retryMs: number }> {
+    this.unseen.delete(guild);
+    let result = await this.deps.keeper.claim(guild);
+    if (result.kind === 'already-held') {
+      // The keeper holds a lease no session owns. It is never adopted from memory: only a fresh claim
+      // in Redis (which replaces our own lock value at once) gives the guild back.
+      this.deps.log.warn({ guild, epoch: result.lease.epoch }, 'the lease keeper held a lease without a session: claiming afresh');
+      this.deps.keeper.forget(guild);
+      result = await this.deps.keeper.claim(guild);
+    }
+    if (result.kind === 'already-held') return { kind: 'held', retryMs: NOT_READY_RETRY_MS };
     if (result.kind === 'held') {
       // Try again about when the holder's lock would lapse; notifications usually bring us back sooner.
       return { kind: 'held', retryMs: Math.max(100, Math.min(result.ttlMs, 60_000)) + Math.floor(Math.random() * 100) };
@@ -118,39 +186,64 @@ export class PlayerReconciler implements Reconciler<string> {
   private newSession(guild: string, lease: Lease): GuildSession {
     const metrics = this.deps.metrics;
     // The callbacks run only once frames flow, long after `session` is assigned.
-    const session: GuildSession = new GuildSession(guild, lease, this.deps.log, () => this.poke(guild), {
-      onFrame: (late) => metrics.audioFrame(late),
-      onFirstPacket: () => {
-        // Only a track's first start answers a command; a resume or a restart at a position does not.
-        const playback = session.playback;
-        if (playback.kind !== 'playing' || playback.startMs !== 0 || playback.item.track.addedAt === undefined) return;
-        metrics.commandToFirstPacket(Math.max(0, this.deps.clock.now() - playback.item.track.addedAt) / 1000);
-      },
-    });
+    const session: GuildSession = new GuildSession(
+      guild,
+      lease,
+      this.deps.voice.open(guild, {
+        changed: () => this.poke(guild),
+        frame: (late) => metrics.audioFrame(late),
+        firstPacket: () => {
+          // Only a track's first start answers a command; a resume or a restart at a position does not.
+          const playback = session.playback;
+          if (playback.kind !== 'playing' || playback.startMs !== 0 || playback.item.track.addedAt === undefined) return;
+          metrics.commandToFirstPacket(Math.max(0, this.deps.clock.now() - playback.item.track.addedAt) / 1000);
+        },
+      }),
+      this.deps.log,
+    );
     return session;
   }
 
-  /** The lease is gone (taken or expired): silence at once, and no leave payload, since it would kick the new owner. */
-  lose(guild: string, reason: 'taken' | 'expired'): void {
+  /**
+   * The one lease-loss path: the lease is gone (taken or expired). Silence at once, drop voice without a
+   * leave payload (it would kick the new owner), make the keeper forget the lease, count and log once,
+   * and keep away from the guild for a cooldown so that whoever took it keeps it.
+   * A report about a lease the guild's session no longer holds is stale and ignored.
+   */
+  lose(guild: string, reason: LossReason, lease: Lease): Result {
     const session = this.sessions.get(guild);
-    if (!session) return;
+    if (!session || session.lease !== lease) return done();
+    this.deps.keeper.forget(guild);
     this.forgetSession(session);
-    const connection = session.detach();
-    if (connection) this.deps.voice.drop(connection);
+    const cooldownMs = this.deps.options.lossCooldownMs;
+    this.cooldowns.set(guild, this.deps.clock.monotonic() + cooldownMs);
+    if (this.draining) this.lostWhileDraining += 1;
     this.deps.metrics.leaseLost(reason);
-    this.deps.log.warn({ guild, reason }, 'lost the guild lease: stopped playing');
-    this.poke(guild);
+    this.deps.log.warn({ guild, reason, epoch: lease.epoch }, 'lost the guild lease: stopped playing');
+    this.pokeAfter(guild, cooldownMs);
+    return done();
   }
 
-  /** Lets the guild go on purpose. `leave` sends the leave payload; a handover must not. */
+  /** True (after losing the guild) when a fenced write answered that the lease is no longer ours. */
+  private fencedOut(session: GuildSession, result: Fenced): boolean {
+    if (result.kind !== 'lease-lost') return session.disposed;
+    this.lose(session.guild, 'taken', session.lease);
+    return true;
+  }
+
+  /**
+   * Lets the guild go on purpose. `leave` sends the leave payload; a handover must not.
+   * Never rejects: with Redis away the lock cannot be deleted, and it then expires after its TTL.
+   */
   private async release(session: GuildSession, how: { leave: boolean }): Promise<void> {
+    if (how.leave) session.voice.leave();
     this.forgetSession(session);
-    const connection = session.detach();
-    if (connection) {
-      if (how.leave) this.deps.voice.leave(connection);
-      else this.deps.voice.drop(connection);
+    try {
+      await this.deps.keeper.release(session.guild);
+    } catch (err) {
+      this.deps.log.warn({ guild: session.guild, err }, 'could not release the lease: it expires after its TTL');
+      return;
     }
-    await this.deps.keeper.release(session.guild);
     if (!how.leave) this.deps.metrics.leaseHandedOver();
     this.deps.log.info({ guild: session.guild, leave: how.leave, draining: this.draining }, 'released guild');
   }
@@ -168,14 +261,15 @@ export class PlayerReconciler implements Reconciler<string> {
     const guild = session.guild;
     if (outcome.kind === 'failed') {
       const result = await this.deps.store.quarantine(guild, item.raw, outcome.reason, { source: 'player', lease: session.lease });
-      if (result.kind === 'quarantined') this.deps.announce.unplayable(guild, snapshot.textChannel, item.track, outcome.reason);
       this.deps.log.warn({ guild, trackId: item.track.id, reason: outcome.reason, result: result.kind }, 'track unplayable: quarantined');
+      if (this.fencedOut(session, result)) return done();
+      if (result.kind === 'quarantined') this.deps.announce.unplayable(guild, snapshot.textChannel, item.track, outcome.reason);
     } else {
       const result = await this.deps.store.advanceIfHead(guild, item.track.id, session.lease);
       this.deps.log.debug({ guild, trackId: item.track.id, result: result.kind }, 'track finished');
+      if (this.fencedOut(session, result)) return done();
     }
     this.deps.metrics.trackEnded(outcome.kind);
-    if (session.disposed) return done();
     session.setPlayback({ kind: 'idle' });
     if (this.draining) {
       // The rollout hand-over point: the next track is the next owner's. Stay in the channel for it.
@@ -191,8 +285,7 @@ export class PlayerReconciler implements Reconciler<string> {
   private async silence(session: GuildSession, snapshot: GuildSnapshot, stayIn: string | undefined): Promise<Result> {
     const now = this.deps.clock.monotonic();
     session.setPlayback({ kind: 'idle' });
-    await this.writeStatus(session, snapshot, { trackId: null, positionMs: 0, state: 'stopped' });
-    if (session.disposed) return done();
+    if (!(await this.writeStatus(session, snapshot, { trackId: null, positionMs: 0, state: 'stopped' }))) return done();
     if (this.draining) {
       // Nobody takes over a silent guild, so leave; a 24/7 guild is handed over in place instead.
       await this.release(session, { leave: stayIn === undefined });
@@ -200,12 +293,12 @@ export class PlayerReconciler implements Reconciler<string> {
     }
     if (stayIn !== undefined) {
       session.idleSinceMs = undefined;
-      const voice = this.ensureVoice(session, stayIn);
-      return voice.kind === 'ready' ? done() : requeueAfter(voice.retryMs);
+      const voice = await this.ensureVoice(session, snapshot, stayIn);
+      return voice.kind === 'ready' ? done() : voice.kind === 'lost' ? done() : requeueAfter(voice.retryMs);
     }
     session.idleSinceMs ??= now;
     const remaining = session.idleSinceMs + this.deps.options.idleTimeoutMs - now;
-    if (remaining > 0 && session.connection) return requeueAfter(remaining);
+    if (remaining > 0 && session.voice.link()) return requeueAfter(remaining);
     await this.release(session, { leave: true });
     await this.deps.store.forgetIfEmpty(session.guild);
     return done();
@@ -223,18 +316,27 @@ export class PlayerReconciler implements Reconciler<string> {
       playback = session.playback;
     }
 
+    // While draining, only the track that was playing when the drain began may go on here; any other
+    // head (after a skip, a remove, a move) is the next owner's.
+    if (this.draining && session.drainTrackId !== desire.head.track.id) {
+      session.setPlayback({ kind: 'idle' });
+      await this.release(session, { leave: false });
+      return done();
+    }
+
     if (desire.paused) {
       if (playback.kind === 'starting' || playback.kind === 'playing' || playback.kind === 'idle') {
         const positionMs = positionOf(playback) ?? desire.resumeAtMs;
         session.setPlayback({ kind: 'paused', item: desire.head, positionMs, volume: desire.settings.volume });
       }
       const paused = session.playback;
-      if (paused.kind === 'paused') await this.writeStatus(session, snapshot, { trackId: paused.item.track.id, positionMs: paused.positionMs, state: 'paused' });
+      if (paused.kind === 'paused' && !(await this.writeStatus(session, snapshot, { trackId: paused.item.track.id, positionMs: paused.positionMs, state: 'paused' }))) return done();
       if (this.draining && !session.disposed) await this.release(session, { leave: false });
       return done();
     }
 
-    const voice = this.ensureVoice(session, desire.channel);
+    const voice = await this.ensureVoice(session, snapshot, desire.channel);
+    if (voice.kind === 'lost') return done();
     if (voice.kind !== 'ready') return requeueAfter(voice.retryMs);
 
     switch (playback.kind) {
@@ -248,8 +350,8 @@ export class PlayerReconciler implements Reconciler<string> {
         if (playback.volume !== desire.settings.volume) {
           // Volume is an ffmpeg argument: a change restarts the stream where the listener is.
           this.start(session, desire.head, positionOf(playback) ?? 0, desire.settings.volume);
-        } else if (session.audio.state.status === AudioPlayerStatus.Paused) {
-          session.audio.unpause();
+        } else if (session.voice.audio() === 'paused') {
+          session.voice.unpause();
         }
         break;
       case 'starting':
@@ -258,17 +360,13 @@ export class PlayerReconciler implements Reconciler<string> {
     return done();
   }
 
-  /**
-   * Opens the head in the background; the guild is poked when it plays or turns out unplayable.
-   * Known limit: opens are not rate-limited, so a herd of starts (a failover of many guilds) shares the
-   * event loop with the 20 ms audio cycle of guilds already playing, delaying a few of their frames.
-   */
+  /** Opens the head in the background; the guild is poked when it plays or turns out unplayable. */
   private start(session: GuildSession, item: QueuedTrack, startMs: number, volume: number): void {
     const abort = new AbortController();
     const starting = { kind: 'starting', item, startMs, volume, abort } as const;
     session.setPlayback(starting);
     void this.open(session, starting).catch((err: unknown) => {
-      this.deps.log.error({ guild: session.guild, err: err instanceof Error ? err.message : String(err) }, 'opening a track failed unexpectedly');
+      this.deps.log.error({ guild: session.guild, err }, 'opening a track failed unexpectedly');
       if (session.playback === starting) session.setPlayback({ kind: 'ended', item, outcome: { kind: 'failed', reason: 'internal error while opening the track' } });
       this.poke(session.guild);
     });
@@ -276,8 +374,9 @@ export class PlayerReconciler implements Reconciler<string> {
 
   private async open(session: GuildSession, starting: Extract<GuildSession['playback'], { kind: 'starting' }>): Promise<void> {
     const { item, startMs, volume } = starting;
-    const outcome = await this.deps.openTrack({ url: item.track.url, startMs, volumePercent: volume, isLive: item.track.live === true });
-    if (session.disposed || session.playback !== starting || starting.abort.signal.aborted) {
+    // A skip, pause or loss supersedes the start: the signal stops the DNS lookup, the download, the probe and ffmpeg.
+    const outcome = await this.deps.openTrack({ url: item.track.url, startMs, volumePercent: volume, isLive: item.track.live === true, signal: starting.abort.signal });
+    if (outcome.kind === 'cancelled' || session.disposed || session.playback !== starting || starting.abort.signal.aborted) {
       if (outcome.kind === 'playing') outcome.close();
       return;
     }
@@ -286,56 +385,58 @@ export class PlayerReconciler implements Reconciler<string> {
       this.poke(session.guild);
       return;
     }
-    const resource = createAudioResource(outcome.stream, { inputType: outcome.streamType, metadata: item.track.id });
-    session.setPlayback({ kind: 'playing', item, startMs, volume, path: outcome.path, resource, close: outcome.close, done: outcome.done });
-    session.frames.expectFirst();
-    session.audio.play(resource);
+    const audio = session.voice.play(outcome.stream);
+    session.setPlayback({ kind: 'playing', item, startMs, volume, path: outcome.path, audio, close: outcome.close, done: outcome.done });
     this.deps.metrics.trackStarted(outcome.path);
     this.deps.log.info({ guild: session.guild, trackId: item.track.id, path: outcome.path, startMs }, 'track started');
     const status = await this.deps.store.writeStatus(session.guild, { trackId: item.track.id, positionMs: startMs, state: 'playing' }, session.lease);
-    if (status.kind === 'lease-lost') this.lose(session.guild, 'taken');
+    this.fencedOut(session, status);
   }
 
   // ---- voice ---------------------------------------------------------------------------------------
 
-  /** Brings the connection to `channelId`; only the reconciler ever joins (the voice gate enforces it). */
-  private ensureVoice(session: GuildSession, channelId: string): { kind: 'ready' } | { kind: 'waiting'; retryMs: number } {
+  /**
+   * Brings the connection to `channelId`; only the reconciler ever joins (the voice gate enforces it).
+   * A dropped connection is joined again only after a fenced write proves the lease is still ours:
+   * the drop may be Discord handing our voice to the instance that took the guild, and joining back
+   * would kick it.
+   */
+  private async ensureVoice(session: GuildSession, snapshot: GuildSnapshot, channelId: string): Promise<{ kind: 'ready' } | { kind: 'waiting'; retryMs: number } | { kind: 'lost' }> {
     const now = this.deps.clock.monotonic();
     const timeout = this.deps.options.joinTimeoutMs;
-    const current = session.connection;
-    if (current && current.state.status !== VoiceConnectionStatus.Destroyed && current.joinConfig.channelId === channelId) {
-      switch (current.state.status) {
-        case VoiceConnectionStatus.Ready:
+    const link = session.voice.link();
+    if (link && link.channelId === channelId) {
+      switch (link.state) {
+        case 'ready':
           return { kind: 'ready' };
-        case VoiceConnectionStatus.Signalling:
-        case VoiceConnectionStatus.Connecting: {
-          const waited = session.connectedForMs(now);
+        case 'joining': {
+          const waited = now - link.joinedAtMs;
           if (waited < timeout) return { kind: 'waiting', retryMs: timeout - waited };
           this.deps.log.warn({ guild: session.guild, channelId, waitedMs: waited }, 'voice connection not ready in time: joining again');
           break;
         }
-        case VoiceConnectionStatus.Disconnected:
-          // A closed voice socket or a refused self-rejoin: the reconciler joins again itself.
+        case 'lost': {
+          const playback = session.playback;
+          const proof = { trackId: playback.kind === 'idle' ? null : playback.item.track.id, positionMs: positionOf(playback) ?? 0, state: snapshot.status?.state ?? 'stopped' } as const;
+          const result = await this.deps.store.writeStatus(session.guild, proof, session.lease);
+          if (this.fencedOut(session, result)) return { kind: 'lost' };
           this.deps.log.info({ guild: session.guild, channelId }, 'voice connection lost: joining again');
           break;
+        }
       }
     }
-    const old = session.detach();
-    if (old) this.deps.voice.drop(old);
-    const connection = this.deps.voice.join(session.guild, channelId);
-    if (!connection) return { kind: 'waiting', retryMs: NOT_READY_RETRY_MS };
-    session.attach(connection, now);
-    return connection.state.status === VoiceConnectionStatus.Ready ? { kind: 'ready' } : { kind: 'waiting', retryMs: timeout };
+    if (!session.voice.join(channelId)) return { kind: 'waiting', retryMs: NOT_READY_RETRY_MS };
+    return session.voice.link()?.state === 'ready' ? { kind: 'ready' } : { kind: 'waiting', retryMs: timeout };
   }
 
   // ---- status --------------------------------------------------------------------------------------
 
-  /** Fenced status write, skipped when Redis already says the same. */
-  private async writeStatus(session: GuildSession, snapshot: GuildSnapshot, update: StatusUpdate): Promise<void> {
+  /** Fenced status write, skipped when Redis already says the same. False when the lease turned out lost. */
+  private async writeStatus(session: GuildSession, snapshot: GuildSnapshot, update: StatusUpdate): Promise<boolean> {
     const current = snapshot.status;
-    if (current && current.epoch === session.lease.epoch && current.trackId === update.trackId && current.state === update.state && current.positionMs === update.positionMs) return;
+    if (current && current.epoch === session.lease.epoch && current.trackId === update.trackId && current.state === update.state && current.positionMs === update.positionMs) return true;
     const result = await this.deps.store.writeStatus(session.guild, update, session.lease);
-    if (result.kind === 'lease-lost') this.lose(session.guild, 'taken');
+    return !this.fencedOut(session, result);
   }
 
   /** Checkpoints where every playing guild is, so another instance can resume it (DESIGN.md §4). */
@@ -347,16 +448,28 @@ export class PlayerReconciler implements Reconciler<string> {
       const positionMs = positionOf(playback) ?? 0;
       writes.push(
         this.deps.store.writeStatus(session.guild, { trackId: playback.item.track.id, positionMs, state: 'playing' }, session.lease).then((result) => {
-          if (result.kind === 'lease-lost') this.lose(session.guild, 'taken');
+          this.fencedOut(session, result);
         }),
       );
     }
-    await Promise.all(writes);
+    const failed = (await Promise.allSettled(writes)).filter((r) => r.status === 'rejected').length;
+    if (failed > 0) throw new Error(`${failed} of ${writes.length} status checkpoints failed`);
   }
 
-  /** The drain deadline: checkpoint every position, then let every guild go so new owners resume there. */
-  async releaseAll(): Promise<void> {
-    await this.checkpoint();
-    await Promise.all([...this.sessions.values()].map((session) => this.release(session, { leave: false })));
+  /**
+   * The drain deadline: checkpoint every position, then let every guild go so new owners resume there.
+   * Settles every guild whatever Redis does; resolves with how many could not be checkpointed.
+   */
+  async releaseAll(): Promise<{ readonly released: number; readonly checkpointFailed: boolean }> {
+    const checkpointed = await this.checkpoint().then(
+      () => true,
+      (err: unknown) => {
+        this.deps.log.warn({ err }, 'could not checkpoint positions before releasing: guilds resume from the last checkpoint');
+        return false;
+      },
+    );
+    const sessions = [...this.sessions.values()];
+    await Promise.allSettled(sessions.map((session) => this.release(session, { leave: false })));
+    return { released: sessions.length, checkpointFailed: !checkpointed };
   }
 }

@@ -18,7 +18,9 @@ program
   .command('run')
   .description('run the bot (the local Discord sandbox when DISCORD_TOKEN is unset)')
   .action(async () => {
-    process.exitCode = await runCommand(process.env);
+    // Exit at once: a connection that is still closing (a Redis that stopped answering) must not keep
+    // a drained bot alive past its grace period. Logs are written synchronously, so nothing is lost.
+    process.exit(await runCommand(process.env));
   });
 
 registerCliCommands(program, process.env);

@@ -10,6 +10,12 @@ import { EXIT_BAD_CONFIG, loadConfig, type Config } from '../config';
 import { createLogger, type Logger } from '../log';
 import { startSandboxMode } from './sandbox-mode';
 
+/**
+ * After a first SIGTERM, the process exits this long after the drain timeout even if shutdown hangs.
+ * Default 4000: the drain ends within HIQTY_DRAIN_TIMEOUT_MS plus this, well inside the chart's 20 s margin.
+ */
+export const HARD_EXIT_MARGIN_MS = 4000;
+
 async function discordTarget(config: Config, log: Logger, stack: Array<() => Promise<void>>): Promise<{ target: DiscordTarget; config: Config; afterStart: (app: { redisUrl: string }) => void }> {
   if (config.DISCORD_TOKEN !== undefined) {
     return { target: { token: config.DISCORD_TOKEN, apiBase: config.DISCORD_API_BASE }, config, afterStart: () => {} };
@@ -28,6 +34,8 @@ export async function runCommand(env: NodeJS.ProcessEnv): Promise<number> {
     return EXIT_BAD_CONFIG;
   }
   const log = createLogger(decoded.right.HIQTY_LOG_LEVEL, { instance: decoded.right.HIQTY_INSTANCE_ID });
+  // A promise nobody awaited is a bug, but one guild's bug must not stop the music of every other guild.
+  process.on('unhandledRejection', (err) => log.error({ err }, 'unhandled rejection (a bug): logged, and the bot carries on'));
   const after: Array<() => Promise<void>> = [];
 
   let app;
@@ -36,14 +44,20 @@ export async function runCommand(env: NodeJS.ProcessEnv): Promise<number> {
     app = await startApp(config, target, log);
     afterStart(app);
   } catch (err) {
-    log.fatal({ err: err instanceof Error ? err.message : String(err) }, 'could not start');
+    log.fatal({ err }, 'could not start');
     for (const stop of after.reverse()) await stop().catch(() => {});
     return 1;
   }
   const running = app;
+  const config = running.config;
 
   return new Promise<number>((resolve) => {
     let signals = 0;
+    const finish = async (code: number): Promise<void> => {
+      for (const stop of after.reverse()) await stop().catch((err: unknown) => log.warn({ err }, 'a stop step failed'));
+      after.length = 0;
+      resolve(code);
+    };
     const onSignal = (signal: NodeJS.Signals): void => {
       signals += 1;
       log.info({ signal }, signals === 1 ? 'draining: current tracks play to their end' : 'second signal: releasing now');
@@ -51,9 +65,16 @@ export async function runCommand(env: NodeJS.ProcessEnv): Promise<number> {
         void running.shutdown('fast');
         return;
       }
-      void running.shutdown('drain').then(async (code) => {
-        for (const stop of after.reverse()) await stop().catch(() => {});
-        resolve(code);
+      // The last line of defence: whatever hangs (a Redis that stopped answering, a stuck teardown step),
+      // the process ends inside the pod's grace period, which the chart keeps 20 s above the drain timeout.
+      setTimeout(() => {
+        const held = running.player.keeper.size;
+        log.warn({ held, afterMs: config.HIQTY_DRAIN_TIMEOUT_MS + HARD_EXIT_MARGIN_MS }, 'shutdown did not finish within the drain timeout: exiting now');
+        resolve(held === 0 ? 0 : 1);
+      }, config.HIQTY_DRAIN_TIMEOUT_MS + HARD_EXIT_MARGIN_MS).unref();
+      void running.shutdown('drain').then(finish, async (err: unknown) => {
+        log.error({ err }, 'shutdown failed');
+        await finish(1);
       });
     };
     process.on('SIGTERM', onSignal);

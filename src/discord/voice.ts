@@ -1,53 +1,167 @@
 /**
- * The Player's only door to Discord voice. Joins and leaves pass through the voice gate, so
- * @discordjs/voice can never join or leave on its own initiative (see voice-gate.ts).
+ * The voice port (src/voice/port.ts) over @discordjs/voice. Joins and leaves pass through the voice
+ * gate, so @discordjs/voice can never join or leave on its own initiative (see voice-gate.ts).
  */
-import { joinVoiceChannel, type VoiceConnection } from '@discordjs/voice';
-import type { Client } from 'discord.js';
+import type { Readable } from 'node:stream';
+import {
+  AudioPlayerStatus,
+  createAudioPlayer,
+  createAudioResource,
+  joinVoiceChannel,
+  NoSubscriberBehavior,
+  StreamType,
+  VoiceConnectionStatus,
+  type AudioPlayer,
+  type VoiceConnection,
+} from '@discordjs/voice';
+import { Events, type Client } from 'discord.js';
+import type { Clock } from '../clock';
 import type { Logger } from '../log';
+import type { AudioState, GuildVoice, GuildVoiceEvents, LinkState, PlayingAudio, VoicePort } from '../voice/port';
 import { discordReady } from './client';
+import { FrameMeter } from './frame-meter';
 import { createVoiceGate } from './voice-gate';
 
-export interface VoiceAccess {
-  /** Every shard is connected: only then may guilds be claimed. */
-  ready(): boolean;
-  /** The guild is known to this session (its shard delivered it): only then can we join there. */
-  hasGuild(guildId: string): boolean;
-  /** Joins (or moves to) a channel. The connection reports progress through its state changes. */
-  join(guildId: string, channelId: string): VoiceConnection | undefined;
-  /** Leaves the channel: sends the leave payload. Only for a guild whose lease we hold. */
-  leave(connection: VoiceConnection): void;
-  /** Forgets the connection locally WITHOUT a leave payload: a leave would kick the guild's new owner. */
-  drop(connection: VoiceConnection): void;
-  /** Self-rejoins that the gate refused, since start. */
-  suppressedPayloads(): number;
-}
+type Gate = ReturnType<typeof createVoiceGate>;
 
-export function discordVoiceAccess(client: Client, log: Logger): VoiceAccess {
+export function discordVoicePort(client: Client, clock: Clock, log: Logger): VoicePort {
   const gate = createVoiceGate((payload) => log.debug({ payload }, 'suppressed a voice payload not sent by the reconciler'));
-  const destroy = (connection: VoiceConnection, sendLeave: boolean): void => {
-    if (connection.state.status === 'destroyed') return;
-    if (sendLeave) gate.open(() => connection.destroy(true));
-    else connection.destroy(false);
-  };
   return {
     ready: () => discordReady(client),
     hasGuild: (guildId) => client.guilds.cache.has(guildId),
-    join(guildId, channelId) {
-      const guild = client.guilds.cache.get(guildId);
-      if (!guild) return undefined;
-      return gate.open(() =>
-        joinVoiceChannel({
-          guildId,
-          channelId,
-          adapterCreator: gate.wrap(guild.voiceAdapterCreator),
-          selfDeaf: true,
-          selfMute: false,
-        }),
-      );
+    onGuildSeen(listener) {
+      const created = (guild: { id: string }): void => listener(guild.id);
+      const updated = (_old: unknown, guild: { id: string }): void => listener(guild.id);
+      client.on(Events.GuildCreate, created);
+      client.on(Events.GuildAvailable, created);
+      client.on(Events.GuildUpdate, updated);
+      return () => {
+        client.off(Events.GuildCreate, created);
+        client.off(Events.GuildAvailable, created);
+        client.off(Events.GuildUpdate, updated);
+      };
     },
-    leave: (connection) => destroy(connection, true),
-    drop: (connection) => destroy(connection, false),
-    suppressedPayloads: () => gate.suppressed,
+    open: (guildId, events) => new DiscordGuildVoice(guildId, client, gate, clock, log, events),
   };
+}
+
+function linkState(connection: VoiceConnection): LinkState | 'destroyed' {
+  switch (connection.state.status) {
+    case VoiceConnectionStatus.Ready:
+      return 'ready';
+    case VoiceConnectionStatus.Signalling:
+    case VoiceConnectionStatus.Connecting:
+      return 'joining';
+    case VoiceConnectionStatus.Disconnected:
+      return 'lost';
+    case VoiceConnectionStatus.Destroyed:
+      return 'destroyed';
+  }
+}
+
+class DiscordGuildVoice implements GuildVoice {
+  private readonly player: AudioPlayer;
+  private readonly meter: FrameMeter;
+  private connection: { readonly conn: VoiceConnection; readonly joinedAtMs: number } | undefined;
+  private closed = false;
+
+  constructor(
+    readonly guildId: string,
+    private readonly client: Client,
+    private readonly gate: Gate,
+    private readonly clock: Clock,
+    private readonly log: Logger,
+    private readonly events: GuildVoiceEvents,
+  ) {
+    this.meter = new FrameMeter({ onFrame: (late) => events.frame(late), onFirstPacket: () => events.firstPacket() });
+    // Without a ready subscriber the player pauses on its own and resumes when voice is back, so a
+    // voice reconnect does not skip audio.
+    this.player = createAudioPlayer({ behaviors: { noSubscriber: NoSubscriberBehavior.Pause } });
+    this.player.on('error', (err) => log.warn({ guild: guildId, err }, 'audio player error'));
+    this.player.on('stateChange', (from, to) => {
+      if (to.status === AudioPlayerStatus.Idle && from.status !== AudioPlayerStatus.Idle) events.changed();
+    });
+  }
+
+  link(): ReturnType<GuildVoice['link']> {
+    const current = this.connection;
+    if (!current) return undefined;
+    const state = linkState(current.conn);
+    const channelId = current.conn.joinConfig.channelId;
+    if (state === 'destroyed' || channelId === null) return undefined;
+    return { channelId, state, joinedAtMs: current.joinedAtMs };
+  }
+
+  join(channelId: string): boolean {
+    if (this.closed) return false;
+    this.drop();
+    const guild = this.client.guilds.cache.get(this.guildId);
+    if (!guild) return false;
+    const conn = this.gate.open(() =>
+      joinVoiceChannel({ guildId: this.guildId, channelId, adapterCreator: this.gate.wrap(guild.voiceAdapterCreator), selfDeaf: true, selfMute: false }),
+    );
+    this.connection = { conn, joinedAtMs: this.clock.monotonic() };
+    this.meter.attach(conn);
+    conn.subscribe(this.player);
+    conn.on('stateChange', () => this.events.changed());
+    conn.on('error', (err) => this.log.warn({ guild: this.guildId, err }, 'voice connection error'));
+    return true;
+  }
+
+  play(packets: Readable): PlayingAudio {
+    const resource = createAudioResource(packets, { inputType: StreamType.Opus });
+    this.meter.expectFirst();
+    this.player.play(resource);
+    const player = this.player;
+    const meter = this.meter;
+    return {
+      positionMs: () => resource.playbackDuration,
+      stop() {
+        if (player.state.status !== AudioPlayerStatus.Idle && player.state.resource === resource) {
+          meter.interrupt();
+          player.stop(true);
+        }
+      },
+    };
+  }
+
+  audio(): AudioState {
+    switch (this.player.state.status) {
+      case AudioPlayerStatus.Idle:
+        return 'idle';
+      case AudioPlayerStatus.Paused:
+        return 'paused';
+      case AudioPlayerStatus.Buffering:
+      case AudioPlayerStatus.Playing:
+      case AudioPlayerStatus.AutoPaused:
+        return 'playing';
+    }
+  }
+
+  unpause(): void {
+    this.player.unpause();
+  }
+
+  drop(): void {
+    this.destroyConnection(false);
+  }
+
+  leave(): void {
+    this.destroyConnection(true);
+  }
+
+  close(): void {
+    this.closed = true;
+    this.meter.interrupt();
+    this.player.stop(true);
+    this.destroyConnection(false);
+  }
+
+  private destroyConnection(sendLeave: boolean): void {
+    const current = this.connection;
+    this.connection = undefined;
+    if (!current || current.conn.state.status === VoiceConnectionStatus.Destroyed) return;
+    if (sendLeave) this.gate.open(() => current.conn.destroy(true));
+    else current.conn.destroy(false);
+  }
 }

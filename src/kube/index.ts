@@ -20,7 +20,8 @@ export interface KubeIntegration {
   guilds(count: number): void;
   /** Records an Event; never rejects, and gives up after a few seconds so a drain is never held up. */
   drainStarted(held: number): Promise<void>;
-  drainFinished(handedOver: boolean): Promise<void>;
+  /** `detail` replaces the Warning's message when the drain did not hand every guild over. */
+  drainFinished(handedOver: boolean, detail?: string): Promise<void>;
   /** Resolves once no deletion-cost write is in flight. */
   settled(): Promise<void>;
   stop(): Promise<void>;
@@ -104,11 +105,11 @@ export async function startKube(options: KubeOptions): Promise<KubeIntegration> 
     active: true,
     guilds: (count) => cost.guilds(count),
     drainStarted: (held) => record({ reason: 'DrainStarted', type: 'Normal', message: `Draining: ${held} guild(s) play their current track, then move to another pod` }),
-    drainFinished: (handedOver) =>
+    drainFinished: (handedOver, detail) =>
       record(
         handedOver
           ? { reason: 'DrainFinished', type: 'Normal', message: 'Drain finished: every guild was handed over at a track boundary' }
-          : { reason: 'DrainFinished', type: 'Warning', message: 'Drain cut short by its deadline: positions checkpointed and leases released' },
+          : { reason: 'DrainFinished', type: 'Warning', message: detail ?? 'Drain cut short by its deadline: positions checkpointed and leases released' },
       ),
     settled: () => cost.settled(),
     async stop() {

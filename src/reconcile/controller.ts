@@ -88,6 +88,11 @@ export class Controller<K extends QueueKey> {
     this.queue.add(key);
   }
 
+  /** Asks for key to be reconciled after ms (sooner if something else enqueues it). */
+  enqueueAfter(key: K, ms: number): void {
+    this.queue.addAfter(key, ms);
+  }
+
   /**
    * Stops taking keys, stops the sources and waits for reconciles in flight. Nothing is aborted
    * unless abortAfterMs is given.

@@ -9,6 +9,7 @@ import * as t from 'io-ts';
 import { isLeft } from 'fp-ts/Either';
 import type { Redis } from 'ioredis';
 import type { Clock, Timer } from '../clock';
+import type { Logger } from '../log';
 import { decode } from '../codecs';
 import { guildKeys } from './keys';
 import { LockValue } from './schema';
@@ -178,6 +179,8 @@ export type LossReason = 'taken' | 'expired';
 export interface LeaseKeeperOptions {
   /** Called once per lost lease, after the keeper has forgotten it. The player must stop at once. */
   readonly onLost: (guild: string, reason: LossReason, lease: Lease) => void;
+  /** Where a failing renewal round (once per incident) and a throwing onLost are reported. Default: silent. */
+  readonly log?: Logger;
 }
 
 export type KeeperClaimResult = ClaimResult | { readonly kind: 'already-held'; readonly lease: Lease };
@@ -196,6 +199,7 @@ export class LeaseKeeper {
   /** Monotonic start of the renewal round whose replies are still awaited. */
   private roundInFlightSince: number | undefined;
   private stopped = false;
+  private renewalsFailing = false;
 
   constructor(
     private readonly client: LeaseClient,
@@ -303,11 +307,10 @@ export class LeaseKeeper {
     this.client.metrics.loss(reason);
     try {
       this.options.onLost(lease.guild, reason, lease);
-    } catch (e) {
-      // A throwing callback is a bug to surface, but it must not stop the renewals of every other lease.
-      queueMicrotask(() => {
-        throw e;
-      });
+    } catch (err) {
+      // A throwing callback is a bug to surface, but it must neither stop the renewals of every other
+      // lease nor kill the process that still plays them.
+      this.options.log?.error({ err, guild: lease.guild, reason }, 'the lease-loss handler threw');
     }
   }
 
@@ -324,19 +327,38 @@ export class LeaseKeeper {
     pipeline
       .exec()
       .then((replies) => {
+        let errors = 0;
+        let firstError: Error | undefined;
         round.forEach((lease, i) => {
           const [error, reply] = replies?.[i] ?? [new Error('no reply'), undefined];
+          if (error) {
+            errors += 1;
+            firstError ??= error;
+          }
           this.settle(lease, sentAt, error, reply);
         });
+        this.roundOutcome(round.length, errors, firstError);
       })
-      .catch(() => {
+      .catch((err: unknown) => {
         // The connection failed as a whole: every lease keeps its deadline and expires unless a later round succeeds.
         for (let i = 0; i < round.length; i++) this.client.metrics.renewal('error');
+        this.roundOutcome(round.length, round.length, err);
       })
       .finally(() => {
         if (this.roundInFlightSince === sentAt) this.roundInFlightSince = undefined;
         this.schedule();
       });
+  }
+
+  /** Logs the first failing round of an incident, and its end, instead of every round. */
+  private roundOutcome(leases: number, errors: number, err: unknown): void {
+    if (errors > 0) {
+      if (!this.renewalsFailing) this.options.log?.warn({ err, leases, errors }, 'lease renewals failing: leases expire at their deadline unless a later round succeeds');
+      this.renewalsFailing = true;
+    } else if (this.renewalsFailing) {
+      this.renewalsFailing = false;
+      this.options.log?.info({ leases }, 'lease renewals succeed again');
+    }
   }
 
   private settle(lease: Lease, sentAt: number, error: Error | null, reply: unknown): void {

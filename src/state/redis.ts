@@ -1,5 +1,12 @@
 import { Redis, type RedisOptions } from 'ioredis';
 
+/**
+ * For the bot's own command connection: a command unanswered this long fails (ioredis `commandTimeout`),
+ * so a Redis that stops answering on a live socket (SIGSTOP, a network partition) fails reconciles,
+ * which retry with backoff, instead of hanging them and every drain behind them. Default 5000.
+ */
+export const COMMAND_TIMEOUT_MS = 5000;
+
 /** Default ioredis behaviour, made explicit: reconnect forever with a capped backoff, never give up. */
 export function connectRedis(url: string, options: RedisOptions = {}): Redis {
   return new Redis(url, {

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { FrameMeter } from '../../controllers/player/frame-meter';
+import { FrameMeter } from '../../src/discord/frame-meter';
 
 describe('player: frame meter', () => {
   function setup() {
