@@ -2,7 +2,7 @@
  * Which keyspace notifications should wake the Player for a guild. Every instance hears every
  * change, so the owner's routine writes (status checkpoints every second, lock renewals every TTL/3)
  * would make every other instance reconcile every playing guild all the time. Those are dropped here;
- * a lock that goes away (released or expired) is exactly what another instance must hear about.
+ * a lock that goes away (released or expired) or is replaced is exactly what instances must hear about.
  */
 import { parseGuildKey } from '../../src/state';
 
@@ -15,7 +15,10 @@ export function playerHint(redisKey: string, event: string): string | undefined 
     case 'quarantine':
       return undefined;
     case 'player_lock':
-      return event === 'del' || event === 'expired' ? parsed.guild : undefined;
+      // A lock that goes away is what another instance must hear about; a lock set (a claim, or an
+      // operator's overwrite) makes a holder whose value it replaced step back at once. Renewals
+      // (`expire` events) wake nobody.
+      return event === 'del' || event === 'expired' || event === 'set' ? parsed.guild : undefined;
     default:
       return parsed.guild;
   }

@@ -8,11 +8,12 @@ describe('player: which keyspace notifications wake it', () => {
       assert.equal(playerHint(`hiqty:server:${g}:${kind}`, 'set'), g, kind);
     }
   });
-  it('wakes when a lock goes away, not when it is taken or renewed', () => {
+  it('wakes when a lock goes away or is set (claimed or overwritten), not when it is renewed', () => {
     assert.equal(playerHint(`hiqty:server:${g}:player_lock`, 'del'), g);
     assert.equal(playerHint(`hiqty:server:${g}:player_lock`, 'expired'), g);
+    assert.equal(playerHint(`hiqty:server:${g}:player_lock`, 'set'), g);
     assert.equal(playerHint(`hiqty:server:${g}:player_lock`, 'expire'), undefined);
-    assert.equal(playerHint(`hiqty:server:${g}:player_lock`, 'set'), undefined);
+    assert.equal(playerHint(`hiqty:server:${g}:player_lock`, 'pexpire'), undefined);
   });
   it("ignores the owner's own routine writes and foreign keys", () => {
     assert.equal(playerHint(`hiqty:server:${g}:status`, 'set'), undefined);

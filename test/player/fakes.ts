@@ -1,0 +1,329 @@
+/**
+ * Fakes of the Player's ports for reconciler unit tests: one guild's Redis state as a small in-memory
+ * world with the same fencing rule as the Lua scripts (a fenced write succeeds only while the lock holds
+ * exactly the writer's value), a lease keeper over that world that, like the real LeaseKeeper, answers
+ * `already-held` for a lease it still remembers, and a voice port whose connections and audio the test
+ * drives by hand. The end-to-end tests run the real ones.
+ */
+import { Readable } from 'node:stream';
+import { StreamType } from '@discordjs/voice';
+import type { ManualClock } from '../../src/clock';
+import type { OpenOutcome, TrackEnd, TrackRequest } from '../../src/media';
+import {
+  DEFAULT_SETTINGS,
+  decodeEntry,
+  Lease,
+  type AdvanceResult,
+  type ForgetResult,
+  type GuildSnapshot,
+  type KeeperClaimResult,
+  type QuarantineResult,
+  type ReleaseResult,
+  type SnapshotResult,
+  type Status,
+  type StatusUpdate,
+  type WriteStatusResult,
+} from '../../src/state';
+import type { AudioState, GuildVoice, GuildVoiceEvents, LinkState, PlayingAudio, VoiceLink, VoicePort } from '../../src/voice/port';
+import type { PlayerLeases, PlayerStore } from '../../controllers/player/deps';
+
+export const GUILD = '100000000000000001';
+export const CHANNEL = '100000000000000002';
+export const INSTANCE = 'me';
+export const TTL_MS = 3000;
+
+/** One guild's keys. */
+export class World {
+  playlist: string[] = [];
+  state: 'playing' | 'paused' | 'stopped' = 'playing';
+  channel: string | undefined = CHANNEL;
+  lock: string | undefined;
+  epoch = 0;
+  status: Status | undefined;
+  readonly quarantined: string[] = [];
+
+  constructor(private readonly clock: ManualClock) {}
+
+  track(id: string): string {
+    const raw = JSON.stringify({ id, url: `https://media.example/${id}.ogg` });
+    this.playlist.push(raw);
+    return raw;
+  }
+
+  snapshot(): GuildSnapshot {
+    const entries = this.playlist.map(decodeEntry);
+    const lock = this.lock;
+    const parsed = lock === undefined ? undefined : /^(.+):(\d+)$/.exec(lock);
+    return {
+      guild: GUILD,
+      playlist: entries.flatMap((e) => (e.kind === 'track' ? [e.track] : [])),
+      head: entries[0],
+      playlistLength: entries.length,
+      state: this.state,
+      channel: this.channel,
+      textChannel: undefined,
+      settings: DEFAULT_SETTINGS,
+      lock: parsed?.[1] === undefined || lock === undefined ? undefined : { instance: parsed[1], epoch: Number(parsed[2]), value: lock },
+      lockTtlMs: lock === undefined ? undefined : TTL_MS,
+      epoch: this.epoch,
+      status: this.status,
+      quarantineLength: this.quarantined.length,
+    };
+  }
+
+  fenced(lease: Lease): boolean {
+    return this.lock === lease.value;
+  }
+
+  now(): number {
+    return this.clock.now();
+  }
+}
+
+type FencedOp = 'quarantine' | 'advanceIfHead' | 'writeStatus';
+
+/** The store over the world. `loseNext(op)` makes the next such write find the lock changed under it. */
+export class FakeStore implements PlayerStore {
+  readonly calls: string[] = [];
+  private readonly losing = new Set<FencedOp>();
+  constructor(private readonly world: World) {}
+
+  loseNext(op: FencedOp): void {
+    this.losing.add(op);
+  }
+
+  private lost(op: FencedOp, lease: Lease | undefined): boolean {
+    this.calls.push(op);
+    if (this.losing.delete(op)) return true;
+    return lease !== undefined && !this.world.fenced(lease);
+  }
+
+  snapshot(): Promise<SnapshotResult> {
+    this.calls.push('snapshot');
+    const snapshot = this.world.snapshot();
+    const head = snapshot.head;
+    return Promise.resolve({ snapshot, corrupt: head?.kind === 'corrupt' ? [{ where: 'playlist', index: 0, raw: head.raw, reason: head.reason }] : [] });
+  }
+
+  quarantine(_guild: string, raw: string, reason: string, options: { readonly lease?: Lease } = {}): Promise<QuarantineResult> {
+    if (this.lost('quarantine', options.lease)) return Promise.resolve({ kind: 'lease-lost' });
+    const index = this.world.playlist.indexOf(raw);
+    if (index < 0) return Promise.resolve({ kind: 'not-found' });
+    this.world.playlist.splice(index, 1);
+    this.world.quarantined.push(raw);
+    return Promise.resolve({ kind: 'quarantined', entry: { raw, reason, at: this.world.now() } });
+  }
+
+  advanceIfHead(_guild: string, endedTrackId: string, lease: Lease): Promise<AdvanceResult> {
+    if (this.lost('advanceIfHead', lease)) return Promise.resolve({ kind: 'lease-lost' });
+    const head = this.world.playlist[0];
+    if (head === undefined || decodeEntry(head).kind !== 'track' || !head.includes(`"id":"${endedTrackId}"`)) return Promise.resolve({ kind: 'not-head' });
+    this.world.playlist.shift();
+    return Promise.resolve({ kind: 'advanced' });
+  }
+
+  writeStatus(_guild: string, update: StatusUpdate, lease: Lease): Promise<WriteStatusResult> {
+    if (this.lost('writeStatus', lease)) return Promise.resolve({ kind: 'lease-lost' });
+    const status: Status = { instance: lease.instance, epoch: lease.epoch, ...update, updatedAt: this.world.now() };
+    this.world.status = status;
+    return Promise.resolve({ kind: 'written', status });
+  }
+
+  forgetIfEmpty(): Promise<ForgetResult> {
+    this.calls.push('forgetIfEmpty');
+    return Promise.resolve({ kind: 'forgotten' });
+  }
+}
+
+/** Leases over the world's lock, remembering what it holds the way the real keeper does. */
+export class FakeLeases implements PlayerLeases {
+  readonly held = new Map<string, Lease>();
+  claims = 0;
+  /** Set to make release() fail as it does with Redis away. */
+  releaseFails = false;
+  constructor(
+    private readonly world: World,
+    private readonly clock: ManualClock,
+  ) {}
+
+  claim(guild: string): Promise<KeeperClaimResult> {
+    const remembered = this.held.get(guild);
+    if (remembered) return Promise.resolve({ kind: 'already-held', lease: remembered });
+    this.claims += 1;
+    const current = this.world.lock;
+    if (current !== undefined && !current.startsWith(`${INSTANCE}:`)) return Promise.resolve({ kind: 'held', holder: undefined, value: current, ttlMs: TTL_MS });
+    this.world.epoch += 1;
+    const value = `${INSTANCE}:${this.world.epoch}`;
+    this.world.lock = value;
+    const lease = new Lease(guild, INSTANCE, this.world.epoch, value, TTL_MS, this.clock.monotonic() + TTL_MS);
+    this.held.set(guild, lease);
+    return Promise.resolve({ kind: 'claimed', lease, replaced: current });
+  }
+
+  forget(guild: string): Lease | undefined {
+    const lease = this.held.get(guild);
+    this.held.delete(guild);
+    return lease;
+  }
+
+  release(guild: string): Promise<ReleaseResult> {
+    const lease = this.forget(guild);
+    if (this.releaseFails) return Promise.reject(new Error('Command timed out'));
+    if (!lease || this.world.lock !== lease.value) return Promise.resolve({ kind: 'not-held' });
+    this.world.lock = undefined;
+    return Promise.resolve({ kind: 'released' });
+  }
+}
+
+/** A stream the test ends by hand, as an opened track. */
+export class FakeTrack {
+  readonly packets = new Readable({ objectMode: true, read: () => {} });
+  closed = false;
+  private finish: (end: TrackEnd) => void = () => {};
+  readonly done = new Promise<TrackEnd>((resolve) => (this.finish = resolve));
+
+  outcome(): OpenOutcome {
+    return { kind: 'playing', stream: this.packets, streamType: StreamType.Opus, path: 'passthrough', close: () => (this.closed = true), done: this.done };
+  }
+
+  end(end: TrackEnd = { kind: 'finished' }): void {
+    this.finish(end);
+  }
+}
+
+/** Opens tracks on the test's say: each request waits until answered. */
+export class FakeOpener {
+  readonly requests: Array<{ request: TrackRequest; answer: (outcome: OpenOutcome) => void }> = [];
+  readonly open = (request: TrackRequest): Promise<OpenOutcome> =>
+    new Promise((resolve) => {
+      this.requests.push({ request, answer: resolve });
+    });
+
+  last(): { request: TrackRequest; answer: (outcome: OpenOutcome) => void } {
+    const last = this.requests.at(-1);
+    if (!last) throw new Error('no track was opened');
+    return last;
+  }
+}
+
+export class FakeGuildVoice implements GuildVoice {
+  private current: VoiceLink | undefined;
+  private audioState: AudioState = 'idle';
+  joins: string[] = [];
+  leaves = 0;
+  drops = 0;
+  closed = false;
+  playing: Readable | undefined;
+
+  constructor(
+    readonly guildId: string,
+    readonly events: GuildVoiceEvents,
+    private readonly clock: ManualClock,
+  ) {}
+
+  link(): VoiceLink | undefined {
+    return this.current;
+  }
+
+  /** The test moves the connection along. */
+  setLink(state: LinkState): void {
+    if (this.current) this.current = { ...this.current, state };
+    this.events.changed();
+  }
+
+  join(channelId: string): boolean {
+    if (this.closed) return false;
+    this.joins.push(channelId);
+    this.current = { channelId, state: 'ready', joinedAtMs: this.clock.monotonic() };
+    return true;
+  }
+
+  play(packets: Readable): PlayingAudio {
+    this.playing = packets;
+    this.audioState = 'playing';
+    return {
+      positionMs: () => 0,
+      stop: () => {
+        if (this.playing === packets) this.stopAudio();
+      },
+    };
+  }
+
+  /** The stream ran out, as the audio player reports it. */
+  runOut(): void {
+    this.stopAudio();
+    this.events.changed();
+  }
+
+  private stopAudio(): void {
+    this.playing = undefined;
+    this.audioState = 'idle';
+  }
+
+  audio(): AudioState {
+    return this.audioState;
+  }
+
+  unpause(): void {
+    if (this.audioState === 'paused') this.audioState = 'playing';
+  }
+
+  drop(): void {
+    if (this.current) this.drops += 1;
+    this.current = undefined;
+  }
+
+  leave(): void {
+    if (this.current) this.leaves += 1;
+    this.current = undefined;
+  }
+
+  close(): void {
+    this.closed = true;
+    this.stopAudio();
+    this.drop();
+  }
+}
+
+export class FakeVoicePort implements VoicePort {
+  readonly voices: FakeGuildVoice[] = [];
+  visible = new Set<string>([GUILD]);
+  private readonly seen = new Set<(guild: string) => void>();
+  constructor(private readonly clock: ManualClock) {}
+
+  ready(): boolean {
+    return true;
+  }
+
+  hasGuild(guildId: string): boolean {
+    return this.visible.has(guildId);
+  }
+
+  onGuildSeen(listener: (guildId: string) => void): () => void {
+    this.seen.add(listener);
+    return () => this.seen.delete(listener);
+  }
+
+  /** Discord delivers the guild (GUILD_CREATE). */
+  deliver(guildId: string): void {
+    this.visible.add(guildId);
+    for (const listener of this.seen) listener(guildId);
+  }
+
+  open(guildId: string, events: GuildVoiceEvents): GuildVoice {
+    const voice = new FakeGuildVoice(guildId, events, this.clock);
+    this.voices.push(voice);
+    return voice;
+  }
+
+  /** The guild's current voice (the last one opened). */
+  current(): FakeGuildVoice {
+    const voice = this.voices.at(-1);
+    if (!voice) throw new Error('no voice was opened');
+    return voice;
+  }
+
+  joins(): number {
+    return this.voices.reduce((n, v) => n + v.joins.length, 0);
+  }
+}

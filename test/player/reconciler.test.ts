@@ -1,0 +1,296 @@
+/**
+ * The Player's reconciler against fakes of its ports (test/player/fakes.ts): every branch where a
+ * fenced write answers `lease-lost` must end in the one loss path, and none may re-adopt the lease from
+ * memory or spin. The end-to-end tests (lock-vanish, drain-faults) prove the same against the real parts.
+ */
+import { strict as assert } from 'node:assert';
+import pino from 'pino';
+import { DEFAULT_PLAYER_OPTIONS, noopPlayerMetrics, PlayerReconciler } from '../../controllers/player';
+import { ManualClock, settle } from '../../src/clock';
+import type { Result } from '../../src/reconcile';
+import { Lease } from '../../src/state';
+import { CHANNEL, FakeLeases, FakeOpener, FakeStore, FakeTrack, FakeVoicePort, GUILD, INSTANCE, TTL_MS, World } from './fakes';
+
+interface LogLine {
+  readonly level: number;
+  readonly msg: string;
+  readonly [key: string]: unknown;
+}
+
+function harness() {
+  const clock = new ManualClock();
+  const world = new World(clock);
+  const store = new FakeStore(world);
+  const leases = new FakeLeases(world, clock);
+  const voice = new FakeVoicePort(clock);
+  const opener = new FakeOpener();
+  const lines: LogLine[] = [];
+  const log = pino({ level: 'debug' }, { write: (line: string) => void lines.push(JSON.parse(line) as LogLine) });
+  const counted = { lost: [] as string[], handedOver: 0, unplayable: 0 };
+  const reconciler = new PlayerReconciler({
+    store,
+    keeper: leases,
+    voice,
+    clock,
+    log,
+    openTrack: opener.open,
+    announce: { unplayable: () => void (counted.unplayable += 1) },
+    metrics: { ...noopPlayerMetrics, leaseLost: (reason) => void counted.lost.push(reason), leaseHandedOver: () => void (counted.handedOver += 1) },
+    options: { ...DEFAULT_PLAYER_OPTIONS, lossCooldownMs: TTL_MS },
+  });
+  const pokes: string[] = [];
+  const delayed: Array<{ guild: string; ms: number }> = [];
+  reconciler.poke = (guild) => void pokes.push(guild);
+  reconciler.pokeAfter = (guild, ms) => void delayed.push({ guild, ms });
+  const reconcile = async (): Promise<Result> => {
+    const result = await reconciler.reconcile(GUILD, new AbortController().signal);
+    await settle();
+    return result;
+  };
+  const lossLines = (): LogLine[] => lines.filter((l) => l.msg === 'lost the guild lease: stopped playing');
+  return { clock, world, store, leases, voice, opener, lines, counted, reconciler, pokes, delayed, reconcile, lossLines };
+}
+type Harness = ReturnType<typeof harness>;
+
+/** Claims, joins and plays the head; returns the open track. */
+async function playHead(h: Harness): Promise<FakeTrack> {
+  await h.reconcile();
+  assert.equal(h.reconciler.held().size, 1, 'the guild was claimed');
+  const track = new FakeTrack();
+  h.opener.last().answer(track.outcome());
+  await settle();
+  assert.equal(h.reconciler.held().get(GUILD)?.playback.kind, 'playing');
+  return track;
+}
+
+/** Everything the one loss path must have done, exactly once. */
+function assertLostOnce(h: Harness, reason: 'taken' | 'expired' = 'taken'): void {
+  assert.equal(h.reconciler.held().size, 0, 'the session is gone');
+  assert.equal(h.leases.held.size, 0, 'the keeper forgot the lease');
+  assert.deepEqual(h.counted.lost, [reason], 'the loss was counted once');
+  assert.equal(h.lossLines().length, 1, 'the loss was logged once');
+  const voice = h.voice.current();
+  assert.ok(voice.closed, 'audio stopped and voice dropped');
+  assert.equal(voice.leaves, 0, 'no leave payload: it would kick the new owner');
+  assert.deepEqual(h.delayed, [{ guild: GUILD, ms: TTL_MS }], 'one wake-up after the cooldown, no immediate re-poke');
+}
+
+/** After the loss, with another instance holding the lock: no claim, no join, and no spin. */
+async function assertStaysAway(h: Harness): Promise<void> {
+  const claims = h.leases.claims;
+  const joins = h.voice.joins();
+  const opens = h.opener.requests.length;
+  const early = await h.reconcile();
+  assert.ok(early.requeueAfterMs !== undefined && early.requeueAfterMs > 0, 'inside the cooldown the guild waits');
+  assert.equal(h.leases.claims, claims, 'no claim inside the cooldown');
+  await h.clock.advance(TTL_MS);
+  const later = await h.reconcile();
+  assert.equal(h.leases.claims, claims + 1, 'after the cooldown, one fresh claim in Redis');
+  assert.ok(later.requeueAfterMs !== undefined && later.requeueAfterMs >= 100, 'held by the other instance: retry about a TTL later');
+  assert.equal(h.reconciler.held().size, 0, 'the lease was not adopted from memory');
+  assert.equal(h.voice.joins(), joins, 'no voice join: it would kick the owner');
+  assert.equal(h.opener.requests.length, opens, 'nothing new was opened');
+}
+
+describe('player reconciler: one lease-loss path', () => {
+  it('a status checkpoint that answers lease-lost', async () => {
+    const h = harness();
+    h.world.track('a');
+    const track = await playHead(h);
+    h.world.lock = 'other:7';
+    await h.reconciler.checkpoint();
+    assertLostOnce(h);
+    assert.ok(track.closed, 'the stream was closed');
+    await assertStaysAway(h);
+  });
+
+  it('an advance that answers lease-lost does not replay or start anything', async () => {
+    const h = harness();
+    h.world.track('a');
+    h.world.track('b');
+    const track = await playHead(h);
+    h.store.loseNext('advanceIfHead');
+    h.world.lock = 'other:7';
+    track.end();
+    h.voice.current().runOut();
+    // The snapshot still showed our lock (the change raced the script), so the fenced advance is what finds out.
+    h.world.lock = `${INSTANCE}:1`;
+    await h.reconcile();
+    h.world.lock = 'other:7';
+    assertLostOnce(h);
+    assert.equal(h.world.playlist.length, 2, 'the head stays for the new owner');
+    assert.equal(h.opener.requests.length, 1, 'the next track was not started');
+    await assertStaysAway(h);
+  });
+
+  it('a quarantine of a failed track that answers lease-lost', async () => {
+    const h = harness();
+    h.world.track('bad');
+    await h.reconcile();
+    h.opener.last().answer({ kind: 'unplayable', reason: 'not audio' });
+    await settle();
+    h.store.loseNext('quarantine');
+    await h.reconcile();
+    h.world.lock = 'other:7';
+    assertLostOnce(h);
+    assert.equal(h.counted.unplayable, 0, 'nobody was told the track failed: it was not quarantined');
+    assert.equal(h.world.playlist.length, 1);
+    await assertStaysAway(h);
+  });
+
+  it('a corrupt head whose quarantine answers lease-lost does not spin', async () => {
+    const h = harness();
+    h.world.playlist.push('{"not a track": true}');
+    h.store.loseNext('quarantine');
+    await h.reconcile();
+    h.world.lock = 'other:7';
+    assertLostOnce(h);
+    assert.deepEqual(h.pokes, [], 'no immediate re-poke');
+    const reads = h.store.calls.length;
+    const again = await h.reconcile();
+    assert.ok(again.requeueAfterMs !== undefined && again.requeueAfterMs > 0);
+    assert.equal(h.store.calls.length, reads, 'inside the cooldown a reconcile costs no Redis call');
+    await assertStaysAway(h);
+  });
+
+  it('the first status write of a new track that answers lease-lost', async () => {
+    const h = harness();
+    h.world.track('a');
+    await h.reconcile();
+    h.store.loseNext('writeStatus');
+    const track = new FakeTrack();
+    h.opener.last().answer(track.outcome());
+    await settle();
+    h.world.lock = 'other:7';
+    assertLostOnce(h);
+    assert.ok(track.closed);
+    await assertStaysAway(h);
+  });
+
+  it('a lock overwritten under the holder is noticed by the next reconcile, before any write', async () => {
+    const h = harness();
+    h.world.track('a');
+    await playHead(h);
+    h.world.lock = 'other:7';
+    const writes = h.store.calls.filter((c) => c !== 'snapshot').length;
+    await h.reconcile();
+    assertLostOnce(h);
+    assert.equal(h.store.calls.filter((c) => c !== 'snapshot').length, writes, 'found out from the snapshot alone');
+    await assertStaysAway(h);
+  });
+
+  it('a deleted lock is given back only by a fresh claim in Redis, with a new epoch', async () => {
+    const h = harness();
+    h.world.track('a');
+    await playHead(h);
+    h.world.lock = undefined;
+    await h.reconcile();
+    assertLostOnce(h);
+    await h.clock.advance(TTL_MS);
+    await h.reconcile();
+    assert.equal(h.world.lock, `${INSTANCE}:2`, 'claimed afresh: epoch 2');
+    assert.equal(h.reconciler.held().get(GUILD)?.lease.epoch, 2);
+  });
+
+  it('a lease the keeper reports lost (renewal or deadline) takes the same path; a stale report is ignored', async () => {
+    const h = harness();
+    h.world.track('a');
+    await playHead(h);
+    const session = h.reconciler.held().get(GUILD);
+    assert.ok(session);
+    const stale = new Lease(GUILD, INSTANCE, 0, `${INSTANCE}:0`, TTL_MS, 0);
+    h.reconciler.lose(GUILD, 'expired', stale);
+    assert.equal(h.reconciler.held().size, 1, 'a report about another lease changes nothing');
+    h.leases.forget(GUILD); // the real keeper forgets before it reports
+    h.reconciler.lose(GUILD, 'expired', session.lease);
+    h.world.lock = 'other:7';
+    assertLostOnce(h, 'expired');
+    await assertStaysAway(h);
+  });
+
+  it('a dropped voice connection is joined again only after a fenced write proves the lease', async () => {
+    const h = harness();
+    h.world.track('a');
+    await playHead(h);
+    h.voice.current().setLink('lost');
+    await h.reconcile();
+    assert.equal(h.voice.joins(), 2, 'still ours: joined again');
+    h.voice.current().setLink('lost');
+    h.store.loseNext('writeStatus');
+    await h.reconcile();
+    h.world.lock = 'other:7';
+    assert.equal(h.voice.joins(), 2, 'the drop was Discord handing voice to the new owner: no join back');
+    assertLostOnce(h);
+  });
+});
+
+describe('player reconciler: drains', () => {
+  it('a skip during a drain hands the guild over instead of starting the next track', async () => {
+    const h = harness();
+    h.world.track('a');
+    h.world.track('b');
+    const track = await playHead(h);
+    h.reconciler.startDraining();
+    await h.reconcile();
+    assert.equal(h.reconciler.held().size, 1, 'the track playing at the drain goes on');
+    h.world.playlist.shift();
+    await h.reconcile();
+    assert.equal(h.reconciler.held().size, 0, 'handed over');
+    assert.equal(h.world.lock, undefined, 'the lock was released for the next owner');
+    assert.equal(h.opener.requests.length, 1, 'b was never opened here');
+    assert.ok(track.closed);
+    assert.equal(h.counted.handedOver, 1);
+    assert.equal(h.voice.current().leaves, 0, 'stays in the channel for the next owner');
+  });
+
+  it('the track playing at the drain plays to its end, then the guild is handed over', async () => {
+    const h = harness();
+    h.world.track('a');
+    h.world.track('b');
+    const track = await playHead(h);
+    h.reconciler.startDraining();
+    track.end();
+    h.voice.current().runOut();
+    await h.reconcile();
+    assert.equal(h.world.playlist.length, 1, 'a advanced');
+    assert.equal(h.reconciler.held().size, 0);
+    assert.equal(h.opener.requests.length, 1, 'b is the next owner’s');
+  });
+
+  it('releaseAll settles every guild even when releasing fails (Redis away)', async () => {
+    const h = harness();
+    h.world.track('a');
+    await playHead(h);
+    h.leases.releaseFails = true;
+    const result = await h.reconciler.releaseAll();
+    assert.equal(result.released, 1);
+    assert.equal(h.reconciler.held().size, 0);
+    assert.ok(h.lines.some((l) => l.msg === 'could not release the lease: it expires after its TTL'));
+  });
+});
+
+describe('player reconciler: a guild this session cannot see', () => {
+  it('backs off exponentially without reading Redis, and reconciles at once when Discord delivers it', async () => {
+    const h = harness();
+    h.world.track('a');
+    h.voice.visible.clear();
+    const waits: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      const r = await h.reconcile();
+      waits.push(r.requeueAfterMs ?? 0);
+      const reads = h.store.calls.length;
+      const early = await h.reconcile();
+      assert.equal(h.store.calls.length, reads, 'a reconcile inside the backoff reads nothing');
+      assert.ok((early.requeueAfterMs ?? 0) > 0);
+      await h.clock.advance(r.requeueAfterMs ?? 0);
+    }
+    assert.deepEqual(waits, [1000, 2000, 4000, 8000]);
+    assert.equal(h.lines.filter((l) => l.msg.startsWith('guild not visible')).length, 1, 'logged once');
+    h.voice.deliver(GUILD);
+    h.reconciler.guildSeen(GUILD);
+    assert.deepEqual(h.pokes, [GUILD], 'woken at once');
+    await h.reconcile();
+    assert.equal(h.reconciler.held().size, 1, 'claimed');
+    assert.deepEqual(h.voice.current().joins, [CHANNEL]);
+  });
+});
