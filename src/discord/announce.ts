@@ -15,7 +15,7 @@ export function discordTextPoster(client: Client, log: Logger): TextPoster {
         if (channel?.isSendable()) await channel.send({ content, allowedMentions: { parse: [] } });
         else log.warn({ channelId }, 'announce channel is not a text channel this bot can post in');
       } catch (err) {
-        log.warn({ channelId, err: err instanceof Error ? err.message : String(err) }, 'could not post an announcement');
+        log.warn({ channelId, err }, 'could not post an announcement');
       }
     },
   };

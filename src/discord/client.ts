@@ -33,7 +33,7 @@ export function createDiscordClient(options: DiscordOptions): Client {
   client.on('shardReady', (shard) => log.info({ shard }, 'shard ready'));
   client.on('shardDisconnect', (event, shard) => log.warn({ shard, code: event.code }, 'shard disconnected'));
   client.on('shardReconnecting', (shard) => log.info({ shard }, 'shard reconnecting'));
-  client.on('error', (err) => log.error({ err: err.message }, 'discord client error'));
+  client.on('error', (err) => log.error({ err }, 'discord client error'));
   return client;
 }
 

@@ -82,7 +82,7 @@ export class DeletionCost {
           this.written = band;
           this.log.debug({ cost: band }, 'pod deletion cost updated');
         },
-        (err: unknown) => this.log.warn({ err: err instanceof Error ? err.message : String(err), cost: band }, 'could not update the pod deletion cost; trying again later'),
+        (err: unknown) => this.log.warn({ err, cost: band }, 'could not update the pod deletion cost; trying again later'),
       )
       .finally(() => {
         this.inflight = undefined;

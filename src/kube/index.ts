@@ -87,7 +87,7 @@ export async function startKube(options: KubeOptions): Promise<KubeIntegration> 
     const sent = api.createNamespacedEvent({ namespace: pod.namespace, body: podEventBody(pod, event, new Date(options.clock.now())) }).then(
       () => true,
       (err: unknown) => {
-        log.warn({ err: err instanceof Error ? err.message : String(err), reason: event.reason }, 'could not record a Kubernetes Event');
+        log.warn({ err, reason: event.reason }, 'could not record a Kubernetes Event');
         return true;
       },
     );

@@ -128,7 +128,7 @@ export class Controller<K extends QueueKey> {
       }, options.abortAfterMs);
     }
     const sourcesStopped = Promise.all(
-      this.sources.map((s) => s.stop().catch((error: unknown) => this.log.warn({ error: describeError(error) }, 'a source failed to stop'))),
+      this.sources.map((s) => s.stop().catch((error: unknown) => this.log.warn({ err: error }, 'a source failed to stop'))),
     );
     try {
       await Promise.all([sourcesStopped, ...workers]);
@@ -187,7 +187,7 @@ export class Controller<K extends QueueKey> {
     this.metrics.observe(this.name, label, durationMs / 1000);
     const fields = { key: this.describeKey(key), reconcileId, outcome: label, durationMs: Math.round(durationMs * 1000) / 1000 };
     if (outcome.kind === 'error') {
-      this.log.warn({ ...fields, error: describeError(outcome.error), failures: this.queue.numRequeues(key) }, 'reconcile failed; will retry');
+      this.log.warn({ ...fields, err: outcome.error, failures: this.queue.numRequeues(key) }, 'reconcile failed; will retry');
     } else if (outcome.kind === 'requeue') {
       this.log.debug({ ...fields, requeueAfterMs: outcome.afterMs }, 'reconciled; requeued');
     } else {
@@ -201,8 +201,4 @@ function toOutcome(result: Result): Outcome {
   if (after === undefined) return { kind: 'success' };
   // NaN or negative would otherwise mean "requeue now, without backoff" and could spin.
   return { kind: 'requeue', afterMs: Number.isFinite(after) && after > 0 ? after : 0 };
-}
-
-function describeError(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

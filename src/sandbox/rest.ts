@@ -206,7 +206,7 @@ export function createRestHandler(o: RestOptions): (req: IncomingMessage, res: S
           try {
             reply = route.handle({ method, params: match.slice(1), query: url.searchParams, body });
           } catch (err) {
-            log.error({ err: err instanceof Error ? err.message : String(err), method, path }, 'sandbox route failed');
+            log.error({ err, method, path }, 'sandbox route failed');
             reply = { status: 500, body: { code: 0, message: '500: Internal Server Error' } };
           }
         }

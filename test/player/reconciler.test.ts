@@ -43,7 +43,7 @@ function harness() {
   reconciler.poke = (guild) => void pokes.push(guild);
   reconciler.pokeAfter = (guild, ms) => void delayed.push({ guild, ms });
   const reconcile = async (): Promise<Result> => {
-    const result = await reconciler.reconcile(GUILD, new AbortController().signal);
+    const result = await reconciler.reconcile(GUILD);
     await settle();
     return result;
   };
