@@ -144,8 +144,9 @@ describe('kube: pod deletion cost and drain Events (API server: a local stand-in
     await kube.drainStarted(2);
     await kube.drainFinished(true);
     await kube.drainFinished(false);
+    await kube.drainFinished(false, 'drain ended with 2 lease(s) lost (Redis unreachable?): their audio stopped at the lease deadline');
     const events = api.requests.filter((r) => r.method === 'POST');
-    assert.deepEqual(events.map((e) => [e.path, e.contentType]), Array(3).fill(['/api/v1/namespaces/music/events', 'application/json']));
+    assert.deepEqual(events.map((e) => [e.path, e.contentType]), Array(4).fill(['/api/v1/namespaces/music/events', 'application/json']));
     const expected = (reason: string, type: string, message: string) => ({
       apiVersion: 'v1',
       kind: 'Event',
@@ -165,6 +166,7 @@ describe('kube: pod deletion cost and drain Events (API server: a local stand-in
       expected('DrainStarted', 'Normal', 'Draining: 2 guild(s) play their current track, then move to another pod'),
       expected('DrainFinished', 'Normal', 'Drain finished: every guild was handed over at a track boundary'),
       expected('DrainFinished', 'Warning', 'Drain cut short by its deadline: positions checkpointed and leases released'),
+      expected('DrainFinished', 'Warning', 'drain ended with 2 lease(s) lost (Redis unreachable?): their audio stopped at the lease deadline'),
     ]);
   });
 
