@@ -18,7 +18,7 @@ import { createApi } from './http/api';
 import { startHttpServer } from './http/server';
 import { startKube } from './kube';
 import { redactUrl, type Logger } from './log';
-import { ffmpegProcesses, openTrack, resolveFfmpeg } from './media';
+import { ffmpegProcesses, resolveFfmpeg, trackOpener } from './media';
 import { urlResolver } from './media/resolve';
 import { DEFAULT_OPS_LIMITS } from './ops';
 import { COMMAND_TIMEOUT_MS, connectRedis, GuildStore } from './state';
@@ -139,7 +139,7 @@ export async function startApp(config: Config, discord: DiscordTarget, log: Logg
       voice,
       clock,
       log,
-      openTrack: (request) => openTrack(request, { allow: config.HIQTY_FETCH_ALLOW, ffmpegPath: ffmpeg.path, log, clock }),
+      openTrack: trackOpener({ allow: config.HIQTY_FETCH_ALLOW, ffmpegPath: ffmpeg.path, log, clock, maxOpening: config.HIQTY_MAX_OPENING }),
       announce: announcer(discordTextPoster(client, log)),
       metrics: playerMetrics,
       reconcileMetrics: metrics.reconcile,

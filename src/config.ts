@@ -6,6 +6,7 @@ import * as os from 'node:os';
 import * as t from 'io-ts';
 import { isLeft, type Either, left, right } from 'fp-ts/Either';
 import { describeErrors, intFromString, oneOf, optional, urlString, withDefault, NonEmptyString } from './codecs';
+import { DEFAULT_MAX_OPENING } from './media/open-gate';
 
 /** `host:port` pairs that the SSRF guard lets through although they are private (tests' fixture servers). */
 const HostPortList = new t.Type<readonly string[], string, unknown>(
@@ -81,6 +82,7 @@ export function envCodec(instanceIdDefault: string = defaultInstanceId()) {
     HIQTY_LOCK_TTL_MS: withDefault(intFromString(1000, 60_000), 5000),
     HIQTY_HTTP_PORT: withDefault(intFromString(0, 65_535), 8080),
     HIQTY_FETCH_ALLOW: withDefault(HostPortList, []),
+    HIQTY_MAX_OPENING: withDefault(intFromString(1, 1000), DEFAULT_MAX_OPENING),
     HIQTY_DRAIN_TIMEOUT_MS: withDefault(intFromString(0, 3_600_000), 240_000),
     HIQTY_RESYNC_INTERVAL_MS: withDefault(intFromString(1000, 3_600_000), 30_000),
     HIQTY_WORKERS: withDefault(intFromString(1, 256), 16),
@@ -113,6 +115,7 @@ export const CONFIG_DOCS: { readonly [K in keyof Config]: { readonly default: st
   HIQTY_LOCK_TTL_MS: { default: '5000', doc: 'Guild lock TTL (1000-60000). Renewed every TTL/3; a crashed instance\'s guilds resume elsewhere after about this long.' },
   HIQTY_HTTP_PORT: { default: '8080', doc: 'Port of `/livez`, `/readyz` and `/metrics` (0 picks a free port).' },
   HIQTY_FETCH_ALLOW: { default: '(empty)', doc: 'Comma-separated `host:port` pairs exempt from the private-address block, e.g. a local fixture server.' },
+  HIQTY_MAX_OPENING: { default: String(DEFAULT_MAX_OPENING), doc: 'Tracks this instance opens at the same time (1-1000); further starts wait in arrival order. Opening is a burst of CPU (TLS, probe, ffmpeg start-up), and a herd of starts (a failover) would otherwise delay the audio of guilds already playing. A source slow to answer gives up its slot after 2 s.' },
   HIQTY_DRAIN_TIMEOUT_MS: { default: '240000', doc: 'On SIGTERM, how long current tracks may play to their end before positions are checkpointed and leases released. Keep it below the pod\'s grace period.' },
   HIQTY_RESYNC_INTERVAL_MS: { default: '30000', doc: 'Period of the full resync of all guilds (jittered), the safety net under keyspace notifications.' },
   HIQTY_WORKERS: { default: '16', doc: 'Reconcile workers: how many guilds are reconciled at the same time.' },

@@ -5,7 +5,8 @@
 import { Transform, type TransformCallback } from 'node:stream';
 import { systemClock, type Clock, type Timer } from '../clock';
 
-export type BodyFailure = 'truncated' | 'idle' | 'too-large';
+/** 'cancelled': the fetch's signal fired after the headers (safeFetch destroys the body with it). */
+export type BodyFailure = 'truncated' | 'idle' | 'too-large' | 'cancelled';
 
 /** The one error a fetched body fails with; `kind` is a closed set so callers can switch on it. */
 export class BodyError extends Error {

@@ -21,6 +21,7 @@ import {
   type LookupAll,
   type RequestFn,
 } from './safe-fetch';
+import { OpenGate } from './open-gate';
 import { ffmpegProcesses, transcode, type FfmpegProcesses, type TranscodeExit } from './transcode';
 
 export interface TrackRequest {
@@ -31,6 +32,12 @@ export interface TrackRequest {
   readonly volumePercent?: number;
   /** A stream without an end (Icecast and the like): no size cap. Default false. */
   readonly isLive?: boolean;
+  /**
+   * Cancels the open in whatever phase it is (waiting for a gate slot, DNS, connecting, the response,
+   * the probe, ffmpeg starting): the connection is closed, any ffmpeg is killed, and the outcome is
+   * `cancelled`. It covers the open only: once `playing` is returned, stop the track with close().
+   */
+  readonly signal?: AbortSignal;
 }
 
 export interface OpenTrackDeps {
@@ -48,6 +55,8 @@ export interface OpenTrackDeps {
   readonly idleTimeoutMs?: number;
   /** No first audio packet for this long after the response fails the track. Default 15 s. */
   readonly firstAudioTimeoutMs?: number;
+  /** Limits opens running at once (HIQTY_MAX_OPENING); none when absent. */
+  readonly gate?: OpenGate;
 }
 
 /** Default of OpenTrackDeps.firstAudioTimeoutMs: 15 s, above the idle timeout so a stalled server is reported as such. */
@@ -75,9 +84,13 @@ export type OpenOutcome =
       /** Never rejects. */
       readonly done: Promise<TrackEnd>;
     }
-  | { readonly kind: 'unplayable'; readonly reason: string };
+  | { readonly kind: 'unplayable'; readonly reason: string }
+  /** The request's signal fired first: nothing is left open, and the track is not at fault. */
+  | { readonly kind: 'cancelled' };
 
-function fetchFailure(outcome: Exclude<FetchOutcome, FetchOk>): string {
+const CANCELLED: OpenOutcome = { kind: 'cancelled' };
+
+function fetchFailure(outcome: Exclude<FetchOutcome, FetchOk | { kind: 'cancelled' }>): string {
   switch (outcome.kind) {
     case 'refused':
       return `refused: ${outcome.reason}`;
@@ -109,6 +122,23 @@ function choosePath(probed: ProbeResult, volumePercent: number): 'ogg' | 'webm' 
 }
 
 export async function openTrack(request: TrackRequest, deps: OpenTrackDeps): Promise<OpenOutcome> {
+  const { signal } = request;
+  if (signal?.aborted) return CANCELLED;
+  const admission = deps.gate === undefined ? undefined : await deps.gate.acquire(signal);
+  if (admission?.kind === 'cancelled') return CANCELLED;
+  // The caller's signal reaches the parts only while the open runs: after `playing`, close() is the way.
+  const opening = new AbortController();
+  const onAbort = (): void => opening.abort();
+  signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    return await openAdmitted(request, deps, opening.signal);
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
+    admission?.release();
+  }
+}
+
+async function openAdmitted(request: TrackRequest, deps: OpenTrackDeps, signal: AbortSignal): Promise<OpenOutcome> {
   const clock = deps.clock ?? systemClock;
   const startMs = Math.max(0, request.startMs ?? 0);
   const volumePercent = request.volumePercent ?? 100;
@@ -121,6 +151,7 @@ export async function openTrack(request: TrackRequest, deps: OpenTrackDeps): Pro
     clock,
     maxBytes: request.isLive === true ? null : (deps.maxBytes ?? DEFAULT_MAX_BYTES),
     idleTimeoutMs,
+    signal,
   });
   let where = '(invalid URL)';
   try {
@@ -129,6 +160,10 @@ export async function openTrack(request: TrackRequest, deps: OpenTrackDeps): Pro
     // The fetch outcome already says so.
   }
   const log = deps.log.child({ media: where });
+  if (fetched.kind === 'cancelled') {
+    log.debug('open cancelled before the response');
+    return CANCELLED;
+  }
   if (fetched.kind !== 'ok') {
     const reason = fetchFailure(fetched);
     log.debug({ reason }, 'track unplayable');
@@ -141,7 +176,10 @@ export async function openTrack(request: TrackRequest, deps: OpenTrackDeps): Pro
   const fail = (reason: string): void => {
     failure ??= reason;
   };
-  body.on('error', (e) => fail(describeError(e, 'the download failed')));
+  body.on('error', (e) => {
+    log.debug({ err: e }, 'the download failed');
+    fail(describeError(e, 'the download failed'));
+  });
 
   const head = await peek(body, {
     isChunk: isBuffer,
@@ -150,6 +188,12 @@ export async function openTrack(request: TrackRequest, deps: OpenTrackDeps): Pro
       return bytes.length >= PROBE_WINDOW_BYTES || probe(bytes, contentType, false).kind !== 'need-more';
     },
   });
+  if (signal.aborted) {
+    // safeFetch destroyed the body on the abort, which closed the connection.
+    body.destroy();
+    log.debug('open cancelled during the probe');
+    return CANCELLED;
+  }
   if (head.kind === 'failed' || head.kind === 'timeout') {
     body.destroy();
     return { kind: 'unplayable', reason: failure ?? (head.kind === 'timeout' ? 'no data' : describeError(head.error, 'the download failed')) };
@@ -170,6 +214,7 @@ export async function openTrack(request: TrackRequest, deps: OpenTrackDeps): Pro
     const ffmpeg = transcode({ ffmpegPath: deps.ffmpegPath, input, startMs, volumePercent, registry: deps.ffmpeg ?? ffmpegProcesses, clock });
     const demuxer = createDemuxer('ogg');
     demuxer.on('error', (e) => {
+      log.debug({ err: e }, "ffmpeg's output could not be demuxed");
       fail(`ffmpeg's output could not be read: ${e.message}`);
       ffmpeg.kill();
       out.end();
@@ -195,6 +240,7 @@ export async function openTrack(request: TrackRequest, deps: OpenTrackDeps): Pro
     // A download that fails mid-track still lets the packets already received play out.
     input.on('error', () => demuxer.end());
     demuxer.on('error', (e) => {
+      log.debug({ err: e, container: path }, 'the Opus container could not be demuxed');
       fail(`not a valid ${path === 'ogg' ? 'Ogg' : 'WebM'} Opus file: ${e.message}`);
       input.destroy();
       out.end();
@@ -216,6 +262,10 @@ export async function openTrack(request: TrackRequest, deps: OpenTrackDeps): Pro
     out.destroy();
   };
 
+  // An abort while ffmpeg starts (or the demuxer waits for its first packet) closes everything at
+  // once; the wait below then ends, and the outcome is `cancelled` once ffmpeg has exited.
+  const onAbort = (): void => close();
+  signal.addEventListener('abort', onAbort, { once: true });
   const firstAudioTimeoutMs = deps.firstAudioTimeoutMs ?? DEFAULT_FIRST_AUDIO_TIMEOUT_MS;
   const first = await peek(out, {
     isChunk: isPacket,
@@ -223,6 +273,13 @@ export async function openTrack(request: TrackRequest, deps: OpenTrackDeps): Pro
     timeoutMs: firstAudioTimeoutMs,
     clock,
   });
+  signal.removeEventListener('abort', onAbort);
+  if (signal.aborted) {
+    close();
+    await exit;
+    log.debug('open cancelled before the first audio');
+    return CANCELLED;
+  }
   if (first.kind !== 'ready') {
     if (first.kind !== 'ended') close();
     // ffmpeg's exit status is usually the best reason a transcode produced nothing.
@@ -259,4 +316,14 @@ export async function openTrack(request: TrackRequest, deps: OpenTrackDeps): Pro
 
 function playing(stream: Readable, path: PlayPath, close: () => void, done: Promise<TrackEnd>): OpenOutcome {
   return { kind: 'playing', stream, streamType: StreamType.Opus, path, close, done };
+}
+
+/**
+ * The player's openTrack for one instance: every open shares one gate of `maxOpening` slots
+ * (HIQTY_MAX_OPENING), so a herd of starts runs a few at a time.
+ */
+export function trackOpener(deps: Omit<OpenTrackDeps, 'gate'> & { readonly maxOpening: number }): (request: TrackRequest) => Promise<OpenOutcome> {
+  const { maxOpening, ...rest } = deps;
+  const gate = new OpenGate({ limit: maxOpening, clock: deps.clock });
+  return (request) => openTrack(request, { ...rest, gate });
 }

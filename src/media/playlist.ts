@@ -89,12 +89,22 @@ export function parsePls(text: string, base: URL): PlaylistEntry[] {
 
 const XML_ENTITIES: Readonly<Record<string, string>> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
 
+/**
+ * A numeric character reference as text. One that names no character (past U+10FFFF, a UTF-16
+ * surrogate, NUL) becomes U+FFFD, the replacement character, as a lenient XML reader does: a hostile
+ * playlist's `&#x110000;` must cost one odd title, not a RangeError.
+ */
+export function codePointText(codePoint: number): string {
+  const valid = Number.isInteger(codePoint) && codePoint > 0 && codePoint <= 0x10ffff && !(codePoint >= 0xd800 && codePoint <= 0xdfff);
+  return valid ? String.fromCodePoint(codePoint) : '\uFFFD';
+}
+
 function xmlText(s: string): string {
   return s
     .replace(/<!\[CDATA\[([\s\S]*?)\]\]>/g, '$1')
     .replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (whole, name: string) => {
-      if (name.startsWith('#x') || name.startsWith('#X')) return String.fromCodePoint(Number.parseInt(name.slice(2), 16));
-      if (name.startsWith('#')) return String.fromCodePoint(Number(name.slice(1)));
+      if (name.startsWith('#x') || name.startsWith('#X')) return codePointText(Number.parseInt(name.slice(2), 16));
+      if (name.startsWith('#')) return codePointText(Number(name.slice(1)));
       return XML_ENTITIES[name.toLowerCase()] ?? whole;
     })
     .trim();

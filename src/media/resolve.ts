@@ -103,6 +103,7 @@ export function urlResolver(options: UrlResolverOptions): Resolver {
       if (fetched.kind === 'refused') return { kind: 'playlist-failed', reason: fetched.reason };
       if (fetched.kind === 'failed') return { kind: 'playlist-failed', reason: fetched.reason };
       if (fetched.kind === 'http-error') return { kind: 'playlist-failed', reason: `the server answered HTTP ${fetched.status}` };
+      if (fetched.kind === 'cancelled') return { kind: 'playlist-failed', reason: 'the playlist download was cancelled' };
       let text: string;
       try {
         text = await readCapped(fetched.body);

@@ -3,22 +3,16 @@
  * and every answer checked, the connection made to the checked address, every redirect re-checked,
  * and size, time and redirects capped.
  */
-import { promises as dns } from 'node:dns';
 import * as http from 'node:http';
 import * as https from 'node:https';
 import { isIP, type LookupFunction } from 'node:net';
 import type { Readable } from 'node:stream';
 import { systemClock, type Clock } from '../clock';
 import { checkAddress, hostPort, isAllowListed, unbracket } from './address-policy';
+import { systemLookup, type LookupAll, type ResolvedAddress } from './dns-lookup';
 import { BodyError, formatSeconds, MeteredBody, TRUNCATED_REASON } from './metered-body';
 
-export interface ResolvedAddress {
-  readonly address: string;
-  readonly family: 4 | 6;
-}
-
-/** Every address a hostname resolves to; rejects when it does not resolve. */
-export type LookupAll = (hostname: string) => Promise<readonly ResolvedAddress[]>;
+export type { LookupAll, ResolvedAddress } from './dns-lookup';
 
 /** The transport; injectable so tests can prove that no connection was attempted. */
 export type RequestFn = (url: URL, options: http.RequestOptions) => http.ClientRequest;
@@ -47,6 +41,10 @@ export interface SafeFetchOptions {
   readonly idleTimeoutMs?: number;
   /** Asks for the body from this byte on (`Range: bytes=N-`), to resume a download. */
   readonly rangeStart?: number;
+  /**
+   * Cancels the fetch in whatever phase it is (DNS, connection, headers), answering `cancelled`, and
+   * after an `ok` destroys the body, which closes the connection.
+   */
   readonly signal?: AbortSignal;
 }
 
@@ -74,14 +72,11 @@ export type FetchOutcome =
   | { readonly kind: 'refused'; readonly reason: string }
   | { readonly kind: 'http-error'; readonly status: number }
   /** DNS, connection, TLS or timeout trouble. */
-  | { readonly kind: 'failed'; readonly reason: string };
+  | { readonly kind: 'failed'; readonly reason: string }
+  /** The signal fired before a response: nothing is left open. Not the URL's fault. */
+  | { readonly kind: 'cancelled' };
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
-
-export const systemLookup: LookupAll = async (hostname) => {
-  const answers = await dns.lookup(hostname, { all: true, verbatim: true });
-  return answers.flatMap((a): ResolvedAddress[] => (a.family === 4 || a.family === 6 ? [{ address: a.address, family: a.family }] : []));
-};
 
 const defaultRequest: RequestFn = (url, options) => (url.protocol === 'https:' ? https.request(options) : http.request(options));
 
@@ -112,8 +107,9 @@ async function vet(url: URL, options: SafeFetchOptions): Promise<Vetted> {
     addresses = [{ address: host, family }];
   } else {
     try {
-      addresses = await (options.lookup ?? systemLookup)(host);
+      addresses = await (options.lookup ?? systemLookup)(host, options.signal);
     } catch (e) {
+      if (options.signal?.aborted) return { kind: 'cancelled' };
       return { kind: 'failed', reason: `could not resolve ${host} (${errorCode(e)})` };
     }
     if (addresses.length === 0) return { kind: 'failed', reason: `could not resolve ${host}` };
@@ -180,7 +176,7 @@ function requestHop(url: URL, addresses: readonly ResolvedAddress[], options: Sa
       req.destroy();
     }, headersTimeoutMs);
     const onAbort = (): void => {
-      finish({ kind: 'failed', reason: 'the download was cancelled' });
+      finish({ kind: 'cancelled' });
       req.destroy();
     };
     if (options.signal?.aborted) onAbort();
@@ -223,7 +219,12 @@ function requestHop(url: URL, addresses: readonly ResolvedAddress[], options: Sa
       };
       res.on('error', onBroken);
       res.on('close', onBroken);
+      // After the headers the signal still owns the download: aborting destroys the body, and so the socket.
+      const signal = options.signal;
+      const onBodyAbort = (): void => void body.destroy(new BodyError('cancelled', 'the download was cancelled'));
+      signal?.addEventListener('abort', onBodyAbort, { once: true });
       body.on('close', () => {
+        signal?.removeEventListener('abort', onBodyAbort);
         res.destroy();
         req.destroy();
       });
@@ -263,10 +264,14 @@ export async function safeFetch(input: string, options: SafeFetchOptions): Promi
         ? { kind: 'refused', reason: `a redirect to ${describeUrl(url)} was refused: ${vetted.reason}` }
         : vetted;
     }
-    if (options.signal?.aborted) return { kind: 'failed', reason: 'the download was cancelled' };
+    if (options.signal?.aborted) return { kind: 'cancelled' };
     const hop = await requestHop(url, vetted.addresses, options);
     if (hop.kind !== 'redirect') return hop;
     if (redirects + 1 > maxRedirects) return { kind: 'refused', reason: `too many redirects (more than ${maxRedirects})` };
+    // What was asked over TLS is not handed to anyone on the path in clear text.
+    if (url.protocol === 'https:' && hop.location.protocol === 'http:') {
+      return { kind: 'refused', reason: `a redirect from https to plain http (${describeUrl(hop.location)}) was refused: no downgrade` };
+    }
     url = hop.location;
   }
 }

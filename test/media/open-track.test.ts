@@ -5,6 +5,11 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { StreamType } from '@discordjs/voice';
 import OpusScript from 'opusscript';
+import pino from 'pino';
+import { dnsLookup } from '../../src/media/dns-lookup';
+import { OpenGate } from '../../src/media/open-gate';
+import { startFixtureServer as startSandboxFixtures, type FixtureServer as SandboxFixtures } from '../../src/sandbox/fixtures/server';
+import { startFakeDns, type FakeDns } from './fake-dns';
 import { resolveFfmpeg } from '../../src/media/ffmpeg-path';
 import { openTrack, type OpenOutcome, type OpenTrackDeps, type TrackRequest } from '../../src/media/open-track';
 import { opusPacketDurationMs } from '../../src/media/passthrough';
@@ -24,7 +29,7 @@ const CONTENT_TYPE: Readonly<Record<ToneFormat, string>> = {
 };
 
 function assertPlaying(outcome: OpenOutcome): asserts outcome is Playing {
-  assert.equal(outcome.kind, 'playing', outcome.kind === 'unplayable' ? `unplayable: ${outcome.reason}` : '');
+  assert.equal(outcome.kind, 'playing', outcome.kind === 'unplayable' ? `unplayable: ${outcome.reason}` : outcome.kind);
 }
 
 function assertUnplayable(outcome: OpenOutcome, reason: RegExp): void {
@@ -223,6 +228,7 @@ describe('media/openTrack', function () {
         if (outcome.kind === 'unplayable') {
           assert.match(outcome.reason, /truncated/);
         } else {
+          assertPlaying(outcome);
           const packets = await collect(outcome.stream);
           assert.ok(totalMs(packets) < 1500);
           assert.deepEqual(await outcome.done, { kind: 'failed', reason: 'the download stopped before the end (truncated)' });
@@ -281,6 +287,131 @@ describe('media/openTrack', function () {
       assert.deepEqual(await outcome.done, { kind: 'closed' });
       await waitFor('the live connection to close', () => open2.count === 0);
       assert.equal(ffmpeg.started, 0);
+    });
+  });
+  describe('cancellation: an abort in every phase leaves no socket and no ffmpeg within 1 s', () => {
+    let fixtures: SandboxFixtures;
+    let dns: FakeDns;
+    let lines: Array<Record<string, unknown>>;
+    const captured = (): OpenTrackDeps['log'] =>
+      pino({ level: 'debug' }, { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) });
+    const name = (format: ToneFormat): string => path.basename(tones.get(format) ?? '');
+    const requested = (route: string): boolean => fixtures.requests.some((r) => r.path.startsWith(route));
+    const cancelledIn = (phase: RegExp): boolean => lines.some((l) => typeof l.msg === 'string' && phase.test(l.msg));
+    const released = async (): Promise<void> => {
+      await waitFor('no connection left open', () => fixtures.openConnections() === 0 && server.openConnections() === 0, { timeoutMs: 1000 });
+      await waitFor('no ffmpeg child left', () => ffmpeg.count === 0 && ffmpegChildren().length === 0, { timeoutMs: 1000 });
+    };
+
+    before(async () => {
+      // 2000 bytes: past the probe of an MP3 (ffmpeg starts) but short of its first second of audio.
+      fixtures = await startSandboxFixtures({ dir, trickleBytes: 2000 });
+      dns = await startFakeDns();
+    });
+    after(async () => {
+      await fixtures.stop();
+      await dns.close();
+    });
+    beforeEach(() => {
+      lines = [];
+      deps = { ...deps, allow: [server.hostPort, new URL(fixtures.origin).host], log: captured() };
+    });
+
+    it('while waiting for a gate slot: no request is made', async () => {
+      const gate = new OpenGate({ limit: 1 });
+      const first = new AbortController();
+      const holder = open({ url: fixtures.url(`slow/${name('ogg-opus')}`), signal: first.signal }, { gate });
+      await waitFor('the first open to be asked for', () => requested('/slow/'));
+      const second = new AbortController();
+      const queued = open({ url: fixtures.url(name('mp3')), signal: second.signal }, { gate });
+      assert.equal(gate.waiting, 1);
+      second.abort();
+      assert.deepEqual(await queued, { kind: 'cancelled' });
+      assert.equal(gate.waiting, 0);
+      first.abort();
+      assert.deepEqual(await holder, { kind: 'cancelled' });
+      assert.equal(gate.inFlight, 0);
+      assert.ok(!fixtures.requests.some((r) => r.path === `/${name('mp3')}`), 'the queued open never reached the server');
+      await released();
+    });
+
+    it('during DNS: the resolver is cancelled and nothing is connected', async () => {
+      dns.silent.add('slow-dns.test');
+      const before = fixtures.requests.length;
+      const abort = new AbortController();
+      const pending = open(
+        { url: `http://slow-dns.test:${fixtures.port}/${name('mp3')}`, signal: abort.signal },
+        { allow: [`slow-dns.test:${fixtures.port}`], lookup: dnsLookup({ servers: [dns.server], tryTimeoutMs: 5000, timeoutMs: 10_000 }) },
+      );
+      await waitFor('the DNS queries', () => dns.queries.some((q) => q.startsWith('slow-dns.test')));
+      abort.abort();
+      assert.deepEqual(await pending, { kind: 'cancelled' });
+      assert.equal(fixtures.requests.length, before);
+      await released();
+    });
+
+    it('connected, before the response headers', async () => {
+      const abort = new AbortController();
+      const pending = open({ url: fixtures.url(`slow/${name('mp3')}`), signal: abort.signal });
+      await waitFor('the request to arrive', () => requested('/slow/') && fixtures.openConnections() === 1);
+      abort.abort();
+      assert.deepEqual(await pending, { kind: 'cancelled' });
+      assert.ok(cancelledIn(/cancelled before the response/));
+      await released();
+    });
+
+    it('during a slow response body, while the probe waits for bytes', async () => {
+      const head = readFileSync(tones.get('ogg-opus') ?? '').subarray(0, 10);
+      let sent = false;
+      server.route('/slow-body', (_req, res) => {
+        res.writeHead(200, { 'content-type': 'audio/ogg', 'content-length': '100000' });
+        res.write(head, () => void (sent = true));
+      });
+      const abort = new AbortController();
+      const pending = open({ url: server.url('/slow-body'), signal: abort.signal });
+      await waitFor('the first bytes to be sent', () => sent && server.openConnections() === 1);
+      abort.abort();
+      assert.deepEqual(await pending, { kind: 'cancelled' });
+      assert.ok(cancelledIn(/cancelled during the probe/));
+      assert.equal(ffmpeg.started, 0);
+      await released();
+    });
+
+    it('after ffmpeg spawned, before its first audio', async () => {
+      const abort = new AbortController();
+      const pending = open({ url: fixtures.url(`trickle/${name('mp3')}`), signal: abort.signal });
+      await waitFor('ffmpeg to run', () => ffmpeg.count === 1 && ffmpegChildren().length === 1);
+      abort.abort();
+      assert.deepEqual(await pending, { kind: 'cancelled' });
+      assert.ok(cancelledIn(/cancelled before the first audio/));
+      await released();
+    });
+
+    it('passthrough, while the demuxer waits for its first packet', async () => {
+      const abort = new AbortController();
+      const pending = open({ url: fixtures.url(`trickle/${name('ogg-opus')}`), signal: abort.signal });
+      await waitFor('the demuxer to be set up', () => lines.some((l) => l.msg === 'passing through'));
+      assert.equal(fixtures.openConnections(), 1);
+      abort.abort();
+      assert.deepEqual(await pending, { kind: 'cancelled' });
+      assert.ok(cancelledIn(/cancelled before the first audio/));
+      assert.equal(ffmpeg.started, 0);
+      await released();
+    });
+
+    it('an aborted signal opens nothing, and an abort after `playing` leaves the track to close()', async () => {
+      const aborted = new AbortController();
+      aborted.abort();
+      const before = fixtures.requests.length;
+      assert.deepEqual(await open({ url: fixtures.url(name('mp3')), signal: aborted.signal }), { kind: 'cancelled' });
+      assert.equal(fixtures.requests.length, before);
+
+      const later = new AbortController();
+      const outcome = await open({ url: server.url('/tone/ogg-opus'), signal: later.signal });
+      assertPlaying(outcome);
+      later.abort();
+      assertDuration(await collect(outcome.stream), 2000);
+      assert.deepEqual(await outcome.done, { kind: 'finished' });
     });
   });
 });

@@ -15,6 +15,8 @@ export interface FixtureServer {
   route(path: string, handler: Handler): void;
   /** Requests seen, by path. */
   readonly hits: string[];
+  /** TCP connections open now: the proof that the bot hung up. */
+  openConnections(): number;
   close(): Promise<void>;
 }
 
@@ -43,6 +45,7 @@ export async function startFixtureServer(): Promise<FixtureServer> {
     url: (path) => `http://127.0.0.1:${port}${path}`,
     route: (path, handler) => void routes.set(path, handler),
     hits,
+    openConnections: () => sockets.size,
     close: () =>
       new Promise<void>((resolve) => {
         for (const s of sockets) s.destroy();
