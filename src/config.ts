@@ -45,23 +45,38 @@ const CommandsScope = new t.Type<CommandsScope, string, unknown>(
   (scope) => (scope.kind === 'guilds' ? `guild:${scope.ids.join(',')}` : scope.kind),
 );
 
-/** A per-user command budget: at most `count` commands in any `windowMs`. */
+/**
+ * A token bucket: up to `burst` at once, then one more every `refillMs`. Written `10+1/2s` (a burst of 10,
+ * plus 1 every 2 s) or `20+3/1m`; the older `5/10s` (5 per 10 s) still reads as a burst of 5 refilled at
+ * the same average rate, 1 every 2 s.
+ */
 export interface RateLimit {
-  readonly count: number;
-  readonly windowMs: number;
+  readonly burst: number;
+  readonly refillMs: number;
+}
+
+const PERIOD_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 } as const;
+
+function periodMs(amount: string, unit: string): number | undefined {
+  return unit === 'ms' || unit === 's' || unit === 'm' || unit === 'h' ? Number(amount) * PERIOD_MS[unit] : undefined;
 }
 
 const RateLimit = new t.Type<RateLimit, string, unknown>(
-  'commands per window, e.g. 5/10s, 20/1m or 100/60000ms (1 to 1000 commands, window 1 s to 1 h)',
-  (u): u is RateLimit => typeof u === 'object' && u !== null && 'count' in u && 'windowMs' in u,
+  'a token bucket <burst>+<tokens>/<period>, e.g. 10+1/2s (a burst of 10, then 1 every 2 s) or 20+3/1m, or the older <count>/<period> such as 5/10s (burst and tokens 1 to 1000, period 1 ms to 1 h)',
+  (u): u is RateLimit => typeof u === 'object' && u !== null && 'burst' in u && 'refillMs' in u,
   (u, c) => {
-    const m = typeof u === 'string' ? /^(\d{1,4})\/(\d{1,7})(ms|s|m)$/.exec(u.trim()) : null;
-    if (!m) return t.failure(u, c);
-    const count = Number(m[1]);
-    const windowMs = Number(m[2]) * (m[3] === 'm' ? 60_000 : m[3] === 's' ? 1000 : 1);
-    return count >= 1 && count <= 1000 && windowMs >= 1000 && windowMs <= 3_600_000 ? t.success({ count, windowMs }) : t.failure(u, c);
+    const text = typeof u === 'string' ? u.trim() : '';
+    const bucket = /^(\d{1,4})\+(\d{1,4})\/(\d{1,7})(ms|s|m|h)$/.exec(text);
+    const window = /^(\d{1,4})\/(\d{1,7})(ms|s|m|h)$/.exec(text);
+    const [burst, tokens, period] = bucket
+      ? [Number(bucket[1]), Number(bucket[2]), periodMs(bucket[3] ?? '', bucket[4] ?? '')]
+      : window
+        ? [Number(window[1]), Number(window[1]), periodMs(window[2] ?? '', window[3] ?? '')]
+        : [0, 0, undefined];
+    if (period === undefined || burst < 1 || burst > 1000 || tokens < 1 || tokens > 1000 || period < 1 || period > 3_600_000) return t.failure(u, c);
+    return t.success({ burst, refillMs: Math.max(1, Math.round(period / tokens)) });
   },
-  (r) => `${r.count}/${r.windowMs}ms`,
+  (r) => `${r.burst}+1/${r.refillMs}ms`,
 );
 
 export const KUBE_MODES = ['auto', 'on', 'off'] as const;
@@ -94,10 +109,12 @@ export function envCodec(instanceIdDefault: string = defaultInstanceId()) {
     HIQTY_KUBE: withDefault(oneOf(KUBE_MODES), 'auto'),
     HIQTY_POD_NAME: optional(NonEmptyString),
     HIQTY_COMMANDS_SCOPE: withDefault(CommandsScope, { kind: 'global' }),
-    HIQTY_RATE_LIMIT: withDefault(RateLimit, { count: 5, windowMs: 10_000 }),
+    HIQTY_RATE_LIMIT: withDefault(RateLimit, { burst: 10, refillMs: 2000 }),
     HIQTY_MAX_QUEUE: withDefault(intFromString(1, 100_000), 1000),
     HIQTY_API_TOKEN: optional(NonEmptyString),
-    HIQTY_API_RATE_LIMIT: withDefault(RateLimit, { count: 300, windowMs: 60_000 }),
+    HIQTY_API_RATE_LIMIT: withDefault(RateLimit, { burst: 300, refillMs: 200 }),
+    HIQTY_API_MAX_STREAMS: withDefault(intFromString(1, 100_000), 200),
+    HIQTY_API_MAX_STREAMS_PER_TOKEN: withDefault(intFromString(1, 100_000), 20),
   });
 }
 
@@ -127,10 +144,12 @@ export const CONFIG_DOCS: { readonly [K in keyof Config]: { readonly default: st
   HIQTY_KUBE: { default: 'auto', doc: 'Kubernetes integration (pod-deletion-cost from the guilds played, drain Events): `auto` when a service-account token is mounted, `on` (fail to start outside a pod) or `off`.' },
   HIQTY_POD_NAME: { default: '(hostname)', doc: 'This pod\'s name for the Kubernetes integration; the Helm chart sets it from the downward API.' },
   HIQTY_COMMANDS_SCOPE: { default: 'global', doc: 'Where slash commands are registered at start-up: `global`, `guild:<id>[,<id>...]` (instant, for testing) or `off`. Only registered when the definitions changed.' },
-  HIQTY_RATE_LIMIT: { default: '5/10s', doc: 'Commands (and button presses) one user may run per window, across all instances, e.g. `5/10s` or `20/1m`.' },
+  HIQTY_RATE_LIMIT: { default: '10+1/2s', doc: 'Each user\'s command budget, a token bucket shared by all instances: `10+1/2s` is a burst of 10 commands, then 1 more every 2 s. Read-only commands (`/queue`, `/nowplaying`, queue page buttons) are free. The older `5/10s` still works (a burst of 5, refilled at 5 per 10 s).' },
   HIQTY_MAX_QUEUE: { default: '1000', doc: 'Longest queue a guild may have, the current track included, unless its `/settings max_queue` says otherwise (1-100000).' },
   HIQTY_API_TOKEN: { default: '(unset)', doc: 'Turns on the REST API under `/api/v1` on the HTTP port; clients send `Authorization: Bearer <token>`. Use a long random value (e.g. `openssl rand -hex 32`). Also what `hiqty --api` sends.', secret: true },
-  HIQTY_API_RATE_LIMIT: { default: '300/1m', doc: 'REST API requests one token may make per window, across all instances. Failed authentications are limited to 10 per minute per client address.' },
+  HIQTY_API_RATE_LIMIT: { default: '300/1m', doc: 'REST API requests per token, a token bucket shared by all instances, in the syntax of HIQTY_RATE_LIMIT: `300/1m` is a burst of 300, refilled at 300 per minute. Failed authentications are limited to a burst of 10, refilled at 10 per minute, per client address.' },
+  HIQTY_API_MAX_STREAMS: { default: '200', doc: 'Event streams (`GET /api/v1/guilds/{id}/events`) this instance serves at once; one more gets 429 until a stream closes.' },
+  HIQTY_API_MAX_STREAMS_PER_TOKEN: { default: '20', doc: 'Event streams one API token may hold open on this instance at once; one more gets 429 until one of its streams closes.' },
 };
 
 export interface ConfigError {

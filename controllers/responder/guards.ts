@@ -1,43 +1,26 @@
 /**
- * The two Redis guards every interaction passes before anything else: de-duplication (two instances on
- * one shard both receive it; only the one that sets the key answers) and a per-user rate limit that
- * holds across instances.
+ * The two guards every interaction passes before its handler: de-duplication (two instances on one
+ * shard both receive it; only the one that claims it answers) and a per-user token bucket that holds
+ * across instances. Both live in Redis, written through src/state.
  */
-import * as t from 'io-ts';
-import { isLeft } from 'fp-ts/Either';
 import type { Redis } from 'ioredis';
 import type { RateLimit } from '../../src/config';
-import { interactionKey, rateLimitKey } from '../../src/state';
+import { rateLimitKey, takeToken } from '../../src/state';
 
-/** DESIGN.md §7: Discord may deliver an interaction to every session on the shard; 15 min covers its token's life. */
-export const DEDUPE_TTL_MS = 900_000;
+export { claimInteraction, DEDUPE_TTL_MS } from '../../src/state';
 
-/** True for the one instance that should handle this interaction. */
-export async function claimInteraction(redis: Redis, interactionId: string, instance: string): Promise<boolean> {
-  return (await redis.set(interactionKey(interactionId), instance, 'PX', DEDUPE_TTL_MS, 'NX')) === 'OK';
+/** Commands that only show something: they change nothing, so they never cost a token. */
+const READ_ONLY_COMMANDS: ReadonlySet<string> = new Set(['queue', 'nowplaying']);
+
+/** A read-only interaction: `/queue`, `/nowplaying`, or a queue page button (which only redraws the page). */
+export function isReadOnly(interaction: { readonly kind: 'command'; readonly name: string } | { readonly kind: 'button'; readonly customId: string }): boolean {
+  return interaction.kind === 'command' ? READ_ONLY_COMMANDS.has(interaction.name) : interaction.customId.startsWith('queue:page:');
 }
-
-/** Fixed window: the first command of a window starts its TTL. Returns the count and the window's remaining ms. */
-const RATE_LUA = `
-local n = redis.call('INCR', KEYS[1])
-if n == 1 then
-  redis.call('PEXPIRE', KEYS[1], ARGV[1])
-end
-local ttl = redis.call('PTTL', KEYS[1])
-if ttl < 0 then
-  redis.call('PEXPIRE', KEYS[1], ARGV[1])
-  ttl = tonumber(ARGV[1])
-end
-return {n, ttl}
-`;
-
-const RateReply = t.tuple([t.number, t.number]);
 
 export type RateVerdict = { readonly kind: 'allowed' } | { readonly kind: 'limited'; readonly retryAfterMs: number; readonly limit: RateLimit };
 
+/** Takes one token from the user's bucket. */
 export async function checkRate(redis: Redis, userId: string, limit: RateLimit): Promise<RateVerdict> {
-  const reply = RateReply.decode(await redis.eval(RATE_LUA, 1, rateLimitKey(userId), limit.windowMs));
-  if (isLeft(reply)) throw new Error('rate limit script replied with an unexpected shape');
-  const [count, ttl] = reply.right;
-  return count <= limit.count ? { kind: 'allowed' } : { kind: 'limited', retryAfterMs: ttl, limit };
+  const verdict = await takeToken(redis, rateLimitKey(userId), limit);
+  return verdict.allowed ? { kind: 'allowed' } : { kind: 'limited', retryAfterMs: verdict.retryAfterMs, limit };
 }

@@ -191,7 +191,13 @@ const settings: Handler = async (ctx) => {
   );
 };
 
-export const COMMAND_HANDLERS: Readonly<Record<string, Handler>> = { play, skip, stop, pause, resume, queue, nowplaying, remove, move, shuffle, clear, loop, seek, volume, leave, stay, settings };
+/** Frozen, and only ever read through commandHandler: a name from Discord is data, never a property path. */
+export const COMMAND_HANDLERS: Readonly<Record<string, Handler>> = Object.freeze({ play, skip, stop, pause, resume, queue, nowplaying, remove, move, shuffle, clear, loop, seek, volume, leave, stay, settings });
+
+/** The handler of a command by name; undefined for anything else, `constructor` and `__proto__` included. */
+export function commandHandler(name: string): Handler | undefined {
+  return Object.hasOwn(COMMAND_HANDLERS, name) ? COMMAND_HANDLERS[name] : undefined;
+}
 
 /** Feedback for the member who pressed a now-playing button; the message itself is edited by the announcer. */
 function privately(handler: Handler): Handler {

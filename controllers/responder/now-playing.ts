@@ -9,7 +9,6 @@
  * When the track changes, a new message is posted (so it sits at the bottom of the chat) and the old one
  * is deleted; pause, resume, loop, volume and the position bar are edits of the same message.
  */
-import * as t from 'io-ts';
 import { isLeft } from 'fp-ts/Either';
 import { DiscordAPIError, type Client } from 'discord.js';
 import type { Redis } from 'ioredis';
@@ -17,24 +16,13 @@ import type { Clock } from '../../src/clock';
 import type { Logger } from '../../src/log';
 import { nowPlayingOf, type NowPlaying } from '../../src/ops';
 import { Controller, done, KeyspaceSource, requeueAfter, ResyncSource, type Reconciler, type Result } from '../../src/reconcile';
-import { decodeJson } from '../../src/codecs';
-import { guildKeys, npMessageKey, parseGuildKey, registerScripts, scanGuilds, type GuildStore, LockValue } from '../../src/state';
+import { guildKeys, parseGuildKey, readNpRecord, replaceNpRecord, scanGuilds, type GuildStore, LockValue, type NpRecord } from '../../src/state';
 import { nowPlayingBody, type Body } from './render';
 
 /** How often the position bar of a playing track is refreshed (an edit; Discord allows 5 per 5 s per channel). */
 export const NP_REFRESH_MS = 15_000;
 
-export const NpRecord = t.type({
-  channelId: t.string,
-  messageId: t.string,
-  trackId: t.string,
-  /** Everything the message shows except the position: a change here is edited at once. */
-  signature: t.string,
-  editedAt: t.number,
-  /** The track ended or the music stopped: the message shows that, without buttons. */
-  ended: t.boolean,
-});
-export type NpRecord = t.TypeOf<typeof NpRecord>;
+export { NpRecord } from '../../src/state';
 
 /** Where the message lives; injectable so the loop can be tested without Discord. */
 export interface NpChannel {
@@ -73,7 +61,7 @@ export function discordNpChannel(client: Client, log: Logger): NpChannel {
     },
     async remove(channelId, messageId) {
       const channel = await sendable(channelId);
-      await channel?.messages.delete(messageId).catch((err: unknown) => log.debug({ err: String(err) }, 'now-playing: old message already gone'));
+      await channel?.messages.delete(messageId).catch((err: unknown) => log.debug({ err }, 'now-playing: old message already gone'));
     },
   };
 }
@@ -94,9 +82,7 @@ export interface NowPlayingDeps {
 }
 
 export class NowPlayingReconciler implements Reconciler<string> {
-  constructor(private readonly deps: NowPlayingDeps) {
-    registerScripts(deps.redis);
-  }
+  constructor(private readonly deps: NowPlayingDeps) {}
 
   async reconcile(guild: string): Promise<Result> {
     const { redis, store, channel, clock } = this.deps;
@@ -104,10 +90,7 @@ export class NowPlayingReconciler implements Reconciler<string> {
     const lock = LockValue.decode(await redis.get(guildKeys(guild).player_lock));
     if (isLeft(lock) || lock.right.instance !== this.deps.instance) return done();
     const { snapshot } = await store.snapshot(guild);
-    const key = npMessageKey(guild);
-    const raw = await redis.get(key);
-    const decoded = raw === null ? undefined : decodeJson(NpRecord, raw);
-    const record = decoded !== undefined && !isLeft(decoded) ? decoded.right : undefined;
+    const { raw, record } = await readNpRecord(redis, guild);
     const now = clock.now();
     const np = nowPlayingOf(snapshot, now);
     const showing = np !== undefined && np.started && snapshot.state !== 'stopped' && snapshot.channel !== undefined ? np : undefined;
@@ -116,7 +99,7 @@ export class NowPlayingReconciler implements Reconciler<string> {
     if (showing === undefined || textChannel === undefined) {
       if (record !== undefined && !record.ended) {
         await channel.edit(record.channelId, record.messageId, ENDED);
-        await this.cas(key, raw, { ...record, ended: true, editedAt: now });
+        await this.cas(guild, raw, { ...record, ended: true, editedAt: now });
       }
       return done();
     }
@@ -127,7 +110,7 @@ export class NowPlayingReconciler implements Reconciler<string> {
       const messageId = await channel.post(textChannel, body);
       if (messageId === undefined) return requeueAfter(NP_REFRESH_MS);
       const next: NpRecord = { channelId: textChannel, messageId, trackId: showing.track.id, signature, editedAt: now, ended: false };
-      if (!(await this.cas(key, raw, next))) {
+      if (!(await this.cas(guild, raw, next))) {
         await channel.remove(textChannel, messageId);
         return requeueAfter(0);
       }
@@ -139,14 +122,14 @@ export class NowPlayingReconciler implements Reconciler<string> {
     if (record.signature !== signature || stale) {
       const edited = await channel.edit(record.channelId, record.messageId, body);
       // A deleted message gets a new one on the next pass: the record is dropped (if still ours).
-      await this.cas(key, raw, edited === 'gone' ? null : { ...record, signature, editedAt: now });
+      await this.cas(guild, raw, edited === 'gone' ? null : { ...record, signature, editedAt: now });
       if (edited === 'gone') return requeueAfter(0);
     }
     return showing.state === 'playing' ? requeueAfter(Math.max(1000, NP_REFRESH_MS - (now - record.editedAt))) : done();
   }
 
-  private async cas(key: string, expected: string | null, next: NpRecord | null): Promise<boolean> {
-    return (await this.deps.redis.hiqtyCompareAndSet(key, expected ?? '', next === null ? '' : JSON.stringify(next), '')) === 1;
+  private cas(guild: string, expected: string | null, next: NpRecord | null): Promise<boolean> {
+    return replaceNpRecord(this.deps.redis, guild, expected, next);
   }
 }
 

@@ -12,8 +12,8 @@ import type { RateLimit } from '../../src/config';
 import type { Logger } from '../../src/log';
 import type { Resolver } from '../../src/media/resolve';
 import type { OpsDeps } from '../../src/ops';
-import { checkRate, claimInteraction } from './guards';
-import { buttonHandler, COMMAND_HANDLERS, type Handler, type HandlerCtx, type Reply } from './handlers';
+import { checkRate, claimInteraction, isReadOnly } from './guards';
+import { buttonHandler, commandHandler, type Handler, type HandlerCtx, type Reply } from './handlers';
 
 export interface RouterDeps {
   readonly ops: OpsDeps;
@@ -32,6 +32,11 @@ const PROGRESS_EVERY_MS = 1000;
 function seconds(ms: number): string {
   const s = Math.max(1, Math.ceil(ms / 1000));
   return `${s} ${s === 1 ? 'second' : 'seconds'}`;
+}
+
+/** "1 every 2 seconds", "1 every 200 ms": the refill as people read it. */
+function every(ms: number): string {
+  return ms < 1000 ? `1 every ${ms} ms` : ms === 1000 ? '1 every second' : Number.isInteger(ms / 1000) ? `1 every ${ms / 1000} seconds` : `1 every ${(ms / 1000).toFixed(1)} seconds`;
 }
 
 type Routable = ChatInputCommandInteraction<'cached'> | ButtonInteraction<'cached'>;
@@ -59,11 +64,11 @@ export function interactionRouter(deps: RouterDeps): (interaction: Interaction) 
         const now = deps.clock.now();
         if (!deferred || finished || now - lastProgressAt < PROGRESS_EVERY_MS) return;
         lastProgressAt = now;
-        edits = edits.then(() => interaction.editReply({ content: text })).catch((err: unknown) => log.debug({ err: String(err) }, 'progress edit failed'));
+        edits = edits.then(() => interaction.editReply({ content: text })).catch((err: unknown) => log.debug({ err }, 'progress edit failed'));
       },
     };
     const pending: Promise<Reply> = handler(ctx).catch((err: unknown) => {
-      log.error({ err: err instanceof Error ? err.stack : String(err), interaction: interaction.id }, 'handler failed');
+      log.error({ err, interaction: interaction.id }, 'handler failed');
       return { kind: 'error', content: 'Something went wrong on my side and nothing may have changed. Try again in a moment.' };
     });
     let timer: { cancel(): void } | undefined;
@@ -122,19 +127,23 @@ export function interactionRouter(deps: RouterDeps): (interaction: Interaction) 
         await refuse(interaction, 'hiqty works in servers only, and this one is not loaded yet. Use the command in a server channel, or try again in a minute.');
         return;
       }
-      const rate = await checkRate(deps.ops.redis, interaction.user.id, deps.rateLimit);
-      if (rate.kind === 'limited') {
-        await refuse(interaction, `Slow down: at most ${rate.limit.count} commands per ${seconds(rate.limit.windowMs)}. Try again in ${seconds(rate.retryAfterMs)}.`);
-        return;
-      }
-      const handler = interaction.isChatInputCommand() ? COMMAND_HANDLERS[interaction.commandName] : buttonHandler(interaction.customId);
+      const handler = interaction.isChatInputCommand() ? commandHandler(interaction.commandName) : buttonHandler(interaction.customId);
       if (handler === undefined) {
         await refuse(interaction, 'I do not know that command or button any more. Run /nowplaying or /queue for fresh ones.');
         return;
       }
+      const readOnly = isReadOnly(interaction.isChatInputCommand() ? { kind: 'command', name: interaction.commandName } : { kind: 'button', customId: interaction.customId });
+      if (!readOnly) {
+        const rate = await checkRate(deps.ops.redis, interaction.user.id, deps.rateLimit);
+        if (rate.kind === 'limited') {
+          const { burst, refillMs } = rate.limit;
+          await refuse(interaction, `Slow down: you can run ${burst} commands in a row, then ${every(refillMs)}. Try again in ${seconds(rate.retryAfterMs)}.`);
+          return;
+        }
+      }
       await answer(interaction, handler);
     } catch (err) {
-      log.warn({ err: err instanceof Error ? err.message : String(err), interaction: interaction.id }, 'could not answer an interaction');
+      log.warn({ err, interaction: interaction.id }, 'could not answer an interaction');
     }
   };
 }

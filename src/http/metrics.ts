@@ -4,7 +4,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { Counter, Gauge, Histogram, collectDefaultMetrics, type Registry } from 'prom-client';
-import type { PlayerMetrics } from '../../controllers/player/deps';
+import type { PlayerMetrics } from '../player-metrics';
 import type { PlayPath } from '../media';
 import { promReconcileMetrics, type ReconcileMetrics } from '../reconcile/metrics';
 import type { LeaseMetrics } from '../state/lease';

@@ -21,7 +21,7 @@ export async function startHttpServer(options: {
   const app = Fastify({ logger: false });
   const log = options.log.child({ component: 'http' });
   app.addHook('onError', async (request, _reply, err) => {
-    log.error({ err: err.message, method: request.method, url: request.routeOptions.url }, 'http request failed');
+    log.error({ err, method: request.method, url: request.routeOptions.url }, 'http request failed');
   });
   app.get('/livez', async () => ({ status: 'ok' }));
   app.get('/readyz', async (_request, reply) => {

@@ -6,7 +6,7 @@ import type { GuildStore } from '../state';
 /** What every operation needs; interfaces build it once. */
 export interface OpsDeps {
   readonly store: GuildStore;
-  /** For the responder's own keys (skip votes); desired state is only written through the store. */
+  /** For the responder's own keys (skip votes, through src/state's functions); desired state is only written through the store. */
   readonly redis: Redis;
   readonly clock: Clock;
   readonly resolver: Resolver;

@@ -45,10 +45,8 @@ interface Target {
   readonly textChannel?: string;
 }
 
-/** The write half of play, shared by one query and many: one atomic enqueue, then channel, then state. */
+/** The write half of play, shared by one query and many: one script enqueues within the limits, sets the channel, the text channel and `playing`. */
 async function enqueueAndPlay(deps: OpsDeps, i: Target, resolved: readonly Resolved[]): Promise<Either<OpError, PlayResult>> {
-  const { snapshot } = await deps.store.snapshot(i.guild);
-  if (i.channel === undefined && snapshot.channel === undefined) return fail({ kind: 'no-channel' });
   const now = deps.clock.now();
   const tracks: Track[] = resolved.flatMap((res) =>
     res.tracks.map((r) => ({
@@ -61,17 +59,14 @@ async function enqueueAndPlay(deps: OpsDeps, i: Target, resolved: readonly Resol
       addedAt: now,
     })),
   );
-  const enqueued = await deps.store.enqueue(i.guild, tracks, {
+  const enqueued = await deps.store.enqueueAndPlay(i.guild, tracks, {
     next: i.next === true,
-    maxLength: snapshot.settings.max_queue ?? deps.limits.defaultMaxQueue,
-    maxPerUser: snapshot.settings.max_per_user,
+    defaultMaxQueue: deps.limits.defaultMaxQueue,
+    ...(i.channel === undefined ? {} : { channel: i.channel }),
+    ...(i.textChannel === undefined ? {} : { textChannel: i.textChannel }),
   });
   if (enqueued.kind === 'invalid') return fail({ kind: 'invalid-input', problems: enqueued.problems });
   if (enqueued.kind !== 'enqueued') return fail(enqueued);
-  // Channel before state: the player must never see `playing` with the old channel.
-  if (i.channel !== undefined) await deps.store.setChannel(i.guild, i.channel);
-  if (i.textChannel !== undefined) await deps.store.setTextChannelIfAbsent(i.guild, i.textChannel);
-  await deps.store.setState(i.guild, 'playing');
   const first = enqueued.positions[0] ?? 0;
   return ok({ kind: 'queued', tracks, position: first + 1, playlist: resolved.length === 1 ? resolved[0]?.playlist : undefined, startsNow: first === 0 });
 }

@@ -2,11 +2,9 @@
  * Vote-skip: votes are a Redis set per track (so they hold across instances and die with the track's
  * TTL), and only the votes of members still listening count towards a majority of the listeners.
  */
-import * as t from 'io-ts';
-import { isRight, type Either } from 'fp-ts/Either';
+import type { Either } from 'fp-ts/Either';
 import type { TaskEither } from 'fp-ts/TaskEither';
-import { decode } from '../codecs';
-import { skipVotesKey, type Track } from '../state';
+import { addSkipVote, clearSkipVotes, type Track } from '../state';
 import type { OpsDeps } from './deps';
 import type { OpError } from './errors';
 import { VoteSkipInput } from './inputs';
@@ -21,8 +19,6 @@ export function votesNeeded(listeners: number): number {
   return Math.floor(Math.max(1, listeners) / 2) + 1;
 }
 
-const Members = t.array(t.string);
-
 export const voteSkip =
   (deps: OpsDeps) =>
   (input: VoteSkipInput): TaskEither<OpError, VoteSkipResult> =>
@@ -30,17 +26,15 @@ export const voteSkip =
       const { snapshot } = await deps.store.snapshot(i.guild);
       const head = snapshot.head;
       if (head === undefined || head.kind !== 'track') return fail({ kind: 'queue-empty' });
-      const key = skipVotesKey(i.guild, head.track.id);
-      const replies = await deps.redis.multi().sadd(key, i.voter).pexpire(key, deps.limits.voteTtlMs).smembers(key).exec();
-      const added = replies?.[0]?.[1] === 1;
-      const members = decode(Members, replies?.[2]?.[1]);
-      const voters = new Set(isRight(members) ? members.right : [i.voter]);
+      const tally = await addSkipVote(deps.redis, i.guild, head.track.id, i.voter, deps.limits.voteTtlMs);
+      const added = tally.added;
+      const voters = new Set(tally.voters);
       const listening = new Set([...i.listeners, i.voter]);
       const votes = [...voters].filter((v) => listening.has(v)).length;
       const needed = votesNeeded(listening.size);
       if (votes < needed) return ok({ kind: 'voted', track: head.track, votes, needed, already: !added });
       const r = await deps.store.skipIfHead(i.guild, head.track.id);
-      await deps.redis.del(key);
+      await clearSkipVotes(deps.redis, i.guild, head.track.id);
       if (r.kind === 'not-head') return fail({ kind: 'changed' });
       return ok({ kind: 'skipped', track: head.track, next: snapshot.playlist[1], votes, needed });
     });

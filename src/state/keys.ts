@@ -80,12 +80,17 @@ export function rateLimitKey(userId: string): string {
   return `${KEY_PREFIX}:ratelimit:${userId}`;
 }
 
+/** A REST API token bucket: per token (by its hash, never the token) or per client address (failed authentications). */
+export function apiRateLimitKey(kind: 'token' | 'ip', id: string): string {
+  return `${KEY_PREFIX}:api_ratelimit:${kind}:${id}`;
+}
+
 /** The members who voted to skip one track (a set, with a TTL: votes for a track that ended expire). */
 export function skipVotesKey(guild: string, trackId: string): string {
   return `${KEY_PREFIX}:server:${guild}:skip_votes:${trackId}`;
 }
 
-/** The guild's one now-playing message: JSON `{channelId, messageId, trackId, view}`. */
+/** The guild's one now-playing message: JSON `{channelId, messageId, trackId, signature, editedAt, ended}` (NpRecord). */
 export function npMessageKey(guild: string): string {
   return `${KEY_PREFIX}:server:${guild}:np_message`;
 }

@@ -30,6 +30,8 @@ declare module 'ioredis' {
     hiqtyForget(...args: Arg[]): Result<unknown, Context>;
     hiqtyReplaceHead(...args: Arg[]): Result<unknown, Context>;
     hiqtyCompareAndSet(...args: Arg[]): Result<unknown, Context>;
+    hiqtyEnqueueAndPlay(...args: Arg[]): Result<unknown, Context>;
+    hiqtyTakeToken(...args: Arg[]): Result<unknown, Context>;
   }
 }
 
@@ -85,62 +87,122 @@ return 0
 `;
 
 /**
- * KEYS: playlist, guilds. ARGV: guild, next ('1'/'0'), maxLength ('' = none), maxPerUser ('' = none), n,
- * then n track JSONs, then n requester ids ('' = none).
+ * The enqueue step shared by ENQUEUE_LUA and ENQUEUE_AND_PLAY_LUA, as a Lua function:
+ * enqueue(playlistKey, guildsKey, guild, next ('1'/'0'), maxLength ('' = none), maxPerUser ('' = none),
+ * tracks (JSONs), requesters (ids, '' = none)).
  * Limits count every entry including the head (the current track); entries without a decodable
  * requester count for nobody. `next` inserts right after the head (at the head of an empty queue).
  * Returns {'enqueued', firstPosition} or {'queue-full', limit} or {'user-limit', limit}.
  */
-export const ENQUEUE_LUA = `
-local n = tonumber(ARGV[5])
-local maxLength = tonumber(ARGV[3])
-local maxPerUser = tonumber(ARGV[4])
-local length = redis.call('LLEN', KEYS[1])
-if maxLength and length + n > maxLength then
-  return {'queue-full', maxLength}
-end
-if maxPerUser then
-  local wanted = {}
-  local any = false
-  for i = 1, n do
-    local who = ARGV[5 + n + i]
-    if who ~= '' then
-      wanted[who] = (wanted[who] or 0) + 1
-      any = true
-    end
+const ENQUEUE_FUNCTION = `
+local function enqueue(playlistKey, guildsKey, guild, nextFlag, maxLengthArg, maxPerUserArg, tracks, requesters)
+  local n = #tracks
+  local maxLength = tonumber(maxLengthArg)
+  local maxPerUser = tonumber(maxPerUserArg)
+  local length = redis.call('LLEN', playlistKey)
+  if maxLength and length + n > maxLength then
+    return {'queue-full', maxLength}
   end
-  if any then
-    for _, raw in ipairs(redis.call('LRANGE', KEYS[1], 0, -1)) do
-      local ok, entry = pcall(cjson.decode, raw)
-      if ok and type(entry) == 'table' and type(entry.requester) == 'table' then
-        local who = entry.requester.id
-        if type(who) == 'string' and wanted[who] then
-          wanted[who] = wanted[who] + 1
+  if maxPerUser then
+    local wanted = {}
+    local any = false
+    for i = 1, n do
+      local who = requesters[i]
+      if who ~= '' then
+        wanted[who] = (wanted[who] or 0) + 1
+        any = true
+      end
+    end
+    if any then
+      for _, raw in ipairs(redis.call('LRANGE', playlistKey, 0, -1)) do
+        local ok, entry = pcall(cjson.decode, raw)
+        if ok and type(entry) == 'table' and type(entry.requester) == 'table' then
+          local who = entry.requester.id
+          if type(who) == 'string' and wanted[who] then
+            wanted[who] = wanted[who] + 1
+          end
+        end
+      end
+      for _, count in pairs(wanted) do
+        if count > maxPerUser then
+          return {'user-limit', maxPerUser}
         end
       end
     end
-    for _, count in pairs(wanted) do
-      if count > maxPerUser then
-        return {'user-limit', maxPerUser}
-      end
+  end
+  local first = length
+  if nextFlag == '1' and length > 0 then
+    local head = redis.call('LPOP', playlistKey)
+    for i = n, 1, -1 do
+      redis.call('LPUSH', playlistKey, tracks[i])
+    end
+    redis.call('LPUSH', playlistKey, head)
+    first = 1
+  else
+    for i = 1, n do
+      redis.call('RPUSH', playlistKey, tracks[i])
     end
   end
+  redis.call('SADD', guildsKey, guild)
+  return {'enqueued', first}
 end
-local first = length
-if ARGV[2] == '1' and length > 0 then
-  local head = redis.call('LPOP', KEYS[1])
-  for i = n, 1, -1 do
-    redis.call('LPUSH', KEYS[1], ARGV[5 + i])
+local function slice(from, count)
+  local out = {}
+  for i = 1, count do
+    out[i] = ARGV[from + i - 1]
   end
-  redis.call('LPUSH', KEYS[1], head)
-  first = 1
-else
-  for i = 1, n do
-    redis.call('RPUSH', KEYS[1], ARGV[5 + i])
-  end
+  return out
 end
-redis.call('SADD', KEYS[2], ARGV[1])
-return {'enqueued', first}
+`;
+
+/**
+ * KEYS: playlist, guilds. ARGV: guild, next ('1'/'0'), maxLength ('' = none), maxPerUser ('' = none), n,
+ * then n track JSONs, then n requester ids ('' = none). See ENQUEUE_FUNCTION for the reply.
+ */
+export const ENQUEUE_LUA = `${ENQUEUE_FUNCTION}
+local n = tonumber(ARGV[5])
+return enqueue(KEYS[1], KEYS[2], ARGV[1], ARGV[2], ARGV[3], ARGV[4], slice(6, n), slice(6 + n, n))
+`;
+
+/**
+ * /play's whole write in one step. KEYS: playlist, guilds, settings, channel, text_channel, state.
+ * ARGV: guild, next ('1'/'0'), maxLength ('' = none), maxPerUser ('' = none), the settings' raw max_queue
+ * and max_per_user as the caller decoded them ('=' .. value, or '-' when absent), channel ('' = keep the
+ * guild's), textChannel ('' = none; only set when the guild has none), n, then n track JSONs, then n
+ * requester ids.
+ * The limits come from settings the caller decoded with io-ts; the script refuses with 'changed' when
+ * those fields are not the bytes it decoded any more (so the limits checked are the current ones).
+ * Then: enqueue within the limits, the channel before the state (the player must never see `playing`
+ * with the old channel), the text channel if absent, `playing`, the guild index.
+ * Returns the enqueue reply, {'no-channel', 0} (no channel given and none set) or {'changed', 0}.
+ */
+export const ENQUEUE_AND_PLAY_LUA = `${ENQUEUE_FUNCTION}
+local function raw(field)
+  local v = redis.call('HGET', KEYS[3], field)
+  if v then
+    return '=' .. v
+  end
+  return '-'
+end
+if raw('max_queue') ~= ARGV[5] or raw('max_per_user') ~= ARGV[6] then
+  return {'changed', 0}
+end
+if ARGV[7] == '' and redis.call('EXISTS', KEYS[4]) == 0 then
+  return {'no-channel', 0}
+end
+local n = tonumber(ARGV[9])
+local r = enqueue(KEYS[1], KEYS[2], ARGV[1], ARGV[2], ARGV[3], ARGV[4], slice(10, n), slice(10 + n, n))
+if r[1] ~= 'enqueued' then
+  return r
+end
+if ARGV[7] ~= '' then
+  redis.call('SET', KEYS[4], ARGV[7])
+end
+if ARGV[8] ~= '' then
+  redis.call('SET', KEYS[5], ARGV[8], 'NX')
+end
+redis.call('SET', KEYS[6], 'playing')
+return r
 `;
 
 /**
@@ -351,6 +413,40 @@ end
 return 1
 `;
 
+/**
+ * A token bucket as GCRA (the generic cell rate algorithm): the key holds one integer, the theoretical
+ * arrival time (ms, Redis server time) at which the bucket is full again. KEYS: key.
+ * ARGV: intervalMs (one token comes back every interval), burst (the bucket's size), cost (1 takes a
+ * token, 0 only asks whether one is there).
+ * The time is Redis's own (TIME), so instances whose clocks disagree still share one bucket.
+ * A value that is not a number counts as a full bucket; one beyond what any use can reach (written by
+ * hand, or under a longer interval) counts as an empty one, so it cannot block anyone for longer.
+ * Returns {1, 0, tokens left} or {0, retryAfterMs, 0}.
+ */
+export const TAKE_TOKEN_LUA = `
+local time = redis.call('TIME')
+local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+local interval = tonumber(ARGV[1])
+local burst = tonumber(ARGV[2])
+local cost = tonumber(ARGV[3])
+local horizon = interval * burst
+local tat = tonumber(redis.call('GET', KEYS[1]) or '')
+if not tat or tat < now then
+  tat = now
+elseif tat > now + horizon then
+  tat = now + horizon
+end
+local nextTat = tat + interval
+local excess = nextTat - (now + horizon)
+if excess > 0 then
+  return {0, excess, 0}
+end
+if cost > 0 then
+  redis.call('SET', KEYS[1], string.format('%d', nextTat), 'PX', string.format('%d', nextTat - now))
+end
+return {1, 0, math.floor((now + horizon - nextTat) / interval)}
+`;
+
 const SCRIPTS = {
   hiqtyClaim: { numberOfKeys: 3, lua: CLAIM_LUA },
   hiqtyRenew: { numberOfKeys: 1, lua: RENEW_LUA },
@@ -366,6 +462,8 @@ const SCRIPTS = {
   hiqtyForget: { numberOfKeys: 4, lua: FORGET_LUA },
   hiqtyReplaceHead: { numberOfKeys: 1, lua: REPLACE_HEAD_LUA },
   hiqtyCompareAndSet: { numberOfKeys: 1, lua: COMPARE_AND_SET_LUA },
+  hiqtyEnqueueAndPlay: { numberOfKeys: 6, lua: ENQUEUE_AND_PLAY_LUA },
+  hiqtyTakeToken: { numberOfKeys: 1, lua: TAKE_TOKEN_LUA },
 } as const;
 
 const registered = new WeakSet<Redis>();

@@ -85,6 +85,19 @@ export type EnqueueResult =
   | { readonly kind: 'user-limit'; readonly limit: number }
   | { readonly kind: 'invalid'; readonly problems: readonly string[] };
 
+export interface EnqueueAndPlayOptions {
+  /** Insert right after the head (the current track) instead of at the end. Default false. */
+  readonly next?: boolean;
+  /** The queue limit when the guild's settings have no max_queue. Default: no limit. */
+  readonly defaultMaxQueue?: number;
+  /** The voice channel to play in. Default: the guild's current one (refused with no-channel when it has none). */
+  readonly channel?: string;
+  /** Where announcements go, set only when the guild has none. Default: left as it is. */
+  readonly textChannel?: string;
+}
+
+export type EnqueueAndPlayResult = EnqueueResult | { readonly kind: 'no-channel' };
+
 export type AdvanceResult =
   | { readonly kind: 'advanced' }
   | { readonly kind: 'looped'; readonly mode: 'track' | 'queue' }
@@ -203,6 +216,72 @@ export class GuildStore {
     if (r[0] === 'queue-full') return { kind: 'queue-full', limit: n };
     if (r[0] === 'user-limit') return { kind: 'user-limit', limit: n };
     return { kind: 'enqueued', positions: tracks.map((_, i) => n + i) };
+  }
+
+  /**
+   * /play's write as one script: the tracks within the guild's limits (its settings' max_queue and
+   * max_per_user, else defaultMaxQueue), the voice channel (when given; without one the guild must have
+   * one already), the text channel if it has none, `playing`, and the guild index. All or nothing.
+   */
+  async enqueueAndPlay(guild: string, tracks: readonly Track[], options: EnqueueAndPlayOptions): Promise<EnqueueAndPlayResult> {
+    const problems: string[] = [];
+    const raws: string[] = [];
+    tracks.forEach((track, i) => {
+      const checked = decode(Track, track);
+      if (isLeft(checked)) problems.push(...checked.left.map((p) => `track ${i}: ${p}`));
+      else raws.push(JSON.stringify(track));
+    });
+    for (const [name, id] of [['channel', options.channel], ['text channel', options.textChannel]] as const) {
+      if (id === undefined) continue;
+      const checked = decode(Snowflake, id);
+      if (isLeft(checked)) problems.push(...checked.left.map((p) => `${name}: ${p}`));
+    }
+    if (problems.length > 0) return { kind: 'invalid', problems };
+    const k = guildKeys(guild);
+    const requesters = tracks.map((track) => track.requester?.id ?? '');
+    for (let attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
+      // The limits are decoded here with the settings codec; the script checks that they are still the same bytes.
+      const hash = reply(StringHash, await this.redis.hgetall(k.settings), 'hgetall');
+      const { settings } = decodeSettings(hash);
+      const seen = (field: string): string => (field in hash ? `=${hash[field]}` : '-');
+      const r = reply(
+        ListReply,
+        await this.redis.hiqtyEnqueueAndPlay(
+          k.playlist,
+          GUILDS_KEY,
+          k.settings,
+          k.channel,
+          k.text_channel,
+          k.state,
+          guild,
+          options.next === true ? '1' : '0',
+          settings.max_queue ?? options.defaultMaxQueue ?? '',
+          settings.max_per_user ?? '',
+          seen('max_queue'),
+          seen('max_per_user'),
+          options.channel ?? '',
+          options.textChannel ?? '',
+          tracks.length,
+          ...raws,
+          ...requesters,
+        ),
+        'enqueue-and-play',
+      );
+      const n = Number(r[1]);
+      switch (r[0]) {
+        case 'changed':
+          continue;
+        case 'no-channel':
+          return { kind: 'no-channel' };
+        case 'queue-full':
+          return { kind: 'queue-full', limit: n };
+        case 'user-limit':
+          return { kind: 'user-limit', limit: n };
+        default:
+          return { kind: 'enqueued', positions: tracks.map((_, i) => n + i) };
+      }
+    }
+    throw new Error(`the settings of guild ${guild} kept changing during ${CAS_ATTEMPTS} attempts to enqueue`);
   }
 
   /**

@@ -21,7 +21,7 @@ describe('REST API: the OpenAPI document stays true to the routes', () => {
       const methods = Array.isArray(route.method) ? route.method : [route.method];
       for (const m of methods) if (m !== 'HEAD' && route.url.startsWith('/api/v1')) registered.add(`${m} ${route.url.replace(/:([A-Za-z]+)/g, '{$1}')}`);
     });
-    await createApi({ token: 't', rateLimit: { count: 1, windowMs: 1000 }, log: silentLogger }).register(app);
+    await createApi({ token: 't', rateLimit: { burst: 1, refillMs: 1000 }, log: silentLogger }).register(app);
     await app.ready();
     const documented = new Set<string>();
     for (const [path, operations] of Object.entries(record(record(openApiDocument()).paths))) {

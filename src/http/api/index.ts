@@ -16,17 +16,19 @@ import { apiError, type ApiError } from './errors';
 import { API_PREFIX, openApiDocument } from './openapi';
 import { RedisRateLimiter, type LimitVerdict } from './ratelimit';
 import { ROUTES, unknownGuild, type RouteSpec } from './routes';
-import { SseStreams } from './sse';
+import { DEFAULT_STREAM_CAPS, SseStreams, type StreamCaps } from './sse';
 
 /** Largest request body; a list of 100 links fits easily. */
 export const API_BODY_LIMIT = 64 * 1024;
 
-/** Failed authentications one client address may make per minute before it gets 429. */
-export const AUTH_FAILURE_LIMIT: RateLimit = { count: 10, windowMs: 60_000 };
+/** Failed authentications per client address: a burst of 10, refilled at 10 per minute, before it gets 429. */
+export const AUTH_FAILURE_LIMIT: RateLimit = { burst: 10, refillMs: 6000 };
 
 export interface ApiOptions {
   readonly token: string;
   readonly rateLimit: RateLimit;
+  /** Event streams per instance and per token. Default DEFAULT_STREAM_CAPS (200 and 20). */
+  readonly streams?: StreamCaps;
   readonly log: Logger;
 }
 
@@ -68,7 +70,7 @@ function fromFastifyError(err: FastifyError): ApiError {
 export function createApi(options: ApiOptions): Api {
   const log = options.log.child({ component: 'api' });
   const matches = tokenChecker(options.token);
-  const streams = new SseStreams(log);
+  const streams = new SseStreams(log, options.streams ?? DEFAULT_STREAM_CAPS);
   let runtime: Runtime | undefined;
 
   const authenticate = async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined> => {
@@ -107,8 +109,15 @@ export function createApi(options: ApiOptions): Api {
     }
     if (route.needsGuild && !(await guildExists(rt.deps, guild))) return send(reply, unknownGuild(guild));
     if (route.handle === undefined) {
+      // authenticate let the request through, so the header holds the right token.
+      const token = tokenId(bearerToken(request.headers.authorization) ?? '');
+      const full = streams.refusal(token);
+      if (full !== undefined) {
+        const who = full.cap === 'instance' ? 'this instance serves' : 'this token may hold open on this instance';
+        return send(reply.header('retry-after', '5'), apiError(429, 'too-many-streams', `${full.limit} event streams is the most ${who}. Close one and try again.`));
+      }
       reply.hijack();
-      streams.serve(reply.raw, rt.deps, rt.watcher, guild);
+      streams.serve(reply.raw, rt.deps, rt.watcher, guild, token);
       return undefined;
     }
     const result = await route.handle({ deps: rt.deps, guild, index, body: request.body });
@@ -123,7 +132,7 @@ export function createApi(options: ApiOptions): Api {
           api.addHook('onRequest', authenticate);
           api.setErrorHandler((err: FastifyError, _request, reply) => {
             const e = fromFastifyError(err);
-            if (e.status >= 500) log.error({ err: err.message }, 'api request failed');
+            if (e.status >= 500) log.error({ err }, 'api request failed');
             return send(reply, e);
           });
           api.setNotFoundHandler((request, reply) => send(reply, apiError(404, 'not-found', `There is no ${request.method} ${request.url.split('?')[0]}. See ${API_PREFIX}/openapi.json.`)));

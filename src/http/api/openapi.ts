@@ -16,7 +16,7 @@ const STATUS_TEXT: Readonly<Record<number, string>> = {
   404: 'Unknown guild (no state at all), or no entry at that index',
   409: 'Conflicts with the guild\'s current state (empty queue, queue full, changed meanwhile, ...)',
   413: 'Body larger than the limit',
-  429: 'Rate limited; see Retry-After',
+  429: 'Rate limited, or too many event streams open; see Retry-After',
   502: 'A playlist could not be fetched',
   503: 'Redis unavailable or the instance still starting; nothing was changed',
 };
