@@ -43,10 +43,14 @@ describe('responder: the rate limit fits people, and unknown command names are r
 
   it('a burst of 30 at once: about 10 are answered, the rest are refused privately with the wait named', async () => {
     // bob is not in voice: each /pause is a denial, but it is a control and costs a token all the same.
+    const started = Date.now();
     const answers = await Promise.all(Array.from({ length: 30 }, () => cmd(g.bob, 'pause')));
+    // Tokens come back while the burst is answered (1 per 2 s): a busy machine may take longer and refill more.
+    const refills = Math.ceil((Date.now() - started) / 2000);
     const refused = answers.filter(limited);
     const answered = answers.length - refused.length;
-    assert.ok(answered >= 10 && answered <= 13, `${answered} answered, expected the burst of 10 (and a refill or two)`);
+    assert.ok(answered >= 10 && answered <= 10 + refills, `${answered} answered in ${Date.now() - started} ms, expected the burst of 10 and at most ${refills} refilled`);
+    assert.ok(refused.length > 0, 'the burst was limited');
     for (const v of refused) assertEphemeralError(v, SLOW_DOWN);
     for (const v of answers.filter((a) => !limited(a))) assertEphemeralError(v, /voice channel/);
   });
