@@ -422,6 +422,7 @@ return 1
  * A value that is not a number counts as a full bucket; one beyond what any use can reach (written by
  * hand, or under a longer interval) counts as an empty one, so it cannot block anyone for longer.
  * Returns {1, 0, tokens left} or {0, retryAfterMs, 0}.
+ * Known limit: a write after TIME needs effect replication, the default since Redis 5 (as in CLAIM_LUA).
  */
 export const TAKE_TOKEN_LUA = `
 local time = redis.call('TIME')
