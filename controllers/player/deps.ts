@@ -1,7 +1,9 @@
 /** What the Player needs from the rest of the process, injected so each part can be replaced in tests. */
+export { noopPlayerMetrics, type PlayerMetrics } from '../../src/player-metrics';
 import type { Clock } from '../../src/clock';
 import type { Logger } from '../../src/log';
-import type { OpenOutcome, TrackRequest, PlayPath } from '../../src/media';
+import type { OpenOutcome, TrackRequest } from '../../src/media';
+import type { PlayerMetrics } from '../../src/player-metrics';
 import type { GuildStore, LeaseKeeper, Track } from '../../src/state';
 import type { VoicePort } from '../../src/voice/port';
 
@@ -27,28 +29,6 @@ export const DEFAULT_PLAYER_OPTIONS: PlayerOptions = { idleTimeoutMs: 120_000, j
 export interface Announcer {
   unplayable(guild: string, textChannel: string | undefined, track: Track, reason: string): void;
 }
-
-export interface PlayerMetrics {
-  trackStarted(path: PlayPath): void;
-  /** A packet left for Discord; `late` when it came over 40 ms after the previous one of its track. */
-  audioFrame(late: boolean): void;
-  /** Seconds from the command that enqueued a track (its `addedAt`) to its first packet. */
-  commandToFirstPacket(seconds: number): void;
-  trackEnded(outcome: 'finished' | 'failed'): void;
-  leaseLost(reason: 'taken' | 'expired'): void;
-  leaseHandedOver(): void;
-  sessions(count: number): void;
-}
-
-export const noopPlayerMetrics: PlayerMetrics = {
-  trackStarted: () => {},
-  audioFrame: () => {},
-  commandToFirstPacket: () => {},
-  trackEnded: () => {},
-  leaseLost: () => {},
-  leaseHandedOver: () => {},
-  sessions: () => {},
-};
 
 /** The store operations the Player uses: every write among them is fenced by the lease. */
 export type PlayerStore = Pick<GuildStore, 'snapshot' | 'quarantine' | 'advanceIfHead' | 'writeStatus' | 'forgetIfEmpty'>;
