@@ -12,6 +12,7 @@ RUN npm ci --no-audit --no-fund --loglevel=error
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 COPY controllers ./controllers
+COPY app ./app
 # bench (compiled by tsconfig.build.json) reuses test helpers; neither reaches the final image.
 COPY bench ./bench
 COPY test ./test
@@ -41,5 +42,5 @@ ENV NODE_ENV=production \
 USER 10001:10001
 EXPOSE 8080
 # tini forwards SIGTERM to node (which drains) and reaps any orphaned child; exec form, so no shell in between.
-ENTRYPOINT ["/usr/bin/tini", "--", "node", "dist/src/bin/hiqty.js"]
+ENTRYPOINT ["/usr/bin/tini", "--", "node", "dist/app/bin/hiqty.js"]
 CMD ["run"]

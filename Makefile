@@ -99,7 +99,7 @@ test: setup lint
 	npx mocha 'test/**/*.test.ts'
 
 run: setup build
-	node dist/src/bin/hiqty.js run
+	node dist/app/bin/hiqty.js run
 
 # Compiled, so no TypeScript loader sits in the measured processes; helm is not needed here.
 bench: system-deps build

@@ -14,6 +14,14 @@ export default tseslint.config(
     },
   },
   {
+    // Ports below their users: src/ is the lower room and never reaches up into the controllers or the
+    // composition root (app/), which are the only places that wire the two together.
+    files: ['src/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['**/controllers/**', '**/controllers', '**/app/**', '**/app'], message: 'src/ must not import from controllers/ or app/: put the port in src/ and let the higher room implement it.' }] }],
+    },
+  },
+  {
     files: ['**/*.cjs'],
     languageOptions: { sourceType: 'commonjs', globals: { module: 'writable', require: 'readonly', __dirname: 'readonly' } },
   },

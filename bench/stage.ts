@@ -73,7 +73,7 @@ export class BenchStage {
     const instance = `bench-${process.pid}-${this.counter}`;
     const httpPort = await freePort();
     const program = startProgram(
-      'src/bin/hiqty',
+      'app/bin/hiqty',
       ['run'],
       cleanEnv({
         ...this.sandbox.botEnv(),

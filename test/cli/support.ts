@@ -1,4 +1,4 @@
-/** Runs the real `hiqty` CLI (src/bin/hiqty.ts through tsx) as a child process. */
+/** Runs the real `hiqty` CLI (app/bin/hiqty.ts through tsx) as a child process. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
 import { cleanEnv } from '../support/proc';
@@ -12,7 +12,7 @@ export interface CliRun {
 }
 
 export function startCli(args: readonly string[], env: NodeJS.ProcessEnv): { child: ChildProcess; output: { stdout: string; stderr: string }; done: Promise<CliRun> } {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/bin/hiqty.ts'), ...args], { cwd: ROOT, env: cleanEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'app/bin/hiqty.ts'), ...args], { cwd: ROOT, env: cleanEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
   const output = { stdout: '', stderr: '' };
   child.stdout?.on('data', (c: Buffer) => (output.stdout += c.toString()));
   child.stderr?.on('data', (c: Buffer) => (output.stderr += c.toString()));

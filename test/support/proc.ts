@@ -74,7 +74,7 @@ export function readLogLines(child: ChildProcess): LogReader {
 }
 
 export function spawnHiqty(args: string[], env: NodeJS.ProcessEnv): HiqtyProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/bin/hiqty.ts'), ...args], {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'app/bin/hiqty.ts'), ...args], {
     cwd: ROOT,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -6,11 +6,11 @@
  */
 import * as path from 'node:path';
 import type { DiscordTarget } from '../app';
-import type { Config } from '../config';
-import type { Logger } from '../log';
-import { startSandbox, trustSandboxCa, demoGuild } from '../sandbox';
-import { makeTone } from '../sandbox/fixtures/tones';
-import { startFixtureServer } from '../sandbox/fixtures/server';
+import type { Config } from '../../src/config';
+import type { Logger } from '../../src/log';
+import { startSandbox, trustSandboxCa, demoGuild } from '../../src/sandbox';
+import { makeTone } from '../../src/sandbox/fixtures/tones';
+import { startFixtureServer } from '../../src/sandbox/fixtures/server';
 
 export interface SandboxMode {
   readonly target: DiscordTarget;

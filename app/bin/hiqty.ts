@@ -5,7 +5,7 @@
  * Exit codes: 0 ok, 1 runtime error, 2 bad usage or bad configuration.
  */
 import { Command, CommanderError } from 'commander';
-import { registerCliCommands } from '../cli/commands';
+import { registerCliCommands } from '../../src/cli/commands';
 import { runCommand } from './run';
 
 const program = new Command()

@@ -6,8 +6,8 @@
 import { config as loadDotenv } from 'dotenv';
 import { isLeft } from 'fp-ts/Either';
 import { startApp, type DiscordTarget } from '../app';
-import { EXIT_BAD_CONFIG, loadConfig, type Config } from '../config';
-import { createLogger, type Logger } from '../log';
+import { EXIT_BAD_CONFIG, loadConfig, type Config } from '../../src/config';
+import { createLogger, type Logger } from '../../src/log';
 import { startSandboxMode } from './sandbox-mode';
 
 /**

@@ -7,22 +7,22 @@ import type { Redis } from 'ioredis';
 import { Registry } from 'prom-client';
 import { DEFAULT_PLAYER_OPTIONS, startPlayer, type DrainOutcome, type Player, type PlayerMetrics } from '../controllers/player';
 import { startResponder } from '../controllers/responder';
-import { sleep, systemClock, type Clock } from './clock';
-import type { Config } from './config';
-import { announcer, discordTextPoster } from './discord/announce';
-import { createDiscordClient, loginDiscord } from './discord/client';
-import { discordVoicePort } from './discord/voice';
-import { Health } from './http/health';
-import { createMetrics, registerMetricsRoute } from './http/metrics';
-import { createApi } from './http/api';
-import { startHttpServer } from './http/server';
-import { startKube } from './kube';
-import { redactUrl, type Logger } from './log';
-import { ffmpegProcesses, resolveFfmpeg, trackOpener } from './media';
-import { urlResolver } from './media/resolve';
-import { DEFAULT_OPS_LIMITS } from './ops';
-import { COMMAND_TIMEOUT_MS, connectRedis, GuildStore } from './state';
-import { startEmbeddedRedis } from './state/embedded';
+import { sleep, systemClock, type Clock } from '../src/clock';
+import type { Config } from '../src/config';
+import { announcer, discordTextPoster } from '../src/discord/announce';
+import { createDiscordClient, loginDiscord } from '../src/discord/client';
+import { discordVoicePort } from '../src/discord/voice';
+import { Health } from '../src/http/health';
+import { createMetrics, registerMetricsRoute } from '../src/http/metrics';
+import { createApi } from '../src/http/api';
+import { startHttpServer } from '../src/http/server';
+import { startKube } from '../src/kube';
+import { redactUrl, type Logger } from '../src/log';
+import { ffmpegProcesses, resolveFfmpeg, trackOpener } from '../src/media';
+import { urlResolver } from '../src/media/resolve';
+import { DEFAULT_OPS_LIMITS } from '../src/ops';
+import { COMMAND_TIMEOUT_MS, connectRedis, GuildStore } from '../src/state';
+import { startEmbeddedRedis } from '../src/state/embedded';
 
 /** Where the Discord session connects: real Discord, or the local sandbox. */
 export interface DiscordTarget {
