@@ -55,6 +55,11 @@ export interface MonitorStats extends GuildAudioStats {
   readonly decodeErrors: number;
   /** Audio frames of the guild sent by sessions already marked stale, per session. */
   readonly staleBySession: Readonly<Record<string, number>>;
+  /**
+   * When each session's last packet of any kind arrived (audio, silence or stale, monotonic ms): what
+   * tests use to prove an instance that lost a guild stopped sending, even into a voice it no longer owns.
+   */
+  readonly lastPacketBySession: Readonly<Record<string, number>>;
 }
 
 const SILENCE_0 = 0xf8;
@@ -92,6 +97,7 @@ class SessionTrack implements FrameSource {
   silence = 0;
   stale = 0;
   lastAudioAtMs: number | undefined;
+  lastPacketAtMs: number | undefined;
   ssrc: number | undefined;
 
   readonly store: Buffer;
@@ -208,6 +214,7 @@ export class GuildAudioMonitor {
       return;
     }
     const s = this.session(e.sessionId);
+    s.lastPacketAtMs = e.receivedAtMs;
     if (e.stale) {
       this.stalePackets += 1;
       s.stale += 1;
@@ -257,9 +264,11 @@ export class GuildAudioMonitor {
   stats(): MonitorStats {
     const framesBySession: Record<string, number> = {};
     const staleBySession: Record<string, number> = {};
+    const lastPacketBySession: Record<string, number> = {};
     for (const s of this.sessionList) {
       if (s.frames > 0) framesBySession[s.sessionId] = s.frames;
       if (s.stale > 0) staleBySession[s.sessionId] = s.stale;
+      if (s.lastPacketAtMs !== undefined) lastPacketBySession[s.sessionId] = s.lastPacketAtMs;
     }
     const span = this.firstAtMs !== undefined && this.lastAtMs !== undefined ? this.lastAtMs - this.firstAtMs : 0;
     return {
@@ -278,6 +287,7 @@ export class GuildAudioMonitor {
       decodeErrors: this.decodeErrors,
       framesBySession,
       staleBySession,
+      lastPacketBySession,
     };
   }
 
