@@ -69,7 +69,8 @@ describe('hiqty run', function () {
     const secondAt = performance.now();
     proc.kill('SIGINT');
     assert.equal((await proc.exited).code, 0, 'a second Ctrl-C skips the drain and still exits cleanly');
-    assert.ok(performance.now() - secondAt < 5000, 'the second Ctrl-C cut the drain short');
+    // The drain would play the rest of the 20 s demo track; a generous bound still tells the two apart.
+    assert.ok(performance.now() - secondAt < 12_000, 'the second Ctrl-C cut the drain short');
   });
 
   it('uses REDIS_URL when it is set, and exits 0 on SIGTERM', async () => {

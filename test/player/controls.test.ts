@@ -23,14 +23,22 @@ describe('player: controls through Redis', function () {
     stage.sandbox.resetVoiceStats(stage.guild.id);
   });
 
-  it('a skip (removing the head) brings the next tone within 500 ms', async () => {
-    await stage.play([await stage.tone(440, 6000), await stage.tone(660, 2000)]);
+  // How fast a skip or a stop takes effect is a figure for `make bench`; these check that they do.
+  it('a skip (removing the head) cuts the track short and brings the next tone', async () => {
+    await stage.play([await stage.tone(440, 10_000), await stage.tone(660, 2000)]);
     await waitFor('a second of 440 Hz', () => framesOf(stage.segments(), 440) >= 50, { timeoutMs: 15_000 });
     const skippedAt = performance.now();
     await stage.db.lpop(keys().playlist);
-    const [, next] = await stage.heard([440, 660], 5000);
-    const delay = (next?.startMs ?? Infinity) - skippedAt;
-    assert.ok(delay < 500, `the next tone came ${Math.round(delay)} ms after the skip`);
+    const [skipped, next] = await stage.heard([440, 660], 15_000);
+    assert.ok(skipped && next);
+    await waitFor('the next track to finish', async () => (await stage.db.llen(keys().playlist)) === 0, { timeoutMs: 15_000 });
+    const final = stage.sandbox.voiceStats(stage.guild.id).segments;
+    // The skipped 10 s track (500 frames) was cut well short; the next one played whole, after it.
+    assert.ok(framesOf(final, 440) < 400, `the skipped track went on: ${framesOf(final, 440)} of 500 frames`);
+    assert.ok(Math.abs(framesOf(final, 660) - 100) <= 3, `the next track: ${framesOf(final, 660)} of 100 frames`);
+    assert.ok(next.startMs >= skipped.endMs, 'the next tone came after the skipped one');
+    assert.equal(stage.sandbox.voiceStats(stage.guild.id, { flush: false }).overlap, 0);
+    console.log(`      skip to the next tone: ${Math.round(next.startMs - skippedAt)} ms`);
   });
 
   it('pausing and resuming through the state key stops the audio and continues from the same position', async () => {
@@ -67,9 +75,11 @@ describe('player: controls through Redis', function () {
     await waitFor('audio to stop', () => {
       const last = stage.sandbox.voiceStats(stage.guild.id, { flush: false }).lastPacketAtMs;
       return last !== undefined && performance.now() - last > 200;
-    });
+    }, { timeoutMs: 10_000 });
     const lastPacket = stage.sandbox.voiceStats(stage.guild.id, { flush: false }).lastPacketAtMs ?? Infinity;
-    assert.ok(lastPacket - stoppedAt < 500, `audio went on ${Math.round(lastPacket - stoppedAt)} ms after stop`);
+    // The track had about 7 s left: stopping within 4 s is the stop, not the track's end, even on a loaded machine.
+    assert.ok(lastPacket - stoppedAt < 4000, `audio went on ${Math.round(lastPacket - stoppedAt)} ms after stop`);
+    console.log(`      stop to silence: ${Math.round(lastPacket - stoppedAt)} ms`);
     const leftAt = await left;
     assert.ok(leftAt - stoppedAt >= 900, 'it waited for the idle timeout before leaving');
     assert.equal(stage.sandbox.botVoice(stage.guild.id)?.channelId ?? null, null);

@@ -48,7 +48,8 @@ describe('player: /metrics during real plays', function () {
     assert.ok(value(playing, 'hiqty_reconcile_total{controller="player",outcome="success"}') > value(before, 'hiqty_reconcile_total{controller="player",outcome="success"}'));
     assert.ok(value(playing, 'hiqty_reconcile_duration_seconds_count{controller="player"}') > 0);
 
-    // A stalled process sends late: freeze the bot for 150 ms.
+    // A stalled process sends late: freeze the bot for 150 ms (the stall is made here, so the count is not
+    // the machine's speed; how many frames run late under real load is `make bench`'s figure).
     const pid = bot.proc.child.pid;
     assert.ok(pid);
     process.kill(pid, 'SIGSTOP');
@@ -61,12 +62,12 @@ describe('player: /metrics during real plays', function () {
       return value(m, 'hiqty_tracks_started_total{path="transcoded"}') === 1 && value(m, 'hiqty_ffmpeg_processes') === 1;
     }, { timeoutMs: 15_000 });
     const renewalsBefore = value(await scrape(bot), 'hiqty_lease_renewals_total{outcome="renewed"}');
-    await waitFor('renewals', async () => value(await scrape(bot), 'hiqty_lease_renewals_total{outcome="renewed"}') > renewalsBefore, { timeoutMs: 3000 });
+    await waitFor('renewals', async () => value(await scrape(bot), 'hiqty_lease_renewals_total{outcome="renewed"}') > renewalsBefore, { timeoutMs: 10_000 });
 
     // A lock taken from under it counts as a loss.
     await stage.db.set(keys.player_lock, 'intruder:1', 'PX', 1500);
-    await waitFor('a lease loss', async () => value(await scrape(bot), 'hiqty_lease_losses_total{reason="taken"}') === 1, { timeoutMs: 3000 });
-    await waitFor('the finished track count', async () => value(await scrape(bot), 'hiqty_tracks_ended_total{outcome="finished"}') >= 1, { timeoutMs: 3000 });
+    await waitFor('a lease loss', async () => value(await scrape(bot), 'hiqty_lease_losses_total{reason="taken"}') === 1, { timeoutMs: 10_000 });
+    await waitFor('the finished track count', async () => value(await scrape(bot), 'hiqty_tracks_ended_total{outcome="finished"}') >= 1, { timeoutMs: 10_000 });
 
     // After the intruder's lock lapses it plays again; a SIGTERM then hands the guild over at the track's end.
     await waitFor('playing again', async () => value(await scrape(bot), 'hiqty_players_active') === 1, { timeoutMs: 10_000 });

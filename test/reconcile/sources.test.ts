@@ -141,7 +141,9 @@ describe('reconcile sources on a real Redis', () => {
     commands.disconnect();
   });
 
-  it('delivers a change by keyspace notification in under 100 ms, keeping existing flags', async () => {
+  // Speeds are not asserted (they follow the machine's load). Each path is told apart by what ran instead:
+  // with a 60 s resync period, a change seen within the wait was delivered by a notification or a reconnect.
+  it('delivers a change by keyspace notification, keeping existing flags', async () => {
     await admin.config('SET', 'notify-keyspace-events', 'Ez');
     const h = (harness = await startHarness({ redis: redis.current.url, commands, periodMs: 60_000 }));
     await waitFor('subscription', () => h.subscriptions.length === 1);
@@ -151,8 +153,8 @@ describe('reconcile sources on a real Redis', () => {
 
     const reconcilesBefore = h.runs.length;
     const elapsed = await timeUntilSeen(h, '1', 'v1', () => admin.set(`${PREFIX}1`, 'v1'));
-    assert.ok(elapsed < 100, `took ${elapsed.toFixed(1)} ms`);
     assert.equal(h.runs.length, reconcilesBefore, 'no resync was involved');
+    console.log(`      keyspace notification to reconcile: ${elapsed.toFixed(1)} ms`);
     assert.deepEqual(h.warnings, []);
   });
 
@@ -167,8 +169,8 @@ describe('reconcile sources on a real Redis', () => {
     await waitFor('initial resync', () => h.reconciler.seen.get('1') === 'v0');
     assert.equal(await notifyFlags(admin), '', 'the source could not turn notifications on');
 
-    const elapsed = await timeUntilSeen(h, '1', 'v1', () => admin.set(`${PREFIX}1`, 'v1'));
-    assert.ok(elapsed < periodMs * 1.2 + 100, `took ${elapsed.toFixed(1)} ms`);
+    // With notifications off, only the periodic resync can deliver it.
+    await timeUntilSeen(h, '1', 'v1', () => admin.set(`${PREFIX}1`, 'v1'));
 
     // A reconnect meets the same refusal, which is not worth a second warning.
     await admin.call('CLIENT', 'KILL', 'TYPE', 'pubsub');
@@ -194,7 +196,7 @@ describe('reconcile sources on a real Redis', () => {
     const elapsed = await timeUntilSeen(h, '1', 'v1', () => admin.set(`${PREFIX}1`, 'v1'));
     assert.deepEqual(h.subscriptions.at(-1), { reconnect: true });
     await waitFor('resync after reconnect', () => h.runs.some((r) => r.reason === 'reconnect' && r.outcome === 'complete'));
-    assert.ok(elapsed < 1000, `took ${elapsed.toFixed(1)} ms`);
+    console.log(`      change while cut off to reconcile: ${elapsed.toFixed(1)} ms`);
   });
 });
 
@@ -218,8 +220,9 @@ describe('reconcile sources across a Redis restart', () => {
       await waitFor('resync after reconnect', () => h.runs.some((r) => r.reason === 'reconnect' && r.outcome === 'complete'), { timeoutMs: 10_000 });
       // The restarted server forgot CONFIG SET; the source must have set the flags again.
       assert.ok(notifyFlagsCover(await notifyFlags(admin), 'K$lgxh'));
-      const elapsed = await timeUntilSeen(h, '1', 'v2', () => admin.set(`${PREFIX}1`, 'v2'));
-      assert.ok(elapsed < 100, `after the restart a change took ${elapsed.toFixed(1)} ms`);
+      const runsBefore = h.runs.length;
+      await timeUntilSeen(h, '1', 'v2', () => admin.set(`${PREFIX}1`, 'v2'));
+      assert.equal(h.runs.length, runsBefore, 'after the restart a notification delivered it, not a resync');
     } finally {
       await h.stop();
       admin.disconnect();

@@ -13,7 +13,6 @@ import { startMiniBot, type MiniBot } from './mini-bot';
 import { waitFor } from '../support/wait';
 
 const FIXTURES = mkdtempSync(path.join(tmpdir(), 'hiqty-sandbox-tones-'));
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('sandbox detection with real clients', function () {
   this.timeout(30_000);
@@ -39,10 +38,16 @@ describe('sandbox detection with real clients', function () {
     const guild = s.guilds[0];
     assert.ok(guild?.voiceChannels[0]);
     await a.play(guild.id, guild.voiceChannels[0].id);
-    await sleep(1000);
+    await waitFor('the first session to be heard', () => s.voiceStats(guild.id, { flush: false }).frames >= 25, { timeoutMs: 10_000 });
     await b.play(guild.id, guild.voiceChannels[0].id);
-    await sleep(1500);
-    const stats = s.voiceStats(guild.id);
+    const stats = await waitFor(
+      'audio from both sessions, overlapping',
+      () => {
+        const st = s.voiceStats(guild.id, { flush: false });
+        return Object.keys(st.framesBySession).length === 2 && st.overlap > 0 && takeovers.length >= 1 ? st : undefined;
+      },
+      { timeoutMs: 10_000 },
+    );
     console.log(`      overlap ${stats.overlap}, stale ${stats.stalePackets}, takeovers ${takeovers.length}, frames ${JSON.stringify(stats.framesBySession)}`);
     assert.equal(Object.keys(stats.framesBySession).length, 2);
     assert.ok(takeovers.length >= 1);
@@ -78,7 +83,8 @@ describe('sandbox detection with real clients', function () {
     assert.ok(guild?.members[0]);
     await s.command(guild.id, guild.members[0].id, 'play');
     await bot.played();
-    await sleep(200);
+    // Trailing silence follows the last audio frame: once it is here, the final read may flush.
+    await waitFor('the trailing silence frames', () => s.voiceStats(guild.id, { flush: false }).silenceFrames > 0, { timeoutMs: 5000 });
     const stats = s.voiceStats(guild.id);
     const hz = stats.windows.flatMap((w) => (w.hz === undefined ? [] : [w.hz]));
     assert.ok(hz.length >= 3, `decoded windows ${hz.length}`);

