@@ -44,6 +44,8 @@ function absorb(into: Snapshot, leaks: Snapshot): Snapshot {
  */
 async function expectNoLeaks(what: string, baseline: Snapshot, ownTimer: unknown): Promise<Snapshot> {
   let last: { leaks: Leaks; now: Snapshot } | undefined;
+  const started = performance.now();
+  let first: readonly string[] | undefined;
   try {
     await waitFor(
       'no open handles',
@@ -52,10 +54,15 @@ async function expectNoLeaks(what: string, baseline: Snapshot, ownTimer: unknown
         const now = snapshot();
         const leaks = leaksSince(baseline, now, ownTimer);
         last = { leaks, now };
+        first ??= leaks.lines;
         return leaks.lines.length === 0;
       },
       { timeoutMs: GRACE_MS, intervalMs: 25 },
     );
+    // HIQTY_TEST_HANDLES=verbose shows what was still closing when the suite ended, and for how long.
+    if (process.env.HIQTY_TEST_HANDLES === 'verbose' && first !== undefined && first.length > 0) {
+      console.log(`      [handles] ${what}: ${first.length} closed within ${Math.round(performance.now() - started)} ms:\n${first.map((l) => `        ${l}`).join('\n')}`);
+    }
     return baseline;
   } catch {
     if (!last) throw new Error(`${what}: the open-handle check could not run`);

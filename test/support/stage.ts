@@ -13,8 +13,8 @@ import { startFixtureServer, type FixtureServer } from '../../src/sandbox/fixtur
 import { makeTone } from '../../src/sandbox/fixtures/tones';
 import { silentLogger } from '../../src/log';
 import { guildKeys, GUILDS_KEY } from '../../src/state';
-import { cleanEnv, spawnHiqty, type HiqtyProcess } from './proc';
-import { childProcesses } from './procfs';
+import { cleanEnv, spawnHiqty, type HiqtyProcess, type LogLine } from './proc';
+import { childProcesses, testRunProcesses } from './procfs';
 import type { TestRedis } from './redis';
 import { waitFor } from './wait';
 
@@ -91,7 +91,7 @@ export class Stage {
         ...extraEnv,
       }),
     );
-    const running = await proc.waitForLine(`${instance} start-up`, (l) => l.msg === 'hiqty is running', 30_000);
+    const running = await startedUp(instance, proc);
     const bot: Bot = { instance, proc, httpPort: Number(running.port), ffmpegs: () => (proc.child.pid === undefined ? [] : childProcesses(proc.child.pid, 'ffmpeg')) };
     this.bots.push(bot);
     return bot;
@@ -155,6 +155,37 @@ export class Stage {
     await this.sandbox.stop();
     rmSync(this.dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * Waits for a new instance's "hiqty is running" line. It fails at once, with the exit code or signal,
+ * if the process ends first; on a time-out it says what the process was doing, and kills it, so a
+ * failed start never leaves a process behind for the next suite.
+ */
+async function startedUp(instance: string, proc: HiqtyProcess): Promise<LogLine> {
+  const pid = proc.child.pid;
+  const soFar = (): string => `log so far: ${JSON.stringify(proc.lines.slice(-5))} ${proc.other.join('').slice(-1000)}`;
+  let outcome: { line: LogLine } | { exit: string };
+  try {
+    outcome = await waitFor(
+      `${instance} start-up`,
+      () => {
+        const line = proc.lines.find((l) => l.msg === 'hiqty is running');
+        if (line) return { line };
+        const { exitCode, signalCode } = proc.child;
+        return exitCode !== null || signalCode !== null ? { exit: `exit code ${String(exitCode)}, signal ${String(signalCode)}` } : undefined;
+      },
+      { timeoutMs: 30_000, intervalMs: 20 },
+    );
+  } catch (err) {
+    const state = pid === undefined ? 'not started' : (testRunProcesses().find((p) => p.pid === pid)?.state ?? 'gone');
+    const children = pid === undefined ? [] : testRunProcesses().filter((p) => p.ppid === pid).map((p) => p.command.slice(0, 80));
+    proc.kill('SIGKILL');
+    await proc.exited;
+    throw new Error(`${String(err)}; process ${String(pid)} was in state ${state}, children ${JSON.stringify(children)}; ${soFar()}`);
+  }
+  if ('exit' in outcome) throw new Error(`${instance} ended before it was running (${outcome.exit}); ${soFar()}`);
+  return outcome.line;
 }
 
 /** The segments matching the tones in order, each tone once (±10 Hz), or undefined if not all heard yet. */
