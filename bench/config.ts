@@ -1,3 +1,5 @@
+import { HERD_FULL, HERD_SMOKE, type HerdConfig } from './herd';
+
 /**
  * Every knob of `make bench` in one place: the full run (issue #8's guild counts and windows, under
  * 10 minutes on 2 cores) and the smoke run that `make test` uses so the bench code cannot rot.
@@ -40,6 +42,8 @@ export interface BenchConfig {
   /** A step whose machine CPU is above this share of all cores, or late ‰ above the next, saturated: larger counts of that player are skipped. */
   readonly saturatedBusyPct: number;
   readonly saturatedLatePermille: number;
+  /** The herd of starts, paced and unpaced (bench/herd.ts). */
+  readonly herd: HerdConfig;
 }
 
 export const FULL: BenchConfig = {
@@ -64,6 +68,7 @@ export const FULL: BenchConfig = {
   idleWindowMs: 40_000,
   saturatedBusyPct: 95,
   saturatedLatePermille: 50,
+  herd: HERD_FULL,
 };
 
 /** N = 2, short windows: seconds, not minutes; only that every section yields finite numbers. */
@@ -88,4 +93,5 @@ export const SMOKE: BenchConfig = {
   idleWindowMs: 1500,
   saturatedBusyPct: 101,
   saturatedLatePermille: 1000,
+  herd: HERD_SMOKE,
 };

@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import * as os from 'node:os';
 import type { CostRun, CostStep } from './cost';
+import type { HerdFigures, HerdRun } from './herd';
 import type { IdleFigures } from './idle';
 import type { LatencyFigures } from './latency';
 import type { RecoveryFigures } from './recovery';
@@ -34,6 +35,7 @@ export interface Report {
   readonly latency: LatencyFigures;
   readonly recovery: RecoveryFigures;
   readonly idle: IdleFigures;
+  readonly herd: HerdFigures;
   readonly targets: readonly Target[];
 }
 
@@ -146,6 +148,22 @@ function summaryRow(name: string, s: Summary, extra: readonly string[] = []): st
   return [name, String(s.n), fmt(s.p50, 0), fmt(s.p95, 0), fmt(s.max, 0), ...extra];
 }
 
+export function herdTable(runs: readonly HerdRun[]): string {
+  const header = ['herd', 'opening', 'late', 'frames %', 'max gap ms', 'late after', 'herd heard', 'first packet p50', 'max'];
+  const rows = runs.map((h) => [
+    `${h.herd} ${h.format === 'mp3' ? 'transcoded' : 'passthrough'}, ${h.mode}`,
+    String(h.maxOpening),
+    `${h.during.late} of ${h.during.frames}`,
+    fmt(h.during.framesPct, 0),
+    fmt(h.during.maxGapMs, 0),
+    String(h.quiet.late),
+    `${h.herdHeard}/${h.herd}`,
+    fmt(h.herdFirstPacketMs.p50, 0),
+    fmt(h.herdFirstPacketMs.max, 0),
+  ]);
+  return table(header, rows);
+}
+
 export function renderReport(r: Report): string {
   const m = r.machine;
   const out: string[] = [];
@@ -185,6 +203,10 @@ export function renderReport(r: Report): string {
       [[fmt(r.idle.cpuPct, 2), fmt(r.idle.rssKb / 1024, 1), fmt(r.idle.redisCommandsPerSecond, 0), fmt(r.idle.redisCommandsPerSecondMedian, 0), fmt(r.idle.redisCommandsPerSecondPeak, 0)]],
     ),
   );
+  out.push('');
+  out.push(`7. A herd of starts: ${r.herd.runs[0]?.steady ?? 0} guilds playing (passthrough), then a herd handed over at once; the playing guilds' audio`);
+  out.push('   while the herd starts (until 1 s after its last guild is heard) and over as long right after; paced = HIQTY_MAX_OPENING default');
+  out.push(herdTable(r.herd.runs));
   out.push('');
   out.push('Targets');
   out.push(table(['', 'target', 'measured', ''], r.targets.map((t) => [t.what, t.limit, t.value, t.met ? 'met' : 'MISSED'])));

@@ -7,6 +7,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { measureCost, type CostRun } from './cost';
 import { FULL, SMOKE, type BenchConfig, type CostConfig } from './config';
+import { herdGuilds, herdUrls, measureHerd } from './herd';
 import { measureIdle } from './idle';
 import { measureLatency } from './latency';
 import { ROOT } from './procs';
@@ -22,7 +23,7 @@ export async function runBench(config: BenchConfig, progress: Progress = (l) => 
   const startedAt = new Date().toISOString();
   const host = machine();
   const maxCount = Math.max(...config.passthrough.counts, ...config.transcode.counts);
-  const stage = await BenchStage.start(Math.max(maxCount, config.latencyPlays * 2, config.recoveryTries * 2, 1));
+  const stage = await BenchStage.start(Math.max(maxCount, config.latencyPlays * 2, config.recoveryTries * 2, herdGuilds(config.herd), 1));
   try {
     progress('making tone tracks');
     const [passUrl, transUrl, crashUrl, rollA, rollB] = await Promise.all([
@@ -68,6 +69,9 @@ export async function runBench(config: BenchConfig, progress: Progress = (l) => 
     progress(`idle: ${config.idleGuilds} guilds, ${config.idleWindowMs / 1000} s`);
     const idle = await measureIdle(stage, { guilds: config.idleGuilds, resyncMs: config.idleResyncMs, windowMs: config.idleWindowMs, progress });
 
+    progress(`herd: ${config.herd.steady} guilds playing, then ${config.herd.shapes.map((s) => `${s.herd} ${s.format}`).join(' / ')} started at once, paced and unpaced`);
+    const herd = await measureHerd(stage, config.herd, await herdUrls(stage, config.herd.trackMs), progress);
+
     return {
       startedAt,
       seconds: (performance.now() - started) / 1000,
@@ -76,6 +80,7 @@ export async function runBench(config: BenchConfig, progress: Progress = (l) => 
       latency,
       recovery,
       idle,
+      herd,
       targets: evaluateTargets(cost, latency, recovery, config.passthrough.counts.includes(100) ? 100 : Math.max(...config.passthrough.counts)),
     };
   } finally {

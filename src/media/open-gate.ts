@@ -1,19 +1,26 @@
 /**
- * How many tracks this instance opens at once (HIQTY_MAX_OPENING). Opening is the expensive moment of
- * a track: TLS, the probe, spawning ffmpeg and its first decoding burst, demuxing the first buffer. A
- * herd of starts (a failover hands an instance 50 guilds in the same second) would otherwise run all of
- * them together on the event loop that also runs @discordjs/voice's 20 ms audio cycle of the guilds
- * already playing. The gate lets `limit` opens run and queues the rest in arrival order.
+ * How many tracks this instance opens at once (HIQTY_MAX_OPENING). The expensive moment of a track
+ * is the start of its audio: spawning ffmpeg and its first decoding burst (it runs as fast as it can
+ * until the pipes fill, seconds of audio ahead), demuxing the first buffer. A herd of starts (a
+ * failover hands an instance 50 guilds in the same second) would otherwise run all of them together,
+ * competing for the cores with the event loop that runs @discordjs/voice's 20 ms audio cycle of the
+ * guilds already playing. openTrack takes a slot after the probe, so DNS, the server's answer and the
+ * probe's bytes (network waits, no CPU) run without one; the gate lets `limit` starts run and queues
+ * the rest in arrival order.
  *
  * A slot is held until the open has an outcome (first audio, unplayable, cancelled), but at most
- * `maxHoldMs`: a source that is merely slow (a server that takes 10 s to answer) waits for the network,
- * which costs nothing, so after that long it goes on without its slot instead of holding up every
- * other guild's start. Known limit: so `limit` slow sources can still delay the others by `maxHoldMs`.
+ * `maxHoldMs`: a source that stalls right after its first bytes waits for the network, which costs
+ * nothing, so after that long it goes on without its slot instead of holding up every other guild's
+ * start. Known limit: `limit` such sources can still delay the others' starts by `maxHoldMs`.
  */
 import { systemClock, type Clock, type Timer } from '../clock';
 
-/** Default of HIQTY_MAX_OPENING. See README (Media): a start costs a burst of CPU; 4 keeps a 2-core machine's loop free. */
-export const DEFAULT_MAX_OPENING = 4;
+/**
+ * Default of HIQTY_MAX_OPENING: 2. A start is CPU-bound once its bytes are there, so more starts at
+ * once than cores does not start a herd sooner (they share the cores) but does delay the audio of the
+ * guilds already playing; `make bench` (herd) measures it.
+ */
+export const DEFAULT_MAX_OPENING = 2;
 /** Default longest time one open holds its slot: 2 s, several times a healthy open (tens to a few hundred ms). */
 export const DEFAULT_MAX_HOLD_MS = 2000;
 

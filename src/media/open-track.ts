@@ -124,21 +124,25 @@ function choosePath(probed: ProbeResult, volumePercent: number): 'ogg' | 'webm' 
 export async function openTrack(request: TrackRequest, deps: OpenTrackDeps): Promise<OpenOutcome> {
   const { signal } = request;
   if (signal?.aborted) return CANCELLED;
-  const admission = deps.gate === undefined ? undefined : await deps.gate.acquire(signal);
-  if (admission?.kind === 'cancelled') return CANCELLED;
   // The caller's signal reaches the parts only while the open runs: after `playing`, close() is the way.
   const opening = new AbortController();
   const onAbort = (): void => opening.abort();
   signal?.addEventListener('abort', onAbort, { once: true });
+  const slot: Slot = {};
   try {
-    return await openAdmitted(request, deps, opening.signal);
+    return await openSignalled(request, deps, opening.signal, slot);
   } finally {
     signal?.removeEventListener('abort', onAbort);
-    admission?.release();
+    slot.release?.();
   }
 }
 
-async function openAdmitted(request: TrackRequest, deps: OpenTrackDeps, signal: AbortSignal): Promise<OpenOutcome> {
+/** The gate slot an open holds, once it has one; openTrack gives it back whatever the outcome. */
+interface Slot {
+  release?: () => void;
+}
+
+async function openSignalled(request: TrackRequest, deps: OpenTrackDeps, signal: AbortSignal, slot: Slot): Promise<OpenOutcome> {
   const clock = deps.clock ?? systemClock;
   const startMs = Math.max(0, request.startMs ?? 0);
   const volumePercent = request.volumePercent ?? 100;
@@ -202,6 +206,19 @@ async function openAdmitted(request: TrackRequest, deps: OpenTrackDeps, signal: 
   if (probed.kind === 'not-audio') {
     body.destroy();
     return { kind: 'unplayable', reason: probed.reason };
+  }
+
+  // The gate covers what costs CPU: spawning ffmpeg, its first decoding burst, demuxing the first
+  // buffer. Waiting for DNS, the server and the probe's bytes took none, and ran without a slot. The
+  // probed bytes wait in the body meanwhile (peek put them back).
+  if (deps.gate !== undefined) {
+    const admission = await deps.gate.acquire(signal);
+    if (admission.kind === 'cancelled') {
+      body.destroy();
+      log.debug('open cancelled while waiting for a slot');
+      return CANCELLED;
+    }
+    slot.release = admission.release;
   }
   const input = head.kind === 'ended' ? Readable.from([Buffer.concat(head.chunks)], { objectMode: false }) : body;
 

@@ -4,6 +4,7 @@
  * open anything; the bytes come from safeFetch.
  */
 import { spawn } from 'node:child_process';
+import { setPriority } from 'node:os';
 import type { Readable } from 'node:stream';
 import { systemClock, type Clock } from '../clock';
 
@@ -113,12 +114,30 @@ function lastLine(stderr: string): string | undefined {
     .pop();
 }
 
+/**
+ * ffmpeg's niceness: 10. A fresh ffmpeg decodes as fast as it can until its pipes are full, seconds of
+ * audio ahead; at a lower priority that burst takes only the CPU the bot's event loop (and its 20 ms
+ * audio cycle) leaves. ffmpegs already playing lose nothing: they run seconds ahead of the listener.
+ */
+export const FFMPEG_NICENESS = 10;
+
+function lowerPriority(pid: number): void {
+  try {
+    setPriority(pid, FFMPEG_NICENESS);
+  } catch {
+    // Lowering a child's priority needs no privilege; a platform without it keeps the default.
+  }
+}
+
 export function transcode(options: TranscodeOptions): Transcoder {
   const registry = options.registry ?? ffmpegProcesses;
   const clock = options.clock ?? systemClock;
   const child = spawn(options.ffmpegPath, ffmpegArgs(options), { stdio: ['pipe', 'pipe', 'pipe'] });
   const pid = child.pid;
-  if (pid !== undefined) registry.add(pid);
+  if (pid !== undefined) {
+    registry.add(pid);
+    lowerPriority(pid);
+  }
 
   let stderr = '';
   child.stderr.setEncoding('utf8');

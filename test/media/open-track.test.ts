@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { getPriority, tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { StreamType } from '@discordjs/voice';
 import OpusScript from 'opusscript';
@@ -13,7 +13,7 @@ import { startFakeDns, type FakeDns } from './fake-dns';
 import { resolveFfmpeg } from '../../src/media/ffmpeg-path';
 import { openTrack, type OpenOutcome, type OpenTrackDeps, type TrackRequest } from '../../src/media/open-track';
 import { opusPacketDurationMs } from '../../src/media/passthrough';
-import { FfmpegProcesses } from '../../src/media/transcode';
+import { FFMPEG_NICENESS, FfmpegProcesses } from '../../src/media/transcode';
 import { silentLogger } from '../../src/log';
 import { makeTone, type ToneFormat } from '../../src/sandbox/fixtures/tones';
 import { waitFor } from '../support/wait';
@@ -160,6 +160,18 @@ describe('media/openTrack', function () {
       const outcome = await open({ url: server.url('/tone/mp3'), startMs: 500 });
       assertPlaying(outcome);
       assertDuration(await collect(outcome.stream), 1500);
+    });
+
+    it('ffmpeg runs at a lower priority than the bot, so its start-up burst yields to the audio cycle', async () => {
+      // 30 s of audio at volume 50: ffmpeg is still writing (the stream is not read) when we look.
+      server.route('/long.ogg', serveBytes(longOgg, 'audio/ogg'));
+      const outcome = await open({ url: server.url('/long.ogg'), volumePercent: 50 });
+      assertPlaying(outcome);
+      const [pid] = ffmpeg.pids();
+      assert.ok(pid !== undefined, 'an ffmpeg is running');
+      assert.equal(getPriority(pid), FFMPEG_NICENESS);
+      assert.equal(getPriority(), 0);
+      outcome.close();
     });
 
     it('close() mid-track kills the ffmpeg', async () => {
@@ -317,22 +329,42 @@ describe('media/openTrack', function () {
       deps = { ...deps, allow: [server.hostPort, new URL(fixtures.origin).host], log: captured() };
     });
 
-    it('while waiting for a gate slot: no request is made', async () => {
-      const gate = new OpenGate({ limit: 1 });
+    it('while waiting for a gate slot, after the probe: the connection closes and no ffmpeg starts', async () => {
+      const gate = new OpenGate({ limit: 1, maxHoldMs: 60_000 });
       const first = new AbortController();
-      const holder = open({ url: fixtures.url(`slow/${name('ogg-opus')}`), signal: first.signal }, { gate });
-      await waitFor('the first open to be asked for', () => requested('/slow/'));
+      // Probed, ffmpeg running, no audio yet: it holds the only slot.
+      const holder = open({ url: fixtures.url(`trickle/${name('mp3')}`), signal: first.signal }, { gate });
+      await waitFor('the first open to hold the slot with its ffmpeg', () => gate.inFlight === 1 && ffmpeg.count === 1);
       const second = new AbortController();
-      const queued = open({ url: fixtures.url(name('mp3')), signal: second.signal }, { gate });
-      assert.equal(gate.waiting, 1);
+      const queued = open({ url: fixtures.url(`trickle/${name('wav')}`), signal: second.signal }, { gate });
+      // DNS, the request and the probe run without a slot; only then does it queue.
+      await waitFor('the second open to queue after its probe', () => gate.waiting === 1);
+      assert.equal(fixtures.openConnections(), 2);
       second.abort();
       assert.deepEqual(await queued, { kind: 'cancelled' });
+      assert.ok(cancelledIn(/cancelled while waiting for a slot/));
       assert.equal(gate.waiting, 0);
+      assert.equal(ffmpeg.started, 1, 'the queued open started no ffmpeg');
+      await waitFor('its connection to close', () => fixtures.openConnections() === 1, { timeoutMs: 1000 });
       first.abort();
       assert.deepEqual(await holder, { kind: 'cancelled' });
       assert.equal(gate.inFlight, 0);
-      assert.ok(!fixtures.requests.some((r) => r.path === `/${name('mp3')}`), 'the queued open never reached the server');
       await released();
+    });
+
+    it('a queued open goes on when the slot is given back', async () => {
+      const gate = new OpenGate({ limit: 1, maxHoldMs: 60_000 });
+      const first = new AbortController();
+      const holder = open({ url: fixtures.url(`trickle/${name('mp3')}`), signal: first.signal }, { gate });
+      await waitFor('the first open to hold the slot', () => gate.inFlight === 1 && ffmpeg.count === 1);
+      const queued = open({ url: server.url('/tone/ogg-opus') }, { gate });
+      await waitFor('the second open to queue', () => gate.waiting === 1);
+      first.abort();
+      assert.deepEqual(await holder, { kind: 'cancelled' });
+      const outcome = await queued;
+      assertPlaying(outcome);
+      assert.equal(gate.inFlight, 0, 'the slot is given back once the track plays');
+      assertDuration(await collect(outcome.stream), 2000);
     });
 
     it('during DNS: the resolver is cancelled and nothing is connected', async () => {
