@@ -88,6 +88,8 @@ export interface RawVoice {
   readonly closed: Promise<number>;
   /** Sends one audio packet; `corrupt` flips a ciphertext byte after encryption. */
   send(opus: Buffer, options?: { corrupt?: boolean }): void;
+  /** Resolves once every packet sent so far has left the socket: close() drops the ones still queued. */
+  sent(): Promise<void>;
   close(): void;
 }
 
@@ -117,6 +119,12 @@ export async function rawVoice(session: RawSession, guildId: string, channelId: 
   let sequence = 0;
   let timestamp = 0;
   let nonce = 0;
+  let pending = 0;
+  const idle: Array<() => void> = [];
+  const onSent = (): void => {
+    pending -= 1;
+    if (pending === 0) for (const resolve of idle.splice(0)) resolve();
+  };
   return {
     ssrc,
     mode,
@@ -130,8 +138,10 @@ export async function rawVoice(session: RawSession, guildId: string, channelId: 
       header.writeUInt32BE(ssrc, 8);
       const packet = encryptRtp(mode, key, header, opus, nonce++);
       if (options.corrupt) packet[14] = (packet[14] ?? 0) ^ 0xff;
-      udp.send(packet, port, '127.0.0.1');
+      pending += 1;
+      udp.send(packet, port, '127.0.0.1', onSent);
     },
+    sent: () => (pending === 0 ? Promise.resolve() : new Promise<void>((resolve) => idle.push(resolve))),
     close() {
       ws.close(1000);
       udp.close();
