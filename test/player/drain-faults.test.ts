@@ -15,8 +15,8 @@ const DRAIN_TIMEOUT_MS = 4000;
 const EXIT_LIMIT_MS = DRAIN_TIMEOUT_MS + 5000;
 /** What Node prints when a rejection or exception reaches the top: the crash the issue describes. */
 const CRASH = /unhandledRejection|UnhandledPromiseRejection|uncaughtException|triggerUncaughtException|^Node\.js v\d+/im;
-/** The line a drain ends with, whichever way it ended (handed over, cut short, or with Redis away). */
-const DRAIN_END = /^drain (complete|cut short|finished)/i;
+/** The line a drain ends with, whichever way it ended (handed over, cut short, or leases lost with Redis away). */
+const DRAIN_END = /^drain (complete|cut short|finished|ended)\b/i;
 
 function crashLines(bot: Bot): string[] {
   const text = bot.proc.lines.filter((l: LogLine) => typeof l.msg === 'string' && /unhandled|uncaught/i.test(l.msg)).map((l) => JSON.stringify(l));
