@@ -21,8 +21,11 @@ import { redactUrl, type Logger } from '../src/log';
 import { ffmpegProcesses, resolveFfmpeg, trackOpener } from '../src/media';
 import { urlResolver } from '../src/media/resolve';
 import { DEFAULT_OPS_LIMITS } from '../src/ops';
-import { COMMAND_TIMEOUT_MS, connectRedis, GuildStore } from '../src/state';
+import { COMMAND_TIMEOUT_MS, connectRedis, cutRedis, GuildStore, redisAnswers } from '../src/state';
 import { startEmbeddedRedis } from '../src/state/embedded';
+
+/** How long a drain waits for Redis to answer a PING before it treats Redis as away. Default 1000. */
+export const REDIS_PROBE_MS = 1000;
 
 /** Where the Discord session connects: real Discord, or the local sandbox. */
 export interface DiscordTarget {
@@ -46,6 +49,9 @@ export interface RunningApp {
   shutdown(mode: 'drain' | 'fast'): Promise<number>;
 }
 
+/** A shutdown step that takes longer than this is named in the log, so a hung stop can be traced. */
+const SLOW_STEP_MS = 1000;
+
 /** Stop actions, run last-registered-first. */
 class Teardown {
   private readonly steps: Array<{ name: string; run: () => Promise<void> | void }> = [];
@@ -55,11 +61,14 @@ class Teardown {
   async runAll(log: Logger): Promise<boolean> {
     let clean = true;
     for (const step of this.steps.reverse()) {
+      const slow = setTimeout(() => log.warn({ step: step.name, afterMs: SLOW_STEP_MS }, 'shutdown step still running'), SLOW_STEP_MS);
       try {
         await step.run();
       } catch (err) {
         clean = false;
         log.error({ err, step: step.name }, 'shutdown step failed');
+      } finally {
+        clearTimeout(slow);
       }
     }
     this.steps.length = 0;
@@ -194,12 +203,26 @@ export async function startApp(config: Config, discord: DiscordTarget, log: Logg
         draining = true;
         if (mode === 'fast') releaseNow();
         stopping ??= (async () => {
+          // Redis may be the reason for the stop (a node lost, a partition): find out early, say so once,
+          // and once the drain is over cut the connection so that no teardown step waits on it.
+          let redisAway = false;
+          const probeRedis = async (): Promise<boolean> => {
+            if (redisAway) return false;
+            if (await redisAnswers(redis, REDIS_PROBE_MS)) return true;
+            if (!redisAway) log.warn({ redis: redis.status }, 'draining without Redis: leases cannot be handed over, so audio stops as each lease deadline passes');
+            redisAway = true;
+            return false;
+          };
           try {
             const held = player.reconciler.held().size;
             log.info({ held, drainTimeoutMs: config.HIQTY_DRAIN_TIMEOUT_MS }, 'drain started');
-            if (redis.status !== 'ready') log.warn({ redis: redis.status }, 'draining without Redis: leases cannot be handed over, so audio stops as each lease deadline passes');
+            void probeRedis();
             void kube.drainStarted(held);
-            const deadline = Promise.race([sleep(clock, config.HIQTY_DRAIN_TIMEOUT_MS), fastSignal]);
+            // At the deadline a Redis that does not answer is cut off first: releasing then fails at once
+            // (the leases expire after their TTL) instead of waiting on it.
+            const deadline = Promise.race([sleep(clock, config.HIQTY_DRAIN_TIMEOUT_MS), fastSignal]).then(async () => {
+              if (!(await probeRedis())) cutRedis(redis);
+            });
             const outcome = await player.drain(deadline);
             const summary = drainSummary(outcome);
             if (outcome.kind === 'handed-over') log.info({ outcome }, summary);
@@ -208,6 +231,7 @@ export async function startApp(config: Config, discord: DiscordTarget, log: Logg
           } catch (err) {
             log.error({ err }, 'drain failed: tearing down anyway');
           }
+          if (!(await probeRedis())) cutRedis(redis);
           const clean = await teardown.runAll(log);
           // A lease still held could not be released; it expires after its TTL. Anything else is clean.
           return clean && player.keeper.size === 0 ? 0 : 1;
@@ -231,6 +255,6 @@ function drainSummary(outcome: DrainOutcome): string {
         ? `drain cut short by its deadline: ${outcome.released} lease(s) released, but positions could not be checkpointed (Redis unreachable)`
         : `drain cut short by its deadline: positions checkpointed and ${outcome.released} lease(s) released`;
     case 'leases-lost':
-      return `drain ended with ${outcome.lost} lease(s) lost (Redis unreachable?): their audio stopped at the lease deadline`;
+      return `drain finished with ${outcome.lost} lease(s) lost (Redis unreachable?): their audio stopped at the lease deadline`;
   }
 }

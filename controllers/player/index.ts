@@ -107,7 +107,8 @@ export async function startPlayer(wiring: PlayerWiring, store: PlayerStore = wir
       unwatchGuilds();
       checkpoints.cancel();
       try {
-        await controller.stop({ abortAfterMs: 5000 });
+        // Reconciles wait on Redis, which may be the reason for the stop: give them 1 s, then go on.
+        await controller.stop({ abortAfterMs: 500, abandonAfterMs: 1000 });
       } finally {
         await player.releaseAll();
         keeper.stop();

@@ -8,6 +8,7 @@
  * Losing a lease has one path, `lose()`: every fenced write that answers `lease-lost`, the keeper's
  * renewals and deadlines, and a snapshot whose lock is not ours all end there.
  */
+import type { Clock } from '../../src/clock';
 import { done, requeueAfter, type Reconciler, type Result } from '../../src/reconcile';
 import type { GuildSnapshot, Lease, StatusUpdate } from '../../src/state';
 import type { PlayerDeps } from './deps';
@@ -17,6 +18,8 @@ import { GuildSession } from './session';
 
 /** Retry period while Discord is not ready. */
 const NOT_READY_RETRY_MS = 1000;
+/** At the drain deadline, how long checkpointing and then releasing may each wait on Redis. */
+const RELEASE_STEP_BUDGET_MS = 500;
 /** First retry for a guild this session cannot see; it doubles up to options.unseenGuildMaxBackoffMs. */
 const UNSEEN_FIRST_RETRY_MS = 1000;
 
@@ -458,18 +461,43 @@ export class PlayerReconciler implements Reconciler<string> {
 
   /**
    * The drain deadline: checkpoint every position, then let every guild go so new owners resume there.
-   * Settles every guild whatever Redis does; resolves with how many could not be checkpointed.
+   * Settles every guild whatever Redis does, and waits on Redis at most RELEASE_STEP_BUDGET_MS per step:
+   * a Redis that does not answer must not hold up the exit (its leases then expire after their TTL).
    */
   async releaseAll(): Promise<{ readonly released: number; readonly checkpointFailed: boolean }> {
-    const checkpointed = await this.checkpoint().then(
-      () => true,
+    const checkpointed = await withinBudget(this.deps.clock, this.checkpoint(), RELEASE_STEP_BUDGET_MS).then(
+      (inTime) => {
+        if (!inTime) this.deps.log.warn({ budgetMs: RELEASE_STEP_BUDGET_MS }, 'positions not checkpointed in time before releasing: guilds resume from the last checkpoint');
+        return inTime;
+      },
       (err: unknown) => {
         this.deps.log.warn({ err }, 'could not checkpoint positions before releasing: guilds resume from the last checkpoint');
         return false;
       },
     );
     const sessions = [...this.sessions.values()];
-    await Promise.allSettled(sessions.map((session) => this.release(session, { leave: false })));
+    await withinBudget(
+      this.deps.clock,
+      Promise.allSettled(sessions.map((session) => this.release(session, { leave: false }))),
+      RELEASE_STEP_BUDGET_MS,
+    );
     return { released: sessions.length, checkpointFailed: !checkpointed };
   }
+}
+
+/** Resolves true when work settled within ms, false otherwise; rejects only if work rejected in time. */
+function withinBudget(clock: Clock, work: Promise<unknown>, ms: number): Promise<boolean> {
+  return new Promise((resolve, reject) => {
+    const timer = clock.setTimeout(() => resolve(false), ms);
+    work.then(
+      () => {
+        timer.cancel();
+        resolve(true);
+      },
+      (err: unknown) => {
+        timer.cancel();
+        reject(err instanceof Error ? err : new Error(String(err)));
+      },
+    );
+  });
 }

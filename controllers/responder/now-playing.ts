@@ -166,5 +166,5 @@ export async function startNowPlaying(deps: NowPlayingDeps & { readonly newRedis
     describeKey: (guild) => guild,
   });
   await controller.start();
-  return { stop: () => controller.stop({ abortAfterMs: 2000 }) };
+  return { stop: () => controller.stop({ abortAfterMs: 500, abandonAfterMs: 1000 }) };
 }

@@ -37,6 +37,12 @@ export interface StopOptions {
    * return). Default: never abort, wait as long as they take.
    */
   readonly abortAfterMs?: number;
+  /**
+   * After this long, stop waiting for reconciles still running (they are logged and left to finish on
+   * their own): a reconciler stuck on a peer that stopped answering must not hang the shutdown.
+   * Default: wait as long as they take.
+   */
+  readonly abandonAfterMs?: number;
 }
 
 type ControllerState =
@@ -95,8 +101,8 @@ export class Controller<K extends QueueKey> {
 
   /**
    * Stops taking keys, stops the sources and waits for reconciles in flight. Nothing is aborted
-   * unless abortAfterMs is given.
-   * Known limit: a reconciler that ignores its signal keeps stop() waiting even after the deadline.
+   * unless abortAfterMs is given, and stop() waits for a reconciler that ignores its signal unless
+   * abandonAfterMs is given.
    */
   stop(options: StopOptions = {}): Promise<void> {
     switch (this.state.phase) {
@@ -130,10 +136,16 @@ export class Controller<K extends QueueKey> {
     const sourcesStopped = Promise.all(
       this.sources.map((s) => s.stop().catch((error: unknown) => this.log.warn({ err: error }, 'a source failed to stop'))),
     );
+    let abandon: Timer | undefined;
+    const abandoned = new Promise<'abandoned'>((resolve) => {
+      if (options.abandonAfterMs !== undefined) abandon = this.clock.setTimeout(() => resolve('abandoned'), options.abandonAfterMs);
+    });
     try {
-      await Promise.all([sourcesStopped, ...workers]);
+      const first = await Promise.race([Promise.all([sourcesStopped, ...workers]), abandoned]);
+      if (first === 'abandoned') this.log.warn({ inFlight: this.inFlight.size, afterMs: options.abandonAfterMs }, 'stopped without waiting for reconciles still in flight');
     } finally {
       deadline?.cancel();
+      abandon?.cancel();
     }
   }
 

@@ -3,7 +3,7 @@ export * from './schema';
 export * from './lease';
 export * from './store';
 export { registerScripts } from './scripts';
-export { COMMAND_TIMEOUT_MS, connectRedis } from './redis';
+export { COMMAND_TIMEOUT_MS, connectRedis, cutRedis, redisAnswers } from './redis';
 export * from './guild-index';
 export * from './rate-limit';
 export * from './interactions';

@@ -19,3 +19,31 @@ export function connectRedis(url: string, options: RedisOptions = {}): Redis {
     ...options,
   });
 }
+
+/** True when Redis answers a PING within ms; never rejects (a late answer is ignored). */
+export function redisAnswers(redis: Redis, ms: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(false), ms);
+    redis.ping().then(
+      () => {
+        clearTimeout(timer);
+        resolve(true);
+      },
+      () => {
+        clearTimeout(timer);
+        resolve(false);
+      },
+    );
+  });
+}
+
+/**
+ * Closes the connection now and fails every pending command at once. `disconnect()` alone only ends
+ * the socket gracefully, which a Redis that stopped answering (SIGSTOP, a partition) never completes,
+ * so commands would wait out COMMAND_TIMEOUT_MS. Known limit: destroys ioredis's `stream` (public, but
+ * marked internal in its types).
+ */
+export function cutRedis(redis: Redis): void {
+  redis.disconnect(false);
+  redis.stream?.destroy();
+}

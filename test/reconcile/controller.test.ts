@@ -215,6 +215,26 @@ describe('Controller', () => {
     await stopping;
   });
 
+  it('stop() with abandonAfterMs stops waiting for a reconciler that ignores its signal, and says so', async () => {
+    const stuck = gate();
+    const r = new ScriptedReconciler(clock, () => stuck.promise.then(() => done()));
+    const warnings: string[] = [];
+    const logger = pino({ level: 'warn' }, { write: (line: string) => void warnings.push(line) });
+    const c = make(r, { logger });
+    await c.start();
+    c.enqueue('a');
+    await clock.advance(0);
+    let stopped = false;
+    const stopping = c.stop({ abortAfterMs: 100, abandonAfterMs: 300 }).then(() => (stopped = true));
+    await clock.advance(299);
+    assert.equal(r.calls[0]?.signal.aborted, true, 'aborted at 100 ms');
+    assert.equal(stopped, false, 'still waiting before abandonAfterMs');
+    await clock.advance(1);
+    await stopping;
+    assert.ok(warnings.some((l) => l.includes('"msg":"stopped without waiting for reconciles still in flight"') && l.includes('"inFlight":1')), warnings.join(''));
+    stuck.open();
+  });
+
   it('stops its sources and starts them with enqueue', async () => {
     const events: string[] = [];
     let enqueueFromSource: (key: string) => void = () => undefined;
