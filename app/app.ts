@@ -158,6 +158,7 @@ export async function startApp(config: Config, discord: DiscordTarget, log: Logg
         idleTimeoutMs: config.HIQTY_IDLE_TIMEOUT_MS,
         checkpointMs: config.HIQTY_CHECKPOINT_MS,
         lossCooldownMs: config.HIQTY_LOCK_TTL_MS,
+        maxJoining: config.HIQTY_MAX_JOINING,
       },
     });
     teardown.add('player', () => player.stop());

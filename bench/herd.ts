@@ -5,7 +5,7 @@
  * until a second after its last guild is heard, beside the same count over an equally long window
  * right after, when the herd plays steadily (the same load without the starts: the machine's own
  * noise). Run twice in one process with the same guilds:
- * paced (HIQTY_MAX_OPENING at its default) and unpaced (HIQTY_MAX_OPENING so large nothing waits).
+ * paced (HIQTY_MAX_OPENING and HIQTY_MAX_JOINING at their defaults) and unpaced (both so large nothing waits).
  * Pacing costs the herd some start latency; that is reported too.
  *
  * `node dist/bench/herd.js` runs this stage alone (about 40 s; `--herd N [--mp3]`, `--steady N`,
@@ -13,6 +13,7 @@
  */
 import type { GuildSpec } from '../src/sandbox';
 import { DEFAULT_MAX_OPENING } from '../src/media/open-gate';
+import { DEFAULT_MAX_JOINING } from '../src/voice/join-pacer';
 import { waitFor } from '../test/support/wait';
 import { herdTable } from './report';
 import { BenchStage } from './stage';
@@ -113,7 +114,8 @@ async function herdRun(stage: BenchStage, c: HerdConfig, shape: HerdShape, mode:
   const steady = stage.guilds.slice(0, c.steady);
   const herd = stage.guilds.slice(c.steady, c.steady + shape.herd);
   await stage.flush();
-  await stage.startBot({ HIQTY_MAX_OPENING: String(maxOpening) });
+  // Unpaced means neither starts nor voice joins wait: the herd does everything at once.
+  await stage.startBot({ HIQTY_MAX_OPENING: String(maxOpening), HIQTY_MAX_JOINING: String(mode === 'paced' ? DEFAULT_MAX_JOINING : 1000) });
   try {
     stage.resetAudio([...steady, ...herd]);
     await stage.play(steady, [urls.steady]);

@@ -7,6 +7,7 @@ import * as t from 'io-ts';
 import { isLeft, type Either, left, right } from 'fp-ts/Either';
 import { describeErrors, intFromString, oneOf, optional, urlString, withDefault, NonEmptyString } from './codecs';
 import { DEFAULT_MAX_OPENING } from './media/open-gate';
+import { DEFAULT_MAX_JOINING } from './voice/join-pacer';
 
 /** `host:port` pairs that the SSRF guard lets through although they are private (tests' fixture servers). */
 const HostPortList = new t.Type<readonly string[], string, unknown>(
@@ -98,6 +99,7 @@ export function envCodec(instanceIdDefault: string = defaultInstanceId()) {
     HIQTY_HTTP_PORT: withDefault(intFromString(0, 65_535), 8080),
     HIQTY_FETCH_ALLOW: withDefault(HostPortList, []),
     HIQTY_MAX_OPENING: withDefault(intFromString(1, 1000), DEFAULT_MAX_OPENING),
+    HIQTY_MAX_JOINING: withDefault(intFromString(1, 1000), DEFAULT_MAX_JOINING),
     HIQTY_DRAIN_TIMEOUT_MS: withDefault(intFromString(0, 3_600_000), 240_000),
     HIQTY_RESYNC_INTERVAL_MS: withDefault(intFromString(1000, 3_600_000), 30_000),
     HIQTY_WORKERS: withDefault(intFromString(1, 256), 16),
@@ -133,6 +135,7 @@ export const CONFIG_DOCS: { readonly [K in keyof Config]: { readonly default: st
   HIQTY_HTTP_PORT: { default: '8080', doc: 'Port of `/livez`, `/readyz` and `/metrics` (0 picks a free port).' },
   HIQTY_FETCH_ALLOW: { default: '(empty)', doc: 'Comma-separated `host:port` pairs exempt from the private-address block, e.g. a local fixture server.' },
   HIQTY_MAX_OPENING: { default: String(DEFAULT_MAX_OPENING), doc: 'Track starts this instance runs at the same time (1-1000); more wait in arrival order. Once its first bytes are in, a start is CPU-bound (ffmpeg spawning and decoding its first seconds, demuxing the first buffer): more starts at once than cores start a herd (a failover) no sooner and delay the audio of the guilds already playing. DNS, the server\'s answer and the probe run outside the limit; a start stalled after its first bytes gives up its slot after 2 s. About one per core.' },
+  HIQTY_MAX_JOINING: { default: String(DEFAULT_MAX_JOINING), doc: 'Voice joins this instance runs at the same time (1-1000); more wait in arrival order and are woken when one finishes. A join is a burst of work (a TLS WebSocket to the voice server, IP discovery, the handshake): a failover herd joining all at once delays the audio of the guilds already playing.' },
   HIQTY_DRAIN_TIMEOUT_MS: { default: '240000', doc: 'On SIGTERM, how long current tracks may play to their end before positions are checkpointed and leases released. Keep it below the pod\'s grace period.' },
   HIQTY_RESYNC_INTERVAL_MS: { default: '30000', doc: 'Period of the full resync of all guilds (jittered), the safety net under keyspace notifications.' },
   HIQTY_WORKERS: { default: '16', doc: 'Reconcile workers: how many guilds are reconciled at the same time.' },

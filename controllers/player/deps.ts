@@ -6,6 +6,7 @@ import type { OpenOutcome, TrackRequest } from '../../src/media';
 import type { PlayerMetrics } from '../../src/player-metrics';
 import type { GuildStore, LeaseKeeper, Track } from '../../src/state';
 import type { VoicePort } from '../../src/voice/port';
+import { DEFAULT_MAX_JOINING } from '../../src/voice/join-pacer';
 
 export interface PlayerOptions {
   /** Leave the channel after this long with nothing to play (unless `stay`). Default 120000 (HIQTY_IDLE_TIMEOUT_MS). */
@@ -21,9 +22,18 @@ export interface PlayerOptions {
   readonly lossCooldownMs: number;
   /** Backoff for a guild this session cannot see (removed from it): doubles from 1 s up to this. Default 300000. */
   readonly unseenGuildMaxBackoffMs: number;
+  /** Voice joins in flight at once; more wait their turn (see src/voice/join-pacer.ts). Default 4 (HIQTY_MAX_JOINING). */
+  readonly maxJoining: number;
 }
 
-export const DEFAULT_PLAYER_OPTIONS: PlayerOptions = { idleTimeoutMs: 120_000, joinTimeoutMs: 15_000, checkpointMs: 500, lossCooldownMs: 2000, unseenGuildMaxBackoffMs: 300_000 };
+export const DEFAULT_PLAYER_OPTIONS: PlayerOptions = {
+  idleTimeoutMs: 120_000,
+  joinTimeoutMs: 15_000,
+  checkpointMs: 500,
+  lossCooldownMs: 2000,
+  unseenGuildMaxBackoffMs: 300_000,
+  maxJoining: DEFAULT_MAX_JOINING,
+};
 
 /** Tells a guild's members what happened to their track. Never throws; failures are logged. */
 export interface Announcer {

@@ -14,6 +14,7 @@ import type { GuildSnapshot, Lease, StatusUpdate } from '../../src/state';
 import type { PlayerDeps } from './deps';
 import { desireOf, type Desire } from './desire';
 import { positionOf, type QueuedTrack } from './playback';
+import { JoinPacer } from '../../src/voice/join-pacer';
 import { GuildSession } from './session';
 
 /** Retry period while Discord is not ready. */
@@ -24,6 +25,8 @@ const RELEASE_STEP_BUDGET_MS = 500;
 const UNSEEN_FIRST_RETRY_MS = 1000;
 
 type AudioDesire = Extract<Desire, { kind: 'audio' }>;
+/** Where a guild's voice connection stands. `paced`: waiting for a join slot, woken when one frees. */
+type VoiceProgress = { readonly kind: 'ready' } | { readonly kind: 'waiting'; readonly retryMs: number } | { readonly kind: 'paced' } | { readonly kind: 'lost' };
 type LossReason = 'taken' | 'expired';
 /** What a fenced write answers, reduced to what the reconciler acts on. */
 type Fenced = { readonly kind: 'lease-lost' } | { readonly kind: string };
@@ -36,12 +39,15 @@ export class PlayerReconciler implements Reconciler<string> {
   private readonly unseen = new Map<string, { readonly retryMs: number; readonly retryAtMs: number }>();
   private draining = false;
   private lostWhileDraining = 0;
+  private readonly joins: JoinPacer;
   /** Set by the wiring once the controller exists: local events re-enqueue their guild. */
   poke: (guild: string) => void = () => {};
   /** Like poke, after a delay. */
   pokeAfter: (guild: string, ms: number) => void = () => {};
 
-  constructor(private readonly deps: PlayerDeps) {}
+  constructor(private readonly deps: PlayerDeps) {
+    this.joins = new JoinPacer(deps.options.maxJoining, (guild) => this.poke(guild));
+  }
 
   /** Guilds whose lease this instance holds, with their sessions. */
   held(): ReadonlyMap<string, GuildSession> {
@@ -252,6 +258,7 @@ export class PlayerReconciler implements Reconciler<string> {
   }
 
   private forgetSession(session: GuildSession): void {
+    this.joins.done(session.guild);
     session.dispose();
     if (this.sessions.get(session.guild) === session) this.sessions.delete(session.guild);
     this.deps.metrics.sessions(this.sessions.size);
@@ -297,7 +304,7 @@ export class PlayerReconciler implements Reconciler<string> {
     if (stayIn !== undefined) {
       session.idleSinceMs = undefined;
       const voice = await this.ensureVoice(session, snapshot, stayIn);
-      return voice.kind === 'ready' ? done() : voice.kind === 'lost' ? done() : requeueAfter(voice.retryMs);
+      return voice.kind === 'waiting' ? requeueAfter(voice.retryMs) : done();
     }
     session.idleSinceMs ??= now;
     const remaining = session.idleSinceMs + this.deps.options.idleTimeoutMs - now;
@@ -339,8 +346,8 @@ export class PlayerReconciler implements Reconciler<string> {
     }
 
     const voice = await this.ensureVoice(session, snapshot, desire.channel);
-    if (voice.kind === 'lost') return done();
-    if (voice.kind !== 'ready') return requeueAfter(voice.retryMs);
+    if (voice.kind === 'waiting') return requeueAfter(voice.retryMs);
+    if (voice.kind !== 'ready') return done();
 
     switch (playback.kind) {
       case 'idle':
@@ -404,13 +411,14 @@ export class PlayerReconciler implements Reconciler<string> {
    * the drop may be Discord handing our voice to the instance that took the guild, and joining back
    * would kick it.
    */
-  private async ensureVoice(session: GuildSession, snapshot: GuildSnapshot, channelId: string): Promise<{ kind: 'ready' } | { kind: 'waiting'; retryMs: number } | { kind: 'lost' }> {
+  private async ensureVoice(session: GuildSession, snapshot: GuildSnapshot, channelId: string): Promise<VoiceProgress> {
     const now = this.deps.clock.monotonic();
     const timeout = this.deps.options.joinTimeoutMs;
     const link = session.voice.link();
     if (link && link.channelId === channelId) {
       switch (link.state) {
         case 'ready':
+          this.joins.done(session.guild);
           return { kind: 'ready' };
         case 'joining': {
           const waited = now - link.joinedAtMs;
@@ -419,6 +427,7 @@ export class PlayerReconciler implements Reconciler<string> {
           break;
         }
         case 'lost': {
+          this.joins.done(session.guild);
           const playback = session.playback;
           const proof = { trackId: playback.kind === 'idle' ? null : playback.item.track.id, positionMs: positionOf(playback) ?? 0, state: snapshot.status?.state ?? 'stopped' } as const;
           const result = await this.deps.store.writeStatus(session.guild, proof, session.lease);
@@ -428,8 +437,15 @@ export class PlayerReconciler implements Reconciler<string> {
         }
       }
     }
-    if (!session.voice.join(channelId)) return { kind: 'waiting', retryMs: NOT_READY_RETRY_MS };
-    return session.voice.link()?.state === 'ready' ? { kind: 'ready' } : { kind: 'waiting', retryMs: timeout };
+    // A herd of joins (a failover) goes a few at a time; a paced guild is poked when its turn comes.
+    if (!this.joins.admit(session.guild)) return { kind: 'paced' };
+    if (!session.voice.join(channelId)) {
+      this.joins.done(session.guild);
+      return { kind: 'waiting', retryMs: NOT_READY_RETRY_MS };
+    }
+    if (session.voice.link()?.state !== 'ready') return { kind: 'waiting', retryMs: timeout };
+    this.joins.done(session.guild);
+    return { kind: 'ready' };
   }
 
   // ---- status --------------------------------------------------------------------------------------
