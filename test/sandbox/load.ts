@@ -22,7 +22,7 @@ export interface LoadResult {
   readonly usPerPacket: number;
   readonly loopDelayP99Ms: number;
   readonly loopDelayMaxMs: number;
-  /** Streams whose frame count, tone or decryption were off, or not paced like a stream (rate off by a quarter). */
+  /** Streams whose frame count, tone or decryption were off, or that came as a burst rather than a stream. */
   readonly bad: readonly string[];
   /** Streams with an inter-arrival gap over 60 ms, and the longest gap seen. */
   readonly gapStreams: number;
@@ -107,8 +107,9 @@ export async function runLoad(streams: number, seconds: number, monitor: Monitor
       const wrongTone = hz.some((w) => Math.abs((w.hz ?? 0) - 440) > 10);
       if (s.gaps.length > 0) gapStreams += 1;
       for (const gap of s.gaps) maxGapMs = Math.max(maxGapMs, gap.ms);
-      // The rate only tells a paced stream from a burst: a late sender on a loaded machine shifts it a little.
-      if (s.frames !== expected || Math.abs(s.packetsPerSecond - 50) > 12.5 || wrongTone || s.decryptFailures > 0) {
+      // The rate only tells a paced stream from a burst (thousands a second): arrivals are stamped when the
+      // sandbox reads them, so a stalled process on a loaded machine moves it well away from 50 either way.
+      if (s.frames !== expected || s.packetsPerSecond > 150 || wrongTone || s.decryptFailures > 0) {
         bad.push(`${g.id}: frames ${s.frames}, ${s.packetsPerSecond.toFixed(2)}/s, gaps ${s.gaps.map((x) => `${Math.round(x.ms)}@${Math.round(x.atMs - wall)}`).join(',')}, tone ${wrongTone ? 'wrong' : 'ok'}`);
       }
     }
