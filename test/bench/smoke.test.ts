@@ -49,6 +49,8 @@ describe('bench: the make bench pipeline at N = 2', function () {
     assert.ok(report.idle.redisCommandsPerSecond > 0, 'the idle bot talks to Redis (resync)');
     assert.ok(report.targets.length >= 8, 'every target is evaluated');
     const text = renderReport(report);
-    for (const heading of ['1. Passthrough', '2. Transcoded', '4. Play to first packet', '5. Recovery', '6. Idle', 'Targets']) assert.ok(text.includes(heading), `table has ${heading}`);
+    assert.ok(report.herd.runs.length > 0, 'the herd was measured');
+    for (const run of report.herd.runs) assert.equal(run.herdHeard, run.herd, `${run.mode} herd: every herd guild heard`);
+    for (const heading of ['1. Passthrough', '2. Transcoded', '4. Play to first packet', '5. Recovery', '6. Idle', '7. A herd of starts', 'Targets']) assert.ok(text.includes(heading), `table has ${heading}`);
   });
 });
