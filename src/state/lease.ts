@@ -317,7 +317,10 @@ export class LeaseKeeper {
   private renewAll(now: number): void {
     // A round that has not answered within a TTL is abandoned: its leases have expired by now anyway,
     // and waiting on it forever (commands queued while disconnected) would stop renewals for new leases.
-    if (this.roundInFlightSince !== undefined && now - this.roundInFlightSince < this.client.ttlMs) return;
+    if (this.roundInFlightSince !== undefined) {
+      if (now - this.roundInFlightSince < this.client.ttlMs) return;
+      this.roundOutcome(this.leases.size, this.leases.size, new Error(`a renewal round went unanswered for ${now - this.roundInFlightSince} ms`));
+    }
     const round = [...this.leases.values()];
     if (round.length === 0) return;
     const pipeline = this.client.pipeline();

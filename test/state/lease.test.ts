@@ -5,8 +5,10 @@ import { guildKeys } from '../../src/state/keys';
 import { type Lease, LeaseClient, LeaseKeeper, type LeaseMetrics, type LossReason } from '../../src/state/lease';
 import { newTrackId, QuarantineEntry, Status } from '../../src/state/schema';
 import { GuildStore } from '../../src/state/store';
+import { connectRedis } from '../../src/state/redis';
 import { decodeJson } from '../../src/codecs';
 import { isRight } from 'fp-ts/Either';
+import pino from 'pino';
 import { useRedis } from '../support/redis';
 import { waitFor } from '../support/wait';
 
@@ -347,6 +349,33 @@ describe('state/lease', function () {
       assert.equal(clock.pendingTimers(), 0);
     });
 
+    it('an onLost that throws is logged with its stack, and the other leases are still renewed', async () => {
+      const clock = new ManualClock();
+      const ttlMs = 3000;
+      const metrics = new CountingMetrics();
+      const client = redis.current.client();
+      const errors: string[] = [];
+      const log = pino({ level: 'error' }, { write: (line: string) => void errors.push(line) });
+      const leases = new LeaseClient(client, clock, { instance: 'keeper-throws', ttlMs, metrics });
+      const keeper = new LeaseKeeper(leases, clock, {
+        onLost: () => {
+          throw new Error('bug in the loss handler');
+        },
+        log,
+      });
+      const [g1, g2] = [newGuild(), newGuild()];
+      const [, lease2] = await claimAll(keeper, [g1!, g2!]);
+      await client.set(guildKeys(g1!).player_lock, 'intruder:1', 'PX', 60_000);
+      await clock.advance(ttlMs / 3);
+      await waitFor('the throw to be logged', () => errors.length === 1);
+      assert.match(errors[0] ?? '', /"msg":"the lease-loss handler threw"/);
+      assert.match(errors[0] ?? '', /"stack":"Error: bug in the loss handler/, 'logged as { err }, with its stack');
+      await clock.advance(ttlMs / 3);
+      await waitFor('the next round', () => metrics.renewals.renewed >= 2);
+      assert.equal(keeper.get(g2!), lease2, 'the other lease is still held and renewed');
+      keeper.stop();
+    });
+
     it('renews 10,000 leases in one pipeline round', async function () {
       this.timeout(30_000);
       const clock = new ManualClock();
@@ -377,8 +406,14 @@ describe('state/lease', function () {
       const metrics = new CountingMetrics();
       const lost: { guild: string; reason: LossReason; at: number }[] = [];
       const client = dedicated.current.client();
-      const leases = new LeaseClient(client, clock, { instance: 'keeper-offline', ttlMs, metrics });
-      const keeper = new LeaseKeeper(leases, clock, { onLost: (guild, reason) => lost.push({ guild, reason, at: clock.monotonic() }) });
+      // The keeper's own connection fails commands as the bot's does (a bounded retry), so the failing
+      // rounds are seen as failures rather than waiting forever.
+      const failing = connectRedis(dedicated.current.url, { maxRetriesPerRequest: 1 });
+      failing.on('error', () => {}); // refused connections while Redis is down are what this test is about
+      const leases = new LeaseClient(failing, clock, { instance: 'keeper-offline', ttlMs, metrics });
+      const warnings: string[] = [];
+      const log = pino({ level: 'warn' }, { write: (line: string) => void warnings.push(line) });
+      const keeper = new LeaseKeeper(leases, clock, { onLost: (guild, reason) => lost.push({ guild, reason, at: clock.monotonic() }), log });
       const [g1, g2] = [newGuild(), newGuild()];
       for (const g of [g1, g2]) assert.equal((await keeper.claim(g!)).kind, 'claimed');
       await clock.advance(ttlMs / 3);
@@ -395,6 +430,8 @@ describe('state/lease', function () {
       );
       // Reported at the deadline of the last successful renewal, before its lock could expire in Redis.
       for (const l of lost) assert.ok(l.at < ttlMs / 3 + ttlMs, `reported at ${l.at}`);
+      await waitFor('the failing rounds to be reported', () => warnings.some((l) => l.includes('lease renewals failing')), { timeoutMs: 10_000 });
+      assert.equal(warnings.filter((l) => l.includes('lease renewals failing')).length, 1, 'several failing rounds, one warning for the incident');
       assert.equal(keeper.size, 0);
 
       await clock.advance(5 * ttlMs);
@@ -405,6 +442,7 @@ describe('state/lease', function () {
       assert.equal(lost.length, 2);
       assert.deepEqual(metrics.losses, { taken: 0, expired: 2 });
       keeper.stop();
+      failing.disconnect();
     });
   });
 });
