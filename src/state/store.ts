@@ -150,6 +150,21 @@ function reply<A, O>(codec: t.Type<A, O, unknown>, value: unknown, script: strin
   return decoded.right;
 }
 
+/**
+ * Tracks as the queue stores them, with what is wrong with any of them. Typed input can still carry an
+ * empty id or url at run time; never write what snapshot would reject.
+ */
+function encodeTracks(tracks: readonly Track[]): { problems: string[]; raws: string[] } {
+  const problems: string[] = [];
+  const raws: string[] = [];
+  tracks.forEach((track, i) => {
+    const checked = decode(Track, track);
+    if (isLeft(checked)) problems.push(...checked.left.map((p) => `track ${i}: ${p}`));
+    else raws.push(JSON.stringify(track));
+  });
+  return { problems, raws };
+}
+
 export function decodeEntry(raw: string): Entry {
   const decoded = decodeJson(Track, raw);
   return isLeft(decoded) ? { kind: 'corrupt', raw, reason: decoded.left.join('; ') } : { kind: 'track', raw, track: decoded.right };
@@ -185,14 +200,7 @@ export class GuildStore {
 
   /** Appends tracks (or inserts them right after the head), checking the limits in the same script. */
   async enqueue(guild: string, tracks: readonly Track[], options: EnqueueOptions = {}): Promise<EnqueueResult> {
-    const problems: string[] = [];
-    const raws: string[] = [];
-    tracks.forEach((track, i) => {
-      // Typed input can still carry an empty id or url at run time; never write what snapshot would reject.
-      const checked = decode(Track, track);
-      if (isLeft(checked)) problems.push(...checked.left.map((p) => `track ${i}: ${p}`));
-      else raws.push(JSON.stringify(track));
-    });
+    const { problems, raws } = encodeTracks(tracks);
     if (problems.length > 0) return { kind: 'invalid', problems };
     if (tracks.length === 0) return { kind: 'enqueued', positions: [] };
     const k = guildKeys(guild);
@@ -224,13 +232,7 @@ export class GuildStore {
    * one already), the text channel if it has none, `playing`, and the guild index. All or nothing.
    */
   async enqueueAndPlay(guild: string, tracks: readonly Track[], options: EnqueueAndPlayOptions): Promise<EnqueueAndPlayResult> {
-    const problems: string[] = [];
-    const raws: string[] = [];
-    tracks.forEach((track, i) => {
-      const checked = decode(Track, track);
-      if (isLeft(checked)) problems.push(...checked.left.map((p) => `track ${i}: ${p}`));
-      else raws.push(JSON.stringify(track));
-    });
+    const { problems, raws } = encodeTracks(tracks);
     for (const [name, id] of [['channel', options.channel], ['text channel', options.textChannel]] as const) {
       if (id === undefined) continue;
       const checked = decode(Snowflake, id);
