@@ -12,7 +12,7 @@ import { DEFAULT_OPS_LIMITS, type OpsDeps } from '../../src/ops';
 import { GuildStore, guildKeys } from '../../src/state';
 import { SessionBook } from '../support/bot-sessions';
 import { useRedis } from '../support/redis';
-import { framesOf, Stage, type Bot } from '../support/stage';
+import { framesOf, Stage } from '../support/stage';
 import { waitFor } from '../support/wait';
 
 /** The old instance's audio may trail the skip by at most this much (the issue's "about a second"). */
@@ -34,19 +34,12 @@ describe('player: a skip during a drain', function () {
   Stage.dumpOnFailure(() => stage);
   const keys = () => guildKeys(stage.guild.id);
 
-  async function owner(): Promise<Bot> {
-    return waitFor('a lock holder', async () => {
-      const lock = await stage.db.get(keys().player_lock);
-      return stage.bots.find((b) => lock?.startsWith(`${b.instance}:`));
-    });
-  }
-
   it('hands the guild over: the next track plays on the other instance, the old one plays nothing new and exits 0', async () => {
     const a = await book.startBot();
     const b = await book.startBot();
     await stage.play([await stage.tone(440, 8000), await stage.tone(660, 3000), await stage.tone(880, 2000)]);
     await waitFor('1 s of the first track', () => framesOf(stage.segments(), 440) >= 50, { timeoutMs: 15_000 });
-    const old = await owner();
+    const old = await stage.owner();
     const other = old === a ? b : a;
     const oldSessions = book.sessionsOf(old);
     const otherSessions = book.sessionsOf(other);

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { guildKeys } from '../../src/state';
 import { useRedis } from '../support/redis';
-import { framesOf, Stage, type Bot } from '../support/stage';
+import { framesOf, Stage } from '../support/stage';
 import { waitFor } from '../support/wait';
 
 const TTL_MS = 2000;
@@ -18,14 +18,6 @@ describe('player: failover, rollout and lost leases', function () {
   Stage.dumpOnFailure(() => stage);
   const keys = () => guildKeys(stage.guild.id);
 
-  /** The bot whose instance id is in the guild's lock. */
-  async function owner(): Promise<Bot> {
-    return waitFor('a lock holder', async () => {
-      const lock = await stage.db.get(keys().player_lock);
-      return stage.bots.find((b) => lock?.startsWith(`${b.instance}:`));
-    });
-  }
-
   // How fast (crash to resumed audio, the rollout gap, lease loss to silence) is measured by `make bench`;
   // these tests check what happens, which a loaded machine cannot change.
   it('after a SIGKILL, the other instance plays the same track, near where it stopped, with no overlap', async () => {
@@ -33,7 +25,7 @@ describe('player: failover, rollout and lost leases', function () {
     await stage.play([await stage.tone(440, 6000)]);
     // 2 s in: starting over instead of resuming would then replay 100 frames, well outside the ±50 below.
     await waitFor('2 s of audio', () => framesOf(stage.segments(), 440) >= 100, { timeoutMs: 15_000 });
-    const victim = await owner();
+    const victim = await stage.owner();
     const killedAt = performance.now();
     victim.proc.kill('SIGKILL');
     const resumed = await waitFor(
@@ -59,7 +51,7 @@ describe('player: failover, rollout and lost leases', function () {
     await Promise.all([stage.startBot(), stage.startBot()]);
     await stage.play([await stage.tone(440, 3000), await stage.tone(660, 2000)]);
     await waitFor('a second of audio', () => framesOf(stage.segments(), 440) >= 50, { timeoutMs: 15_000 });
-    const old = await owner();
+    const old = await stage.owner();
     old.proc.kill('SIGTERM');
     const [first, second] = await stage.heard([440, 660], 30_000);
     assert.ok(first && second);

@@ -97,6 +97,14 @@ export class Stage {
     return bot;
   }
 
+  /** The bot whose instance id is in the guild's lock, once there is one. */
+  async owner(guild: GuildSpec = this.guild): Promise<Bot> {
+    return waitFor(`a lock holder of guild ${guild.id}`, async () => {
+      const lock = await this.db.get(guildKeys(guild.id).player_lock);
+      return this.bots.find((b) => lock?.startsWith(`${b.instance}:`));
+    });
+  }
+
   /** Writes desired state straight into Redis, the public contract: tracks, channel, `playing`. */
   async play(urls: readonly string[], guild: GuildSpec = this.guild): Promise<string[]> {
     const keys = guildKeys(guild.id);
