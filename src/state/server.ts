@@ -13,6 +13,8 @@ export interface LocalRedisServer {
   stop(options?: { graceful?: boolean }): Promise<void>;
   /** Starts it again on the same port with the same data directory. */
   start(): Promise<void>;
+  /** Sends the running server a signal (tests freeze it with SIGSTOP); throws if it is not running. */
+  signal(name: NodeJS.Signals): void;
 }
 
 export interface LocalRedisOptions {
@@ -93,6 +95,11 @@ export async function startLocalRedis(options: LocalRedisOptions): Promise<Local
     await exited;
   };
 
+  const signal = (name: NodeJS.Signals): void => {
+    if (!child || child.exitCode !== null || child.signalCode !== null) throw new Error(`redis-server on port ${port} is not running`);
+    child.kill(name);
+  };
+
   await start();
-  return { port, url: `redis://127.0.0.1:${port}`, stop, start };
+  return { port, url: `redis://127.0.0.1:${port}`, stop, start, signal };
 }
