@@ -1,4 +1,5 @@
 import { HERD_FULL, HERD_SMOKE, type HerdConfig } from './herd';
+import { REACTIONS_FULL, REACTIONS_SMOKE, type ReactionsConfig } from './reactions';
 
 /**
  * Every knob of `make bench` in one place: the full run (issue #8's guild counts and windows, under
@@ -44,6 +45,8 @@ export interface BenchConfig {
   readonly saturatedLatePermille: number;
   /** The herd of starts, paced and unpaced (bench/herd.ts). */
   readonly herd: HerdConfig;
+  /** Reaction times: lease loss, skip, stop, track gap, SIGTERM, REST to SSE (bench/reactions.ts). */
+  readonly reactions: ReactionsConfig;
 }
 
 export const FULL: BenchConfig = {
@@ -69,6 +72,7 @@ export const FULL: BenchConfig = {
   saturatedBusyPct: 95,
   saturatedLatePermille: 50,
   herd: HERD_FULL,
+  reactions: REACTIONS_FULL,
 };
 
 /** N = 2, short windows: seconds, not minutes; only that every section yields finite numbers. */
@@ -94,4 +98,5 @@ export const SMOKE: BenchConfig = {
   saturatedBusyPct: 101,
   saturatedLatePermille: 1000,
   herd: HERD_SMOKE,
+  reactions: REACTIONS_SMOKE,
 };

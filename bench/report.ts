@@ -8,6 +8,7 @@ import type { CostRun, CostStep } from './cost';
 import type { HerdFigures, HerdRun } from './herd';
 import type { IdleFigures } from './idle';
 import type { LatencyFigures } from './latency';
+import type { ReactionsFigures } from './reactions';
 import type { RecoveryFigures } from './recovery';
 import type { Summary } from './stats';
 
@@ -36,6 +37,7 @@ export interface Report {
   readonly recovery: RecoveryFigures;
   readonly idle: IdleFigures;
   readonly herd: HerdFigures;
+  readonly reactions: ReactionsFigures;
   readonly targets: readonly Target[];
 }
 
@@ -100,7 +102,7 @@ function fmt(v: number | undefined, digits?: number): string {
 }
 
 /** A plain-text table with right-aligned columns (the first left-aligned). */
-function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
+export function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: readonly string[]): string => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ').trimEnd();
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
@@ -164,6 +166,31 @@ export function herdTable(runs: readonly HerdRun[]): string {
   return table(header, rows);
 }
 
+/** Whole ms; -0 (a tiny negative) shows as 0. */
+export function fmtMs(v: number): string {
+  return Number.isFinite(v) ? String(Math.round(v) || 0) : '-';
+}
+
+export function reactionsTable(r: ReactionsFigures): string {
+  const row = (name: string, s: Summary, base: Summary | undefined, usual: string): string[] => [
+    name,
+    String(s.n),
+    fmtMs(s.p50),
+    fmtMs(s.max),
+    base ? fmtMs(base.p50) : '-',
+    base ? fmtMs(base.max) : '-',
+    usual,
+  ];
+  return table(['', 'n', 'p50', 'max', 'base p50', 'base max', 'usual approach'], [
+    row('lease loss → silence', r.leaseLossToSilenceMs, undefined, 'none: no leases'),
+    row('skip → next tone', r.skipToNextToneMs, undefined, 'none: no queue'),
+    row('stop → silence', r.stopToSilenceMs, r.baselineStopToSilenceMs, r.baselineStopToSilenceMs ? 'player.stop(true)' : 'not run'),
+    row('gap between tracks', r.trackGapMs, undefined, 'none: no queue'),
+    row('SIGTERM → /readyz 503', r.sigtermToNotReadyMs, undefined, 'none: no /readyz'),
+    row('REST change → SSE snapshot', r.restToSseMs, undefined, 'none: no API'),
+  ]);
+}
+
 export function renderReport(r: Report): string {
   const m = r.machine;
   const out: string[] = [];
@@ -207,6 +234,10 @@ export function renderReport(r: Report): string {
   out.push(`7. A herd of starts: ${r.herd.runs[0]?.steady ?? 0} guilds playing (passthrough), then a herd handed over at once; the playing guilds' audio`);
   out.push('   while the herd starts (until 1 s after its last guild is heard) and over as long right after; paced = HIQTY_MAX_OPENING default');
   out.push(herdTable(r.herd.runs));
+  out.push('');
+  out.push('8. Reaction times (ms, one instance): from the Redis write or the signal to the packet at the sandbox; gap: end of track 1 to track 2 (0 = seamless);');
+  out.push('   base = the usual-approach baseline where it has the same control');
+  out.push(reactionsTable(r.reactions));
   out.push('');
   out.push('Targets');
   out.push(table(['', 'target', 'measured', ''], r.targets.map((t) => [t.what, t.limit, t.value, t.met ? 'met' : 'MISSED'])));

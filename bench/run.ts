@@ -10,6 +10,7 @@ import { FULL, SMOKE, type BenchConfig, type CostConfig } from './config';
 import { herdGuilds, herdUrls, measureHerd } from './herd';
 import { measureIdle } from './idle';
 import { measureLatency } from './latency';
+import { runReactions } from './reactions';
 import { ROOT } from './procs';
 import { measureRecovery } from './recovery';
 import { evaluateTargets, machine, renderReport, type Report } from './report';
@@ -72,6 +73,9 @@ export async function runBench(config: BenchConfig, progress: Progress = (l) => 
     progress(`herd: ${config.herd.steady} guilds playing, then ${config.herd.shapes.map((s) => `${s.herd} ${s.format}`).join(' / ')} started at once, paced and unpaced`);
     const herd = await measureHerd(stage, config.herd, await herdUrls(stage, config.herd.trackMs), progress);
 
+    progress(`reactions: ${config.reactions.tries} tries each of lease loss, skip, stop, track gap and SIGTERM, on a stage of their own`);
+    const reactions = await runReactions(config.reactions, progress);
+
     return {
       startedAt,
       seconds: (performance.now() - started) / 1000,
@@ -81,6 +85,7 @@ export async function runBench(config: BenchConfig, progress: Progress = (l) => 
       recovery,
       idle,
       herd,
+      reactions,
       targets: evaluateTargets(cost, latency, recovery, config.passthrough.counts.includes(100) ? 100 : Math.max(...config.passthrough.counts)),
     };
   } finally {

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { Redis } from 'ioredis';
 import { demoGuilds, startSandbox, type GuildSpec, type Sandbox } from '../src/sandbox';
+import type { MonitorOptions } from '../src/sandbox/audio/monitor';
 import { startFixtureServer, type FixtureServer } from '../src/sandbox/fixtures/server';
 import { makeTone, type ToneFormat } from '../src/sandbox/fixtures/tones';
 import { silentLogger } from '../src/log';
@@ -38,14 +39,15 @@ export class BenchStage {
     private readonly dir: string,
   ) {}
 
-  static async start(guildCount: number): Promise<BenchStage> {
+  /** `monitor` overrides the sandbox's audio monitor options (bench/reactions.ts decodes every short window). */
+  static async start(guildCount: number, monitor: MonitorOptions = {}): Promise<BenchStage> {
     const dir = mkdtempSync(path.join(tmpdir(), 'hiqty-bench-'));
     // Every packet is counted and timed; decoding one 200 ms window in ten keeps the sandbox cheap at 200 streams.
     const sandbox = await startSandbox({
       guilds: demoGuilds(guildCount),
       dataDir: path.join(dir, 'sandbox'),
       log: silentLogger,
-      monitor: { gapThresholdMs: LATE_MS, decodeEvery: { windowsOutOf: 10 } },
+      monitor: { gapThresholdMs: LATE_MS, decodeEvery: { windowsOutOf: 10 }, ...monitor },
     });
     const fixtures = await startFixtureServer({ dir: path.join(dir, 'tracks') });
     const redisServer = await startLocalRedis({ dir: path.join(dir, 'redis') });
