@@ -18,6 +18,7 @@ import { waitFor } from '../test/support/wait';
 import { herdTable } from './report';
 import { BenchStage } from './stage';
 import { sleep, summarize, type Summary } from './stats';
+import { runProgram } from './program';
 
 export interface HerdShape {
   /** Guilds started at once. */
@@ -201,12 +202,4 @@ async function main(): Promise<void> {
   }
 }
 
-if (require.main === module) {
-  main().then(
-    () => process.exit(0),
-    (err: unknown) => {
-      console.error(err instanceof Error ? (err.stack ?? err.message) : String(err));
-      process.exit(1);
-    },
-  );
-}
+if (require.main === module) runProgram(main);

@@ -33,6 +33,7 @@ import { fmtMs, reactionsTable } from './report';
 import { BenchStage, type Bot } from './stage';
 import { summarize, type Summary } from './stats';
 import { baselineSubject, type Subject } from './subjects';
+import { runProgram } from './program';
 
 export interface ReactionsConfig {
   /** Tries of each figure. */
@@ -303,12 +304,4 @@ async function main(): Promise<void> {
   console.error(`${((performance.now() - started) / 1000).toFixed(0)} s`);
 }
 
-if (require.main === module) {
-  main().then(
-    () => process.exit(0),
-    (err: unknown) => {
-      console.error(err instanceof Error ? (err.stack ?? err.message) : String(err));
-      process.exit(1);
-    },
-  );
-}
+if (require.main === module) runProgram(main);

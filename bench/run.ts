@@ -16,6 +16,7 @@ import { measureRecovery } from './recovery';
 import { evaluateTargets, machine, renderReport, type Report } from './report';
 import { BenchStage } from './stage';
 import { baselineSubject, hiqtySubject, type Subject } from './subjects';
+import { runProgram } from './program';
 
 export type Progress = (line: string) => void;
 
@@ -107,12 +108,4 @@ async function main(): Promise<void> {
   console.error(`written to ${path.relative(process.cwd(), file)}`);
 }
 
-if (require.main === module) {
-  main().then(
-    () => process.exit(0),
-    (err: unknown) => {
-      console.error(err instanceof Error ? (err.stack ?? err.message) : String(err));
-      process.exit(1);
-    },
-  );
-}
+if (require.main === module) runProgram(main);
