@@ -36,6 +36,16 @@ export async function runCommand(env: NodeJS.ProcessEnv): Promise<number> {
   const log = createLogger(decoded.right.HIQTY_LOG_LEVEL, { instance: decoded.right.HIQTY_INSTANCE_ID });
   // A promise nobody awaited is a bug, but one guild's bug must not stop the music of every other guild.
   process.on('unhandledRejection', (err) => log.error({ err }, 'unhandled rejection (a bug): logged, and the bot carries on'));
+  process.on('uncaughtException', (err) => {
+    // One library bug is known and harmless to the rest: a keep-alive of an already closed voice UDP
+    // socket (see src/discord/voice.ts). Anything else is unknown state: log it and exit as Node would.
+    if (isClosedUdpSend(err)) {
+      log.warn({ err }, 'a closed voice UDP socket was sent to (a known @discordjs/voice race): ignored');
+      return;
+    }
+    log.fatal({ err }, 'uncaught exception: exiting');
+    process.exit(1);
+  });
   const after: Array<() => Promise<void>> = [];
 
   let app;
@@ -80,4 +90,9 @@ export async function runCommand(env: NodeJS.ProcessEnv): Promise<number> {
     process.on('SIGTERM', onSignal);
     process.on('SIGINT', onSignal);
   });
+}
+
+/** ERR_SOCKET_DGRAM_NOT_RUNNING thrown by @discordjs/voice's VoiceUDPSocket keep-alive. */
+function isClosedUdpSend(err: Error): boolean {
+  return 'code' in err && err.code === 'ERR_SOCKET_DGRAM_NOT_RUNNING' && (err.stack ?? '').includes('keepAlive');
 }

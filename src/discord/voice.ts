@@ -94,7 +94,8 @@ class DiscordGuildVoice implements GuildVoice {
 
   join(channelId: string): boolean {
     if (this.closed) return false;
-    this.drop();
+    // At once, not deferred: joinVoiceChannel would otherwise reuse the old connection of this guild.
+    this.destroyConnection(false, 'now');
     const guild = this.client.guilds.cache.get(this.guildId);
     if (!guild) return false;
     const conn = this.gate.open(() =>
@@ -157,11 +158,25 @@ class DiscordGuildVoice implements GuildVoice {
     this.destroyConnection(false);
   }
 
-  private destroyConnection(sendLeave: boolean): void {
+  private destroyConnection(sendLeave: boolean, when: 'now' | 'next-turn' = 'next-turn'): void {
     const current = this.connection;
     this.connection = undefined;
     if (!current || current.conn.state.status === VoiceConnectionStatus.Destroyed) return;
-    if (sendLeave) this.gate.open(() => current.conn.destroy(true));
-    else current.conn.destroy(false);
+    const conn = current.conn;
+    if (when === 'now') {
+      if (sendLeave) this.gate.open(() => conn.destroy(true));
+      else conn.destroy(false);
+      return;
+    }
+    // Known limit of @discordjs/voice 0.19: a new VoiceUDPSocket sends its first keep-alive from a
+    // setImmediate that destroy() does not cancel, so a connection destroyed in the same turn as its UDP
+    // socket was made throws ERR_SOCKET_DGRAM_NOT_RUNNING out of that immediate and kills the process
+    // (seen when a drain let go of a guild it had just joined). Destroying from an immediate queued after
+    // it lets the keep-alive go first. The audio has already stopped, and we have forgotten the connection.
+    setImmediate(() => {
+      if (conn.state.status === VoiceConnectionStatus.Destroyed) return;
+      if (sendLeave) this.gate.open(() => conn.destroy(true));
+      else conn.destroy(false);
+    });
   }
 }
