@@ -209,7 +209,7 @@ export async function startApp(config: Config, discord: DiscordTarget, log: Logg
           let redisAway = false;
           const probeRedis = async (): Promise<boolean> => {
             if (redisAway) return false;
-            if (await redisAnswers(redis, REDIS_PROBE_MS)) return true;
+            if (await redisAnswers(redis, clock, REDIS_PROBE_MS)) return true;
             if (!redisAway) log.warn({ redis: redis.status }, 'draining without Redis: leases cannot be handed over, so audio stops as each lease deadline passes');
             redisAway = true;
             return false;

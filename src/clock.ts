@@ -42,6 +42,29 @@ export function sleep(clock: Clock, ms: number, signal?: AbortSignal): Promise<v
   });
 }
 
+/** How a piece of work ended when it was given at most some time: see within(). */
+export type Within<T> = { readonly kind: 'done'; readonly value: T } | { readonly kind: 'failed'; readonly err: unknown } | { readonly kind: 'late' };
+
+/**
+ * Waits for work at most ms on the clock, and never rejects. The work itself goes on when it is late:
+ * for shutdown paths that must not wait on a peer that stopped answering.
+ */
+export function within<T>(clock: Clock, work: Promise<T>, ms: number): Promise<Within<T>> {
+  return new Promise((resolve) => {
+    const timer = clock.setTimeout(() => resolve({ kind: 'late' }), ms);
+    work.then(
+      (value) => {
+        timer.cancel();
+        resolve({ kind: 'done', value });
+      },
+      (err: unknown) => {
+        timer.cancel();
+        resolve({ kind: 'failed', err });
+      },
+    );
+  });
+}
+
 interface PendingTimer {
   readonly at: number;
   readonly seq: number;

@@ -8,7 +8,7 @@
  * Losing a lease has one path, `lose()`: every fenced write that answers `lease-lost`, the keeper's
  * renewals and deadlines, and a snapshot whose lock is not ours all end there.
  */
-import type { Clock } from '../../src/clock';
+import { within } from '../../src/clock';
 import { done, requeueAfter, type Reconciler, type Result } from '../../src/reconcile';
 import type { GuildSnapshot, Lease, StatusUpdate } from '../../src/state';
 import type { PlayerDeps } from './deps';
@@ -481,39 +481,15 @@ export class PlayerReconciler implements Reconciler<string> {
    * a Redis that does not answer must not hold up the exit (its leases then expire after their TTL).
    */
   async releaseAll(): Promise<{ readonly released: number; readonly checkpointFailed: boolean }> {
-    const checkpointed = await withinBudget(this.deps.clock, this.checkpoint(), RELEASE_STEP_BUDGET_MS).then(
-      (inTime) => {
-        if (!inTime) this.deps.log.warn({ budgetMs: RELEASE_STEP_BUDGET_MS }, 'positions not checkpointed in time before releasing: guilds resume from the last checkpoint');
-        return inTime;
-      },
-      (err: unknown) => {
-        this.deps.log.warn({ err }, 'could not checkpoint positions before releasing: guilds resume from the last checkpoint');
-        return false;
-      },
-    );
+    const checkpoint = await within(this.deps.clock, this.checkpoint(), RELEASE_STEP_BUDGET_MS);
+    if (checkpoint.kind === 'late') this.deps.log.warn({ budgetMs: RELEASE_STEP_BUDGET_MS }, 'positions not checkpointed in time before releasing: guilds resume from the last checkpoint');
+    if (checkpoint.kind === 'failed') this.deps.log.warn({ err: checkpoint.err }, 'could not checkpoint positions before releasing: guilds resume from the last checkpoint');
     const sessions = [...this.sessions.values()];
-    await withinBudget(
+    await within(
       this.deps.clock,
       Promise.allSettled(sessions.map((session) => this.release(session, { leave: false }))),
       RELEASE_STEP_BUDGET_MS,
     );
-    return { released: sessions.length, checkpointFailed: !checkpointed };
+    return { released: sessions.length, checkpointFailed: checkpoint.kind !== 'done' };
   }
-}
-
-/** Resolves true when work settled within ms, false otherwise; rejects only if work rejected in time. */
-function withinBudget(clock: Clock, work: Promise<unknown>, ms: number): Promise<boolean> {
-  return new Promise((resolve, reject) => {
-    const timer = clock.setTimeout(() => resolve(false), ms);
-    work.then(
-      () => {
-        timer.cancel();
-        resolve(true);
-      },
-      (err: unknown) => {
-        timer.cancel();
-        reject(err instanceof Error ? err : new Error(String(err)));
-      },
-    );
-  });
 }

@@ -4,7 +4,7 @@
  * a thrown error retries with backoff.
  */
 import { randomBytes } from 'node:crypto';
-import { systemClock, type Clock, type Timer } from '../clock';
+import { systemClock, within, type Clock, type Timer } from '../clock';
 import { silentLogger, type Logger } from '../log';
 import { noopReconcileMetrics, type ReconcileMetrics, type ReconcileOutcome } from './metrics';
 import type { Reconciler, Result } from './reconciler';
@@ -136,16 +136,13 @@ export class Controller<K extends QueueKey> {
     const sourcesStopped = Promise.all(
       this.sources.map((s) => s.stop().catch((error: unknown) => this.log.warn({ err: error }, 'a source failed to stop'))),
     );
-    let abandon: Timer | undefined;
-    const abandoned = new Promise<'abandoned'>((resolve) => {
-      if (options.abandonAfterMs !== undefined) abandon = this.clock.setTimeout(() => resolve('abandoned'), options.abandonAfterMs);
-    });
+    const stopped = Promise.all([sourcesStopped, ...workers]);
     try {
-      const first = await Promise.race([Promise.all([sourcesStopped, ...workers]), abandoned]);
-      if (first === 'abandoned') this.log.warn({ inFlight: this.inFlight.size, afterMs: options.abandonAfterMs }, 'stopped without waiting for reconciles still in flight');
+      if (options.abandonAfterMs === undefined) await stopped;
+      else if ((await within(this.clock, stopped, options.abandonAfterMs)).kind === 'late')
+        this.log.warn({ inFlight: this.inFlight.size, afterMs: options.abandonAfterMs }, 'stopped without waiting for reconciles still in flight');
     } finally {
       deadline?.cancel();
-      abandon?.cancel();
     }
   }
 

@@ -1,4 +1,5 @@
 import { Redis, type RedisOptions } from 'ioredis';
+import { within, type Clock } from '../clock';
 
 /**
  * For the bot's own command connection: a command unanswered this long fails (ioredis `commandTimeout`),
@@ -20,21 +21,9 @@ export function connectRedis(url: string, options: RedisOptions = {}): Redis {
   });
 }
 
-/** True when Redis answers a PING within ms; never rejects (a late answer is ignored). */
-export function redisAnswers(redis: Redis, ms: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => resolve(false), ms);
-    redis.ping().then(
-      () => {
-        clearTimeout(timer);
-        resolve(true);
-      },
-      () => {
-        clearTimeout(timer);
-        resolve(false);
-      },
-    );
-  });
+/** True when Redis answers a PING within ms on the clock; never rejects (a late answer is ignored). */
+export async function redisAnswers(redis: Redis, clock: Clock, ms: number): Promise<boolean> {
+  return (await within(clock, redis.ping(), ms)).kind === 'done';
 }
 
 /**
