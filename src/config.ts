@@ -6,7 +6,9 @@ import * as os from 'node:os';
 import * as t from 'io-ts';
 import { isLeft, type Either, left, right } from 'fp-ts/Either';
 import { describeErrors, intFromString, oneOf, optional, urlString, withDefault, NonEmptyString } from './codecs';
+import { hostPort } from './media/address-policy';
 import { DEFAULT_MAX_OPENING } from './media/open-gate';
+import { NO_OVERRIDES, parseOriginOverrides, type OriginOverrides } from './media/origins';
 import { DEFAULT_MAX_JOINING } from './voice/join-pacer';
 
 /** `host:port` pairs that the SSRF guard lets through although they are private (tests' fixture servers). */
@@ -20,6 +22,17 @@ const HostPortList = new t.Type<readonly string[], string, unknown>(
     return valid ? t.success(items.map((s) => s.toLowerCase())) : t.failure(u, c);
   },
   (a) => a.join(','),
+);
+
+const ServiceOrigins = new t.Type<OriginOverrides, string, unknown>(
+  'comma-separated host=origin pairs, e.g. www.youtube.com=https://yt.mirror.example,*.googlevideo.com=http://127.0.0.1:9001',
+  (u): u is OriginOverrides => Array.isArray(u),
+  (u, c) => {
+    if (typeof u !== 'string') return t.failure(u, c);
+    const parsed = parseOriginOverrides(u);
+    return 'ok' in parsed ? t.success(parsed.ok) : t.failure(u, c, parsed.error);
+  },
+  (overrides) => overrides.map((o) => `${o.host}=${o.origin.origin}`).join(','),
 );
 
 /** The instance id goes into lock values as `{instance}:{epoch}`, so it may not contain a colon. */
@@ -98,6 +111,7 @@ export function envCodec(instanceIdDefault: string = defaultInstanceId()) {
     HIQTY_LOCK_TTL_MS: withDefault(intFromString(1000, 60_000), 5000),
     HIQTY_HTTP_PORT: withDefault(intFromString(0, 65_535), 8080),
     HIQTY_FETCH_ALLOW: withDefault(HostPortList, []),
+    HIQTY_SERVICE_ORIGINS: withDefault(ServiceOrigins, NO_OVERRIDES),
     HIQTY_MAX_OPENING: withDefault(intFromString(1, 1000), DEFAULT_MAX_OPENING),
     HIQTY_MAX_JOINING: withDefault(intFromString(1, 1000), DEFAULT_MAX_JOINING),
     HIQTY_DRAIN_TIMEOUT_MS: withDefault(intFromString(0, 3_600_000), 240_000),
@@ -134,6 +148,10 @@ export const CONFIG_DOCS: { readonly [K in keyof Config]: { readonly default: st
   HIQTY_LOCK_TTL_MS: { default: '5000', doc: 'Guild lock TTL (1000-60000). Renewed every TTL/3; a crashed instance\'s guilds resume elsewhere after about this long.' },
   HIQTY_HTTP_PORT: { default: '8080', doc: 'Port of `/livez`, `/readyz` and `/metrics` (0 picks a free port).' },
   HIQTY_FETCH_ALLOW: { default: '(empty)', doc: 'Comma-separated `host:port` pairs exempt from the private-address block, e.g. a local fixture server.' },
+  HIQTY_SERVICE_ORIGINS: {
+    default: '(empty)',
+    doc: 'Comma-separated `host=origin` pairs: requests to a service host (`*.googlevideo.com` for any subdomain) go to that origin instead, path and query unchanged, for every request the sources make, media URLs and redirects included. The address policy still applies to the origin: a plain-http origin must also be in HIQTY_FETCH_ALLOW. The sandbox and `make run` point the services at local fakes this way.',
+  },
   HIQTY_MAX_OPENING: { default: String(DEFAULT_MAX_OPENING), doc: 'Track starts this instance runs at the same time (1-1000); more wait in arrival order. Once its first bytes are in, a start is CPU-bound (ffmpeg spawning and decoding its first seconds, demuxing the first buffer): more starts at once than cores start a herd (a failover) no sooner and delay the audio of the guilds already playing. DNS, the server\'s answer and the probe run outside the limit; a start stalled after its first bytes gives up its slot after 2 s. About one per core.' },
   HIQTY_MAX_JOINING: { default: String(DEFAULT_MAX_JOINING), doc: 'Voice joins this instance runs at the same time (1-1000); more wait in arrival order and are woken when one finishes. A join is a burst of work (a TLS WebSocket to the voice server, IP discovery, the handshake): a failover herd joining all at once delays the audio of the guilds already playing.' },
   HIQTY_DRAIN_TIMEOUT_MS: { default: '240000', doc: 'On SIGTERM, how long current tracks may play to their end before positions are checkpointed and leases released. Keep it below the pod\'s grace period.' },
@@ -169,10 +187,26 @@ function isSecret(name: string): boolean {
   return DOCS_BY_NAME[name]?.secret === true;
 }
 
+/**
+ * Rules across variables. A plain-http override sends what was asked over TLS in clear text, so it is
+ * only taken for an origin the operator also opened in HIQTY_FETCH_ALLOW (a local fake, a sidecar).
+ */
+function crossCheck(config: Config): ConfigError[] {
+  return config.HIQTY_SERVICE_ORIGINS.filter((o) => o.origin.protocol === 'http:' && !config.HIQTY_FETCH_ALLOW.includes(hostPort(o.origin))).map((o) => ({
+    variable: 'HIQTY_SERVICE_ORIGINS',
+    value: `${o.host}=${o.origin.origin}`,
+    expected: 'a plain-http origin also listed in HIQTY_FETCH_ALLOW (or an https origin)',
+    message: `HIQTY_SERVICE_ORIGINS maps ${o.host} to plain-http ${o.origin.origin}, which is not in HIQTY_FETCH_ALLOW: add ${hostPort(o.origin)} there or use https`,
+  }));
+}
+
 /** Decodes the environment. Never throws. */
 export function loadConfig(env: NodeJS.ProcessEnv, instanceIdDefault?: string): Either<ConfigError[], Config> {
   const result = envCodec(instanceIdDefault).decode(env);
-  if (!isLeft(result)) return right(result.right);
+  if (!isLeft(result)) {
+    const problems = crossCheck(result.right);
+    return problems.length === 0 ? right(result.right) : left(problems);
+  }
   return left(
     describeErrors(result.left).map(({ path, value, expected }) => {
       const shown = typeof value === 'string' && !isSecret(path) ? value : undefined;

@@ -11,6 +11,7 @@ import { systemClock, type Clock } from '../clock';
 import { checkAddress, hostPort, isAllowListed, unbracket } from './address-policy';
 import { systemLookup, type LookupAll, type ResolvedAddress } from './dns-lookup';
 import { BodyError, formatSeconds, MeteredBody, TRUNCATED_REASON } from './metered-body';
+import { applyOverrides, NO_OVERRIDES, type OriginOverrides } from './origins';
 
 export type { LookupAll, ResolvedAddress } from './dns-lookup';
 
@@ -41,6 +42,21 @@ export interface SafeFetchOptions {
   readonly idleTimeoutMs?: number;
   /** Asks for the body from this byte on (`Range: bytes=N-`), to resume a download. */
   readonly rangeStart?: number;
+  /** With rangeStart, the last byte wanted (inclusive): `Range: bytes=N-M`. */
+  readonly rangeEnd?: number;
+  /** Default GET. A 301, 302 or 303 turns a POST into a GET without its body, as browsers do. */
+  readonly method?: 'GET' | 'POST' | 'HEAD';
+  /** Added to (and overriding) the defaults `user-agent: hiqty` and `accept: *\/*`. */
+  readonly headers?: Readonly<Record<string, string>>;
+  /** A request body (an API's JSON); sent with its content-length. */
+  readonly body?: string | Buffer;
+  /** HIQTY_SERVICE_ORIGINS, applied to every hop; the policy checks where a request really goes. */
+  readonly overrides?: OriginOverrides;
+  /**
+   * Hand back non-2xx answers as `ok` with their status and body, for APIs whose errors are JSON
+   * (InnerTube's 400s). Redirects are still followed. Default false: a non-2xx is `http-error`.
+   */
+  readonly anyStatus?: boolean;
   /**
    * Cancels the fetch in whatever phase it is (DNS, connection, headers), answering `cancelled`, and
    * after an `ok` destroys the body, which closes the connection.
@@ -62,7 +78,9 @@ export interface FetchOk {
   readonly contentLength: number | undefined;
   /** Byte position of the body's first byte: rangeStart when the server honoured the Range, else 0. */
   readonly offset: number;
+  /** The URL of the last hop, as asked (before HIQTY_SERVICE_ORIGINS). */
   readonly finalUrl: string;
+  readonly headers: http.IncomingHttpHeaders;
   bytesRead(): number;
 }
 
@@ -135,24 +153,30 @@ function pinnedLookup(addresses: readonly ResolvedAddress[]): LookupFunction {
   };
 }
 
-type Hop = FetchOutcome | { readonly kind: 'redirect'; readonly location: URL };
+type Hop = FetchOutcome | { readonly kind: 'redirect'; readonly location: URL; readonly status: number };
 
 function parseLength(value: string | undefined): number | undefined {
   return value !== undefined && /^\d+$/.test(value) ? Number(value) : undefined;
 }
 
-function requestHop(url: URL, addresses: readonly ResolvedAddress[], options: SafeFetchOptions): Promise<Hop> {
+interface HopRequest {
+  readonly method: 'GET' | 'POST' | 'HEAD';
+  readonly body: string | Buffer | undefined;
+}
+
+function requestHop(url: URL, asked: URL, addresses: readonly ResolvedAddress[], hopRequest: HopRequest, options: SafeFetchOptions): Promise<Hop> {
   const clock = options.clock ?? systemClock;
   const host = unbracket(url.hostname);
-  const headers: http.OutgoingHttpHeaders = { 'user-agent': 'hiqty', accept: '*/*' };
+  const headers: http.OutgoingHttpHeaders = { 'user-agent': 'hiqty', accept: '*/*', ...options.headers };
   const rangeStart = options.rangeStart ?? 0;
-  if (rangeStart > 0) headers.range = `bytes=${rangeStart}-`;
+  if (rangeStart > 0 || options.rangeEnd !== undefined) headers.range = `bytes=${rangeStart}-${options.rangeEnd ?? ''}`;
+  if (hopRequest.body !== undefined) headers['content-length'] = Buffer.byteLength(hopRequest.body);
   const requestOptions: https.RequestOptions = {
     protocol: url.protocol,
     host,
     port: url.port === '' ? undefined : Number(url.port),
     path: `${url.pathname}${url.search}`,
-    method: 'GET',
+    method: hopRequest.method,
     headers,
     lookup: pinnedLookup(addresses),
     // A fresh agent per request: a pooled socket keyed by host name could outlive the check.
@@ -191,15 +215,16 @@ function requestHop(url: URL, addresses: readonly ResolvedAddress[], options: Sa
         req.destroy();
         let next: URL;
         try {
-          next = new URL(location, url);
+          // Against the URL as asked, so a relative redirect from an overridden host stays on that host.
+          next = new URL(location, asked);
         } catch {
           finish({ kind: 'failed', reason: `${describeUrl(url)} redirected to an invalid URL` });
           return;
         }
-        finish({ kind: 'redirect', location: next });
+        finish({ kind: 'redirect', location: next, status });
         return;
       }
-      if (status < 200 || status > 299) {
+      if ((status < 200 || status > 299) && options.anyStatus !== true) {
         res.destroy();
         req.destroy();
         finish({ kind: 'http-error', status });
@@ -240,11 +265,12 @@ function requestHop(url: URL, addresses: readonly ResolvedAddress[], options: Sa
         contentType: res.headers['content-type'],
         contentLength,
         offset: status === 206 ? rangeStart : 0,
-        finalUrl: url.toString(),
+        finalUrl: asked.toString(),
+        headers: res.headers,
         bytesRead: () => body.bytesRead,
       });
     });
-    req.end();
+    req.end(hopRequest.body);
   });
 }
 
@@ -257,16 +283,21 @@ export async function safeFetch(input: string, options: SafeFetchOptions): Promi
     return { kind: 'refused', reason: 'not a valid URL' };
   }
   const maxRedirects = options.maxRedirects ?? DEFAULT_MAX_REDIRECTS;
+  const overrides = options.overrides ?? NO_OVERRIDES;
+  let hopRequest: HopRequest = { method: options.method ?? 'GET', body: options.body };
   for (let redirects = 0; ; redirects++) {
-    const vetted = await vet(url, options);
+    // The policy judges where the request really goes; `url` stays the URL as asked, for redirects and reasons.
+    const target = applyOverrides(url, overrides);
+    const vetted = await vet(target, options);
     if (vetted.kind !== 'vetted') {
       return redirects > 0 && vetted.kind === 'refused'
         ? { kind: 'refused', reason: `a redirect to ${describeUrl(url)} was refused: ${vetted.reason}` }
         : vetted;
     }
     if (options.signal?.aborted) return { kind: 'cancelled' };
-    const hop = await requestHop(url, vetted.addresses, options);
+    const hop = await requestHop(target, url, vetted.addresses, hopRequest, options);
     if (hop.kind !== 'redirect') return hop;
+    if (hop.status !== 307 && hop.status !== 308) hopRequest = { method: hopRequest.method === 'HEAD' ? 'HEAD' : 'GET', body: undefined };
     if (redirects + 1 > maxRedirects) return { kind: 'refused', reason: `too many redirects (more than ${maxRedirects})` };
     // What was asked over TLS is not handed to anyone on the path in clear text.
     if (url.protocol === 'https:' && hop.location.protocol === 'http:') {
