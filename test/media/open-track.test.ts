@@ -26,6 +26,7 @@ const CONTENT_TYPE: Readonly<Record<ToneFormat, string>> = {
   'webm-opus': 'audio/webm',
   mp3: 'audio/mpeg',
   wav: 'audio/wav',
+  'm4a-aac': 'audio/mp4',
 };
 
 function assertPlaying(outcome: OpenOutcome): asserts outcome is Playing {
