@@ -7,6 +7,12 @@
 /** Headers a service wants on its media requests (a user agent matching the client that asked). */
 export type PlanHeaders = Readonly<Record<string, string>>;
 
+/** Inclusive byte range, as DASH formats declare `initRange` and `indexRange`. */
+export interface ByteRange {
+  readonly start: number;
+  readonly end: number;
+}
+
 /** What a plan's container is known to be, so a seek can use its index before a byte is read. */
 export type PlanContainer = 'webm' | 'mp4' | 'mp3' | 'unknown';
 
@@ -38,6 +44,10 @@ export type StreamPlan =
       /** Default 10 MiB (DEFAULT_CHUNK_BYTES of the ranged reader). */
       readonly chunkBytes?: number;
       readonly rangeParam: boolean;
+      /** The header (WebM EBML to Tracks, MP4 ftyp+moov), where the service declares it. */
+      readonly initRange?: ByteRange;
+      /** The seek index (WebM Cues, MP4 sidx), where the service declares it; else found from the header. */
+      readonly indexRange?: ByteRange;
     }
   /** An HLS master or media playlist: hiqty fetches playlists, init segments and segments itself. */
   | {

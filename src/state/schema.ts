@@ -49,7 +49,14 @@ export const Track = withOptional(
     title: t.string,
     durationMs: NonNegativeNumber,
     requester: Requester,
+    /** Which source plays it: youtube, youtube-music, soundcloud, url, attachment (older entries: url-playlist). */
     source: t.string,
+    /** The service's own id (a YouTube video id, a SoundCloud track id): what the source re-resolves at play time. */
+    sourceId: t.string,
+    artist: t.string,
+    artworkUrl: t.string,
+    /** The recording's ISRC where the service gives it: how another source can find the same recording. */
+    isrc: t.string,
     addedAt: NonNegativeNumber,
     /** Where playback of this entry starts, in ms: how a seek is written (the head is replaced under a new id). */
     startMs: NonNegativeNumber,
