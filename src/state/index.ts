@@ -9,3 +9,4 @@ export * from './rate-limit';
 export * from './interactions';
 export * from './votes';
 export * from './np-message';
+export * from './source-tokens';
