@@ -2,7 +2,8 @@
 export { noopPlayerMetrics, type PlayerMetrics } from '../../src/player-metrics';
 import type { Clock } from '../../src/clock';
 import type { Logger } from '../../src/log';
-import type { OpenOutcome, TrackRequest } from '../../src/media';
+import type { OpenOutcome } from '../../src/media';
+import type { PlayOpener } from '../../src/sources/opener';
 import type { PlayerMetrics } from '../../src/player-metrics';
 import type { GuildStore, LeaseKeeper, Track } from '../../src/state';
 import type { VoicePort } from '../../src/voice/port';
@@ -52,7 +53,8 @@ export interface PlayerDeps {
   readonly voice: VoicePort;
   readonly clock: Clock;
   readonly log: Logger;
-  readonly openTrack: (request: TrackRequest) => Promise<OpenOutcome>;
+  /** Opens a queued track through its source (src/sources/opener.ts). */
+  readonly openTrack: PlayOpener;
   readonly announce: Announcer;
   readonly metrics: PlayerMetrics;
   readonly options: PlayerOptions;

@@ -385,7 +385,7 @@ export class PlayerReconciler implements Reconciler<string> {
   private async open(session: GuildSession, starting: Extract<GuildSession['playback'], { kind: 'starting' }>): Promise<void> {
     const { item, startMs, volume } = starting;
     // A skip, pause or loss supersedes the start: the signal stops the DNS lookup, the download, the probe and ffmpeg.
-    const outcome = await this.deps.openTrack({ url: item.track.url, startMs, volumePercent: volume, isLive: item.track.live === true, signal: starting.abort.signal });
+    const outcome = await this.deps.openTrack({ track: item.track, startMs, volumePercent: volume, signal: starting.abort.signal });
     if (outcome.kind === 'cancelled' || session.disposed || session.playback !== starting || starting.abort.signal.aborted) {
       if (outcome.kind === 'playing') outcome.close();
       return;

@@ -13,7 +13,14 @@ export type ResolveProgress =
   | { readonly kind: 'checking-link'; readonly url: string };
 
 export type QueryOutcome =
-  | { readonly kind: 'tracks'; readonly source: SourceName; readonly tracks: readonly SourceTrack[]; readonly playlist?: Playlist }
+  | {
+      readonly kind: 'tracks';
+      readonly source: SourceName;
+      readonly tracks: readonly SourceTrack[];
+      readonly playlist?: Playlist;
+      /** Entries of a playlist or set left out because they cannot play, with why: the reply says so. */
+      readonly skipped?: readonly { readonly title: string; readonly reason: string }[];
+    }
   /** A link that will not play, refused before anything is queued: the address policy, an HTTP error, an empty body, not audio, a bad scheme. */
   | { readonly kind: 'refused'; readonly reason: string }
   /** The service says this item cannot be played: private, removed, sign-in required, geo-blocked, DRM, preview only. */

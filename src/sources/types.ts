@@ -31,7 +31,15 @@ export interface Playlist {
 }
 
 export type ResolveOutcome =
-  | { readonly kind: 'tracks'; readonly tracks: readonly SourceTrack[]; readonly playlist?: Playlist }
+  | {
+      readonly kind: 'tracks';
+      readonly tracks: readonly SourceTrack[];
+      readonly playlist?: Playlist;
+      /** Entries of a playlist or set left out because they cannot play (preview only, DRM, a dead link), with why. */
+      readonly skipped?: readonly { readonly title: string; readonly reason: string }[];
+    }
+  /** The link itself will not play: the address policy, an HTTP error, an empty body, not audio. */
+  | { readonly kind: 'refused'; readonly reason: string }
   /** The service says no for this item: private, removed, LOGIN_REQUIRED, geo-blocked, DRM, preview only. */
   | { readonly kind: 'unavailable'; readonly reason: string }
   /** The service failed: down, slow, malformed answer. Counts toward the source's cool-down. */

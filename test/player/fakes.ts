@@ -8,7 +8,8 @@
 import { Readable } from 'node:stream';
 import { StreamType } from '@discordjs/voice';
 import type { ManualClock } from '../../src/clock';
-import type { OpenOutcome, TrackEnd, TrackRequest } from '../../src/media';
+import type { OpenOutcome, TrackEnd } from '../../src/media';
+import type { PlayRequest } from '../../src/sources/opener';
 import {
   DEFAULT_SETTINGS,
   decodeEntry,
@@ -193,13 +194,13 @@ export class FakeTrack {
 
 /** Opens tracks on the test's say: each request waits until answered. */
 export class FakeOpener {
-  readonly requests: Array<{ request: TrackRequest; answer: (outcome: OpenOutcome) => void }> = [];
-  readonly open = (request: TrackRequest): Promise<OpenOutcome> =>
+  readonly requests: Array<{ request: PlayRequest; answer: (outcome: OpenOutcome) => void }> = [];
+  readonly open = (request: PlayRequest): Promise<OpenOutcome> =>
     new Promise((resolve) => {
       this.requests.push({ request, answer: resolve });
     });
 
-  last(): { request: TrackRequest; answer: (outcome: OpenOutcome) => void } {
+  last(): { request: PlayRequest; answer: (outcome: OpenOutcome) => void } {
     const last = this.requests.at(-1);
     if (!last) throw new Error('no track was opened');
     return last;

@@ -1,0 +1,14 @@
+/**
+ * What the sources report about the requests they make, as a small port: the prom-client side is in
+ * src/http/metrics.ts, so sources never see prom-client.
+ */
+
+/** ok, http_4xx, http_5xx, refused (the address policy), failed (DNS, connection, timeout), cancelled. */
+export type SourceRequestOutcome = 'ok' | 'http_4xx' | 'http_5xx' | 'refused' | 'failed' | 'cancelled';
+
+export interface SourceMetrics {
+  /** One HTTP request a source made (API or media), and how long it took to its response. */
+  request(source: string, outcome: SourceRequestOutcome, seconds: number): void;
+}
+
+export const NO_SOURCE_METRICS: SourceMetrics = { request: () => undefined };
