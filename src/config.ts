@@ -35,6 +35,22 @@ const ServiceOrigins = new t.Type<OriginOverrides, string, unknown>(
   (overrides) => overrides.map((o) => `${o.host}=${o.origin.origin}`).join(','),
 );
 
+/** Source names search may ask, in order (HIQTY_SEARCH_SOURCES). */
+export const SEARCHABLE_SOURCES = ['youtube', 'youtube-music', 'soundcloud'] as const;
+export type SearchableSource = (typeof SEARCHABLE_SOURCES)[number];
+
+const SearchSources = new t.Type<readonly SearchableSource[], string, unknown>(
+  `a comma-separated list of ${SEARCHABLE_SOURCES.join(', ')} (at least one, no repeats)`,
+  (u): u is readonly SearchableSource[] => Array.isArray(u),
+  (u, c) => {
+    if (typeof u !== 'string') return t.failure(u, c);
+    const names = u.split(',').map((s) => s.trim().toLowerCase()).filter((s) => s !== '');
+    const known = names.filter((n): n is SearchableSource => SEARCHABLE_SOURCES.some((s) => s === n));
+    return names.length > 0 && known.length === names.length && new Set(known).size === known.length ? t.success(known) : t.failure(u, c);
+  },
+  (names) => names.join(','),
+);
+
 /** The instance id goes into lock values as `{instance}:{epoch}`, so it may not contain a colon. */
 const InstanceId = new t.Type<string, string, unknown>(
   'letters, digits, dot, underscore or dash (1 to 64 characters)',
@@ -112,6 +128,7 @@ export function envCodec(instanceIdDefault: string = defaultInstanceId()) {
     HIQTY_HTTP_PORT: withDefault(intFromString(0, 65_535), 8080),
     HIQTY_FETCH_ALLOW: withDefault(HostPortList, []),
     HIQTY_SERVICE_ORIGINS: withDefault(ServiceOrigins, NO_OVERRIDES),
+    HIQTY_SEARCH_SOURCES: withDefault(SearchSources, ['youtube', 'soundcloud']),
     HIQTY_MAX_OPENING: withDefault(intFromString(1, 1000), DEFAULT_MAX_OPENING),
     HIQTY_MAX_JOINING: withDefault(intFromString(1, 1000), DEFAULT_MAX_JOINING),
     HIQTY_DRAIN_TIMEOUT_MS: withDefault(intFromString(0, 3_600_000), 240_000),
@@ -151,6 +168,10 @@ export const CONFIG_DOCS: { readonly [K in keyof Config]: { readonly default: st
   HIQTY_SERVICE_ORIGINS: {
     default: '(empty)',
     doc: 'Comma-separated `host=origin` pairs: requests to a service host (`*.googlevideo.com` for any subdomain) go to that origin instead, path and query unchanged, for every request the sources make, media URLs and redirects included. The address policy still applies to the origin: a plain-http origin must also be in HIQTY_FETCH_ALLOW. The sandbox and `make run` point the services at local fakes this way.',
+  },
+  HIQTY_SEARCH_SOURCES: {
+    default: 'youtube,soundcloud',
+    doc: 'Where `/play <words>` searches, in order: the first source with a result gives the track; autocomplete and `/search` show results from all of them. Any of `youtube`, `youtube-music`, `soundcloud`. A `yt:`, `ytm:` or `sc:` prefix asks one source whatever this says.',
   },
   HIQTY_MAX_OPENING: { default: String(DEFAULT_MAX_OPENING), doc: 'Track starts this instance runs at the same time (1-1000); more wait in arrival order. Once its first bytes are in, a start is CPU-bound (ffmpeg spawning and decoding its first seconds, demuxing the first buffer): more starts at once than cores start a herd (a failover) no sooner and delay the audio of the guilds already playing. DNS, the server\'s answer and the probe run outside the limit; a start stalled after its first bytes gives up its slot after 2 s. About one per core.' },
   HIQTY_MAX_JOINING: { default: String(DEFAULT_MAX_JOINING), doc: 'Voice joins this instance runs at the same time (1-1000); more wait in arrival order and are woken when one finishes. A join is a burst of work (a TLS WebSocket to the voice server, IP discovery, the handshake): a failover herd joining all at once delays the audio of the guilds already playing.' },
