@@ -8,6 +8,10 @@ import type { PlayerMetrics } from '../player-metrics';
 import type { PlayPath } from '../media';
 import { promReconcileMetrics, type ReconcileMetrics } from '../reconcile/metrics';
 import type { LeaseMetrics } from '../state/lease';
+import type { SourceMetrics } from '../sources/source-metrics';
+
+/** From a cached API answer (~5 ms) to a service at its timeout (10 s). */
+const SOURCE_REQUEST_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
 /** From a fast passthrough start (~50 ms) to a slow source behind ffmpeg (~10 s). */
 const FIRST_PACKET_BUCKETS = [0.05, 0.1, 0.25, 0.5, 0.75, 1, 1.5, 2, 3, 5, 10, 20];
@@ -34,6 +38,7 @@ export interface Metrics {
   readonly reconcile: ReconcileMetrics;
   readonly player: PlayerMetrics;
   readonly lease: LeaseMetrics;
+  readonly sources: SourceMetrics;
   /** Makes hiqty_redis_connected follow a connection (ioredis: status 'ready'). */
   watchRedis(connection: { readonly status: string }): void;
 }
@@ -62,6 +67,20 @@ export function createMetrics(registry: Registry): Metrics {
     collect() {
       this.set(redis?.status === 'ready' ? 1 : 0);
     },
+  });
+
+  const sourceRequests = new Counter({
+    name: 'hiqty_source_requests_total',
+    help: 'HTTP requests the sources made (API and media), by source and outcome (ok, http_4xx, http_5xx, refused, failed, cancelled).',
+    labelNames: ['source', 'outcome'],
+    registers,
+  });
+  const sourceRequestDuration = new Histogram({
+    name: 'hiqty_source_request_duration_seconds',
+    help: 'Time from a source request to its response headers (or its failure), by source.',
+    labelNames: ['source'],
+    buckets: SOURCE_REQUEST_BUCKETS,
+    registers,
   });
 
   return {
@@ -97,6 +116,12 @@ export function createMetrics(registry: Registry): Metrics {
       // The player reports every loss it acts on through PlayerMetrics.leaseLost (the keeper's, via onLost, and
       // those a fenced write discovers); counting the keeper's here too would count them twice.
       loss: () => {},
+    },
+    sources: {
+      request: (source, outcome, seconds) => {
+        sourceRequests.inc({ source, outcome });
+        sourceRequestDuration.observe({ source }, seconds);
+      },
     },
     watchRedis(connection) {
       redis = connection;
