@@ -19,7 +19,7 @@ import { startHttpServer } from '../src/http/server';
 import { startKube } from '../src/kube';
 import { redactUrl, type Logger } from '../src/log';
 import { ffmpegProcesses, resolveFfmpeg, trackOpener } from '../src/media';
-import { urlResolver } from '../src/media/resolve';
+import { createServiceLayer } from '../src/sources';
 import { DEFAULT_OPS_LIMITS } from '../src/ops';
 import { COMMAND_TIMEOUT_MS, connectRedis, cutRedis, GuildStore, redisAnswers } from '../src/state';
 import { startEmbeddedRedis } from '../src/state/embedded';
@@ -129,6 +129,7 @@ export async function startApp(config: Config, discord: DiscordTarget, log: Logg
     const ffmpeg = resolveFfmpeg(process.env);
     if (!ffmpeg.found) log.warn({ ffmpeg: ffmpeg.path }, 'no ffmpeg found: only Ogg/Opus and WebM/Opus sources will play');
     const store = new GuildStore(redis, clock);
+    const services = createServiceLayer(config, { redis, clock, log, metrics: metrics.sources });
     // The number of guilds played feeds both the gauge and the pod's deletion cost.
     const playerMetrics: PlayerMetrics = {
       ...metrics.player,
@@ -148,7 +149,7 @@ export async function startApp(config: Config, discord: DiscordTarget, log: Logg
       voice,
       clock,
       log,
-      openTrack: trackOpener({ allow: config.HIQTY_FETCH_ALLOW, ffmpegPath: ffmpeg.path, log, clock, maxOpening: config.HIQTY_MAX_OPENING }),
+      openTrack: services.opener(trackOpener({ allow: config.HIQTY_FETCH_ALLOW, overrides: config.HIQTY_SERVICE_ORIGINS, ffmpegPath: ffmpeg.path, log, clock, maxOpening: config.HIQTY_MAX_OPENING })),
       announce: announcer(discordTextPoster(client, log)),
       metrics: playerMetrics,
       reconcileMetrics: metrics.reconcile,
@@ -170,7 +171,7 @@ export async function startApp(config: Config, discord: DiscordTarget, log: Logg
       redis,
       newRedis: () => connectRedis(url, { maxRetriesPerRequest: null }),
       store,
-      resolver: urlResolver({ allow: config.HIQTY_FETCH_ALLOW }),
+      resolver: services.resolver,
       clock,
       log,
       instance: config.HIQTY_INSTANCE_ID,
@@ -181,8 +182,7 @@ export async function startApp(config: Config, discord: DiscordTarget, log: Logg
     });
     teardown.add('responder', () => responder.stop());
     if (api !== undefined) {
-      const resolver = urlResolver({ allow: config.HIQTY_FETCH_ALLOW });
-      api.attach({ store, redis, clock, resolver, limits: { ...DEFAULT_OPS_LIMITS, defaultMaxQueue: config.HIQTY_MAX_QUEUE } }, () => connectRedis(url, { maxRetriesPerRequest: null }));
+      api.attach({ store, redis, clock, resolver: services.resolver, limits: { ...DEFAULT_OPS_LIMITS, defaultMaxQueue: config.HIQTY_MAX_QUEUE } }, () => connectRedis(url, { maxRetriesPerRequest: null }));
       teardown.add('rest api', () => api.stop());
     }
     // --- end Responder ---

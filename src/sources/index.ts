@@ -1,0 +1,61 @@
+/**
+ * The service layer of one process, built from the configuration: a Fetcher per source (the address
+ * policy and HIQTY_SERVICE_ORIGINS bound, requests counted), tokens and search results shared through
+ * Redis, the registry in link order, the QueryResolver every interface asks, and the Player's opener.
+ */
+import type { Redis } from 'ioredis';
+import type { Clock } from '../clock';
+import type { Config } from '../config';
+import type { Logger } from '../log';
+import type { OpenOutcome, TrackRequest } from '../media/open-track';
+import { redisSearchCache } from '../state/search-cache';
+import { SourceBreaker } from './breaker';
+import { sourceFetcher, type FetchPolicy } from './fetcher';
+import { sourceOpener, type PlayOpener } from './opener';
+import type { QueryResolver } from './query';
+import { SourceRegistry } from './registry';
+import { createQueryResolver } from './resolver';
+import type { SourceMetrics } from './source-metrics';
+import type { Source } from './types';
+import { isDiscordAttachment, isHttpLink, urlSource } from './url';
+
+export type { PlayOpener, PlayRequest } from './opener';
+export type { QueryOutcome, QueryResolver, SearchResults } from './query';
+export type { SourceName, SourceTrack } from './types';
+
+export type ServiceConfig = Pick<Config, 'HIQTY_FETCH_ALLOW' | 'HIQTY_SERVICE_ORIGINS' | 'HIQTY_SEARCH_SOURCES'>;
+
+export interface ServiceLayerDeps {
+  /** Where source tokens and the search cache live. */
+  readonly redis: Redis;
+  readonly clock: Clock;
+  readonly log: Logger;
+  readonly metrics: SourceMetrics;
+}
+
+export interface ServiceLayer {
+  readonly registry: SourceRegistry;
+  readonly resolver: QueryResolver;
+  /** The Player's openTrack: a fresh plan from the track's source, played by media's openTrack. */
+  opener(openTrack: (request: TrackRequest) => Promise<OpenOutcome>): PlayOpener;
+}
+
+export function createServiceLayer(config: ServiceConfig, deps: ServiceLayerDeps): ServiceLayer {
+  const policy: FetchPolicy = { allow: config.HIQTY_FETCH_ALLOW, overrides: config.HIQTY_SERVICE_ORIGINS };
+  const fetcherFor = (name: string) => sourceFetcher(policy, name, deps.metrics, deps.clock);
+  const log = deps.log.child({ component: 'sources' });
+  const sources: Source[] = [
+    urlSource({ name: 'attachment', label: 'Discord attachment', matches: isDiscordAttachment, fetch: fetcherFor('attachment') }),
+    urlSource({ name: 'url', label: 'Link', matches: isHttpLink, fetch: fetcherFor('url') }),
+  ];
+  const registry = new SourceRegistry(sources);
+  const resolver = createQueryResolver({
+    registry,
+    searchSources: config.HIQTY_SEARCH_SOURCES,
+    cache: redisSearchCache(deps.redis),
+    breaker: new SourceBreaker(deps.clock),
+    clock: deps.clock,
+    log,
+  });
+  return { registry, resolver, opener: (openTrack) => sourceOpener(registry, openTrack) };
+}
