@@ -1,0 +1,93 @@
+/**
+ * Reading SoundCloud's answers through the Fetcher: every way a request can go wrong becomes a
+ * value (status, failure, cancellation), never a throw.
+ */
+import { isLeft } from 'fp-ts/Either';
+import type * as t from 'io-ts';
+import { decodeJson } from '../../codecs';
+import type { Fetcher } from '../types';
+
+/** Pages and API answers are small; a bundle of the web app is a few MiB. Default cap: 8 MiB. */
+export const DEFAULT_TEXT_MAX_BYTES = 8 * 1024 * 1024;
+
+/**
+ * A browser's user agent: soundcloud.com serves its script tags to browsers, and api-v2 is the web
+ * client's API. Sent on every SoundCloud request.
+ */
+export const BROWSER_USER_AGENT = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
+
+export type TextOutcome =
+  | { readonly kind: 'ok'; readonly status: number; readonly text: string; readonly finalUrl: string }
+  /** A non-2xx answer; 401 means the client_id is no longer accepted. */
+  | { readonly kind: 'status'; readonly status: number }
+  | { readonly kind: 'failed'; readonly reason: string }
+  | { readonly kind: 'cancelled' };
+
+export interface TextRequest {
+  readonly signal?: AbortSignal;
+  readonly timeoutMs?: number;
+  readonly accept?: string;
+}
+
+/** GETs a URL and reads its whole body as UTF-8 text, within the cap. */
+export async function fetchText(fetch: Fetcher, url: string, request: TextRequest): Promise<TextOutcome> {
+  const outcome = await fetch(url, {
+    signal: request.signal,
+    maxBytes: DEFAULT_TEXT_MAX_BYTES,
+    ...(request.timeoutMs !== undefined ? { headersTimeoutMs: request.timeoutMs, idleTimeoutMs: request.timeoutMs } : {}),
+    headers: { 'user-agent': BROWSER_USER_AGENT, accept: request.accept ?? 'application/json, text/javascript, */*; q=0.01' },
+  });
+  switch (outcome.kind) {
+    case 'ok':
+      break;
+    case 'http-error':
+      return { kind: 'status', status: outcome.status };
+    case 'refused':
+      return { kind: 'failed', reason: `the request was refused (${outcome.reason})` };
+    case 'failed':
+      return { kind: 'failed', reason: outcome.reason };
+    case 'cancelled':
+      return { kind: 'cancelled' };
+  }
+  const chunks: Buffer[] = [];
+  try {
+    for await (const chunk of outcome.body) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
+  } catch (e) {
+    if (request.signal?.aborted) return { kind: 'cancelled' };
+    return { kind: 'failed', reason: e instanceof Error ? e.message : String(e) };
+  }
+  return { kind: 'ok', status: outcome.status, text: Buffer.concat(chunks).toString('utf8'), finalUrl: outcome.finalUrl };
+}
+
+/** Decodes JSON text with a codec; the left is one readable sentence. */
+export function decodeAnswer<A, O>(codec: t.Type<A, O, unknown>, text: string): { readonly ok: A } | { readonly error: string } {
+  const decoded = decodeJson(codec, text);
+  if (isLeft(decoded)) return { error: decoded.left.slice(0, 3).join('; ') };
+  return { ok: decoded.right };
+}
+
+/**
+ * Where a URL's redirects end (a short link's page), without reading that page: the body is
+ * dropped once the headers are in. A GET, because safeFetch reads a HEAD answer's content-length
+ * as a body to wait for and calls it truncated.
+ */
+export async function fetchFinalUrl(fetch: Fetcher, url: string, request: TextRequest): Promise<Exclude<TextOutcome, { kind: 'ok' }> | { readonly kind: 'ok'; readonly finalUrl: string }> {
+  const outcome = await fetch(url, {
+    signal: request.signal,
+    ...(request.timeoutMs !== undefined ? { headersTimeoutMs: request.timeoutMs } : {}),
+    headers: { 'user-agent': BROWSER_USER_AGENT, accept: 'text/html' },
+  });
+  switch (outcome.kind) {
+    case 'ok':
+      outcome.body.destroy();
+      return { kind: 'ok', finalUrl: outcome.finalUrl };
+    case 'http-error':
+      return { kind: 'status', status: outcome.status };
+    case 'refused':
+      return { kind: 'failed', reason: `the request was refused (${outcome.reason})` };
+    case 'failed':
+      return { kind: 'failed', reason: outcome.reason };
+    case 'cancelled':
+      return { kind: 'cancelled' };
+  }
+}
