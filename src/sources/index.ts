@@ -9,12 +9,14 @@ import type { Config } from '../config';
 import type { Logger } from '../log';
 import type { OpenOutcome, TrackRequest } from '../media/open-track';
 import { redisSearchCache } from '../state/search-cache';
+import { redisTokenStore } from '../state/source-tokens';
 import { SourceBreaker } from './breaker';
 import { sourceFetcher, type FetchPolicy } from './fetcher';
 import { sourceOpener, type PlayOpener } from './opener';
 import type { QueryResolver } from './query';
 import { SourceRegistry } from './registry';
 import { createQueryResolver } from './resolver';
+import { soundcloudSource } from './soundcloud';
 import type { SourceMetrics } from './source-metrics';
 import type { Source } from './types';
 import { isDiscordAttachment, isHttpLink, urlSource } from './url';
@@ -44,7 +46,9 @@ export function createServiceLayer(config: ServiceConfig, deps: ServiceLayerDeps
   const policy: FetchPolicy = { allow: config.HIQTY_FETCH_ALLOW, overrides: config.HIQTY_SERVICE_ORIGINS };
   const fetcherFor = (name: string) => sourceFetcher(policy, name, deps.metrics, deps.clock);
   const log = deps.log.child({ component: 'sources' });
+  const tokens = redisTokenStore(deps.redis);
   const sources: Source[] = [
+    soundcloudSource({ fetch: fetcherFor('soundcloud'), tokens, clock: deps.clock, log: log.child({ source: 'soundcloud' }) }),
     urlSource({ name: 'attachment', label: 'Discord attachment', matches: isDiscordAttachment, fetch: fetcherFor('attachment') }),
     urlSource({ name: 'url', label: 'Link', matches: isHttpLink, fetch: fetcherFor('url') }),
   ];
