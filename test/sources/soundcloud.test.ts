@@ -113,6 +113,14 @@ describe('SoundCloud source (api-v2, against the fake)', function () {
       assert.equal(fake.scrapes(), scrapes, 'the second instance used the shared id');
     });
 
+    it('is scraped once by an instance however many requests want it at the same time', async () => {
+      const scrapes = fake.scrapes();
+      const fresh = sourceFor(fake, redis);
+      const outcomes = await Promise.all([TRACK_HLS, TRACK_MP3, TRACK_TS].map((t) => fresh.resolve(new URL(trackUrl(t)), { signal: signal() })));
+      for (const o of outcomes) tracksOf(o);
+      assert.equal(fake.scrapes(), scrapes + 1);
+    });
+
     it('is dropped and rediscovered once when it answers 401 (a rotation)', async () => {
       tracksOf(await source.resolve(new URL(trackUrl(TRACK_HLS)), { signal: signal() }));
       const scrapes = fake.scrapes();

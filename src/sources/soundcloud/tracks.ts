@@ -79,7 +79,7 @@ export function playability(track: Track): Playability {
     .map((t) => ({ t, r: rank(t) }))
     .filter(({ r }) => Number.isFinite(r))
     .sort((a, b) => a.r - b.r)
-    .map(({ t }) => ({ transcoding: t, kind: t.format.protocol === 'progressive' ? ('progressive' as const) : ('hls' as const) }));
+    .map(({ t }): Candidate => ({ transcoding: t, kind: t.format.protocol === 'progressive' ? 'progressive' : 'hls' }));
   if (candidates.length > 0) return { kind: 'playable', candidates };
   if (full.length > 0 && full.every(isEncrypted)) return { kind: 'unplayable', reason: DRM_REASON };
   if (all.length > 0 && full.length === 0) return { kind: 'unplayable', reason: PREVIEW_REASON };
