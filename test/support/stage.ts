@@ -11,6 +11,7 @@ import { startSandbox, type GuildSpec, type Sandbox, type SandboxOptions } from 
 import type { ToneSegment } from '../../src/sandbox/audio/types';
 import { startFixtureServer, type FixtureServer } from '../../src/sandbox/fixtures/server';
 import { makeTone } from '../../src/sandbox/fixtures/tones';
+import { startServiceFakes, type ServiceFakes } from '../../src/sandbox/services';
 import { silentLogger } from '../../src/log';
 import { guildKeys, GUILDS_KEY } from '../../src/state';
 import { cleanEnv, spawnHiqty, type HiqtyProcess, type LogLine } from './proc';
@@ -30,6 +31,8 @@ export interface StageOptions {
   readonly sandbox?: SandboxOptions;
   /** Extra environment for every bot. */
   readonly env?: NodeJS.ProcessEnv;
+  /** Start the service fakes (YouTube, SoundCloud) and point every bot at them. Default false. */
+  readonly services?: boolean;
 }
 
 export class Stage {
@@ -42,13 +45,22 @@ export class Stage {
     readonly db: Redis,
     readonly dir: string,
     private readonly env: NodeJS.ProcessEnv,
+    private readonly fakes: ServiceFakes | undefined,
   ) {}
 
   static async start(redis: TestRedis, options: StageOptions = {}): Promise<Stage> {
     const dir = mkdtempSync(path.join(tmpdir(), 'hiqty-stage-'));
     const sandbox = await startSandbox({ dataDir: path.join(dir, 'sandbox'), log: silentLogger, ...options.sandbox });
     const fixtures = await startFixtureServer({ dir: path.join(dir, 'tracks') });
-    return new Stage(sandbox, fixtures, redis, redis.client(), dir, options.env ?? {});
+    // The fakes' media is cached across suites and runs, like the tone tracks of every other suite.
+    const fakes = options.services === true ? await startServiceFakes({ dir: path.join(tmpdir(), 'hiqty-service-fakes') }) : undefined;
+    return new Stage(sandbox, fixtures, redis, redis.client(), dir, options.env ?? {}, fakes);
+  }
+
+  /** The service fakes, when the stage was started with `services: true`. */
+  get services(): ServiceFakes {
+    if (this.fakes === undefined) throw new Error('this stage was started without services: true');
+    return this.fakes;
   }
 
   get guild(): GuildSpec {
@@ -82,6 +94,7 @@ export class Stage {
         HIQTY_INSTANCE_ID: instance,
         HIQTY_HTTP_PORT: '0',
         HIQTY_FETCH_ALLOW: new URL(this.fixtures.origin).host,
+        ...this.fakes?.env([new URL(this.fixtures.origin).host]),
         HIQTY_LOCK_TTL_MS: '2000',
         HIQTY_RESYNC_INTERVAL_MS: '2000',
         HIQTY_DRAIN_TIMEOUT_MS: '20000',
@@ -160,6 +173,7 @@ export class Stage {
     }
     this.db.disconnect();
     await this.fixtures.stop();
+    await this.fakes?.stop();
     await this.sandbox.stop();
     rmSync(this.dir, { recursive: true, force: true });
   }

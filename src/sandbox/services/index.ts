@@ -1,0 +1,39 @@
+/**
+ * Every service fake at once, for the sandbox, tests, benchmarks and `make run`: what the bot needs is
+ * the HIQTY_SERVICE_ORIGINS text and the listeners to add to HIQTY_FETCH_ALLOW.
+ */
+import path from 'node:path';
+import { startSoundcloudFake, type SoundcloudFake } from './soundcloud';
+import { serviceOriginsValue, type ServiceFake } from './types';
+
+export interface ServiceFakes {
+  readonly soundcloud: SoundcloudFake;
+  /** HIQTY_SERVICE_ORIGINS for a bot that should reach these fakes. */
+  readonly origins: string;
+  /** host:port pairs to add to HIQTY_FETCH_ALLOW. */
+  readonly allow: readonly string[];
+  /** The bot's environment for both, merged with an existing allow list. */
+  env(existingAllow?: readonly string[]): { readonly HIQTY_SERVICE_ORIGINS: string; readonly HIQTY_FETCH_ALLOW: string };
+  stop(): Promise<void>;
+}
+
+export interface ServiceFakesOptions {
+  /** Where the fakes make and cache their media. */
+  readonly dir: string;
+}
+
+export async function startServiceFakes(options: ServiceFakesOptions): Promise<ServiceFakes> {
+  const soundcloud = await startSoundcloudFake({ dir: path.join(options.dir, 'soundcloud') });
+  const all: ServiceFake[] = [soundcloud];
+  const origins = serviceOriginsValue(all);
+  const allow = all.flatMap((f) => f.allow);
+  return {
+    soundcloud,
+    origins,
+    allow,
+    env: (existingAllow = []) => ({ HIQTY_SERVICE_ORIGINS: origins, HIQTY_FETCH_ALLOW: [...existingAllow, ...allow].join(',') }),
+    async stop() {
+      await Promise.all(all.map((f) => f.stop()));
+    },
+  };
+}
