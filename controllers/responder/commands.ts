@@ -1,30 +1,34 @@
 /**
- * The slash command definitions (names and options exactly as issue #5 has them). Descriptions say
+ * The slash command definitions (names and options as issue #5 has them, with /play's file and
+ * /search from issue #12). Descriptions say
  * what each option takes, so Discord's own form is the first validation a member meets.
  */
 import { ChannelType, InteractionContextType, PermissionFlagsBits, SlashCommandBuilder, type RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord.js';
 import { MAX_QUEUE_LIMIT } from '../../src/state';
 
-export interface DefinitionOptions {
-  /** Offer autocomplete on /play's query: only when a resolver can search. */
-  readonly searchable: boolean;
-}
-
 function command(name: string, description: string): SlashCommandBuilder {
   return new SlashCommandBuilder().setName(name).setDescription(description).setContexts(InteractionContextType.Guild);
 }
 
-export function commandDefinitions(options: DefinitionOptions): RESTPostAPIChatInputApplicationCommandsJSONBody[] {
+/**
+ * /play's query and file are both optional (Discord has no "one of"), so the handler asks for one when
+ * neither is given. Autocomplete on query is always on: it searches HIQTY_SEARCH_SOURCES as you type.
+ */
+export function commandDefinitions(): RESTPostAPIChatInputApplicationCommandsJSONBody[] {
   const builders = [
-    command('play', 'Play a link to an audio file or a playlist (M3U, PLS, XSPF), or queue it')
+    command('play', 'Search YouTube and SoundCloud, or play a link or an uploaded audio file')
       .addStringOption((o) =>
         o
           .setName('query')
-          .setDescription(options.searchable ? 'A link (http or https), or words to search for' : 'A link to an audio file or a playlist (http or https)')
-          .setRequired(true)
-          .setAutocomplete(options.searchable),
+          .setDescription('Words to search for (yt:, ytm:, sc: pick a source), or a link')
+          .setMaxLength(2000)
+          .setAutocomplete(true),
       )
+      .addAttachmentOption((o) => o.setName('file').setDescription('An audio file to play (instead of a query)'))
       .addBooleanOption((o) => o.setName('next').setDescription('Play it right after the current track instead of at the end')),
+    command('search', 'Search YouTube and SoundCloud and pick results to queue').addStringOption((o) =>
+      o.setName('query').setDescription('Words to search for (yt:, ytm:, sc: pick a source)').setRequired(true).setMaxLength(200),
+    ),
     command('skip', 'Skip the current track (starts a vote when others are listening and you are not a DJ)'),
     command('stop', 'Stop playing and empty the queue (DJ)'),
     command('pause', 'Pause the music'),

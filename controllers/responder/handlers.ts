@@ -7,12 +7,32 @@ import type { TaskEither } from 'fp-ts/TaskEither';
 import * as ops from '../../src/ops';
 import { formatDuration, opErrorMessage, type OpError, type OpsDeps } from '../../src/ops';
 import type { GuildSnapshot } from '../../src/state';
+import type { ResolveProgress } from '../../src/sources/query';
 import { canManage, checkDj, checkVoice, deniedMessage, isDj, listeners, type Asker, type Denied } from './access';
-import { label, nowPlayingBody, queueBody, type Body } from './render';
+import { byArtist, label, nowPlayingBody, queueBody, trackEmbed, type Body } from './render';
+import { expiredSearchBody, parsePickCustomId, SEARCH_MENU_TTL_MS, searchBody } from './results';
 
 export type Reply =
-  | { readonly kind: 'answer'; readonly body: Body; readonly visibility: 'public' | 'ephemeral'; readonly update?: boolean }
+  | {
+      readonly kind: 'answer';
+      readonly body: Body;
+      readonly visibility: 'public' | 'ephemeral';
+      /** Edit the message the component is on instead of answering with a new one. */
+      readonly update?: boolean;
+      /** Also posted in public after the answer (a pick from an ephemeral menu). */
+      readonly announce?: Body;
+      /** After this long, the answer is edited into `body` (a menu that stops taking picks). */
+      readonly expire?: { readonly afterMs: number; readonly body: Body };
+    }
   | { readonly kind: 'error'; readonly content: string };
+
+/** An uploaded file as the interaction carries it. */
+export interface AttachmentOption {
+  readonly url: string;
+  readonly name: string;
+  readonly contentType: string | undefined;
+  readonly size: number;
+}
 
 export type OptionValue = string | number | boolean | undefined;
 
@@ -23,6 +43,12 @@ export interface HandlerCtx extends Asker {
   readonly deps: OpsDeps;
   /** A raw option value, as Discord sent it (role and channel options arrive as ids). */
   option(name: string): OptionValue;
+  /** An attachment option's file. */
+  attachment(name: string): AttachmentOption | undefined;
+  /** What was picked in a select menu. */
+  readonly values: readonly string[];
+  /** Wall-clock ms, for expiries carried in custom ids. */
+  now(): number;
   /** Shown to the member while a slow command works (only once the answer was deferred). */
   progress(text: string): void;
 }
@@ -69,33 +95,88 @@ function control(body: (ctx: HandlerCtx, snapshot: GuildSnapshot, channel: strin
   };
 }
 
+function progressText(p: ResolveProgress): string {
+  switch (p.kind) {
+    case 'fetching-playlist':
+      return '⏳ Reading the playlist…';
+    case 'parsed-playlist':
+      return `⏳ Found ${p.entries} tracks in the playlist, queueing them…`;
+    case 'searching':
+      return '🔎 Searching…';
+    case 'checking-link':
+      return '⏳ Checking the link…';
+  }
+}
+
+/** The public answer to a play: what plays or was queued, with the first track's card. */
+function queuedAnswer(r: ops.PlayResult, requesterName: string): Reply {
+  const first = r.tracks[0];
+  if (!first) return say('Nothing was queued.');
+  const card = { embeds: [trackEmbed(first)] };
+  if (r.playlist !== undefined) {
+    const start = r.startsNow ? ` Starting with **${label(first)}**.` : ` They start at position ${r.position}.`;
+    return { kind: 'answer', visibility: 'public', body: { content: `📃 Queued **${r.tracks.length} ${r.tracks.length === 1 ? 'track' : 'tracks'}** from **${label({ id: '', url: r.playlist.url, title: r.playlist.title })}**.${start}`, components: [], ...card } };
+  }
+  if (r.tracks.length > 1) {
+    const rest = r.tracks.length - 1;
+    const head = r.startsNow ? `▶️ Playing **${label(first)}**${byArtist(first)}` : `➕ Queued **${label(first)}**${byArtist(first)} at position ${r.position}`;
+    return { kind: 'answer', visibility: 'public', body: { content: `${head} and ${rest} more (requested by ${requesterName}).`, components: [], ...card } };
+  }
+  const content = r.startsNow ? `▶️ Playing **${label(first)}**${byArtist(first)} (requested by ${requesterName}).` : `➕ Queued **${label(first)}**${byArtist(first)} at position ${r.position}.`;
+  return { kind: 'answer', visibility: 'public', body: { content, components: [], ...card } };
+}
+
 const play: Handler = async (ctx) => {
+  const file = ctx.attachment('file');
+  const typed = str(ctx, 'query')?.trim() ?? '';
+  if (file !== undefined && typed !== '') return error('Give /play either words or a link in `query`, or a `file`, not both.');
+  if (file === undefined && typed === '') return error('Tell me what to play: words to search for or a link in `query`, or an audio `file`.');
   const snapshot = await snap(ctx);
   const voice = checkVoice(ctx, snapshot, true);
   if (voice.kind !== 'ok') return denied(voice);
   const input = {
     guild: ctx.guildId,
-    query: str(ctx, 'query') ?? '',
+    query: file?.url ?? typed,
     next: bool(ctx, 'next') === true,
     requester: { id: ctx.userId, name: ctx.userName },
     channel: voice.channel,
     textChannel: ctx.channelId,
   };
-  return fold(
-    ops.play(ctx.deps)(input, {
-      onProgress: (p) => ctx.progress(p.kind === 'fetching-playlist' ? '⏳ Reading the playlist…' : `⏳ Found ${p.entries} tracks in the playlist, queueing them…`),
-    }),
-    (r) => {
-      const first = r.tracks[0];
-      if (r.playlist !== undefined) {
-        const start = r.startsNow && first ? ` Starting with **${label(first)}**.` : ` They start at position ${r.position}.`;
-        return say(`📃 Queued **${r.tracks.length} ${r.tracks.length === 1 ? 'track' : 'tracks'}** from **${label({ id: '', url: r.playlist.url, title: r.playlist.title })}**.${start}`);
-      }
-      if (!first) return say('Nothing was queued.');
-      return say(r.startsNow ? `▶️ Playing **${label(first)}** (requested by ${ctx.userName}).` : `➕ Queued **${label(first)}** at position ${r.position}.`);
-    },
-  );
+  const r = await ops.play(ctx.deps)(input, { onProgress: (p) => ctx.progress(progressText(p)) })();
+  if (isLeft(r)) {
+    // The reason names what is wrong with the file; "link" would puzzle someone who uploaded one.
+    if (file !== undefined && r.left.kind === 'link-refused') return error(`I can't play that file (${file.name}): ${r.left.reason}. Upload an audio file (MP3, Ogg, Opus, M4A, FLAC, WAV).`);
+    return error(opErrorMessage(r.left));
+  }
+  return queuedAnswer(r.right, ctx.userName);
 };
+
+/** /search: up to 10 results with a menu to queue some of them; only the member who searched sees it. */
+const search: Handler = async (ctx) => {
+  const r = await ops.search(ctx.deps)({ query: str(ctx, 'query') ?? '', limit: 10 })();
+  if (isLeft(r)) return error(opErrorMessage(r.left));
+  const view = r.right;
+  // The skipped sources and their reasons (cooling down, failed) are part of the message.
+  if (view.results.length === 0) return error(opErrorMessage({ kind: 'no-results', query: view.query, skipped: view.skipped }));
+  return { kind: 'answer', body: searchBody(view, ctx.now() + SEARCH_MENU_TTL_MS), visibility: 'ephemeral', expire: { afterMs: SEARCH_MENU_TTL_MS, body: expiredSearchBody(view) } };
+};
+
+/** A pick from /search's menu: the chosen results are queued through the same op as /play, by link. */
+function searchPick(expiresAtMs: number): Handler {
+  return async (ctx) => {
+    if (ctx.now() > expiresAtMs) return { kind: 'answer', update: true, visibility: 'ephemeral', body: { content: '⌛ This search has expired. Run /search again to pick from it.', components: [] } };
+    if (ctx.values.length === 0) return error('Pick at least one result from the menu.');
+    const snapshot = await snap(ctx);
+    const voice = checkVoice(ctx, snapshot, true);
+    if (voice.kind !== 'ok') return denied(voice);
+    const input = { guild: ctx.guildId, queries: [...ctx.values], requester: { id: ctx.userId, name: ctx.userName }, channel: voice.channel, textChannel: ctx.channelId };
+    const r = await ops.playMany(ctx.deps)(input, { onProgress: (p) => ctx.progress(progressText(p)) })();
+    if (isLeft(r)) return error(opErrorMessage(r.left));
+    const answer = queuedAnswer(r.right, ctx.userName);
+    const n = r.right.tracks.length;
+    return { kind: 'answer', update: true, visibility: 'ephemeral', body: { content: `✅ Queued ${n} ${n === 1 ? 'track' : 'tracks'} from this search.`, embeds: [], components: [] }, ...(answer.kind === 'answer' ? { announce: answer.body } : {}) };
+  };
+}
 
 const skip: Handler = control(async (ctx, snapshot, channel) => {
   const head = snapshot.playlist[0];
@@ -192,7 +273,7 @@ const settings: Handler = async (ctx) => {
 };
 
 /** Frozen, and only ever read through commandHandler: a name from Discord is data, never a property path. */
-export const COMMAND_HANDLERS: Readonly<Record<string, Handler>> = Object.freeze({ play, skip, stop, pause, resume, queue, nowplaying, remove, move, shuffle, clear, loop, seek, volume, leave, stay, settings });
+export const COMMAND_HANDLERS: Readonly<Record<string, Handler>> = Object.freeze({ play, search, skip, stop, pause, resume, queue, nowplaying, remove, move, shuffle, clear, loop, seek, volume, leave, stay, settings });
 
 /** The handler of a command by name; undefined for anything else, `constructor` and `__proto__` included. */
 export function commandHandler(name: string): Handler | undefined {
@@ -205,6 +286,12 @@ function privately(handler: Handler): Handler {
     const reply = await handler(ctx);
     return reply.kind === 'answer' ? { ...reply, visibility: 'ephemeral' } : reply;
   };
+}
+
+/** The handler of a button or select menu by its custom id. */
+export function componentHandler(customId: string): Handler | undefined {
+  const expiresAt = parsePickCustomId(customId);
+  return expiresAt === undefined ? buttonHandler(customId) : searchPick(expiresAt);
 }
 
 export function buttonHandler(customId: string): Handler | undefined {

@@ -7,8 +7,8 @@ import type { Redis } from 'ioredis';
 import type { Clock } from '../../src/clock';
 import type { CommandsScope, RateLimit } from '../../src/config';
 import type { Logger } from '../../src/log';
-import type { Resolver } from '../../src/media/resolve';
 import { DEFAULT_OPS_LIMITS, type OpsDeps } from '../../src/ops';
+import type { QueryResolver } from '../../src/sources/query';
 import type { GuildStore } from '../../src/state';
 import { commandDefinitions } from './commands';
 import { discordNpChannel, startNowPlaying, type NowPlayingLoop } from './now-playing';
@@ -23,7 +23,8 @@ export interface ResponderWiring {
   readonly redis: Redis;
   readonly newRedis: () => Redis;
   readonly store: GuildStore;
-  readonly resolver: Resolver;
+  /** Links, attachments and words into tracks, and search: createQueryResolver (src/sources/resolver.ts). */
+  readonly resolver: QueryResolver;
   readonly clock: Clock;
   readonly log: Logger;
   readonly instance: string;
@@ -40,10 +41,10 @@ export interface Responder {
 export async function startResponder(w: ResponderWiring): Promise<Responder> {
   const log = w.log.child({ component: 'responder' });
   const ops: OpsDeps = { store: w.store, redis: w.redis, clock: w.clock, resolver: w.resolver, limits: { ...DEFAULT_OPS_LIMITS, defaultMaxQueue: w.maxQueue } };
-  const definitions = commandDefinitions({ searchable: w.resolver.search !== undefined });
+  const definitions = commandDefinitions();
   await registerCommands(w.client.rest, w.client.application.id, w.scope, definitions, log);
 
-  const route = interactionRouter({ ops, instance: w.instance, rateLimit: w.rateLimit, resolver: w.resolver, clock: w.clock, log });
+  const route = interactionRouter({ ops, instance: w.instance, rateLimit: w.rateLimit, clock: w.clock, log });
   const inFlight = new Set<Promise<void>>();
   const listener = (interaction: Parameters<typeof route>[0]): void => {
     const p = route(interaction).finally(() => inFlight.delete(p));
@@ -61,6 +62,7 @@ export async function startResponder(w: ResponderWiring): Promise<Responder> {
   return {
     async stop() {
       w.client.off('interactionCreate', listener);
+      route.stop();
       await Promise.allSettled([...inFlight]);
       await np?.stop();
     },

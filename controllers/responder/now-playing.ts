@@ -70,7 +70,7 @@ function signatureOf(np: NowPlaying): string {
   return JSON.stringify([np.track.id, np.state, np.loop, np.volume, np.next?.id ?? null, np.queueLength]);
 }
 
-const ENDED: Body = { content: '⏹️ Nothing is playing now. Use /play to start something.', components: [] };
+const ENDED: Body = { content: '⏹️ Nothing is playing now. Use /play to start something.', embeds: [], components: [] };
 
 export interface NowPlayingDeps {
   readonly redis: Redis;

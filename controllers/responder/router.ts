@@ -6,20 +6,19 @@
  * interaction is deferred as ephemeral, so an error that comes late is still private; a late success
  * is then edited in privately and also posted publicly as a follow-up.
  */
-import { MessageFlags, type ButtonInteraction, type ChatInputCommandInteraction, type Interaction, type InteractionReplyOptions } from 'discord.js';
-import type { Clock } from '../../src/clock';
+import { MessageFlags, type ButtonInteraction, type ChatInputCommandInteraction, type Interaction, type InteractionReplyOptions, type StringSelectMenuInteraction } from 'discord.js';
+import type { Clock, Timer } from '../../src/clock';
 import type { RateLimit } from '../../src/config';
 import type { Logger } from '../../src/log';
-import type { Resolver } from '../../src/media/resolve';
 import type { OpsDeps } from '../../src/ops';
+import { autocompleter } from './autocomplete';
 import { checkRate, claimInteraction, isReadOnly } from './guards';
-import { buttonHandler, commandHandler, type Handler, type HandlerCtx, type Reply } from './handlers';
+import { commandHandler, componentHandler, type AttachmentOption, type Handler, type HandlerCtx, type Reply } from './handlers';
 
 export interface RouterDeps {
   readonly ops: OpsDeps;
   readonly instance: string;
   readonly rateLimit: RateLimit;
-  readonly resolver: Resolver;
   readonly clock: Clock;
   readonly log: Logger;
   /** How long a handler may take before the interaction is deferred. Default 1500 ms. */
@@ -39,11 +38,40 @@ function every(ms: number): string {
   return ms < 1000 ? `1 every ${ms} ms` : ms === 1000 ? '1 every second' : Number.isInteger(ms / 1000) ? `1 every ${ms / 1000} seconds` : `1 every ${(ms / 1000).toFixed(1)} seconds`;
 }
 
-type Routable = ChatInputCommandInteraction<'cached'> | ButtonInteraction<'cached'>;
+type Routable = ChatInputCommandInteraction<'cached'> | ButtonInteraction<'cached'> | StringSelectMenuInteraction<'cached'>;
 
-export function interactionRouter(deps: RouterDeps): (interaction: Interaction) => Promise<void> {
+export interface InteractionRouter {
+  (interaction: Interaction): Promise<void>;
+  /** Cancels the searches in flight and the pending menu expiries. */
+  stop(): void;
+}
+
+function attachmentOf(interaction: Routable, name: string): AttachmentOption | undefined {
+  if (!interaction.isChatInputCommand()) return undefined;
+  const a = interaction.options.getAttachment(name);
+  return a === null ? undefined : { url: a.url, name: a.name, contentType: a.contentType ?? undefined, size: a.size };
+}
+
+export function interactionRouter(deps: RouterDeps): InteractionRouter {
   const log = deps.log.child({ component: 'responder' });
   const budget = deps.answerBudgetMs ?? 1500;
+  const autocomplete = autocompleter({ ops: deps.ops, clock: deps.clock, log });
+  const expiries = new Set<Timer>();
+
+  /** Edits an answer once its menu stops counting (the interaction token outlives the menu). */
+  const scheduleExpiry = (interaction: Routable, reply: Reply): void => {
+    if (reply.kind !== 'answer' || reply.expire === undefined) return;
+    const { body } = reply.expire;
+    const timer = deps.clock.setTimeout(() => {
+      expiries.delete(timer);
+      interaction.editReply({ ...body, allowedMentions: NO_MENTIONS }).catch((err: unknown) => log.debug({ err }, 'could not retire an expired menu'));
+    }, reply.expire.afterMs);
+    expiries.add(timer);
+  };
+
+  const announce = async (interaction: Routable, reply: Reply): Promise<void> => {
+    if (reply.kind === 'answer' && reply.announce !== undefined) await interaction.followUp({ ...reply.announce, allowedMentions: NO_MENTIONS });
+  };
 
   const answer = async (interaction: Routable, handler: Handler): Promise<void> => {
     let deferred = false;
@@ -60,6 +88,9 @@ export function interactionRouter(deps: RouterDeps): (interaction: Interaction) 
       permissions: interaction.memberPermissions,
       deps: deps.ops,
       option: (name) => (interaction.isChatInputCommand() ? interaction.options.get(name)?.value : undefined),
+      attachment: (name) => attachmentOf(interaction, name),
+      values: interaction.isStringSelectMenu() ? interaction.values : [],
+      now: () => deps.clock.now(),
       progress: (text) => {
         const now = deps.clock.now();
         if (!deferred || finished || now - lastProgressAt < PROGRESS_EVERY_MS) return;
@@ -77,6 +108,8 @@ export function interactionRouter(deps: RouterDeps): (interaction: Interaction) 
     timer?.cancel();
     if (first !== 'late') {
       await acknowledgeWith(interaction, first);
+      scheduleExpiry(interaction, first);
+      await announce(interaction, first);
       return;
     }
     await interaction.deferReply({ flags: MessageFlags.Ephemeral });
@@ -88,6 +121,8 @@ export function interactionRouter(deps: RouterDeps): (interaction: Interaction) 
       await interaction.editReply({ content: reply.content, allowedMentions: NO_MENTIONS });
     } else if (reply.visibility === 'ephemeral') {
       await interaction.editReply({ ...reply.body, allowedMentions: NO_MENTIONS });
+      scheduleExpiry(interaction, reply);
+      await announce(interaction, reply);
     } else {
       await interaction.editReply({ content: '✅ Done.', components: [] });
       await interaction.followUp({ ...reply.body, allowedMentions: NO_MENTIONS });
@@ -99,7 +134,7 @@ export function interactionRouter(deps: RouterDeps): (interaction: Interaction) 
       await interaction.reply({ content: reply.content, flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS });
       return;
     }
-    if (reply.update === true && interaction.isButton()) {
+    if (reply.update === true && interaction.isMessageComponent()) {
       await interaction.update({ ...reply.body, allowedMentions: NO_MENTIONS });
       return;
     }
@@ -107,27 +142,29 @@ export function interactionRouter(deps: RouterDeps): (interaction: Interaction) 
     await interaction.reply(options);
   };
 
-  const refuse = (interaction: ChatInputCommandInteraction | ButtonInteraction, content: string): Promise<unknown> =>
+  const refuse = (interaction: ChatInputCommandInteraction | ButtonInteraction | StringSelectMenuInteraction, content: string): Promise<unknown> =>
     interaction.reply({ content, flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS });
 
-  return async (interaction) => {
-    if (!interaction.isChatInputCommand() && !interaction.isButton() && !interaction.isAutocomplete()) return;
+  const route = async (interaction: Interaction): Promise<void> => {
+    if (!interaction.isChatInputCommand() && !interaction.isButton() && !interaction.isStringSelectMenu() && !interaction.isAutocomplete()) return;
     try {
       if (!(await claimInteraction(deps.ops.redis, interaction.id, deps.instance))) {
         log.debug({ interaction: interaction.id }, 'interaction handled by another instance');
         return;
       }
       if (interaction.isAutocomplete()) {
-        const focused = interaction.options.getFocused();
-        const choices = deps.resolver.search !== undefined && focused.trim() !== '' ? await deps.resolver.search(focused) : [];
-        await interaction.respond(choices.slice(0, 25).map((c) => ({ name: c.name.slice(0, 100), value: c.value.slice(0, 100) })));
+        const focused = interaction.options.getFocused(true);
+        // Only /play's query searches; any other focused option gets no suggestions.
+        const typed = interaction.commandName === 'play' && focused.name === 'query' ? String(focused.value) : '';
+        const choices = await autocomplete.choices(`${interaction.guildId ?? ''}:${interaction.user.id}`, typed);
+        await interaction.respond(choices);
         return;
       }
       if (!interaction.inCachedGuild()) {
         await refuse(interaction, 'hiqty works in servers only, and this one is not loaded yet. Use the command in a server channel, or try again in a minute.');
         return;
       }
-      const handler = interaction.isChatInputCommand() ? commandHandler(interaction.commandName) : buttonHandler(interaction.customId);
+      const handler = interaction.isChatInputCommand() ? commandHandler(interaction.commandName) : componentHandler(interaction.customId);
       if (handler === undefined) {
         await refuse(interaction, 'I do not know that command or button any more. Run /nowplaying or /queue for fresh ones.');
         return;
@@ -146,4 +183,11 @@ export function interactionRouter(deps: RouterDeps): (interaction: Interaction) 
       log.warn({ err, interaction: interaction.id }, 'could not answer an interaction');
     }
   };
+  return Object.assign(route, {
+    stop() {
+      autocomplete.stop();
+      for (const t of expiries) t.cancel();
+      expiries.clear();
+    },
+  });
 }

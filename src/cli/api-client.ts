@@ -96,7 +96,13 @@ export function apiBackend(options: { readonly url: string; readonly token: stri
   return {
     guilds: () => call('GET', '/guilds'),
     guild: (id) => call('GET', g(id)),
-    play: (id, r: PlayRequest) => call('POST', `${g(id)}/tracks`, { urls: r.urls, next: r.next, ...(r.channel === undefined ? {} : { channel: r.channel }) }),
+    play: (id, r: PlayRequest) => {
+      const [only] = r.queries;
+      // One query goes as `query` (words or a link); several as the all-or-nothing list.
+      const what = r.queries.length === 1 && only !== undefined ? { query: only } : { urls: r.queries };
+      return call('POST', `${g(id)}/tracks`, { ...what, next: r.next, ...(r.channel === undefined ? {} : { channel: r.channel }) });
+    },
+    search: (query, limit) => call('GET', `/search?${new URLSearchParams({ q: query, limit: String(limit) }).toString()}`),
     act,
     quarantine: (id) => call('GET', `${g(id)}/quarantine`),
     async watch(id, onView, signal) {

@@ -21,7 +21,8 @@ export type Action =
   | { readonly kind: 'requeue'; readonly index: number };
 
 export interface PlayRequest {
-  readonly urls: readonly string[];
+  /** Links, or one text query (words, optionally with a yt:, ytm: or sc: prefix). */
+  readonly queries: readonly string[];
   readonly next: boolean;
   readonly channel: string | undefined;
 }
@@ -32,6 +33,8 @@ export interface Backend {
   /** A GuildView; a guild without state is a failure (unknown-guild). */
   guild(id: string): Promise<Outcome<unknown>>;
   play(id: string, request: PlayRequest): Promise<Outcome<unknown>>;
+  /** A SearchView: results best first, each with its source, and the sources skipped. */
+  search(query: string, limit: number): Promise<Outcome<unknown>>;
   act(id: string, action: Action): Promise<Outcome<unknown>>;
   /** A QuarantineView. */
   quarantine(id: string): Promise<Outcome<unknown>>;

@@ -13,7 +13,7 @@ import { EXIT_BAD_CONFIG, loadConfig } from '../config';
 import { apiBackend } from './api-client';
 import type { Action, Backend, CliFailure, Outcome } from './backend';
 import { directBackend } from './direct';
-import { formatGuild, formatGuildList, formatQuarantine, formatResult, formatWatchLine } from './format';
+import { formatGuild, formatGuildList, formatQuarantine, formatResult, formatSearch, formatWatchLine } from './format';
 
 export const EXIT_OK = 0;
 export const EXIT_FAILED = 1;
@@ -42,6 +42,24 @@ const position = (value: string): number => {
 
 const usage = (detail: string): CliFailure => ({ error: 'usage', detail, usage: true });
 
+const limit = (value: string): number => {
+  if (!/^\d{1,2}$/.test(value) || Number(value) < 1 || Number(value) > 25) throw new InvalidArgumentError('the limit is a whole number from 1 to 25.');
+  return Number(value);
+};
+
+const LINK = /^[a-z][a-z0-9+.-]*:\/\//i;
+
+/**
+ * The play arguments as queries: links stay a list (all or nothing); words are one search, so
+ * `hiqty play 123 never gonna give you up` works without quotes. Links and words mixed are refused.
+ */
+export function playQueries(args: readonly string[]): E.Either<string, string[]> {
+  const links = args.filter((a) => LINK.test(a.trim()));
+  if (links.length === args.length) return E.right([...args]);
+  if (links.length === 0) return E.right([args.join(' ')]);
+  return E.left('Give either links (one or more) or words to search for, not both. Quote the words to search for them.');
+}
+
 function backendFor(options: GlobalOptions, env: NodeJS.ProcessEnv): E.Either<CliFailure, Backend> {
   loadDotenv({ quiet: true });
   const config = loadConfig(env);
@@ -55,7 +73,7 @@ function backendFor(options: GlobalOptions, env: NodeJS.ProcessEnv): E.Either<Cl
   const redisUrl = options.redis ?? config.right.REDIS_URL;
   if (redisUrl === undefined) return E.left(usage('No Redis to talk to: set REDIS_URL or pass --redis URL (or use --api URL).'));
   if (!urlString(['redis', 'rediss']).is(redisUrl)) return E.left(usage(`--redis must be a redis:// or rediss:// URL.`));
-  return E.right(directBackend({ redisUrl, fetchAllow: config.right.HIQTY_FETCH_ALLOW, maxQueue: config.right.HIQTY_MAX_QUEUE }));
+  return E.right(directBackend({ redisUrl, config: config.right, maxQueue: config.right.HIQTY_MAX_QUEUE }));
 }
 
 /** Runs one command body with a backend and turns its outcome into output and an exit code. */
@@ -102,14 +120,27 @@ export function registerCliCommands(program: Command, env: NodeJS.ProcessEnv): v
 
   program
     .command('play')
-    .description('queue one or more links (all or nothing) and make the guild play')
+    .description('queue the best match for some words, or one or more links (all or nothing), and make the guild play')
     .argument('<guild>', 'guild id', guildId)
-    .argument('<url...>', 'links to audio files or playlists')
+    .argument('<query...>', 'words to search for (yt:, ytm:, sc: pick a source), or links to pages, audio files or playlists')
     .option('--channel <id>', 'the voice channel to play in (needed while the guild has none)', guildId)
     .option('--next', 'right after the current track')
     .option('--json', 'print JSON')
-    .action(async (guild: string, urls: string[], o: { channel?: string; next?: boolean }, cmd: Command) => {
-      process.exitCode = await execute(cmd, env, async (b, json) => E.map(show(json, formatResult))(await b.play(guild, { urls, next: o.next === true, channel: o.channel })));
+    .action(async (guild: string, args: string[], o: { channel?: string; next?: boolean }, cmd: Command) => {
+      const queries = playQueries(args);
+      process.exitCode = E.isLeft(queries)
+        ? report(usage(queries.left))
+        : await execute(cmd, env, async (b, json) => E.map(show(json, formatResult))(await b.play(guild, { queries: queries.right, next: o.next === true, channel: o.channel })));
+    });
+
+  program
+    .command('search')
+    .description('search the sources (HIQTY_SEARCH_SOURCES, or the one a yt:, ytm: or sc: prefix names) without queueing anything')
+    .argument('<words...>', 'what to search for')
+    .option('--limit <n>', 'how many results, 1 to 25 (default 10)', limit)
+    .option('--json', 'print JSON')
+    .action(async (words: string[], o: { limit?: number }, cmd: Command) => {
+      process.exitCode = await execute(cmd, env, async (b, json) => E.map(show(json, formatSearch))(await b.search(words.join(' '), o.limit ?? 10)));
     });
 
   const act = (guild: string, action: Action, cmd: Command): Promise<number> => execute(cmd, env, async (b, json) => E.map(show(json, formatResult))(await b.act(guild, action)));

@@ -2,8 +2,11 @@
 import * as E from 'fp-ts/Either';
 import type { TaskEither } from 'fp-ts/TaskEither';
 import { systemClock } from '../clock';
-import { urlResolver } from '../media/resolve';
+import type { Config } from '../config';
+import { silentLogger } from '../log';
 import * as ops from '../ops';
+import { createServiceLayer } from '../sources';
+import { NO_SOURCE_METRICS } from '../sources/source-metrics';
 import { DEFAULT_OPS_LIMITS, opErrorMessage, type OpError, type OpsDeps } from '../ops';
 import { connectRedis, GuildStore } from '../state';
 import { CLI_REQUESTER, type Action, type Backend, type CliFailure, type Outcome } from './backend';
@@ -17,7 +20,14 @@ async function run<A>(te: TaskEither<OpError, A>): Promise<Outcome<unknown>> {
   return E.bimap(failure, json)(await te());
 }
 
-export function directBackend(options: { readonly redisUrl: string; readonly fetchAllow: readonly string[]; readonly maxQueue: number }): Backend {
+export interface DirectOptions {
+  readonly redisUrl: string;
+  /** What the service layer needs: HIQTY_FETCH_ALLOW, HIQTY_SERVICE_ORIGINS, HIQTY_SEARCH_SOURCES. */
+  readonly config: Pick<Config, 'HIQTY_FETCH_ALLOW' | 'HIQTY_SERVICE_ORIGINS' | 'HIQTY_SEARCH_SOURCES'>;
+  readonly maxQueue: number;
+}
+
+export function directBackend(options: DirectOptions): Backend {
   // A CLI should fail fast, not wait forever for a Redis that is not there.
   const redis = connectRedis(options.redisUrl, { maxRetriesPerRequest: 1, retryStrategy: (attempt) => (attempt > 3 ? null : 200) });
   redis.on('error', () => undefined);
@@ -25,7 +35,8 @@ export function directBackend(options: { readonly redisUrl: string; readonly fet
     store: new GuildStore(redis, systemClock),
     redis,
     clock: systemClock,
-    resolver: urlResolver({ allow: options.fetchAllow }),
+    // The same service layer as `hiqty run`: a CLI search shares the Redis cache and tokens with the fleet.
+    resolver: createServiceLayer(options.config, { redis, clock: systemClock, log: silentLogger, metrics: NO_SOURCE_METRICS }).resolver,
     limits: { ...DEFAULT_OPS_LIMITS, defaultMaxQueue: options.maxQueue },
   };
   const watcher = new ops.GuildWatcher(() => connectRedis(options.redisUrl, { maxRetriesPerRequest: null }));
@@ -61,7 +72,8 @@ export function directBackend(options: { readonly redisUrl: string; readonly fet
       return E.isRight(r) && r.right === null ? E.left(unknownGuild(id)) : r;
     },
     play: async (id, request) =>
-      run(ops.playMany(deps)({ guild: id, queries: [...request.urls], requester: CLI_REQUESTER, next: request.next, ...(request.channel === undefined ? {} : { channel: request.channel }) })),
+      run(ops.playMany(deps)({ guild: id, queries: [...request.queries], requester: CLI_REQUESTER, next: request.next, ...(request.channel === undefined ? {} : { channel: request.channel }) })),
+    search: async (query, limit) => run(ops.search(deps)({ query, limit })),
     act: async (id, action) => run(act(id, action)),
     quarantine: async (id) => run(ops.quarantineList(deps)({ guild: id })),
     async watch(id, onView, signal) {

@@ -1,11 +1,14 @@
 /** Human output of the CLI: tables and one-liners, from the same JSON that `--json` prints. */
 import * as t from 'io-ts';
 import { isLeft } from 'fp-ts/Either';
-import { formatDuration } from '../ops';
+import { formatDuration, sourceLabel } from '../ops';
 
 const nullable = <C extends t.Mixed>(c: C) => t.union([c, t.null]);
 
-const TrackView = t.intersection([t.type({ id: t.string, url: t.string }), t.partial({ title: t.string, durationMs: t.number, requester: t.type({ id: t.string, name: t.string }) })]);
+const TrackView = t.intersection([
+  t.type({ id: t.string, url: t.string }),
+  t.partial({ title: t.string, artist: t.string, source: t.string, durationMs: t.number, requester: t.type({ id: t.string, name: t.string }) }),
+]);
 type TrackView = t.TypeOf<typeof TrackView>;
 
 const GuildViewDisplay = t.type({
@@ -22,6 +25,12 @@ const GuildViewDisplay = t.type({
 
 const GuildList = t.type({
   guilds: t.array(t.type({ guild: t.string, state: t.string, length: t.number, nowPlaying: nullable(t.string), positionMs: nullable(t.number), player: nullable(t.string) })),
+});
+
+const SearchDisplay = t.type({
+  query: t.string,
+  results: t.array(t.intersection([t.type({ url: t.string, title: t.string, source: t.string }), t.partial({ artist: t.string, durationMs: t.number, live: t.boolean })])),
+  skipped: t.array(t.type({ source: t.string, reason: t.string })),
 });
 
 const QuarantineDisplay = t.type({
@@ -58,7 +67,7 @@ export function table(header: readonly string[], rows: readonly (readonly string
   return [line(header), ...rows.map(line)].join('\n');
 }
 
-const label = (track: TrackView): string => track.title ?? track.url;
+const label = (track: TrackView): string => `${track.title ?? track.url}${track.artist === undefined || track.artist === '' ? '' : ` — ${track.artist}`}`;
 const clip = (s: string, n: number): string => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
 const position = (ms: number, durationMs: number | null | undefined): string => `${formatDuration(ms)}${durationMs === null || durationMs === undefined ? '' : ` / ${formatDuration(durationMs)}`}`;
 
@@ -78,8 +87,14 @@ export function formatGuild(value: unknown): string {
     v.nowPlaying === null
       ? 'Now playing: nothing'
       : `Now playing: ${label(v.nowPlaying.track)} [${position(v.nowPlaying.positionMs, v.nowPlaying.durationMs)}]${v.nowPlaying.started ? '' : ' (not started yet)'}`;
-  const rows = v.queue.map(({ index, track }) => [String(index), clip(label(track), 60), track.durationMs === undefined ? '-' : formatDuration(track.durationMs), track.requester?.name ?? '-']);
-  const queue = rows.length === 0 ? 'The queue is empty.' : table(['#', 'TITLE', 'LENGTH', 'REQUESTER'], rows);
+  const rows = v.queue.map(({ index, track }) => [
+    String(index),
+    clip(label(track), 60),
+    track.durationMs === undefined ? '-' : formatDuration(track.durationMs),
+    track.source === undefined ? '-' : sourceLabel(track.source),
+    track.requester?.name ?? '-',
+  ]);
+  const queue = rows.length === 0 ? 'The queue is empty.' : table(['#', 'TITLE', 'LENGTH', 'SOURCE', 'REQUESTER'], rows);
   const extra = [v.length !== v.queue.length ? `${v.length - v.queue.length} undecodable entries in the queue.` : '', v.quarantineLength > 0 ? `${v.quarantineLength} entries in quarantine (hiqty quarantine ${v.guild}).` : ''].filter((s) => s !== '');
   return [head, np, '', queue, ...extra].join('\n');
 }
@@ -101,6 +116,21 @@ export function formatQuarantine(value: unknown): string {
     ...q.unreadable.map((e) => [String(e.index), '-', clip(`unreadable: ${e.reason}`, 50), clip(e.raw, 60)]),
   ];
   return table(['#', 'AT', 'REASON', 'ENTRY'], rows);
+}
+
+/** `hiqty search`: one row per result, best first, and the sources that were not asked. */
+export function formatSearch(value: unknown): string {
+  const v = shape(SearchDisplay, value);
+  const skipped = v.skipped.map((s) => `${sourceLabel(s.source)} was skipped: ${s.reason}.`);
+  if (v.results.length === 0) return [`Nothing found for "${v.query}".`, ...skipped].join('\n');
+  const rows = v.results.map((r, i) => [
+    String(i + 1),
+    clip(`${r.title}${r.artist === undefined ? '' : ` — ${r.artist}`}`, 60),
+    r.live === true ? 'live' : r.durationMs === undefined ? '-' : formatDuration(r.durationMs),
+    sourceLabel(r.source),
+    r.url,
+  ]);
+  return [table(['#', 'TITLE', 'LENGTH', 'SOURCE', 'URL'], rows), ...skipped].join('\n');
 }
 
 /** What a write did, in one sentence. */

@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { Clock } from '../clock';
-import type { Resolver } from '../media/resolve';
+import type { QueryResolver } from '../sources/query';
 import type { GuildStore } from '../state';
 
 /** What every operation needs; interfaces build it once. */
@@ -9,7 +9,8 @@ export interface OpsDeps {
   /** For the responder's own keys (skip votes, through src/state's functions); desired state is only written through the store. */
   readonly redis: Redis;
   readonly clock: Clock;
-  readonly resolver: Resolver;
+  /** Links, attachments' URLs and words into tracks, and search (src/sources/resolver.ts). */
+  readonly resolver: QueryResolver;
   readonly limits: OpsLimits;
 }
 

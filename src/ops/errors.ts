@@ -5,10 +5,19 @@
 export type OpError =
   | { readonly kind: 'invalid-input'; readonly problems: readonly string[] }
   | { readonly kind: 'query-too-long'; readonly length: number; readonly max: number }
-  | { readonly kind: 'search-unsupported' }
-  | { readonly kind: 'bad-url'; readonly reason: string }
-  | { readonly kind: 'playlist-failed'; readonly reason: string }
-  | { readonly kind: 'playlist-empty' }
+  | { readonly kind: 'empty-query' }
+  /** A link (or an attachment's URL) that will not play, refused before anything was queued. */
+  | { readonly kind: 'link-refused'; readonly reason: string }
+  /** The service says this item cannot be played (private, removed, sign-in, geo-block, DRM, preview only). */
+  | { readonly kind: 'source-unavailable'; readonly source: string; readonly reason: string }
+  /** The service did not answer properly. */
+  | { readonly kind: 'source-failed'; readonly source: string; readonly reason: string }
+  /** Every source a search would ask is resting after repeated failures. */
+  | { readonly kind: 'cooling-down'; readonly sources: readonly string[] }
+  | { readonly kind: 'no-results'; readonly query: string; readonly skipped: readonly { readonly source: string; readonly reason: string }[] }
+  /** A playlist, set or likes page without a playable entry. */
+  | { readonly kind: 'playlist-empty'; readonly what: string }
+  | { readonly kind: 'cancelled' }
   | { readonly kind: 'queue-empty' }
   | { readonly kind: 'index-out-of-range'; readonly index: number; readonly length: number }
   | { readonly kind: 'queue-full'; readonly limit: number }
@@ -28,6 +37,30 @@ export type OpError =
   /** Redis did not answer or answered nonsense: not the user's fault. */
   | { readonly kind: 'unavailable'; readonly reason: string };
 
+/** How a source is named to people: "YouTube", "SoundCloud"; an unknown name as it is. */
+export function sourceLabel(source: string): string {
+  return SOURCE_LABELS[source] ?? source;
+}
+
+const SOURCE_LABELS: Readonly<Record<string, string>> = {
+  youtube: 'YouTube',
+  'youtube-music': 'YouTube Music',
+  soundcloud: 'SoundCloud',
+  url: 'Link',
+  'url-playlist': 'Playlist',
+  attachment: 'Attachment',
+};
+
+/** "YouTube", "YouTube and SoundCloud", "A, B and C". */
+export function listOf(names: readonly string[]): string {
+  if (names.length <= 1) return names[0] ?? '';
+  return `${names.slice(0, -1).join(', ')} and ${names[names.length - 1] ?? ''}`;
+}
+
+function clip(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
 export function formatDuration(ms: number): string {
   const total = Math.max(0, Math.floor(ms / 1000));
   const h = Math.floor(total / 3600);
@@ -43,15 +76,25 @@ export function opErrorMessage(e: OpError): string {
     case 'invalid-input':
       return `That input is not valid (${e.problems.join('; ')}). Check the options and try again.`;
     case 'query-too-long':
-      return `That query is ${e.length} characters long; the limit is ${e.max}. Paste a shorter link.`;
-    case 'search-unsupported':
-      return 'Searching by text is not available yet. Paste a link to an audio file or a playlist (http or https).';
-    case 'bad-url':
-      return `That link cannot be played: ${e.reason}. Paste an http(s) link to an audio file or a playlist.`;
-    case 'playlist-failed':
-      return `Could not read that playlist: ${e.reason}. Check the link, or paste the tracks' links one by one.`;
+      return `That query is ${e.length} characters long; the limit is ${e.max}. Use fewer words or a shorter link.`;
+    case 'empty-query':
+      return 'Tell me what to play: some words to search for, a link, or an audio file.';
+    case 'link-refused':
+      return `I can't play that link: ${e.reason}. Paste a link to a YouTube or SoundCloud page, an audio file or a playlist.`;
+    case 'source-unavailable':
+      return `${sourceLabel(e.source)} says this ${e.source === 'youtube' ? 'video' : 'track'} is not available: ${e.reason}. Try another one.`;
+    case 'source-failed':
+      return `${sourceLabel(e.source)} did not answer properly (${e.reason}). Try again in a minute, or paste a link from elsewhere.`;
+    case 'cooling-down':
+      return `${listOf(e.sources.map(sourceLabel))} search ${e.sources.length === 1 ? 'is' : 'are'} resting after errors; try again in a minute or paste a link.`;
+    case 'no-results': {
+      const skipped = e.skipped.length === 0 ? '' : ` (${e.skipped.map((s) => `${sourceLabel(s.source)} skipped: ${s.reason}`).join('; ')})`;
+      return `Nothing found for "${clip(e.query, 80)}"${skipped}. Try other words, a yt:, ytm: or sc: prefix, or paste a link.`;
+    }
     case 'playlist-empty':
-      return 'That playlist has no http(s) tracks in it. Check the link, or paste the tracks\' links one by one.';
+      return `That ${e.what} has nothing playable in it. Check the link, or queue its tracks one by one.`;
+    case 'cancelled':
+      return 'That was cancelled before anything was queued. Try again.';
     case 'queue-empty':
       return 'The queue is empty. Add something with /play first.';
     case 'index-out-of-range':

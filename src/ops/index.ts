@@ -4,9 +4,10 @@
  * with `opErrorMessage` as the shared wording. Nothing here knows about Discord.
  */
 export { DEFAULT_OPS_LIMITS, type OpsDeps, type OpsLimits } from './deps';
-export { formatDuration, opErrorMessage, type OpError } from './errors';
+export { formatDuration, listOf, opErrorMessage, sourceLabel, type OpError } from './errors';
 export * from './inputs';
-export { play, type PlayHooks, type PlayResult } from './play';
+export { outcomeError, play, type PlayHooks, type PlayResult } from './play';
+export { search, type SearchView } from './search';
 export {
   leave,
   pause,

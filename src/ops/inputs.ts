@@ -18,11 +18,17 @@ export const PlayInput = t.intersection([
 ]);
 export type PlayInput = t.TypeOf<typeof PlayInput>;
 
+/** Most results one search returns (Discord's autocomplete shows 25). */
+export const MAX_SEARCH_LIMIT = 25;
+
+export const SearchInput = t.type({ query: t.string, limit: intInRange(1, MAX_SEARCH_LIMIT) });
+export type SearchInput = t.TypeOf<typeof SearchInput>;
+
 /** Most queries one playMany call takes. */
 export const MAX_PLAY_QUERIES = 100;
 
 const Queries = new t.Type<string[], string[], unknown>(
-  `a list of 1 to ${MAX_PLAY_QUERIES} links`,
+  `a list of 1 to ${MAX_PLAY_QUERIES} queries (links or words)`,
   (u): u is string[] => Array.isArray(u) && u.length >= 1 && u.length <= MAX_PLAY_QUERIES && u.every((q) => typeof q === 'string'),
   (u, c) => (Array.isArray(u) && u.length >= 1 && u.length <= MAX_PLAY_QUERIES ? t.array(t.string).validate(u, c) : t.failure(u, c)),
   t.identity,

@@ -1,7 +1,8 @@
 /** play: resolve what was asked for, enqueue it within the guild's limits, and make the guild play. */
 import { isLeft, type Either } from 'fp-ts/Either';
 import type { TaskEither } from 'fp-ts/TaskEither';
-import type { ResolvedTrack, ResolveProgress } from '../media/resolve';
+import type { QueryOutcome, ResolveProgress } from '../sources/query';
+import type { Playlist, SourceTrack } from '../sources/types';
 import { newTrackId, type Track } from '../state';
 import type { OpsDeps } from './deps';
 import type { OpError } from './errors';
@@ -13,7 +14,7 @@ export interface PlayResult {
   readonly tracks: readonly Track[];
   /** 1-based queue position of the first track queued (1: it plays now). */
   readonly position: number;
-  readonly playlist: { readonly url: string; readonly title: string } | undefined;
+  readonly playlist: Playlist | undefined;
   /** The queue was empty, so the first track starts now. */
   readonly startsNow: boolean;
 }
@@ -24,17 +25,45 @@ export interface PlayHooks {
 }
 
 interface Resolved {
-  readonly source: string;
-  readonly tracks: readonly ResolvedTrack[];
-  readonly playlist?: { readonly url: string; readonly title: string };
+  readonly tracks: readonly SourceTrack[];
+  readonly playlist?: Playlist;
+}
+
+/** Every outcome but tracks, as the refusal the interfaces word. */
+export function outcomeError(outcome: Exclude<QueryOutcome, { kind: 'tracks' }>): OpError {
+  switch (outcome.kind) {
+    case 'refused':
+      return { kind: 'link-refused', reason: outcome.reason };
+    case 'unavailable':
+      return { kind: 'source-unavailable', source: outcome.source, reason: outcome.reason };
+    case 'service-failed':
+      return { kind: 'source-failed', source: outcome.source, reason: outcome.reason };
+    case 'cooling-down':
+      return { kind: 'cooling-down', sources: outcome.sources };
+    case 'no-results':
+      return { kind: 'no-results', query: outcome.query, skipped: outcome.skipped };
+    case 'empty':
+      return { kind: 'playlist-empty', what: outcome.what };
+    case 'cancelled':
+      return { kind: 'cancelled' };
+  }
+}
+
+/** The query as the resolver takes it (prefixes such as `yt:` stay: the resolver parses them), or why not. */
+export function checkQuery(deps: OpsDeps, raw: string): Either<OpError, string> {
+  const query = raw.trim();
+  if (query.length === 0) return fail({ kind: 'empty-query' });
+  if (query.length > deps.limits.maxQueryLength) return fail({ kind: 'query-too-long', length: query.length, max: deps.limits.maxQueryLength });
+  return ok(query);
 }
 
 async function resolveQuery(deps: OpsDeps, raw: string, hooks: PlayHooks): Promise<Either<OpError, Resolved>> {
-  const query = raw.trim();
-  if (query.length === 0) return fail({ kind: 'invalid-input', problems: ['query: paste a link'] });
-  if (query.length > deps.limits.maxQueryLength) return fail({ kind: 'query-too-long', length: query.length, max: deps.limits.maxQueryLength });
-  const resolved = await deps.resolver.resolve(query, { signal: hooks.signal, onProgress: hooks.onProgress });
-  return resolved.kind === 'tracks' ? ok(resolved) : fail(resolved);
+  const query = checkQuery(deps, raw);
+  if (isLeft(query)) return query;
+  const outcome = await deps.resolver.resolve(query.right, { ...(hooks.signal === undefined ? {} : { signal: hooks.signal }), ...(hooks.onProgress === undefined ? {} : { onProgress: hooks.onProgress }) });
+  if (outcome.kind !== 'tracks') return fail(outcomeError(outcome));
+  if (outcome.tracks.length === 0) return fail({ kind: 'playlist-empty', what: outcome.playlist === undefined ? 'answer' : 'playlist' });
+  return ok({ tracks: outcome.tracks, ...(outcome.playlist === undefined ? {} : { playlist: outcome.playlist }) });
 }
 
 interface Target {
@@ -45,20 +74,28 @@ interface Target {
   readonly textChannel?: string;
 }
 
+/** A queue entry with everything the source told about the track (optional fields only when known). */
+export function trackOf(s: SourceTrack, requester: Target['requester'], addedAt: number): Track {
+  return {
+    id: newTrackId(),
+    url: s.url,
+    title: s.title,
+    source: s.source,
+    ...(s.sourceId === undefined ? {} : { sourceId: s.sourceId }),
+    ...(s.artist === undefined ? {} : { artist: s.artist }),
+    ...(s.durationMs === undefined ? {} : { durationMs: s.durationMs }),
+    ...(s.artworkUrl === undefined ? {} : { artworkUrl: s.artworkUrl }),
+    ...(s.isrc === undefined ? {} : { isrc: s.isrc }),
+    ...(s.live === undefined ? {} : { live: s.live }),
+    requester,
+    addedAt,
+  };
+}
+
 /** The write half of play, shared by one query and many: one script enqueues within the limits, sets the channel, the text channel and `playing`. */
 async function enqueueAndPlay(deps: OpsDeps, i: Target, resolved: readonly Resolved[]): Promise<Either<OpError, PlayResult>> {
   const now = deps.clock.now();
-  const tracks: Track[] = resolved.flatMap((res) =>
-    res.tracks.map((r) => ({
-      id: newTrackId(),
-      url: r.url,
-      title: r.title,
-      ...(r.durationMs === undefined ? {} : { durationMs: r.durationMs }),
-      requester: i.requester,
-      source: res.source,
-      addedAt: now,
-    })),
-  );
+  const tracks: Track[] = resolved.flatMap((res) => res.tracks.map((s) => trackOf(s, i.requester, now)));
   const enqueued = await deps.store.enqueueAndPlay(i.guild, tracks, {
     next: i.next === true,
     defaultMaxQueue: deps.limits.defaultMaxQueue,
@@ -80,9 +117,9 @@ export const play =
     });
 
 /**
- * Several queries at once (the REST API's and the CLI's list of URLs): every one is resolved before
- * anything is written, and all tracks go into the queue in one atomic enqueue, so a refusal of any of
- * them (a bad link, the queue limit) leaves the guild exactly as it was.
+ * Several queries at once (the REST API's and the CLI's list, /search's chosen results): every one is
+ * resolved before anything is written, and all tracks go into the queue in one atomic enqueue, so a
+ * refusal of any of them (a bad link, the queue limit) leaves the guild exactly as it was.
  */
 export const playMany =
   (deps: OpsDeps) =>

@@ -11,6 +11,7 @@ import { randomBytes } from 'node:crypto';
 import { systemClock, type Clock } from '../clock';
 import { silentLogger, type Logger } from '../log';
 import { GuildAudioMonitor, type MonitorOptions, type MonitorStats } from './audio/monitor';
+import { startSandboxCdn, type SandboxCdn } from './cdn';
 import { createSandboxCert } from './certs';
 import type { CommandDefinition } from './frames';
 import { Gateway, type SessionInfo } from './gateway';
@@ -28,6 +29,7 @@ export { trustSandboxCa } from './certs';
 export { demoGuild, demoGuilds, type GuildSpec } from './world';
 export { shardOf } from './snowflake';
 export { InteractionError, type UserView } from './interactions';
+export type { AttachmentInput, AttachmentPayload, SandboxCdn } from './cdn';
 export { VOICE_MODES, type VoiceMode } from './rtp-crypto';
 
 export interface SandboxOptions {
@@ -85,6 +87,7 @@ export class Sandbox {
   private readonly voice: VoiceGateway;
   private readonly udp: VoiceUdp;
   private readonly http: Server;
+  private cdnServer: SandboxCdn | undefined;
   private readonly monitors = new Map<string, GuildAudioMonitor>();
   private readonly packets: PacketQueue;
   /** Holds a share of the Opus decoder for the sandbox's lifetime; see warmUpDecoder. */
@@ -130,6 +133,7 @@ export class Sandbox {
       applicationId: this.applicationId,
       dispatch: (guildId, payload) => this.gateway.deliverInteraction(guildId, payload),
       commandsFor: (guildId) => [...(this.commands.get(guildId) ?? []), ...(this.commands.get('global') ?? [])],
+      attach: (channelId, input) => this.cdn.add(channelId, input),
     });
     this.packets = new PacketQueue((e) => this.monitor(e.guildId).onPacket(e));
     this.udp = new VoiceUdp((e) => this.packets.push(e));
@@ -173,7 +177,18 @@ export class Sandbox {
     await this.udp.listen();
     this.warmUpDecoder();
     await this.voice.listen();
+    this.cdnServer = await startSandboxCdn();
     this.log.info({ apiBase: this.apiBase, voice: this.voice.endpoint }, 'sandbox listening');
+  }
+
+  /**
+   * Discord's attachment CDN (cdn.discordapp.com, media.discordapp.net), served locally: put its
+   * `origins` into HIQTY_SERVICE_ORIGINS (serviceOriginsValue) and its `allow` into HIQTY_FETCH_ALLOW,
+   * and the bot fetches attachments like any service host.
+   */
+  get cdn(): SandboxCdn {
+    if (this.cdnServer === undefined) throw new Error('the sandbox is not listening yet');
+    return this.cdnServer;
   }
 
   /** The REST base for discord.js's `rest.api` option (DISCORD_API_BASE). */
@@ -295,6 +310,7 @@ export class Sandbox {
     this.udp.close();
     this.http.closeAllConnections();
     await new Promise<void>((resolve) => this.http.close(() => resolve()));
+    await this.cdnServer?.stop();
     for (const m of this.monitors.values()) m.dispose();
     this.warmUp?.dispose();
     this.monitors.clear();

@@ -6,6 +6,7 @@
 import { EventEmitter } from 'node:events';
 import { randomBytes } from 'node:crypto';
 import type { Clock, Timer } from '../clock';
+import type { AttachmentInput, AttachmentPayload } from './cdn';
 import type { CommandDefinition, MessageBody } from './frames';
 import { contentOf, messagePayload, type MessageStore, type StoredMessage } from './messages';
 import { snowflake } from './snowflake';
@@ -96,15 +97,24 @@ export interface InteractionOptions {
   /** Sends INTERACTION_CREATE to the gateway sessions; returns how many received it. */
   readonly dispatch: (guildId: string, payload: Record<string, unknown>) => number;
   readonly commandsFor: (guildId: string) => readonly CommandDefinition[];
+  /** Stores an attached file on the sandbox's CDN. */
+  readonly attach: (channelId: string, input: AttachmentInput) => AttachmentPayload;
 }
 
 export interface InvokeOptions {
   readonly channelId?: string;
+  /**
+   * Files for attachment options, by option name: served by the sandbox's CDN and sent as Discord does,
+   * the option's value the attachment id and the file in `data.resolved.attachments`.
+   */
+  readonly attachments?: Readonly<Record<string, AttachmentInput>>;
   /** How long a deferred answer may take before the promise rejects (default 10 s). */
   readonly answerTimeoutMs?: number;
 }
 
 const ALL_PERMISSIONS = '2251799813685247';
+/** Application command option type 11. */
+const ATTACHMENT_OPTION = 11;
 const EPHEMERAL = 64;
 const LOADING = 128;
 
@@ -117,12 +127,16 @@ export class Interactions {
   command(guildId: string, userId: string, name: string, options: Readonly<Record<string, OptionValue>>, invoke: InvokeOptions = {}): Promise<UserView> {
     const [commandName = name, ...sub] = name.trim().split(/\s+/);
     const definition = this.o.commandsFor(guildId).find((c) => c.name === commandName);
+    const channelId = invoke.channelId ?? this.o.world.guilds.get(guildId)?.textChannels[0]?.id ?? guildId;
+    const files = Object.entries(invoke.attachments ?? {}).map(([option, input]) => ({ option, payload: this.o.attach(channelId, input) }));
+    const attachmentOptions = files.map(({ option, payload }): BuiltOption => ({ name: option, type: ATTACHMENT_OPTION, value: payload.id }));
     const data = {
       id: typeof definition?.id === 'string' ? definition.id : snowflake(),
       name: commandName,
       type: 1,
-      options: nestOptions(sub, buildOptions(options, optionTypes(definition, sub))),
+      options: nestOptions(sub, [...buildOptions(options, optionTypes(definition, sub)), ...attachmentOptions]),
       guild_id: guildId,
+      ...(files.length === 0 ? {} : { resolved: { attachments: Object.fromEntries(files.map(({ payload }) => [payload.id, { ...payload, ephemeral: false }])) } }),
     };
     return this.start(2, guildId, userId, invoke, { data });
   }

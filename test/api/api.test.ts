@@ -75,6 +75,34 @@ describe('REST API end to end (sandbox, real Redis, a hiqty child process)', fun
     await stage.heard([523], 15_000, g.spec);
   });
 
+  it('POST tracks {"query"} takes a link as well (the old {"url"} shape still works); the snapshot shows each track\'s source', async () => {
+    const url = await stage.tone(659, 1500);
+    const answer = expect(await api('POST', `/guilds/${guild}/tracks`, { body: { query: url, channel: g.music } }), 200);
+    assert.equal(field(answer.body, 'kind'), 'queued');
+    const queued = field(answer.body, 'tracks');
+    assert.ok(Array.isArray(queued) && queued.length === 1);
+    assert.equal(field(queued[0], 'source'), 'url');
+    expect(await api('POST', `/guilds/${guild}/tracks`, { body: { url: `${url}?again` } }), 200);
+    const view = expect(await api('GET', `/guilds/${guild}`), 200).body;
+    const queue = field(view, 'queue');
+    assert.ok(Array.isArray(queue));
+    assert.deepEqual(queue.map((e) => [field(e, 'track', 'url'), field(e, 'track', 'source')]), [[url, 'url'], [`${url}?again`, 'url']]);
+  });
+
+  it('GET search answers results with their source and the skipped sources, and queues nothing', async () => {
+    const before = await dumpGuild(stage.db, guild);
+    const answer = expect(await api('GET', `/search?${new URLSearchParams({ q: 'never gonna give you up', limit: '5' }).toString()}`), 200);
+    assert.equal(field(answer.body, 'kind'), 'search');
+    assert.equal(field(answer.body, 'query'), 'never gonna give you up');
+    const results = field(answer.body, 'results');
+    const skipped = field(answer.body, 'skipped');
+    assert.ok(Array.isArray(results) && results.length <= 5, JSON.stringify(answer.body));
+    assert.ok(Array.isArray(skipped));
+    for (const r of results) assert.ok(typeof field(r, 'url') === 'string' && typeof field(r, 'source') === 'string', JSON.stringify(r));
+    for (const s of skipped) assert.ok(typeof field(s, 'source') === 'string' && typeof field(s, 'reason') === 'string', JSON.stringify(s));
+    assert.equal(await dumpGuild(stage.db, guild), before);
+  });
+
   it('GET guilds and GET a guild show the queue, state, settings and the position from the status', async () => {
     await queueUp(3);
     const ids = (await playlist()).map((t) => t.id);
@@ -174,8 +202,14 @@ describe('REST API end to end (sandbox, real Redis, a hiqty child process)', fun
       ['a state that does not exist', () => api('PUT', `/guilds/${guild}/state`, { body: { state: 'loud' } }), 400, 'invalid-body'],
       ['a bad guild id', () => api('GET', '/guilds/abc'), 400, 'invalid-parameter'],
       ['a bad index', () => api('DELETE', `/guilds/${guild}/tracks/0`), 400, 'invalid-parameter'],
-      ['text instead of a link', () => api('POST', `/guilds/${guild}/tracks`, { body: { url: 'never gonna give you up' } }), 400, 'search-unsupported'],
-      ['one bad link in a list', () => api('POST', `/guilds/${guild}/tracks`, { body: { urls: [long, 'ftp://example.org/a.ogg'] } }), 400, 'bad-url'],
+      ['words in "url" (they go in "query")', () => api('POST', `/guilds/${guild}/tracks`, { body: { url: 'never gonna give you up' } }), 400, 'invalid-body'],
+      ['both query and url', () => api('POST', `/guilds/${guild}/tracks`, { body: { query: 'a song', url: long } }), 400, 'invalid-body'],
+      ['an empty query', () => api('POST', `/guilds/${guild}/tracks`, { body: { query: '  ' } }), 400, 'invalid-body'],
+      ['one bad link in a list', () => api('POST', `/guilds/${guild}/tracks`, { body: { urls: [long, 'ftp://example.org/a.ogg'] } }), 400, 'link-refused'],
+      ['a query that is a link to Redis', () => api('POST', `/guilds/${guild}/tracks`, { body: { query: `http://127.0.0.1:${new URL(redis.current.url).port}/` } }), 400, 'link-refused'],
+      ['a search without q', () => api('GET', '/search'), 400, 'invalid-parameter'],
+      ['a search limit out of range', () => api('GET', '/search?q=abc&limit=26'), 400, 'invalid-parameter'],
+      ['a search with an unknown parameter', () => api('GET', '/search?q=abc&page=2'), 400, 'invalid-parameter'],
       ['a bad position', () => api('POST', `/guilds/${guild}/seek`, { body: { position: 'soon' } }), 400, 'bad-position'],
       ['a form body', () => api('POST', `/guilds/${guild}/tracks`, { raw: 'url=x', contentType: 'application/x-www-form-urlencoded' }), 415, 'unsupported-media-type'],
       ['an oversized body', () => api('POST', `/guilds/${guild}/tracks`, { body: { urls: Array.from({ length: 100 }, (_, i) => `${long}?${'x'.repeat(1000)}${i}`) } }), 413, 'body-too-large'],

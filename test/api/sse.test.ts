@@ -10,7 +10,9 @@ import { systemClock } from '../../src/clock';
 import { createApi } from '../../src/http/api';
 import type { StreamCaps } from '../../src/http/api/sse';
 import { silentLogger } from '../../src/log';
-import { urlResolver } from '../../src/media/resolve';
+import { NO_OVERRIDES } from '../../src/media/origins';
+import { createServiceLayer } from '../../src/sources';
+import { NO_SOURCE_METRICS } from '../../src/sources/source-metrics';
 import { DEFAULT_OPS_LIMITS, type OpsDeps } from '../../src/ops';
 import { GuildStore, guildKeys, GUILDS_KEY } from '../../src/state';
 import { useRedis } from '../support/redis';
@@ -88,7 +90,7 @@ describe('REST API: event streams under backpressure and caps (in process, real 
 
   before(async () => {
     db = redis.current.client();
-    deps = { store: new GuildStore(db, systemClock), redis: db, clock: systemClock, resolver: urlResolver({ allow: [] }), limits: DEFAULT_OPS_LIMITS };
+    deps = { store: new GuildStore(db, systemClock), redis: db, clock: systemClock, resolver: createServiceLayer({ HIQTY_FETCH_ALLOW: [], HIQTY_SERVICE_ORIGINS: NO_OVERRIDES, HIQTY_SEARCH_SOURCES: [] }, { redis: db, clock: systemClock, log: silentLogger, metrics: NO_SOURCE_METRICS }).resolver, limits: DEFAULT_OPS_LIMITS };
   });
   beforeEach(async () => {
     await db.flushall();

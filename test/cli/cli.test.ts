@@ -83,7 +83,8 @@ describe('CLI end to end (the real hiqty binary, sandbox, real Redis, a hiqty ch
         const human = await hiqty('status', guild);
         assert.equal(human.code, 0, human.stderr);
         assert.match(human.stdout, /Now playing: .*\[\d+:\d\d\]/);
-        assert.match(human.stdout, /^#\s+TITLE\s+LENGTH\s+REQUESTER$/m);
+        assert.match(human.stdout, /^#\s+TITLE\s+LENGTH\s+SOURCE\s+REQUESTER$/m);
+        assert.match(human.stdout, /^1\s+tone-330hz-60000ms-v1\s+\S+\s+Link\s+/m, 'each track shows its source');
       });
 
       it('skip, pause, resume, shuffle, remove, move, clear and stop change Redis; --json prints the result', async () => {
@@ -157,9 +158,12 @@ describe('CLI end to end (the real hiqty binary, sandbox, real Redis, a hiqty ch
         const unknown = await hiqty('status', '99999');
         assert.equal(unknown.code, 1);
         assert.match(unknown.stderr, /99999 has no state/);
-        const badLink = await hiqty('play', guild, 'never gonna give you up');
+        const badLink = await hiqty('play', guild, `http://127.0.0.1:${new URL(redis.current.url).port}/`);
         assert.equal(badLink.code, 1);
-        assert.match(badLink.stderr, /Paste a link/);
+        assert.match(badLink.stderr, /I can't play that link: /);
+        const mixed = await hiqty('play', guild, long, 'and', 'some', 'words');
+        assert.equal(mixed.code, 2);
+        assert.match(mixed.stderr, /either links \(one or more\) or words to search for, not both/);
         for (const args of [['remove', guild, 'x'], ['move', guild, '1'], ['skip', 'not-a-guild'], ['frobnicate'], ['status', '--bogus'], ['play', guild]]) {
           const r = await hiqty(...args);
           assert.equal(r.code, 2, `${args.join(' ')} exited ${r.code}: ${r.stderr}`);

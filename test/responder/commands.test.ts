@@ -2,6 +2,7 @@ import { strict as assert } from 'node:assert';
 import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { OptionValue } from '../../src/sandbox/interactions';
+import { serviceOriginsValue } from '../../src/sandbox/services/types';
 import { guildKeys, npMessageKey } from '../../src/state';
 import { useRedis } from '../support/redis';
 import { Stage } from '../support/stage';
@@ -14,6 +15,16 @@ interface StoredTrack {
   readonly title?: string;
   readonly startMs?: number;
   readonly requester?: { readonly id: string; readonly name: string };
+}
+
+function field(u: unknown, name: string): unknown {
+  return typeof u === 'object' && u !== null ? Object.entries(u).find(([k]) => k === name)?.[1] : undefined;
+}
+
+/** An embed's fields as name → value. */
+function fields(embed: unknown): Record<string, unknown> {
+  const list = field(embed, 'fields');
+  return Object.fromEntries((Array.isArray(list) ? list : []).map((f: unknown) => [String(field(f, 'name')), field(f, 'value')]));
 }
 
 function isStoredTrack(u: unknown): u is StoredTrack {
@@ -43,7 +54,9 @@ describe('responder: every command end to end (sandbox, real Redis, a hiqty chil
 
   before(async () => {
     stage = await Stage.start(redis.current, { sandbox: { guilds: [g.spec] } });
-    await stage.startBot({ HIQTY_RATE_LIMIT: '1000/10s' });
+    // Attachments come from the sandbox's CDN, reached like any service host: through HIQTY_SERVICE_ORIGINS.
+    const cdn = stage.sandbox.cdn;
+    await stage.startBot({ HIQTY_RATE_LIMIT: '1000/10s', HIQTY_SERVICE_ORIGINS: serviceOriginsValue([cdn]), HIQTY_FETCH_ALLOW: [new URL(stage.fixtures.origin).host, ...cdn.allow].join(',') });
     long = await stage.tone(330, 60_000);
   });
   after(() => stage.stop());
@@ -59,6 +72,10 @@ describe('responder: every command end to end (sandbox, real Redis, a hiqty chil
     const url = await stage.tone(523, 1500);
     const view = await cmd(g.alice, 'play', { query: url });
     assertPublic(view, /▶️ Playing \*\*tone-523hz-1500ms-v1\*\* \(requested by alice\)/);
+    const [card] = view.embeds;
+    assert.equal(field(card, 'title'), 'tone-523hz-1500ms-v1');
+    assert.equal(field(card, 'url'), url, 'the title links to the track');
+    assert.deepEqual(fields(card), { Duration: '0:01', Source: 'Link' }, 'the link check read the duration from the file');
     const [track] = await playlist();
     assert.equal(track?.url, url);
     assert.equal(track?.title, 'tone-523hz-1500ms-v1');
@@ -67,6 +84,31 @@ describe('responder: every command end to end (sandbox, real Redis, a hiqty chil
     assert.equal(await stage.db.get(keys.state), 'playing');
     assert.equal(await stage.db.get(keys.text_channel), g.text);
     await stage.heard([523], 15_000, g.spec);
+  });
+
+  it('/play file: an uploaded audio file is fetched from Discord\'s CDN (through the override), queued and heard', async () => {
+    const tone = await stage.tone(587, 1500);
+    const file = path.join(stage.dir, 'tracks', path.basename(new URL(tone).pathname));
+    const before = stage.sandbox.cdn.requests.length;
+    const view = await stage.sandbox.command(g.spec.id, g.alice, 'play', {}, { attachments: { file: { path: file, filename: 'my song.ogg' } } });
+    assertPublic(view, /▶️ Playing \*\*.+\*\* \(requested by alice\)/);
+    const [track] = await playlist();
+    assert.match(track?.url ?? '', /^https:\/\/cdn\.discordapp\.com\/attachments\/\d+\/\d+\/my_song\.ogg\?ex=/);
+    assert.ok(stage.sandbox.cdn.requests.length > before, 'the bot fetched the attachment from the CDN');
+    await stage.heard([587], 15_000, g.spec);
+  });
+
+  it('/play file: a text file is refused privately, naming the file, and nothing is queued', async () => {
+    const view = await stage.sandbox.command(g.spec.id, g.alice, 'play', {}, { attachments: { file: { bytes: Buffer.from('not a song at all\n'.repeat(50)), filename: 'notes.txt', contentType: 'text/plain; charset=utf-8' } } });
+    assertEphemeralError(view, /I can't play that file \(notes\.txt\): /);
+    assert.equal(await stage.db.llen(keys.playlist), 0);
+    assert.equal(await stage.db.get(keys.state), null);
+  });
+
+  it('/play with both a query and a file asks for one of them', async () => {
+    const view = await stage.sandbox.command(g.spec.id, g.alice, 'play', { query: 'some words' }, { attachments: { file: { bytes: Buffer.from('x'), filename: 'a.ogg' } } });
+    assertEphemeralError(view, /either words or a link in `query`, or a `file`, not both/);
+    assert.equal(await stage.db.llen(keys.playlist), 0);
   });
 
   it('/play next:true puts the track right after the current one', async () => {
@@ -84,9 +126,11 @@ describe('responder: every command end to end (sandbox, real Redis, a hiqty chil
     assert.deepEqual((await playlist()).map((t) => [t.url, t.title]), [[a, 'First tone'], [b, 'Second tone']]);
   });
 
-  it('/play with words answers privately that a link is needed, and a 5000-character query is refused', async () => {
-    assertEphemeralError(await cmd(g.alice, 'play', { query: 'never gonna give you up' }), /Searching by text is not available yet\. Paste a link/);
-    assertEphemeralError(await cmd(g.alice, 'play', { query: `https://example.org/${'a'.repeat(4976)}.ogg` }), /5000 characters long; the limit is 2000\. Paste a shorter link/);
+  it('/play without a query or file asks for one, a 5000-character query is refused, and a link to Redis is refused in the reply', async () => {
+    assertEphemeralError(await cmd(g.alice, 'play', {}), /Tell me what to play: words to search for or a link in `query`, or an audio `file`/);
+    assertEphemeralError(await cmd(g.alice, 'play', { query: '   ' }), /Tell me what to play/);
+    assertEphemeralError(await cmd(g.alice, 'play', { query: `https://example.org/${'a'.repeat(4976)}.ogg` }), /5000 characters long; the limit is 2000\. Use fewer words or a shorter link/);
+    assertEphemeralError(await cmd(g.alice, 'play', { query: `http://127.0.0.1:${new URL(redis.current.url).port}/` }), /I can't play that link: /);
     assert.equal(await stage.db.llen(keys.playlist), 0);
   });
 
@@ -135,7 +179,7 @@ describe('responder: every command end to end (sandbox, real Redis, a hiqty chil
     assertPublic(await cmd(g.alice, 'play', { query: stage.fixtures.url('long.m3u') }), /Queued \*\*1 track\*\*/);
     await waitFor('the player to start', async () => (await stage.db.get(keys.status))?.includes('"playing"'));
     const view = await cmd(g.alice, 'nowplaying');
-    assertPublic(view, /▶️ \*\*Now playing:\*\* A long tone\nRequested by alice · 🔊 100%\n`0:0\d 🔘▬+ 1:00`/);
+    assertPublic(view, /▶️ \*\*Now playing:\*\* A long tone\nRequested by alice · Link · 🔊 100%\n`0:0\d 🔘▬+ 1:00`/);
     assert.deepEqual(buttonIds(view.components), ['np:pause', 'np:skip', 'np:stop']);
   });
 

@@ -30,12 +30,13 @@ function check(where: string, def: Record<string, unknown>, problems: string[]):
 }
 
 describe('responder: command definitions', () => {
-  const definitions = commandDefinitions({ searchable: false });
+  const definitions = commandDefinitions();
 
-  it('has exactly the commands of issue #5', () => {
-    assert.deepEqual(definitions.map((d) => d.name).sort(), ['clear', 'leave', 'loop', 'move', 'nowplaying', 'pause', 'play', 'queue', 'remove', 'resume', 'seek', 'settings', 'shuffle', 'skip', 'stay', 'stop', 'volume']);
+  it('has exactly the commands of issue #5 and /search of issue #12', () => {
+    assert.deepEqual(definitions.map((d) => d.name).sort(), ['clear', 'leave', 'loop', 'move', 'nowplaying', 'pause', 'play', 'queue', 'remove', 'resume', 'search', 'seek', 'settings', 'shuffle', 'skip', 'stay', 'stop', 'volume']);
     const optionsOf = (name: string) => (definitions.find((d) => d.name === name)?.options ?? []).map((o) => o.name);
-    assert.deepEqual(optionsOf('play'), ['query', 'next']);
+    assert.deepEqual(optionsOf('play'), ['query', 'file', 'next']);
+    assert.deepEqual(optionsOf('search'), ['query']);
     assert.deepEqual(optionsOf('queue'), ['page']);
     assert.deepEqual(optionsOf('remove'), ['index']);
     assert.deepEqual(optionsOf('move'), ['from', 'to']);
@@ -43,6 +44,19 @@ describe('responder: command definitions', () => {
     assert.deepEqual(optionsOf('seek'), ['position']);
     assert.deepEqual(optionsOf('volume'), ['percent']);
     assert.deepEqual(optionsOf('stay'), ['enabled']);
+  });
+
+  it('/play autocompletes its query and takes a file (type 11); both are optional, so the handler asks for one', () => {
+    const play = definitions.find((d) => d.name === 'play');
+    const option = (name: string): Record<string, unknown> => {
+      const o: unknown = play?.options?.find((x) => x.name === name);
+      assert.ok(isRecord(o), `option ${name}`);
+      return o;
+    };
+    assert.equal(option('query').autocomplete, true);
+    assert.notEqual(option('query').required, true);
+    assert.equal(option('file').type, 11);
+    assert.notEqual(option('file').required, true);
   });
 
   it('every definition is within Discord\'s limits', () => {

@@ -5,7 +5,7 @@
 import * as t from 'io-ts';
 import { isLeft } from 'fp-ts/Either';
 import { intFromString, intInRange, Snowflake } from '../../codecs';
-import { MAX_PLAY_QUERIES } from '../../ops';
+import { MAX_PLAY_QUERIES, MAX_SEARCH_LIMIT } from '../../ops';
 import { DesiredState, LoopMode, MAX_QUEUE_LIMIT, orNull } from '../../state';
 
 export type JsonSchema = { readonly [key: string]: unknown };
@@ -27,10 +27,13 @@ function strict<R extends t.Props, O extends t.Props>(name: string, required: R,
   );
 }
 
+/** Something with a scheme: whether it will play is the resolver's answer (a refused link names its reason). */
+const LINK = /^\s*[a-z][a-z0-9+.-]*:\/\//i;
+
 const Url = new t.Type<string, string, unknown>(
-  'an http(s) link of at most 2000 characters',
+  'a link (scheme://...) of at most 2000 characters; words to search for go in "query"',
   (u): u is string => typeof u === 'string',
-  (u, c) => (typeof u === 'string' && u.trim().length > 0 && u.length <= 2000 ? t.success(u) : t.failure(u, c)),
+  (u, c) => (typeof u === 'string' && LINK.test(u) && u.length <= 2000 ? t.success(u) : t.failure(u, c)),
   t.identity,
 );
 
@@ -41,16 +44,25 @@ const UrlList = new t.Type<string[], string[], unknown>(
   t.identity,
 );
 
-const AddTracksShape = strict('add-tracks body', {}, { url: Url, urls: UrlList, next: t.boolean, channel: Snowflake });
-export const AddTracksBody = new t.Type<{ readonly urls: string[]; readonly next: boolean; readonly channel: string | undefined }, unknown, unknown>(
-  'an object with url or urls',
-  (u): u is { urls: string[]; next: boolean; channel: string | undefined } => typeof u === 'object' && u !== null && 'urls' in u,
+const Query = new t.Type<string, string, unknown>(
+  'words to search for or a link, at most 2000 characters',
+  (u): u is string => typeof u === 'string',
+  (u, c) => (typeof u === 'string' && u.trim().length > 0 && u.length <= 2000 ? t.success(u) : t.failure(u, c)),
+  t.identity,
+);
+
+const AddTracksShape = strict('add-tracks body', {}, { query: Query, url: Url, urls: UrlList, next: t.boolean, channel: Snowflake });
+/** `query` (words or a link, prefixes included), `url` (one link) or `urls` (all or nothing): each becomes the queries of playMany. */
+export const AddTracksBody = new t.Type<{ readonly queries: string[]; readonly next: boolean; readonly channel: string | undefined }, unknown, unknown>(
+  'an object with query, url or urls',
+  (u): u is { queries: string[]; next: boolean; channel: string | undefined } => typeof u === 'object' && u !== null && 'queries' in u,
   (u, c) => {
     const shape = AddTracksShape.validate(u, c);
     if (isLeft(shape)) return shape;
-    const { url, urls, next, channel } = shape.right;
-    if ((url === undefined) === (urls === undefined)) return t.failure(u, c, 'give exactly one of "url" (a link) or "urls" (a list of links)');
-    return t.success({ urls: url !== undefined ? [url] : (urls ?? []), next: next === true, channel });
+    const { query, url, urls, next, channel } = shape.right;
+    const given = [query, url, urls].filter((v) => v !== undefined).length;
+    if (given !== 1) return t.failure(u, c, 'give exactly one of "query" (words or a link), "url" (a link) or "urls" (a list of links)');
+    return t.success({ queries: query !== undefined ? [query] : url !== undefined ? [url] : (urls ?? []), next: next === true, channel });
   },
   t.identity,
 );
@@ -58,13 +70,19 @@ export const addTracksSchema: JsonSchema = {
   type: 'object',
   additionalProperties: false,
   properties: {
-    url: { type: 'string', maxLength: 2000, description: 'A link to an audio file or an M3U/PLS/XSPF playlist.' },
+    query: { type: 'string', maxLength: 2000, description: 'Words to search for (the best match is queued; `yt:`, `ytm:` or `sc:` picks a source), or a link.' },
+    url: { type: 'string', maxLength: 2000, description: 'A link: a YouTube or SoundCloud page, an audio file, or an M3U/PLS/XSPF/HLS playlist.' },
     urls: { type: 'array', minItems: 1, maxItems: MAX_PLAY_QUERIES, items: { type: 'string', maxLength: 2000 } },
     next: { type: 'boolean', description: 'Right after the current track instead of at the end.' },
     channel: { type: 'string', pattern: '^[0-9]{1,20}$', description: 'The voice channel to play in; needed while the guild has none.' },
   },
-  oneOf: [{ required: ['url'] }, { required: ['urls'] }],
-  examples: [{ url: 'https://example.org/song.ogg', channel: '456' }, { urls: ['https://example.org/a.ogg', 'https://example.org/b.mp3'], next: true }],
+  oneOf: [{ required: ['query'] }, { required: ['url'] }, { required: ['urls'] }],
+  examples: [
+    { query: 'never gonna give you up', channel: '456' },
+    { query: 'sc:lofi beats' },
+    { url: 'https://example.org/song.ogg', channel: '456' },
+    { urls: ['https://example.org/a.ogg', 'https://example.org/b.mp3'], next: true },
+  ],
 };
 
 export const MoveBody = strict('move body', { from: intInRange(1, 1_000_000), to: intInRange(1, 1_000_000) }, {});
@@ -143,6 +161,14 @@ export const settingsSchema: JsonSchema = {
   },
   examples: [{ loop: 'queue', volume: 80 }, { maxQueue: null, djRole: '123456789012345678' }],
 };
+
+/** GET /search's query string: `q` and an optional `limit` (default 10). */
+export const SearchParams = strict('search parameters', { q: Query }, { limit: intFromString(1, MAX_SEARCH_LIMIT) });
+export const DEFAULT_SEARCH_LIMIT = 10;
+export const searchParameters: readonly JsonSchema[] = [
+  { name: 'q', in: 'query', required: true, schema: { type: 'string', maxLength: 2000 }, description: 'Words to search for; `yt:`, `ytm:` or `sc:` searches one source only.' },
+  { name: 'limit', in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: MAX_SEARCH_LIMIT, default: DEFAULT_SEARCH_LIMIT } },
+];
 
 /** Path parameters. */
 export const GuildId = Snowflake;

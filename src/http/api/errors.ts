@@ -11,13 +11,18 @@ export interface ApiError {
 
 export const apiError = (status: number, error: string, detail: string): ApiError => ({ status, error, detail });
 
-/** The status of each refusal: the request itself is wrong (400), names nothing there (404), or clashes with the guild's state (409). */
+/**
+ * The status of each refusal: the request itself is wrong (400, a refused link or an unplayable item
+ * included), names nothing there (404, a search without results), clashes with the guild's state (409),
+ * a service failed (502), or nothing can be done now (503: Redis, sources cooling down).
+ */
 export function opErrorStatus(e: OpError): number {
   switch (e.kind) {
     case 'invalid-input':
     case 'query-too-long':
-    case 'search-unsupported':
-    case 'bad-url':
+    case 'empty-query':
+    case 'link-refused':
+    case 'source-unavailable':
     case 'bad-position':
     case 'volume-out-of-range':
     case 'page-out-of-range':
@@ -26,6 +31,7 @@ export function opErrorStatus(e: OpError): number {
     case 'not-yours':
       return 403;
     case 'index-out-of-range':
+    case 'no-results':
       return 404;
     case 'queue-empty':
     case 'queue-full':
@@ -38,9 +44,11 @@ export function opErrorStatus(e: OpError): number {
     case 'changed':
     case 'still-corrupt':
       return 409;
-    case 'playlist-failed':
+    case 'source-failed':
       return 502;
     case 'unavailable':
+    case 'cooling-down':
+    case 'cancelled':
       return 503;
   }
 }

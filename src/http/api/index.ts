@@ -120,7 +120,7 @@ export function createApi(options: ApiOptions): Api {
       streams.serve(reply.raw, rt.deps, rt.watcher, guild, token);
       return undefined;
     }
-    const result = await route.handle({ deps: rt.deps, guild, index, body: request.body });
+    const result = await route.handle({ deps: rt.deps, guild, index, body: request.body, query: request.query });
     return isLeft(result) ? send(reply, result.left) : reply.code(route.ok.status).send(result.right);
   };
 

@@ -13,12 +13,12 @@ const STATUS_TEXT: Readonly<Record<number, string>> = {
   400: 'Malformed JSON, a body or parameter of the wrong shape, or a request the op refuses as invalid',
   401: 'Missing or wrong bearer token',
   403: 'Not allowed',
-  404: 'Unknown guild (no state at all), or no entry at that index',
+  404: 'Unknown guild (no state at all), no entry at that index, or nothing found for a query',
   409: 'Conflicts with the guild\'s current state (empty queue, queue full, changed meanwhile, ...)',
   413: 'Body larger than the limit',
   429: 'Rate limited, or too many event streams open; see Retry-After',
-  502: 'A playlist could not be fetched',
-  503: 'Redis unavailable or the instance still starting; nothing was changed',
+  502: 'A service (YouTube, SoundCloud) or a playlist server did not answer properly',
+  503: 'Redis unavailable, the instance still starting, or every searched source resting after errors; nothing was changed',
 };
 
 const nullable = (type: string): JsonSchema => ({ type: [type, 'null'] });
@@ -33,9 +33,13 @@ const COMPONENTS: Readonly<Record<string, JsonSchema>> = {
       id: { type: 'string' },
       url: { type: 'string' },
       title: { type: 'string' },
+      artist: { type: 'string' },
       durationMs: { type: 'number' },
       requester: { type: 'object', properties: { id: { type: 'string' }, name: { type: 'string' } } },
-      source: { type: 'string' },
+      source: { type: 'string', description: 'youtube, youtube-music, soundcloud, url, attachment (older entries: url-playlist)' },
+      sourceId: { type: 'string', description: "The service's own id (a YouTube video id, a SoundCloud track id)" },
+      artworkUrl: { type: 'string' },
+      isrc: { type: 'string' },
       addedAt: { type: 'number' },
       startMs: { type: 'number' },
       live: { type: 'boolean' },
@@ -88,6 +92,36 @@ const COMPONENTS: Readonly<Record<string, JsonSchema>> = {
       corrupt: { type: 'array', items: { type: 'object' } },
     },
   },
+  SearchResult: {
+    type: 'object',
+    required: ['url', 'title', 'source'],
+    additionalProperties: true,
+    properties: {
+      url: { type: 'string', description: 'What POST .../tracks {"url"} queues' },
+      title: { type: 'string' },
+      source: { type: 'string', enum: ['youtube', 'youtube-music', 'soundcloud'] },
+      sourceId: { type: 'string' },
+      artist: { type: 'string' },
+      durationMs: { type: 'number' },
+      artworkUrl: { type: 'string' },
+      isrc: { type: 'string' },
+      live: { type: 'boolean' },
+    },
+  },
+  SearchResults: {
+    type: 'object',
+    required: ['kind', 'query', 'results', 'skipped'],
+    properties: {
+      kind: { const: 'search' },
+      query: { type: 'string' },
+      results: { type: 'array', items: { $ref: '#/components/schemas/SearchResult' }, description: 'Best first' },
+      skipped: {
+        type: 'array',
+        description: 'Sources not asked (resting after errors) or that failed, and why',
+        items: { type: 'object', required: ['source', 'reason'], properties: { source: { type: 'string' }, reason: { type: 'string' } } },
+      },
+    },
+  },
   QueuedResult: {
     type: 'object',
     properties: {
@@ -100,12 +134,15 @@ const COMPONENTS: Readonly<Record<string, JsonSchema>> = {
 };
 
 function operation(route: RouteSpec): JsonSchema {
-  const params = [...route.path.matchAll(/:([A-Za-z]+)/g)].map((m) => ({
-    name: m[1],
-    in: 'path',
-    required: true,
-    schema: m[1] === 'id' ? { type: 'string', pattern: '^[0-9]{1,20}$' } : { type: 'integer', minimum: 1 },
-  }));
+  const params: JsonSchema[] = [
+    ...[...route.path.matchAll(/:([A-Za-z]+)/g)].map((m) => ({
+      name: m[1],
+      in: 'path',
+      required: true,
+      schema: m[1] === 'id' ? { type: 'string', pattern: '^[0-9]{1,20}$' } : { type: 'integer', minimum: 1 },
+    })),
+    ...(route.queryParameters ?? []),
+  ];
   const errorStatuses = route.path === '/openapi.json' ? [] : [...new Set([...route.errors, 401, 429, 503])].sort();
   const responses: Record<string, JsonSchema> = {
     [String(route.ok.status)]: { description: 'OK', content: { [route.ok.contentType ?? 'application/json']: { schema: route.ok.schema } } },

@@ -8,7 +8,7 @@ import type * as t from 'io-ts';
 import { decode } from '../../codecs';
 import * as ops from '../../ops';
 import type { OpError, OpsDeps } from '../../ops';
-import { AddTracksBody, addTracksSchema, EmptyBody, MoveBody, moveSchema, SeekBody, seekSchema, SettingsBody, settingsSchema, SkipBody, skipSchema, StateBody, stateSchema, type JsonSchema } from './bodies';
+import { AddTracksBody, addTracksSchema, DEFAULT_SEARCH_LIMIT, EmptyBody, MoveBody, moveSchema, SeekBody, seekSchema, SearchParams, searchParameters, SettingsBody, settingsSchema, SkipBody, skipSchema, StateBody, stateSchema, type JsonSchema } from './bodies';
 import { apiError, fromOpError, type ApiError } from './errors';
 
 /** Who enqueued a track through the API, as the queue and `/queue` show it. */
@@ -22,6 +22,8 @@ export interface RouteContext {
   readonly guild: string;
   readonly index: number;
   readonly body: unknown;
+  /** The parsed query string. */
+  readonly query: unknown;
 }
 
 export interface RouteSpec {
@@ -32,6 +34,8 @@ export interface RouteSpec {
   /** Answer 404 unknown-guild when the guild has no state at all (reads, and edits of what must exist). */
   readonly needsGuild: boolean;
   readonly body?: { readonly schema: JsonSchema; readonly required: boolean };
+  /** Query-string parameters, as OpenAPI parameter objects. */
+  readonly queryParameters?: readonly JsonSchema[];
   /** The success answer: status and schema (a `#/components/schemas/...` name, or inline). */
   readonly ok: { readonly status: number; readonly schema: JsonSchema; readonly contentType?: string };
   /** Error statuses this route can answer besides the ones every route has (401, 429, 503). */
@@ -92,13 +96,13 @@ export const ROUTES: readonly RouteSpec[] = [
   {
     method: 'POST',
     path: `${guildPath}/tracks`,
-    summary: 'Enqueue a link or a list of links (all or nothing), and make the guild play',
+    summary: 'Enqueue the best match for a query, a link, or a list of links (all or nothing), and make the guild play',
     needsGuild: false,
     body: { schema: addTracksSchema, required: true },
     ok: { status: 200, schema: ref('QueuedResult') },
-    errors: [400, 409, 413, 502],
+    errors: [400, 404, 409, 413, 502],
     handle: (ctx) =>
-      withBody(AddTracksBody, ctx, (b) => run(ops.playMany(ctx.deps)({ guild: ctx.guild, queries: b.urls, requester: API_REQUESTER, next: b.next, ...(b.channel === undefined ? {} : { channel: b.channel }) }))),
+      withBody(AddTracksBody, ctx, (b) => run(ops.playMany(ctx.deps)({ guild: ctx.guild, queries: b.queries, requester: API_REQUESTER, next: b.next, ...(b.channel === undefined ? {} : { channel: b.channel }) }))),
   },
   {
     method: 'DELETE',
@@ -223,6 +227,20 @@ export const ROUTES: readonly RouteSpec[] = [
     ok: { status: 200, schema: result('requeued') },
     errors: [400, 404, 409],
     handle: async ({ deps, guild, index }) => run(ops.requeueQuarantined(deps)({ guild, index })),
+  },
+  {
+    method: 'GET',
+    path: '/search',
+    summary: 'Search the sources (HIQTY_SEARCH_SOURCES, or the one a prefix names) without queueing: results best first, each with its source, and the sources skipped',
+    needsGuild: false,
+    queryParameters: searchParameters,
+    ok: { status: 200, schema: ref('SearchResults') },
+    errors: [400],
+    handle: async (ctx) => {
+      const params = E.mapLeft((problems: string[]) => apiError(400, 'invalid-parameter', problems.join('; ')))(decode(SearchParams, ctx.query ?? {}));
+      if (E.isLeft(params)) return params;
+      return run(ops.search(ctx.deps)({ query: params.right.q, limit: params.right.limit ?? DEFAULT_SEARCH_LIMIT }));
+    },
   },
   {
     method: 'GET',
