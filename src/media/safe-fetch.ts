@@ -234,7 +234,8 @@ function requestHop(url: URL, asked: URL, addresses: readonly ResolvedAddress[],
       const body = new MeteredBody({
         maxBytes: options.maxBytes === undefined ? DEFAULT_MAX_BYTES : options.maxBytes,
         idleTimeoutMs: options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS,
-        expectedBytes: contentLength,
+        // A HEAD answer carries the length of a body it does not send.
+        expectedBytes: hopRequest.method === 'HEAD' ? undefined : contentLength,
         clock,
       });
       // A connection that closes before the message is complete is a truncated download, whatever
