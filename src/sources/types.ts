@@ -77,13 +77,4 @@ export interface Source {
 /** safeFetch with the instance's policy (allow list, overrides, DNS) already bound. */
 export type Fetcher = (url: string, options?: Omit<SafeFetchOptions, 'allow' | 'overrides' | 'lookup'>) => Promise<FetchOutcome>;
 
-/**
- * Tokens a service hands out (SoundCloud's client_id, YouTube's visitorData), shared by the fleet
- * through Redis so they are scraped once, not per instance. Implemented in src/state.
- */
-export interface TokenStore {
-  get(name: string): Promise<string | undefined>;
-  set(name: string, value: string, ttlMs: number): Promise<void>;
-  /** Drops a token every instance should stop using (a client_id answered 401). */
-  drop(name: string, value: string): Promise<void>;
-}
+export type { TokenStore } from '../state/source-tokens';

@@ -4,9 +4,19 @@
  * Key: `hiqty:source_token:{name}`, a plain string with a PX expiry.
  */
 import type { Redis } from 'ioredis';
-import type { TokenStore } from '../sources/types';
 import { KEY_PREFIX } from './keys';
 import { registerScripts } from './scripts';
+
+/**
+ * Tokens a service hands out, shared by the fleet so they are scraped once, not per instance. The port
+ * the sources use (src/sources/types.ts re-exports it); this room owns it because only src/state writes Redis.
+ */
+export interface TokenStore {
+  get(name: string): Promise<string | undefined>;
+  set(name: string, value: string, ttlMs: number): Promise<void>;
+  /** Drops a token every instance should stop using (a client_id answered 401). */
+  drop(name: string, value: string): Promise<void>;
+}
 
 /** The Redis key holding one named source token. */
 export function sourceTokenKey(name: string): string {
