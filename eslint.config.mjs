@@ -22,6 +22,21 @@ export default tseslint.config(
     },
   },
   {
+    // Media and state sit below the service layer: sources use them, never the other way round.
+    files: ['src/media/**/*.ts', 'src/state/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['**/controllers/**', '**/controllers', '**/app/**', '**/app'], message: 'src/ must not import from controllers/ or app/: put the port in src/ and let the higher room implement it.' },
+            { group: ['**/sources/**', '**/sources', '**/ops/**', '**/ops'], message: 'src/media and src/state are below the sources and the ops: put the port here and let the higher room implement it.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['**/*.cjs'],
     languageOptions: { sourceType: 'commonjs', globals: { module: 'writable', require: 'readonly', __dirname: 'readonly' } },
   },
