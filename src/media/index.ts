@@ -15,6 +15,10 @@ export {
 } from './open-track';
 export { DEFAULT_MAX_HOLD_MS, DEFAULT_MAX_OPENING, OpenGate, type Admission, type OpenGateOptions } from './open-gate';
 export { opusPacketDurationMs } from './passthrough';
+export { isHlsLink, planForLink } from './media-input';
+export { isMediaInputError, MediaInputError } from './media-error';
+export { DEFAULT_CHUNK_BYTES, rangedReader, type RangedReaderOptions } from './ranged-reader';
+export { DEFAULT_LIVE_STALE_RELOADS, hlsReader, type HlsReaderOptions } from './hls/reader';
 export { probe, type ProbeResult } from './probe';
 export {
   DEFAULT_HEADERS_TIMEOUT_MS,

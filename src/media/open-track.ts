@@ -1,7 +1,9 @@
 /**
- * A Track URL in, Opus packets out (DESIGN.md §6). The caller gets either a stream that has already
- * produced audio, or one short reason why the track cannot be played, fit for a Discord message and
- * a quarantine entry. Nothing here throws for a bad track: bad tracks are ordinary.
+ * A Track URL or a source's stream plan in, Opus packets out (DESIGN.md §6). Where the bytes come from
+ * (a file, ranged chunks, HLS) is media-input.ts's business; this file probes them and plays them.
+ * The caller gets either a stream that has already produced audio, or one short reason why the track
+ * cannot be played, fit for a Discord message and a quarantine entry. Nothing here throws for a bad
+ * track: bad tracks are ordinary.
  */
 import { PassThrough, Readable } from 'node:stream';
 import { StreamType } from '@discordjs/voice';
@@ -11,21 +13,25 @@ import { formatSeconds, isBodyError, TRUNCATED_REASON } from './metered-body';
 import { createDemuxer, passthrough } from './passthrough';
 import { isBuffer, peek } from './peek';
 import { probe, PROBE_WINDOW_BYTES, type ProbeResult } from './probe';
-import {
-  DEFAULT_IDLE_TIMEOUT_MS,
-  DEFAULT_MAX_BYTES,
-  describeUrl,
-  safeFetch,
-  type FetchOk,
-  type FetchOutcome,
-  type LookupAll,
-  type RequestFn,
-} from './safe-fetch';
+import { isMediaInputError } from './media-error';
+import { openInput } from './media-input';
+import type { OriginOverrides } from './origins';
+import type { PlanProvider } from './plan';
+import { DEFAULT_IDLE_TIMEOUT_MS, DEFAULT_MAX_BYTES, describeUrl, type LookupAll, type RequestFn } from './safe-fetch';
 import { OpenGate } from './open-gate';
 import { ffmpegProcesses, transcode, type FfmpegProcesses, type TranscodeExit } from './transcode';
 
 export interface TrackRequest {
+  /** The link, or for a planned track the page it came from: shown in logs when there is no plan. */
   readonly url: string;
+  /**
+   * Where a service track's bytes are (src/media/plan.ts): asked with attempt 0 at open, and once
+   * more with attempt 1 if a ranged media URL expires mid-stream. Absent: `url` is a plain link (a
+   * file, or an HLS playlist when it ends in .m3u8).
+   */
+  readonly plan?: PlanProvider;
+  /** The track's length where known: lets a position in a plain MP3 link start from a byte estimate. */
+  readonly durationMs?: number;
   /** Default 0. */
   readonly startMs?: number;
   /** Default 100 (unchanged). */
@@ -57,6 +63,8 @@ export interface OpenTrackDeps {
   readonly firstAudioTimeoutMs?: number;
   /** Limits opens running at once (HIQTY_MAX_OPENING); none when absent. */
   readonly gate?: OpenGate;
+  /** HIQTY_SERVICE_ORIGINS, applied to every fetch of every track. Default none. */
+  readonly overrides?: OriginOverrides;
 }
 
 /** Default of OpenTrackDeps.firstAudioTimeoutMs: 15 s, above the idle timeout so a stalled server is reported as such. */
@@ -90,19 +98,16 @@ export type OpenOutcome =
 
 const CANCELLED: OpenOutcome = { kind: 'cancelled' };
 
-function fetchFailure(outcome: Exclude<FetchOutcome, FetchOk | { kind: 'cancelled' }>): string {
-  switch (outcome.kind) {
-    case 'refused':
-      return `refused: ${outcome.reason}`;
-    case 'http-error':
-      return `the server answered ${outcome.status}`;
-    case 'failed':
-      return outcome.reason;
+function describeRequestUrl(url: string): string {
+  try {
+    return describeUrl(new URL(url));
+  } catch {
+    return '(invalid URL)';
   }
 }
 
 function describeError(e: unknown, what: string): string {
-  if (isBodyError(e)) return e.message;
+  if (isBodyError(e) || isMediaInputError(e)) return e.message;
   return `${what}: ${e instanceof Error ? e.message : String(e)}`;
 }
 
@@ -114,8 +119,8 @@ function isPacket(u: unknown): u is Buffer {
  * Passthrough needs both an Opus container and volume 100: a gain cannot be applied to Opus
  * packets without decoding them, and decoding belongs to ffmpeg, not to the bot (DESIGN.md §6).
  */
-function choosePath(probed: ProbeResult, volumePercent: number): 'ogg' | 'webm' | 'transcode' {
-  if (volumePercent !== 100) return 'transcode';
+function choosePath(probed: ProbeResult, volumePercent: number, transcodeOnly: boolean): 'ogg' | 'webm' | 'transcode' {
+  if (volumePercent !== 100 || transcodeOnly) return 'transcode';
   if (probed.kind === 'ogg-opus') return 'ogg';
   if (probed.kind === 'webm-opus') return 'webm';
   return 'transcode';
@@ -148,32 +153,32 @@ async function openSignalled(request: TrackRequest, deps: OpenTrackDeps, signal:
   const volumePercent = request.volumePercent ?? 100;
   const idleTimeoutMs = deps.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
 
-  const fetched = await safeFetch(request.url, {
-    allow: deps.allow,
-    lookup: deps.lookup,
-    request: deps.request,
-    clock,
-    maxBytes: request.isLive === true ? null : (deps.maxBytes ?? DEFAULT_MAX_BYTES),
-    idleTimeoutMs,
+  const input = await openInput(
+    { url: request.url, startMs, isLive: request.isLive === true, ...(request.plan === undefined ? {} : { plan: request.plan }), ...(request.durationMs === undefined ? {} : { durationMs: request.durationMs }) },
+    {
+      ctx: {
+        allow: deps.allow,
+        lookup: deps.lookup,
+        request: deps.request,
+        clock,
+        overrides: deps.overrides,
+        maxBytes: request.isLive === true ? null : (deps.maxBytes ?? DEFAULT_MAX_BYTES),
+        idleTimeoutMs,
+      },
+      clock,
+    },
     signal,
-  });
-  let where = '(invalid URL)';
-  try {
-    where = describeUrl(new URL(request.url));
-  } catch {
-    // The fetch outcome already says so.
-  }
-  const log = deps.log.child({ media: where });
-  if (fetched.kind === 'cancelled') {
+  );
+  const log = deps.log.child({ media: input.kind === 'input' ? input.where : describeRequestUrl(request.url) });
+  if (input.kind === 'cancelled') {
     log.debug('open cancelled before the response');
     return CANCELLED;
   }
-  if (fetched.kind !== 'ok') {
-    const reason = fetchFailure(fetched);
-    log.debug({ reason }, 'track unplayable');
-    return { kind: 'unplayable', reason };
+  if (input.kind !== 'input') {
+    log.debug({ reason: input.reason }, 'track unplayable');
+    return { kind: 'unplayable', reason: input.reason };
   }
-  const { body, contentType } = fetched;
+  const { body, contentType } = input;
 
   // The first failure is the one worth telling; later ones are usually its consequences.
   let failure: string | undefined;
@@ -220,15 +225,17 @@ async function openSignalled(request: TrackRequest, deps: OpenTrackDeps, signal:
     }
     slot.release = admission.release;
   }
-  const input = head.kind === 'ended' ? Readable.from([Buffer.concat(head.chunks)], { objectMode: false }) : body;
+  const source = head.kind === 'ended' ? Readable.from([Buffer.concat(head.chunks)], { objectMode: false }) : body;
 
-  const path = choosePath(probed, volumePercent);
+  const path = choosePath(probed, volumePercent, input.transcodeOnly);
+  // Known once the first bytes are out (an HLS reader learns it from the playlist).
+  const skipMs = input.skipMs();
   const out = new PassThrough({ objectMode: true });
   let exit: Promise<TranscodeExit | undefined> = Promise.resolve(undefined);
   let stop: () => void;
 
   if (path === 'transcode') {
-    const ffmpeg = transcode({ ffmpegPath: deps.ffmpegPath, input, startMs, volumePercent, registry: deps.ffmpeg ?? ffmpegProcesses, clock });
+    const ffmpeg = transcode({ ffmpegPath: deps.ffmpegPath, input: source, startMs: skipMs, volumePercent, registry: deps.ffmpeg ?? ffmpegProcesses, clock });
     const demuxer = createDemuxer('ogg');
     demuxer.on('error', (e) => {
       log.debug({ err: e }, "ffmpeg's output could not be demuxed");
@@ -247,27 +254,27 @@ async function openSignalled(request: TrackRequest, deps: OpenTrackDeps, signal:
       ffmpeg.kill();
       demuxer.destroy();
     };
-    log.debug({ format: probed.kind === 'transcode' ? probed.format : probed.kind, pid: ffmpeg.pid, startMs, volumePercent }, 'transcoding');
+    log.debug({ format: probed.kind === 'transcode' ? probed.format : probed.kind, pid: ffmpeg.pid, startMs, skipMs, start: input.how, volumePercent }, 'transcoding');
   } else {
     // A live stream has no end to check; a file without its end-of-stream page was cut short.
-    const onOggEnd = request.isLive === true ? undefined : (complete: boolean): void => {
+    const onOggEnd = input.live ? undefined : (complete: boolean): void => {
       if (!complete) fail(TRUNCATED_REASON);
     };
-    const { packets, demuxer } = passthrough(path, input, startMs, onOggEnd);
+    const { packets, demuxer } = passthrough(path, source, skipMs, onOggEnd);
     // A download that fails mid-track still lets the packets already received play out.
-    input.on('error', () => demuxer.end());
+    source.on('error', () => demuxer.end());
     demuxer.on('error', (e) => {
       log.debug({ err: e, container: path }, 'the Opus container could not be demuxed');
       fail(`not a valid ${path === 'ogg' ? 'Ogg' : 'WebM'} Opus file: ${e.message}`);
-      input.destroy();
+      source.destroy();
       out.end();
     });
     packets.pipe(out);
     stop = () => {
-      input.destroy();
+      source.destroy();
       demuxer.destroy();
     };
-    log.debug({ container: path, startMs }, 'passing through');
+    log.debug({ container: path, startMs, skipMs, start: input.how }, 'passing through');
   }
 
   let closed = false;

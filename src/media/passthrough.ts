@@ -59,8 +59,9 @@ export interface Passthrough {
 }
 
 /**
- * Known limits: seeking reads and discards everything before the position (there is no byte index
- * to range-request into); a cut-short WebM file is not detected (Ogg is: see ogg-end.ts); prism's Ogg demuxer does not join a packet continued across pages, which
+ * Known limits: a seek drops whole packets up to the position, from wherever the input starts (a
+ * ranged WebM plan starts at the cluster its Cues give, seek/ranged-start.ts; a plain link from byte
+ * 0); a cut-short WebM file is not detected (Ogg is: see ogg-end.ts); prism's Ogg demuxer does not join a packet continued across pages, which
  * only packets over ~64 KB need; prism's WebM demuxer reads SimpleBlocks, not BlockGroups.
  */
 export function passthrough(container: OpusContainer, input: Readable, startMs: number, onOggEnd?: (complete: boolean) => void): Passthrough {

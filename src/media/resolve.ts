@@ -2,7 +2,8 @@
  * Resolvers turn what a member typed into track metadata (DESIGN.md §6); sources open it later.
  * The one resolver so far takes http(s) URLs: a file becomes one track titled after its file name (no
  * network), a playlist URL (M3U, PLS, XSPF, by extension) is fetched through safeFetch, size-capped,
- * and parsed into many. There is no searching resolver yet, so text gets `search-unsupported`.
+ * and parsed into many; an HLS playlist (.m3u8 with #EXT-X tags) is one track, which openTrack plays
+ * through its HLS reader. There is no searching resolver yet, so text gets `search-unsupported`.
  */
 import { safeFetch, type FetchOutcome, type SafeFetchOptions } from './safe-fetch';
 import { parsePlaylist, playlistFormatOf, type PlaylistEntry } from './playlist';
@@ -111,7 +112,8 @@ export function urlResolver(options: UrlResolverOptions): Resolver {
         return { kind: 'playlist-failed', reason: e instanceof Error ? e.message : String(e) };
       }
       const parsed = parsePlaylist(format, text, url);
-      if (parsed === 'hls') return { kind: 'bad-url', reason: 'HLS streams (.m3u8 with #EXT-X tags) are not supported' };
+      // An HLS stream is one track: openTrack plays a .m3u8 link through the HLS reader (media-input.ts planForLink).
+      if (parsed === 'hls') return { kind: 'tracks', source: 'url', tracks: [{ url: url.href, title: titleFromUrl(url) }] };
       onProgress?.({ kind: 'parsed-playlist', entries: parsed.length });
       if (parsed.length === 0) return { kind: 'playlist-empty' };
       return { kind: 'tracks', source: 'url-playlist', tracks: parsed.slice(0, maxEntries).map(toTrack), playlist: { url: url.href, title: titleFromUrl(url) } };
