@@ -10,6 +10,7 @@ import { hostPort } from './media/address-policy';
 import { DEFAULT_MAX_OPENING } from './media/open-gate';
 import { NO_OVERRIDES, parseOriginOverrides, type OriginOverrides } from './media/origins';
 import { DEFAULT_MAX_JOINING } from './voice/join-pacer';
+import { DEFAULT_YOUTUBE_CLIENT_ORDER, defaultClientOrder, parseClientOrder, YOUTUBE_CLIENTS, type YoutubeClient } from './sources/youtube/clients';
 
 /** `host:port` pairs that the SSRF guard lets through although they are private (tests' fixture servers). */
 const HostPortList = new t.Type<readonly string[], string, unknown>(
@@ -33,6 +34,18 @@ const ServiceOrigins = new t.Type<OriginOverrides, string, unknown>(
     return 'ok' in parsed ? t.success(parsed.ok) : t.failure(u, c, parsed.error);
   },
   (overrides) => overrides.map((o) => `${o.host}=${o.origin.origin}`).join(','),
+);
+
+/** The InnerTube clients asked for a video's formats, in order (HIQTY_YOUTUBE_CLIENTS); none may need player JavaScript. */
+const YoutubeClients = new t.Type<readonly YoutubeClient[], string, unknown>(
+  `a comma-separated list of InnerTube clients that need no player JavaScript (${YOUTUBE_CLIENTS.filter((c) => !c.needsPlayerJs).map((c) => c.id).join(', ')})`,
+  (u): u is readonly YoutubeClient[] => Array.isArray(u),
+  (u, c) => {
+    if (typeof u !== 'string') return t.failure(u, c);
+    const parsed = parseClientOrder(u);
+    return 'ok' in parsed ? t.success(parsed.ok) : t.failure(u, c, parsed.error);
+  },
+  (clients) => clients.map((c) => c.id).join(','),
 );
 
 /** Source names search may ask, in order (HIQTY_SEARCH_SOURCES). */
@@ -129,6 +142,9 @@ export function envCodec(instanceIdDefault: string = defaultInstanceId()) {
     HIQTY_FETCH_ALLOW: withDefault(HostPortList, []),
     HIQTY_SERVICE_ORIGINS: withDefault(ServiceOrigins, NO_OVERRIDES),
     HIQTY_SEARCH_SOURCES: withDefault(SearchSources, ['youtube', 'soundcloud']),
+    HIQTY_YOUTUBE_CLIENTS: withDefault(YoutubeClients, defaultClientOrder()),
+    HIQTY_YOUTUBE_PO_TOKEN: optional(NonEmptyString),
+    HIQTY_YOUTUBE_VISITOR_DATA: optional(NonEmptyString),
     HIQTY_MAX_OPENING: withDefault(intFromString(1, 1000), DEFAULT_MAX_OPENING),
     HIQTY_MAX_JOINING: withDefault(intFromString(1, 1000), DEFAULT_MAX_JOINING),
     HIQTY_DRAIN_TIMEOUT_MS: withDefault(intFromString(0, 3_600_000), 240_000),
@@ -172,6 +188,20 @@ export const CONFIG_DOCS: { readonly [K in keyof Config]: { readonly default: st
   HIQTY_SEARCH_SOURCES: {
     default: 'youtube,soundcloud',
     doc: 'Where `/play <words>` searches, in order: the first source with a result gives the track; autocomplete and `/search` show results from all of them. Any of `youtube`, `youtube-music`, `soundcloud`. A `yt:`, `ytm:` or `sc:` prefix asks one source whatever this says.',
+  },
+  HIQTY_YOUTUBE_CLIENTS: {
+    default: DEFAULT_YOUTUBE_CLIENT_ORDER.join(','),
+    doc: 'The InnerTube clients asked for a YouTube video\'s formats, in order: a play asks the first, and a 403 or an expired URL mid-stream asks the next. Only clients whose media URLs come without YouTube\'s player JavaScript are accepted (ANDROID_VR, IOS, ANDROID, VISIONOS); a web client (WEB, MWEB, TV, WEB_EMBEDDED) is refused with exit 2, since hiqty never runs remote code.',
+  },
+  HIQTY_YOUTUBE_PO_TOKEN: {
+    default: '(unset)',
+    doc: 'A proof-of-origin token for YouTube, sent with the `player` request and as `pot=` on the media URLs of the clients that want one (IOS, ANDROID). Without it those clients may be throttled or refused; ANDROID_VR needs none. It is tied to the visitorData it was made for: set both.',
+    secret: true,
+  },
+  HIQTY_YOUTUBE_VISITOR_DATA: {
+    default: '(unset)',
+    doc: 'Pins the YouTube visitor (the `visitorData` of a session). When unset, the visitorData YouTube hands back is kept in Redis (`hiqty:source_token:youtube:visitor-data`, 6 h) and shared by every instance.',
+    secret: true,
   },
   HIQTY_MAX_OPENING: { default: String(DEFAULT_MAX_OPENING), doc: 'Track starts this instance runs at the same time (1-1000); more wait in arrival order. Once its first bytes are in, a start is CPU-bound (ffmpeg spawning and decoding its first seconds, demuxing the first buffer): more starts at once than cores start a herd (a failover) no sooner and delay the audio of the guilds already playing. DNS, the server\'s answer and the probe run outside the limit; a start stalled after its first bytes gives up its slot after 2 s. About one per core.' },
   HIQTY_MAX_JOINING: { default: String(DEFAULT_MAX_JOINING), doc: 'Voice joins this instance runs at the same time (1-1000); more wait in arrival order and are woken when one finishes. A join is a burst of work (a TLS WebSocket to the voice server, IP discovery, the handshake): a failover herd joining all at once delays the audio of the guilds already playing.' },
