@@ -38,7 +38,7 @@ describe('YouTube sources against the fake', function () {
 
   before(async () => {
     fake = await startFake({ slowMs: 10_000 });
-    const session = sessionFor(fake, redisHolder.current.client(), { headersTimeoutMs: 1000 });
+    const session = sessionFor(fake, redisHolder.current.client());
     youtube = youtubeSource(session);
     music = youtubeMusicSource(session);
   });
@@ -236,7 +236,9 @@ describe('YouTube sources against the fake', function () {
     ];
     for (const [what, video, reason] of failed) {
       it(`answers ${what} as failed, never a throw`, async () => {
-        const outcome = await open(youtube, video);
+        // A short headers timeout for this instance only: the fake holds a slow answer for 10 s.
+        const impatient = youtubeSource(sessionFor(fake, redisHolder.current.client(), { headersTimeoutMs: 1000 }));
+        const outcome = await open(impatient, video);
         assert.equal(outcome.kind, 'failed', JSON.stringify(outcome));
         assert.match(outcome.kind === 'failed' ? outcome.reason : '', reason);
       });
@@ -249,6 +251,11 @@ describe('YouTube sources against the fake', function () {
         assert.deepEqual(await youtube.resolve(new URL(`https://youtu.be/${VIDEOS.song.id}`), {}), { kind: 'failed', reason: 'YouTube answered with HTTP 503' });
         fake.setTrouble('malformed');
         assert.deepEqual(await music.search?.('tone', { limit: 5 }), { kind: 'failed', reason: 'YouTube answered with malformed JSON' });
+        fake.setTrouble('slow');
+        const impatient = youtubeSource(sessionFor(fake, redisHolder.current.client(), { headersTimeoutMs: 500 }));
+        const slow = await impatient.resolve(new URL(`https://www.youtube.com/playlist?list=${PLAYLISTS.tones.id}`), {});
+        assert.equal(slow.kind, 'failed');
+        assert.match(slow.kind === 'failed' ? slow.reason : '', /did not answer within 500 ms/);
       } finally {
         fake.setTrouble(undefined);
       }
