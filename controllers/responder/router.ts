@@ -112,11 +112,21 @@ export function interactionRouter(deps: RouterDeps): InteractionRouter {
       await announce(interaction, first);
       return;
     }
-    await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+    // A pick from a menu keeps working on the menu's own message; anything else gets a private "thinking…".
+    const onMenu = interaction.isStringSelectMenu();
+    if (onMenu) await interaction.deferUpdate();
+    else await interaction.deferReply({ flags: MessageFlags.Ephemeral });
     deferred = true;
     const reply = await pending;
     finished = true;
     await edits;
+    if (onMenu) {
+      if (reply.kind === 'error') await interaction.followUp({ content: reply.content, flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS });
+      else if (reply.update === true) await interaction.editReply({ ...reply.body, allowedMentions: NO_MENTIONS });
+      else await interaction.followUp({ ...reply.body, allowedMentions: NO_MENTIONS, ...(reply.visibility === 'ephemeral' ? { flags: MessageFlags.Ephemeral } : {}) });
+      if (reply.kind === 'answer') await announce(interaction, reply);
+      return;
+    }
     if (reply.kind === 'error') {
       await interaction.editReply({ content: reply.content, allowedMentions: NO_MENTIONS });
     } else if (reply.visibility === 'ephemeral') {
