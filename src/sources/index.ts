@@ -18,6 +18,7 @@ import { SourceRegistry } from './registry';
 import { createQueryResolver } from './resolver';
 import { soundcloudSource } from './soundcloud';
 import type { SourceMetrics } from './source-metrics';
+import { youtubeMusicSource, youtubeSource } from './youtube';
 import type { Source } from './types';
 import { isDiscordAttachment, isHttpLink, urlSource } from './url';
 
@@ -25,7 +26,10 @@ export type { PlayOpener, PlayRequest } from './opener';
 export type { QueryOutcome, QueryResolver, SearchResults } from './query';
 export type { SourceName, SourceTrack } from './types';
 
-export type ServiceConfig = Pick<Config, 'HIQTY_FETCH_ALLOW' | 'HIQTY_SERVICE_ORIGINS' | 'HIQTY_SEARCH_SOURCES'>;
+export type ServiceConfig = Pick<
+  Config,
+  'HIQTY_FETCH_ALLOW' | 'HIQTY_SERVICE_ORIGINS' | 'HIQTY_SEARCH_SOURCES' | 'HIQTY_YOUTUBE_CLIENTS' | 'HIQTY_YOUTUBE_PO_TOKEN' | 'HIQTY_YOUTUBE_VISITOR_DATA'
+>;
 
 export interface ServiceLayerDeps {
   /** Where source tokens and the search cache live. */
@@ -47,7 +51,16 @@ export function createServiceLayer(config: ServiceConfig, deps: ServiceLayerDeps
   const fetcherFor = (name: string) => sourceFetcher(policy, name, deps.metrics, deps.clock);
   const log = deps.log.child({ component: 'sources' });
   const tokens = redisTokenStore(deps.redis);
+  const youtube = {
+    tokens,
+    clients: config.HIQTY_YOUTUBE_CLIENTS,
+    poToken: config.HIQTY_YOUTUBE_PO_TOKEN,
+    visitorData: config.HIQTY_YOUTUBE_VISITOR_DATA,
+    log: log.child({ source: 'youtube' }),
+  };
   const sources: Source[] = [
+    youtubeSource({ ...youtube, fetcher: fetcherFor('youtube') }),
+    youtubeMusicSource({ ...youtube, fetcher: fetcherFor('youtube-music') }),
     soundcloudSource({ fetch: fetcherFor('soundcloud'), tokens, clock: deps.clock, log: log.child({ source: 'soundcloud' }) }),
     urlSource({ name: 'attachment', label: 'Discord attachment', matches: isDiscordAttachment, fetch: fetcherFor('attachment') }),
     urlSource({ name: 'url', label: 'Link', matches: isHttpLink, fetch: fetcherFor('url') }),

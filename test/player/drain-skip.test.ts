@@ -9,6 +9,7 @@ import { systemClock } from '../../src/clock';
 import { silentLogger } from '../../src/log';
 import { createServiceLayer } from '../../src/sources';
 import { NO_SOURCE_METRICS } from '../../src/sources/source-metrics';
+import { serviceConfig } from '../support/services';
 import * as ops from '../../src/ops';
 import { DEFAULT_OPS_LIMITS, type OpsDeps } from '../../src/ops';
 import { GuildStore, guildKeys } from '../../src/state';
@@ -30,7 +31,7 @@ describe('player: a skip during a drain', function () {
     await redis.current.client().flushall();
     stage = await Stage.start(redis.current, { env: { HIQTY_LOCK_TTL_MS: '2000' } });
     book = new SessionBook(stage);
-    deps = { store: new GuildStore(stage.db, systemClock), redis: stage.db, clock: systemClock, resolver: createServiceLayer({ HIQTY_FETCH_ALLOW: [], HIQTY_SERVICE_ORIGINS: [], HIQTY_SEARCH_SOURCES: ['youtube'] }, { redis: stage.db, clock: systemClock, log: silentLogger, metrics: NO_SOURCE_METRICS }).resolver, limits: DEFAULT_OPS_LIMITS };
+    deps = { store: new GuildStore(stage.db, systemClock), redis: stage.db, clock: systemClock, resolver: createServiceLayer(serviceConfig(), { redis: stage.db, clock: systemClock, log: silentLogger, metrics: NO_SOURCE_METRICS }).resolver, limits: DEFAULT_OPS_LIMITS };
   });
   afterEach(() => stage.stop());
   Stage.dumpOnFailure(() => stage);

@@ -16,6 +16,7 @@ import { makeTone } from '../../src/sandbox/fixtures/tones';
 import { createServiceLayer, type QueryOutcome, type ServiceLayer } from '../../src/sources';
 import type { SourceRequestOutcome } from '../../src/sources/source-metrics';
 import { useRedis } from '../support/redis';
+import { serviceConfig } from '../support/services';
 
 type Tracks = Extract<QueryOutcome, { kind: 'tracks' }>;
 
@@ -49,7 +50,7 @@ describe('sources/url: links are checked before they are queued', function () {
     redisClient = redis.current.client();
     const host = new URL(fixtures.origin).host;
     layer = createServiceLayer(
-      { HIQTY_FETCH_ALLOW: [host], HIQTY_SERVICE_ORIGINS: [], HIQTY_SEARCH_SOURCES: ['youtube', 'soundcloud'] },
+      serviceConfig({ HIQTY_FETCH_ALLOW: host }),
       { redis: redisClient, clock: systemClock, log: silentLogger, metrics: { request: (source, outcome) => void requests.push({ source, outcome }) } },
     );
   });
@@ -119,7 +120,7 @@ describe('sources/url: links are checked before they are queued', function () {
     mkdirSync(path.join(dir, 'attachments', '11', '22'), { recursive: true });
     copyFileSync(path.join(dir, 'tagged.mp3'), path.join(dir, 'attachments', '11', '22', 'upload.mp3'));
     const cdn = createServiceLayer(
-      { HIQTY_FETCH_ALLOW: [new URL(fixtures.origin).host], HIQTY_SERVICE_ORIGINS: [{ host: 'cdn.discordapp.com', origin: new URL(fixtures.origin) }], HIQTY_SEARCH_SOURCES: ['youtube'] },
+      serviceConfig({ HIQTY_FETCH_ALLOW: new URL(fixtures.origin).host, HIQTY_SERVICE_ORIGINS: `cdn.discordapp.com=${fixtures.origin}` }),
       { redis: redisClient, clock: systemClock, log: silentLogger, metrics: { request: () => undefined } },
     );
     const outcome = await cdn.resolver.resolve('https://cdn.discordapp.com/attachments/11/22/upload.mp3?ex=1&is=2&hm=3');

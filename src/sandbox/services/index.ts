@@ -5,8 +5,10 @@
 import path from 'node:path';
 import { startSoundcloudFake, type SoundcloudFake } from './soundcloud';
 import { serviceOriginsValue, type ServiceFake } from './types';
+import { startYoutubeFake, VIDEOS, type YoutubeFake } from './youtube';
 
 export interface ServiceFakes {
+  readonly youtube: YoutubeFake;
   readonly soundcloud: SoundcloudFake;
   /** HIQTY_SERVICE_ORIGINS for a bot that should reach these fakes. */
   readonly origins: string;
@@ -23,11 +25,14 @@ export interface ServiceFakesOptions {
 }
 
 export async function startServiceFakes(options: ServiceFakesOptions): Promise<ServiceFakes> {
-  const soundcloud = await startSoundcloudFake({ dir: path.join(options.dir, 'soundcloud') });
-  const all: ServiceFake[] = [soundcloud];
+  const [youtube, soundcloud] = await Promise.all([startYoutubeFake({ dir: path.join(options.dir, 'youtube') }), startSoundcloudFake({ dir: path.join(options.dir, 'soundcloud') })]);
+  // Every tone made before the bot asks, so no player answer waits on ffmpeg.
+  await youtube.prepare(Object.values(VIDEOS).map((v) => v.id));
+  const all: ServiceFake[] = [youtube, soundcloud];
   const origins = serviceOriginsValue(all);
   const allow = all.flatMap((f) => f.allow);
   return {
+    youtube,
     soundcloud,
     origins,
     allow,
