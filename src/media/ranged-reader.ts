@@ -18,7 +18,7 @@ export const DEFAULT_CHUNK_BYTES = 10 * 1024 * 1024;
 /** Statuses a signed media URL answers once it has expired or was bound to another client. */
 const EXPIRED = new Set([401, 403, 410]);
 
-/** How many times a chunk cut short (a reset connection) is asked again from where it stopped. Default 2. */
+/** How many times in a row a chunk cut short (a reset connection) is asked again from where it stopped. Default 2. */
 export const DEFAULT_CHUNK_RETRIES = 2;
 
 export interface RangedReaderOptions {
@@ -58,7 +58,8 @@ async function* chunks(options: RangedReaderOptions, signal: AbortSignal): Async
   let target = options.target;
   let attempt = options.attempt ?? 0;
   let reasked = false;
-  let retries = options.chunkRetries ?? DEFAULT_CHUNK_RETRIES;
+  const chunkRetries = options.chunkRetries ?? DEFAULT_CHUNK_RETRIES;
+  let retries = chunkRetries;
   let offset = Math.max(0, options.startByte ?? 0);
   if (options.prefix !== undefined && options.prefix.length > 0) yield options.prefix;
   while (offset < contentLength) {
@@ -88,13 +89,14 @@ async function* chunks(options: RangedReaderOptions, signal: AbortSignal): Async
     } catch (e) {
       if (signal.aborted) return;
       // A connection cut mid-chunk is asked again from the byte it stopped at, a few times.
-      if (isBodyError(e) && e.kind === 'truncated' && retries > 0 && offset > before) {
+      if (isBodyError(e) && e.kind === 'truncated' && retries > 0) {
         retries--;
         continue;
       }
       throw e;
     }
     if (whole) return;
+    retries = chunkRetries;
     if (offset === before) throw new MediaInputError(`the server sent nothing from byte ${offset} of ${contentLength}`);
   }
 }
