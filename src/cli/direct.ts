@@ -2,10 +2,9 @@
 import * as E from 'fp-ts/Either';
 import type { TaskEither } from 'fp-ts/TaskEither';
 import { systemClock } from '../clock';
-import type { Config } from '../config';
 import { silentLogger } from '../log';
 import * as ops from '../ops';
-import { createServiceLayer } from '../sources';
+import { createServiceLayer, type ServiceConfig } from '../sources';
 import { NO_SOURCE_METRICS } from '../sources/source-metrics';
 import { DEFAULT_OPS_LIMITS, opErrorMessage, type OpError, type OpsDeps } from '../ops';
 import { connectRedis, GuildStore } from '../state';
@@ -22,8 +21,8 @@ async function run<A>(te: TaskEither<OpError, A>): Promise<Outcome<unknown>> {
 
 export interface DirectOptions {
   readonly redisUrl: string;
-  /** What the service layer needs: HIQTY_FETCH_ALLOW, HIQTY_SERVICE_ORIGINS, HIQTY_SEARCH_SOURCES. */
-  readonly config: Pick<Config, 'HIQTY_FETCH_ALLOW' | 'HIQTY_SERVICE_ORIGINS' | 'HIQTY_SEARCH_SOURCES'>;
+  /** What the service layer needs (HIQTY_FETCH_ALLOW, HIQTY_SERVICE_ORIGINS, HIQTY_SEARCH_SOURCES, ...), as `hiqty run` reads it. */
+  readonly config: ServiceConfig;
   readonly maxQueue: number;
 }
 

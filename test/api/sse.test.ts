@@ -10,7 +10,8 @@ import { systemClock } from '../../src/clock';
 import { createApi } from '../../src/http/api';
 import type { StreamCaps } from '../../src/http/api/sse';
 import { silentLogger } from '../../src/log';
-import { NO_OVERRIDES } from '../../src/media/origins';
+import { isLeft } from 'fp-ts/Either';
+import { loadConfig } from '../../src/config';
 import { createServiceLayer } from '../../src/sources';
 import { NO_SOURCE_METRICS } from '../../src/sources/source-metrics';
 import { DEFAULT_OPS_LIMITS, type OpsDeps } from '../../src/ops';
@@ -49,6 +50,13 @@ interface Stream {
   readonly body: unknown;
   readonly frames: SnapshotFrames;
   close(): void;
+}
+
+/** The defaults `hiqty run` reads with an empty environment: nothing here resolves or searches. */
+function serviceConfig() {
+  const config = loadConfig({});
+  if (isLeft(config)) throw new Error(config.left.map((e) => e.message).join('; '));
+  return config.right;
 }
 
 describe('REST API: event streams under backpressure and caps (in process, real Redis)', function () {
@@ -90,7 +98,7 @@ describe('REST API: event streams under backpressure and caps (in process, real 
 
   before(async () => {
     db = redis.current.client();
-    deps = { store: new GuildStore(db, systemClock), redis: db, clock: systemClock, resolver: createServiceLayer({ HIQTY_FETCH_ALLOW: [], HIQTY_SERVICE_ORIGINS: NO_OVERRIDES, HIQTY_SEARCH_SOURCES: [] }, { redis: db, clock: systemClock, log: silentLogger, metrics: NO_SOURCE_METRICS }).resolver, limits: DEFAULT_OPS_LIMITS };
+    deps = { store: new GuildStore(db, systemClock), redis: db, clock: systemClock, resolver: createServiceLayer(serviceConfig(), { redis: db, clock: systemClock, log: silentLogger, metrics: NO_SOURCE_METRICS }).resolver, limits: DEFAULT_OPS_LIMITS };
   });
   beforeEach(async () => {
     await db.flushall();
