@@ -11,10 +11,14 @@ import type { Logger } from '../../src/log';
 import { startSandbox, trustSandboxCa, demoGuild } from '../../src/sandbox';
 import { makeTone } from '../../src/sandbox/fixtures/tones';
 import { startFixtureServer } from '../../src/sandbox/fixtures/server';
+import { startServiceFakes } from '../../src/sandbox/services';
+import { trackUrl, TRACK_HLS } from '../../src/sandbox/services/soundcloud';
+import { parseOriginOverrides } from '../../src/media/origins';
+import { startSandboxConsole } from './sandbox-console';
 
 export interface SandboxMode {
   readonly target: DiscordTarget;
-  /** The configuration with the demo track server allowed through the private-address block. */
+  /** The configuration with the demo track server and the service fakes allowed through the private-address block, and the services pointed at the fakes. */
   readonly config: Config;
   printHowTo(redisUrl: string): void;
   stop(): Promise<void>;
@@ -31,13 +35,22 @@ export async function startSandboxMode(config: Config, log: Logger): Promise<San
     makeTone({ hz: 660, durationMs: 20_000, format: 'mp3', dir: tracksDir }),
   ]);
   const fixtures = await startFixtureServer({ dir: tracksDir });
+  const services = await startServiceFakes({ dir: path.join(dir, 'services') });
+  const overrides = parseOriginOverrides(services.origins);
+  if (!('ok' in overrides)) throw new Error(`the service fakes' origins do not parse: ${overrides.error}`);
   const host = new URL(fixtures.origin).host;
   const voiceChannel = guild.voiceChannels[0];
+  let stopConsole = (): void => undefined;
   const textChannel = guild.textChannels[0];
 
   return {
     target: { token: sandbox.token, apiBase: sandbox.apiBase },
-    config: { ...config, DISCORD_API_BASE: sandbox.apiBase, HIQTY_FETCH_ALLOW: [...config.HIQTY_FETCH_ALLOW, host] },
+    config: {
+      ...config,
+      DISCORD_API_BASE: sandbox.apiBase,
+      HIQTY_FETCH_ALLOW: [...config.HIQTY_FETCH_ALLOW, host, ...services.allow],
+      HIQTY_SERVICE_ORIGINS: [...config.HIQTY_SERVICE_ORIGINS, ...overrides.ok],
+    },
     printHowTo(redisUrl) {
       const port = new URL(redisUrl).port;
       const urls = tracks.map((file) => fixtures.url(path.basename(file)));
@@ -45,7 +58,12 @@ export async function startSandboxMode(config: Config, log: Logger): Promise<San
         '',
         'hiqty is playing against the local Discord sandbox (no DISCORD_TOKEN set).',
         `  demo guild ${guild.id}, voice channel "${voiceChannel?.name}" ${voiceChannel?.id}, text channel ${textChannel?.id}`,
-        '  Make it play by writing desired state to Redis, the way every interface does:',
+        '  Type slash commands here, as the demo guild\'s member in the voice channel. YouTube and SoundCloud',
+        '  are local fakes of their APIs (HIQTY_SERVICE_ORIGINS), playing tones:',
+        '    /play never gonna give you up        (searches YouTube, then SoundCloud)',
+        `    /play ${trackUrl(TRACK_HLS)}   (a SoundCloud track, HLS AAC)`,
+        '    /play https://www.youtube.com/watch?v=dQw4w9WgXcQ   (YouTube, Opus passed straight through)',
+        '  Or write desired state to Redis, the way every interface does:',
         `    redis-cli -p ${port} RPUSH hiqty:server:${guild.id}:playlist '{"id":"demo-1","url":"${urls[0]}","title":"A 440 Hz tone (Ogg/Opus, passthrough)"}' '{"id":"demo-2","url":"${urls[1]}","title":"A 660 Hz tone (MP3, transcoded)"}'`,
         `    redis-cli -p ${port} SET hiqty:server:${guild.id}:channel ${voiceChannel?.id}`,
         `    redis-cli -p ${port} SET hiqty:server:${guild.id}:state playing`,
@@ -55,9 +73,12 @@ export async function startSandboxMode(config: Config, log: Logger): Promise<San
         '',
       ];
       process.stderr.write(lines.join('\n') + '\n');
+      stopConsole = startSandboxConsole(sandbox, guild, (line) => process.stderr.write(`${line}\n`));
     },
     async stop() {
+      stopConsole();
       await fixtures.stop();
+      await services.stop();
       await sandbox.stop();
     },
   };

@@ -4,6 +4,7 @@
  * URLs are links like any other, checked the same way). Every link is checked before it is queued
  * (link-check.ts); a playlist's first few entries are, the rest are checked when they play.
  */
+import { isHlsLink } from '../../media/media-input';
 import { parsePlaylist, playlistFormatOf, type PlaylistEntry } from '../../media/playlist';
 import type { PlanOutcome } from '../../media/plan';
 import { titleFromUrl } from '../../media/resolve';
@@ -26,14 +27,6 @@ export interface UrlSourceOptions {
   readonly maxPlaylistBytes?: number;
   readonly maxPlaylistEntries?: number;
   readonly checkedEntries?: number;
-}
-
-function isHlsPath(url: string): boolean {
-  try {
-    return new URL(url).pathname.toLowerCase().endsWith('.m3u8');
-  } catch {
-    return false;
-  }
 }
 
 function trackOf(name: SourceName, url: string, fallbackTitle: string, check: Extract<LinkCheck, { kind: 'audio' | 'hls' }>): SourceTrack {
@@ -108,7 +101,7 @@ export function urlSource(options: UrlSourceOptions): Source {
     },
     open(track: PlayableTrack): Promise<PlanOutcome> {
       // Known limit: an HLS stream is recognised by its .m3u8 path at play time.
-      if (isHlsPath(track.url)) return Promise.resolve({ kind: 'plan', plan: { kind: 'hls', url: track.url, ...(track.live === true ? { live: true } : {}) } });
+      if (isHlsLink(track.url)) return Promise.resolve({ kind: 'plan', plan: { kind: 'hls', url: track.url, ...(track.live === true ? { live: true } : {}) } });
       return Promise.resolve({
         kind: 'plan',
         plan: { kind: 'file', url: track.url, ...(track.live === true ? { live: true } : {}), ...(track.durationMs === undefined ? {} : { durationMs: track.durationMs }) },
