@@ -191,4 +191,24 @@ describe('responder: search, autocomplete and /search against the service fakes'
     assertEphemeralError(await stage.sandbox.command(g.spec.id, g.alice, 'play', { query: 'qqzx nothing like this exists' }), /Nothing found for "qqzx nothing like this exists"/);
     assert.equal(await stage.db.llen(keys.playlist), 0);
   });
+
+  // Last in this file: it leaves SoundCloud cooling down in the bot for a minute.
+  it('a failing SoundCloud: /play sc:… says it did not answer, and after repeated failures that it is resting; nothing is queued', async () => {
+    fakes.soundcloud.setApiMode('failing');
+    try {
+      const answers: string[] = [];
+      const resting = await waitFor('SoundCloud to be resting', async () => {
+        const view = await stage.sandbox.command(g.spec.id, g.alice, 'play', { query: `sc:tone ${answers.length}` });
+        assert.equal(view.ephemeral, true, view.content);
+        answers.push(view.content);
+        return /resting after errors/.test(view.content) ? view : undefined;
+      }, { timeoutMs: 30_000, intervalMs: 10 });
+      // Before the rest, the reply names the failure (as a failed service, or as a source skipped for failing).
+      assert.match(answers[0] ?? '', /SoundCloud (did not answer properly|skipped: .*failed)/);
+      assert.match(resting.content, /^SoundCloud search is resting after errors; try again in a minute or paste a link\.$/);
+      assert.equal(await stage.db.llen(keys.playlist), 0);
+    } finally {
+      fakes.soundcloud.setApiMode('ok');
+    }
+  });
 });
