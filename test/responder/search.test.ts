@@ -192,6 +192,22 @@ describe('responder: search, autocomplete and /search against the service fakes'
     assert.equal(await stage.db.llen(keys.playlist), 0);
   });
 
+  it('a pick that takes longer than the answer budget is deferred as an update of the menu, then edited and announced', async () => {
+    const view = await stage.sandbox.command(g.spec.id, g.alice, 'search', { query: 'tone' });
+    const [menu] = selectMenus(view.components);
+    assert.ok(menu !== undefined && view.messageId !== undefined);
+    // A value the menu did not offer, as a tampered client could send: a link the fixture server answers only after 2 s.
+    const tone = await stage.tone(698, 1500);
+    const slow = stage.fixtures.url(`slow/${path.basename(new URL(tone).pathname)}?ms=2000`);
+    const picked = await stage.sandbox.press(g.spec.id, g.alice, view.messageId, menu.customId, [slow]);
+    const menuMessage = view.messageId;
+    await waitFor('the menu message edited to the outcome', () => stage.sandbox.message(menuMessage)?.content.includes('Queued 1 track from this search') || undefined, { timeoutMs: 20_000 });
+    assert.deepEqual(selectMenus(stage.sandbox.message(menuMessage)?.components ?? []), []);
+    const announced = await waitFor('the announcement', () => stage.sandbox.interaction(picked.interactionId)?.followUps.find((m) => !m.ephemeral));
+    assert.match(announced.content, /Playing \*\*.+\*\* \(requested by alice\)/);
+    assert.deepEqual((await playlist()).map((t) => t.url), [slow]);
+  });
+
   // Last in this file: it leaves SoundCloud cooling down in the bot for a minute.
   it('a failing SoundCloud: /play sc:… says it did not answer, and after repeated failures that it is resting; nothing is queued', async () => {
     fakes.soundcloud.setApiMode('failing');
