@@ -82,7 +82,8 @@ export function playabilityTexts(response: PlayerResponse): string[] {
 export function unplayableReason(response: PlayerResponse): string | undefined {
   const status = response.playabilityStatus.status;
   if (status === 'OK') return undefined;
-  const texts = playabilityTexts(response);
+  // YouTube repeats itself (the status's reason is also the error screen's): each text once.
+  const texts = [...new Set(playabilityTexts(response))];
   const said = texts.length > 0 ? ` (YouTube says: ${texts.join(' ')})` : '';
   const all = texts.join(' ').toLowerCase();
   if (/\bcountry\b|\bregion\b/.test(all)) return `this video is not available in the bot's country${said}`;
