@@ -12,6 +12,7 @@ import { startSandbox, trustSandboxCa, demoGuild } from '../../src/sandbox';
 import { makeTone } from '../../src/sandbox/fixtures/tones';
 import { startFixtureServer } from '../../src/sandbox/fixtures/server';
 import { startServiceFakes } from '../../src/sandbox/services';
+import { serviceOriginsValue } from '../../src/sandbox/services/types';
 import { trackUrl, TRACK_HLS } from '../../src/sandbox/services/soundcloud';
 import { parseOriginOverrides } from '../../src/media/origins';
 import { startSandboxConsole } from './sandbox-console';
@@ -36,7 +37,8 @@ export async function startSandboxMode(config: Config, log: Logger): Promise<San
   ]);
   const fixtures = await startFixtureServer({ dir: tracksDir });
   const services = await startServiceFakes({ dir: path.join(dir, 'services') });
-  const overrides = parseOriginOverrides(services.origins);
+  // Attachments come from the sandbox's CDN stand-in, as services come from their fakes.
+  const overrides = parseOriginOverrides([services.origins, serviceOriginsValue([sandbox.cdn])].join(','));
   if (!('ok' in overrides)) throw new Error(`the service fakes' origins do not parse: ${overrides.error}`);
   const host = new URL(fixtures.origin).host;
   const voiceChannel = guild.voiceChannels[0];
@@ -48,7 +50,7 @@ export async function startSandboxMode(config: Config, log: Logger): Promise<San
     config: {
       ...config,
       DISCORD_API_BASE: sandbox.apiBase,
-      HIQTY_FETCH_ALLOW: [...config.HIQTY_FETCH_ALLOW, host, ...services.allow],
+      HIQTY_FETCH_ALLOW: [...config.HIQTY_FETCH_ALLOW, host, ...services.allow, ...sandbox.cdn.allow],
       HIQTY_SERVICE_ORIGINS: [...config.HIQTY_SERVICE_ORIGINS, ...overrides.ok],
     },
     printHowTo(redisUrl) {

@@ -2,7 +2,6 @@
 export { noopPlayerMetrics, type PlayerMetrics } from '../../src/player-metrics';
 import type { Clock } from '../../src/clock';
 import type { Logger } from '../../src/log';
-import type { OpenOutcome } from '../../src/media';
 import type { PlayOpener } from '../../src/sources/opener';
 import type { PlayerMetrics } from '../../src/player-metrics';
 import type { GuildStore, LeaseKeeper, Track } from '../../src/state';

@@ -102,6 +102,15 @@ async function readTags(bytes: Buffer, mimeType: string | undefined, size: numbe
   }
 }
 
+/** The media type the bytes showed, for music-metadata: servers' Content-Type is too often wrong to trust. */
+function mimeTypeOf(probed: ReturnType<typeof probe>): string | undefined {
+  if (probed.kind === 'ogg-opus') return 'audio/ogg';
+  if (probed.kind === 'webm-opus') return 'audio/webm';
+  if (probed.kind !== 'transcode') return undefined;
+  const byFormat: Readonly<Record<string, string>> = { mp3: 'audio/mpeg', ogg: 'audio/ogg', matroska: 'audio/webm', wav: 'audio/wav', flac: 'audio/flac', mp4: 'audio/mp4' };
+  return byFormat[probed.format];
+}
+
 export async function checkLink(fetcher: Fetcher, url: string, signal?: AbortSignal): Promise<LinkCheck> {
   const fetched = await fetcher(url, { maxBytes: null, signal });
   if (fetched.kind === 'cancelled') return { kind: 'cancelled' };
@@ -117,6 +126,6 @@ export async function checkLink(fetcher: Fetcher, url: string, signal?: AbortSig
   const probed = probe(head.bytes.subarray(0, Math.max(PROBE_WINDOW_BYTES, head.bytes.length)), fetched.contentType, head.ended);
   if (probed.kind === 'not-audio') return { kind: 'refused', reason: probed.reason };
   const size = fetched.contentLength === undefined ? undefined : fetched.contentLength + fetched.offset;
-  const tags = live ? {} : await readTags(head.bytes, fetched.contentType?.split(';')[0]?.trim(), size, head.ended);
+  const tags = live ? {} : await readTags(head.bytes, mimeTypeOf(probed), size, head.ended);
   return { kind: 'audio', ...tags, ...(live && icyName ? { title: icyName.slice(0, 200) } : {}), live };
 }

@@ -58,7 +58,11 @@ function interleave(lists: readonly (readonly SourceTrack[])[], limit: number): 
   return out;
 }
 
-type OneSearch = { readonly kind: 'results'; readonly tracks: readonly SourceTrack[] } | { readonly kind: 'skipped'; readonly skipped: SkippedSource } | { readonly kind: 'cancelled' };
+type OneSearch =
+  | { readonly kind: 'results'; readonly tracks: readonly SourceTrack[] }
+  /** `failed`: the source was asked and failed (not merely resting or unable to search). */
+  | { readonly kind: 'skipped'; readonly skipped: SkippedSource; readonly failed: boolean }
+  | { readonly kind: 'cancelled' };
 
 export function createQueryResolver(deps: QueryResolverDeps): QueryResolver {
   const { registry, breaker, cache, log } = deps;
@@ -87,12 +91,12 @@ export function createQueryResolver(deps: QueryResolverDeps): QueryResolver {
 
   async function searchOne(source: Source, text: string, signal: AbortSignal | undefined): Promise<OneSearch> {
     const search = source.search;
-    if (search === undefined) return { kind: 'skipped', skipped: { source: source.name, reason: `${source.label} cannot search` } };
+    if (search === undefined) return { kind: 'skipped', skipped: { source: source.name, reason: `${source.label} cannot search` }, failed: false };
     const query = normalizeQuery(text);
     const hit = await cached(source, query);
     if (hit !== undefined) return { kind: 'results', tracks: hit };
     if (breaker.coolingUntil(source.name) !== undefined) {
-      return { kind: 'skipped', skipped: { source: source.name, reason: `${source.label} is resting after repeated errors` } };
+      return { kind: 'skipped', skipped: { source: source.name, reason: `${source.label} is resting after repeated errors` }, failed: false };
     }
     let outcome;
     try {
@@ -104,7 +108,7 @@ export function createQueryResolver(deps: QueryResolverDeps): QueryResolver {
     if (outcome.kind === 'cancelled') return { kind: 'cancelled' };
     if (outcome.kind === 'failed') {
       failedOnce(source, outcome.reason);
-      return { kind: 'skipped', skipped: { source: source.name, reason: `${source.label} search failed: ${outcome.reason}` } };
+      return { kind: 'skipped', skipped: { source: source.name, reason: `${source.label} search failed: ${outcome.reason}` }, failed: true };
     }
     breaker.succeeded(source.name);
     await cache.set(source.name, query, JSON.stringify(outcome.tracks)).catch((err: unknown) => log.debug({ err, source: source.name }, 'search cache not written'));
@@ -163,11 +167,13 @@ export function createQueryResolver(deps: QueryResolverDeps): QueryResolver {
     if (text === '') return { kind: 'no-results', query, skipped: missing };
     options.onProgress?.({ kind: 'searching', sources: sources.map((s) => s.name) });
     const skipped: SkippedSource[] = [...missing];
+    const failures: SkippedSource[] = [];
     for (const source of sources) {
       const one = await searchOne(source, text, options.signal);
       if (one.kind === 'cancelled') return { kind: 'cancelled' };
       if (one.kind === 'skipped') {
         skipped.push(one.skipped);
+        if (one.failed) failures.push(one.skipped);
         continue;
       }
       const best = one.tracks[0];
@@ -175,6 +181,10 @@ export function createQueryResolver(deps: QueryResolverDeps): QueryResolver {
     }
     const resting = sources.filter((s) => breaker.coolingUntil(s.name) !== undefined);
     if (sources.length > 0 && resting.length === sources.length) return { kind: 'cooling-down', sources: resting.map((s) => s.name) };
+    // Nothing found is only said when a source could look: when every one asked failed, that is the answer.
+    const failed = failures.filter((f) => sources.some((s) => s.name === f.source));
+    const first = failed[0];
+    if (first !== undefined && failed.length === sources.length) return { kind: 'service-failed', source: first.source, reason: failed.map((f) => f.reason).join('; ') };
     return { kind: 'no-results', query: text, skipped };
   }
 

@@ -1,17 +1,14 @@
 import { strict as assert } from 'node:assert';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import * as path from 'node:path';
 import { isLeft, isRight, type Either } from 'fp-ts/Either';
 import type { Redis } from 'ioredis';
 import { ManualClock } from '../../src/clock';
 import { parseM3u, parsePls, parseXspf } from '../../src/media/playlist';
-import { titleFromUrl, urlResolver, type Resolver } from '../../src/media/resolve';
+import { titleFromUrl } from '../../src/sources/url/title';
 import * as ops from '../../src/ops';
 import { DEFAULT_OPS_LIMITS, opErrorMessage, parsePosition, type OpError, type OpsDeps } from '../../src/ops';
-import { startFixtureServer, type FixtureServer } from '../../src/sandbox/fixtures/server';
 import { GuildStore, guildKeys } from '../../src/state';
 import { useRedis } from '../support/redis';
+import { startToneLinks, type ToneLinks } from '../support/tone-links';
 
 const G = '111111111111111111';
 const alice = { id: '201', name: 'alice' };
@@ -32,62 +29,68 @@ describe('ops: the shared state operations against a real Redis', () => {
   let clock: ManualClock;
   let deps: OpsDeps;
   const k = guildKeys(G);
-  let resolver: Resolver;
+  let links: ToneLinks;
 
-  before(() => {
+  before(async () => {
     db = redis.current.client();
     clock = new ManualClock(1_000_000);
-    resolver = urlResolver({ allow: [] });
-    deps = { store: new GuildStore(db, clock), redis: db, clock, resolver, limits: { ...DEFAULT_OPS_LIMITS, defaultMaxQueue: 5 } };
+    links = await startToneLinks(db, clock);
+    deps = { store: new GuildStore(db, clock), redis: db, clock, resolver: links.resolver, limits: { ...DEFAULT_OPS_LIMITS, defaultMaxQueue: 5 } };
   });
   beforeEach(() => db.flushall());
-  after(() => db.disconnect());
+  after(async () => {
+    db.disconnect();
+    await links.stop();
+  });
 
   const play = (query: string, requester = alice, extra: { next?: boolean } = {}) => ops.play(deps)({ guild: G, query, requester, channel: '301', textChannel: '401', ...extra })();
 
   it('play writes tracks with new ids, requester, title from the file name, channel, text channel and playing', async () => {
-    const r = right(await play('https://music.example/Some%20Song_Live.mp3?x=1'));
+    const url = `${await links.link('Some Song_Live.mp3')}?x=1`.replace('Some Song', 'Some%20Song');
+    const r = right(await play(url));
     assert.equal(r.position, 1);
     assert.equal(r.startsNow, true);
     const [raw] = await db.lrange(k.playlist, 0, -1);
     const track: unknown = JSON.parse(raw ?? '');
     assert.ok(typeof track === 'object' && track !== null);
-    assert.deepEqual({ ...track, id: 'x' }, { id: 'x', url: 'https://music.example/Some%20Song_Live.mp3?x=1', title: 'Some Song Live', requester: alice, source: 'url', addedAt: 1_000_000 });
+    // The file is read whole by the check (it is small), so its duration is known too.
+    assert.ok('durationMs' in track && typeof track.durationMs === 'number' && Math.abs(track.durationMs - 1000) < 100, JSON.stringify(track));
+    assert.deepEqual({ ...track, id: 'x', durationMs: 0 }, { id: 'x', url, title: 'Some Song Live', durationMs: 0, requester: alice, source: 'url', addedAt: 1_000_000 });
     assert.equal(await db.get(k.channel), '301');
     assert.equal(await db.get(k.text_channel), '401');
     assert.equal(await db.get(k.state), 'playing');
     assert.equal(await db.sismember('hiqty:guilds', G), 1);
     // A text channel chosen in the settings is not overwritten by the next /play elsewhere.
-    await ops.play(deps)({ guild: G, query: 'https://music.example/b.ogg', requester: alice, textChannel: '402' })();
+    await ops.play(deps)({ guild: G, query: await links.link('b.ogg'), requester: alice, textChannel: '402' })();
     assert.equal(await db.get(k.text_channel), '401');
   });
 
-  it('play refuses text, other schemes, an empty or too long query, and a guild with no channel', async () => {
-    assert.equal(left(await play('some words')).kind, 'search-unsupported');
-    assert.equal(left(await play('ftp://example.org/a.mp3')).kind, 'bad-url');
-    assert.equal(left(await play('   ')).kind, 'invalid-input');
+  it('play refuses other schemes, a link that does not play, an empty or too long query, and a guild with no channel', async () => {
+    assert.equal(left(await play('ftp://example.org/a.mp3')).kind, 'link-refused');
+    assert.equal(left(await play(`${links.server.origin}/status/404`)).kind, 'link-refused');
+    assert.equal(left(await play('   ')).kind, 'empty-query');
     assert.deepEqual(left(await play(`https://e.org/${'a'.repeat(2000)}`)), { kind: 'query-too-long', length: 2014, max: 2000 });
-    assert.equal(left(await ops.play(deps)({ guild: G, query: 'https://e.org/a.ogg', requester: alice })()).kind, 'no-channel');
-    assert.equal(left(await ops.play(deps)({ guild: 'not-a-guild', query: 'https://e.org/a.ogg', requester: alice })()).kind, 'invalid-input');
+    assert.equal(left(await ops.play(deps)({ guild: G, query: await links.link('a.ogg'), requester: alice })()).kind, 'no-channel');
+    assert.equal(left(await ops.play(deps)({ guild: 'not-a-guild', query: await links.link('a.ogg'), requester: alice })()).kind, 'invalid-input');
     assert.equal(await db.llen(k.playlist), 0);
   });
 
   it('play enforces the queue limit (default and per guild) and the per-user limit', async () => {
-    for (let i = 0; i < 5; i++) right(await play(`https://e.org/${i}.ogg`));
-    assert.deepEqual(left(await play('https://e.org/6.ogg')), { kind: 'queue-full', limit: 5 });
+    for (let i = 0; i < 5; i++) right(await play(await links.link(`${i}.ogg`)));
+    assert.deepEqual(left(await play(await links.link('6.ogg'))), { kind: 'queue-full', limit: 5 });
     await db.del(k.playlist);
     await deps.store.setSettings(G, { max_per_user: 2 });
-    right(await play('https://e.org/1.ogg'));
-    right(await play('https://e.org/2.ogg'));
-    assert.deepEqual(left(await play('https://e.org/3.ogg')), { kind: 'user-limit', limit: 2 });
-    right(await play('https://e.org/3.ogg', bob));
+    right(await play(await links.link('1.ogg')));
+    right(await play(await links.link('2.ogg')));
+    assert.deepEqual(left(await play(await links.link('3.ogg'))), { kind: 'user-limit', limit: 2 });
+    right(await play(await links.link('3.ogg'), bob));
     assert.match(opErrorMessage({ kind: 'user-limit', limit: 2 }), /Wait for some of yours to play/);
   });
 
   it('remove and move are 1-based; removing someone else\'s track needs mayRemoveOthers', async () => {
-    right(await play('https://e.org/a.ogg'));
-    right(await play('https://e.org/b.ogg', bob));
-    right(await play('https://e.org/c.ogg'));
+    right(await play(await links.link('a.ogg')));
+    right(await play(await links.link('b.ogg'), bob));
+    right(await play(await links.link('c.ogg')));
     assert.deepEqual(left(await ops.remove(deps)({ guild: G, index: 2, by: alice.id, mayRemoveOthers: false })()), { kind: 'not-yours', index: 2, owner: 'bob' });
     assert.equal(right(await ops.remove(deps)({ guild: G, index: 3, by: alice.id, mayRemoveOthers: false })()).track?.title, 'c');
     assert.deepEqual(left(await ops.remove(deps)({ guild: G, index: 0 })()), { kind: 'index-out-of-range', index: 0, length: 2 });
@@ -135,7 +138,7 @@ describe('ops: the shared state operations against a real Redis', () => {
     right(await ops.updateSettings(deps)({ guild: G, djRole: null, maxQueue: null })());
     assert.deepEqual(await db.hgetall(k.settings), { volume: '0', loop: 'queue', stay: '1' });
     assert.equal(await db.get(k.text_channel), '402');
-    right(await play('https://e.org/a.ogg'));
+    right(await play(await links.link('a.ogg')));
     assert.equal(right(await ops.leave(deps)({ guild: G })()).removed, 1);
     assert.equal(await db.get(k.channel), null);
     assert.equal(await db.get(k.state), 'stopped');
@@ -143,7 +146,7 @@ describe('ops: the shared state operations against a real Redis', () => {
 
   it('pause and resume answer from the desired state; an empty queue is an error', async () => {
     assert.equal(left(await ops.pause(deps)({ guild: G })()).kind, 'queue-empty');
-    right(await play('https://e.org/a.ogg'));
+    right(await play(await links.link('a.ogg')));
     assert.equal(right(await ops.pause(deps)({ guild: G })()).already, false);
     assert.equal(right(await ops.pause(deps)({ guild: G })()).already, true);
     assert.equal(await db.get(k.state), 'paused');
@@ -152,8 +155,8 @@ describe('ops: the shared state operations against a real Redis', () => {
   });
 
   it('vote-skip counts only votes of current listeners and skips at a strict majority', async () => {
-    right(await play('https://e.org/a.ogg'));
-    right(await play('https://e.org/b.ogg'));
+    right(await play(await links.link('a.ogg')));
+    right(await play(await links.link('b.ogg')));
     const listeners = ['1', '2', '3', '4'];
     const v1 = right(await ops.voteSkip(deps)({ guild: G, voter: '1', listeners })());
     assert.deepEqual([v1.kind, v1.votes, v1.needed], ['voted', 1, 3]);
@@ -196,18 +199,8 @@ describe('ops: the shared state operations against a real Redis', () => {
   });
 });
 
-describe('media: playlist parsing and the URL resolver', () => {
+describe('media: playlist parsing', () => {
   const base = new URL('http://host.example/lists/p.m3u');
-  let fixtures: FixtureServer;
-  let dir: string;
-  before(async () => {
-    dir = mkdtempSync(path.join(tmpdir(), 'hiqty-playlists-'));
-    fixtures = await startFixtureServer({ dir });
-  });
-  after(async () => {
-    await fixtures.stop();
-    rmSync(dir, { recursive: true, force: true });
-  });
 
   it('parses M3U with #EXTINF, relative entries and no local files; tells HLS apart', () => {
     assert.deepEqual(parseM3u('#EXTM3U\n#EXTINF:123,Artist - Song\nsong.mp3\nC:\\music\\x.mp3\nfile:///x.mp3\nhttps://cdn.example/b.ogg\n', base), [
@@ -224,24 +217,6 @@ describe('media: playlist parsing and the URL resolver', () => {
     ]);
     const xspf = '<?xml version="1.0"?><playlist version="1" xmlns="http://xspf.org/ns/0/"><trackList><track><location>http://a.example/x.ogg</location><title>Rock &amp; Roll</title><duration>5000</duration></track><track><title>no location</title></track></trackList></playlist>';
     assert.deepEqual(parseXspf(xspf, base), [{ url: 'http://a.example/x.ogg', title: 'Rock & Roll', durationMs: 5000 }]);
-  });
-
-  it('fetches playlists through the SSRF-safe fetcher: private hosts are refused unless allowed', async () => {
-    writeFileSync(path.join(dir, 'list.pls'), '[playlist]\nFile1=http://a.example/one.mp3\nFile2=two.ogg\n');
-    const refused = await urlResolver({ allow: [] }).resolve(fixtures.url('list.pls'));
-    assert.equal(refused.kind, 'playlist-failed');
-    const progress: string[] = [];
-    const ok = await urlResolver({ allow: [new URL(fixtures.origin).host] }).resolve(fixtures.url('list.pls'), { onProgress: (p) => progress.push(p.kind) });
-    assert.equal(ok.kind, 'tracks');
-    assert.deepEqual(ok.kind === 'tracks' ? ok.tracks.map((t) => [t.url, t.title]) : [], [
-      ['http://a.example/one.mp3', 'one'],
-      [`${fixtures.origin}/two.ogg`, 'two'],
-    ]);
-    assert.deepEqual(progress, ['fetching-playlist', 'parsed-playlist']);
-    const missing = await urlResolver({ allow: [new URL(fixtures.origin).host] }).resolve(fixtures.url('nope.xspf'));
-    assert.deepEqual(missing, { kind: 'playlist-failed', reason: 'the server answered HTTP 404' });
-    const tooBig = await urlResolver({ allow: [new URL(fixtures.origin).host], maxPlaylistBytes: 10 }).resolve(fixtures.url('list.pls'));
-    assert.equal(tooBig.kind, 'playlist-failed');
   });
 
   it('titles a track after its file name', () => {

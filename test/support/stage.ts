@@ -12,6 +12,7 @@ import type { ToneSegment } from '../../src/sandbox/audio/types';
 import { startFixtureServer, type FixtureServer } from '../../src/sandbox/fixtures/server';
 import { makeTone } from '../../src/sandbox/fixtures/tones';
 import { startServiceFakes, type ServiceFakes } from '../../src/sandbox/services';
+import { serviceOriginsValue } from '../../src/sandbox/services/types';
 import { silentLogger } from '../../src/log';
 import { guildKeys, GUILDS_KEY } from '../../src/state';
 import { cleanEnv, spawnHiqty, type HiqtyProcess, type LogLine } from './proc';
@@ -93,8 +94,9 @@ export class Stage {
         REDIS_URL: this.redis.url,
         HIQTY_INSTANCE_ID: instance,
         HIQTY_HTTP_PORT: '0',
-        HIQTY_FETCH_ALLOW: new URL(this.fixtures.origin).host,
-        ...this.fakes?.env([new URL(this.fixtures.origin).host]),
+        // Attachments come from the sandbox's CDN, services from their fakes: both through HIQTY_SERVICE_ORIGINS.
+        HIQTY_FETCH_ALLOW: [new URL(this.fixtures.origin).host, ...this.sandbox.cdn.allow, ...(this.fakes?.allow ?? [])].join(','),
+        HIQTY_SERVICE_ORIGINS: [serviceOriginsValue([this.sandbox.cdn]), this.fakes?.origins ?? ''].filter((v) => v !== '').join(','),
         HIQTY_LOCK_TTL_MS: '2000',
         HIQTY_RESYNC_INTERVAL_MS: '2000',
         HIQTY_DRAIN_TIMEOUT_MS: '20000',

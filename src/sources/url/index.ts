@@ -7,7 +7,7 @@
 import { isHlsLink } from '../../media/media-input';
 import { parsePlaylist, playlistFormatOf, type PlaylistEntry } from '../../media/playlist';
 import type { PlanOutcome } from '../../media/plan';
-import { titleFromUrl } from '../../media/resolve';
+import { titleFromUrl } from './title';
 import { checkLink, fetchRefusal, type LinkCheck } from '../link-check';
 import type { Fetcher, PlayableTrack, ResolveOutcome, Source, SourceName, SourceTrack } from '../types';
 
