@@ -1,5 +1,6 @@
 import { HERD_FULL, HERD_SMOKE, type HerdConfig } from './herd';
 import { REACTIONS_FULL, REACTIONS_SMOKE, type ReactionsConfig } from './reactions';
+import { SERVICES_FULL, SERVICES_SMOKE, type ServicesConfig } from './services-config';
 
 /**
  * Every knob of `make bench` in one place: the full run (issue #8's guild counts and windows, under
@@ -47,6 +48,8 @@ export interface BenchConfig {
   readonly herd: HerdConfig;
   /** Reaction times: lease loss, skip, stop, track gap, SIGTERM, REST to SSE (bench/reactions.ts). */
   readonly reactions: ReactionsConfig;
+  /** YouTube and SoundCloud tracks against the fakes: cost steps and `/play` cold/warm (bench/services.ts). */
+  readonly services: ServicesConfig;
 }
 
 export const FULL: BenchConfig = {
@@ -73,6 +76,7 @@ export const FULL: BenchConfig = {
   saturatedLatePermille: 50,
   herd: HERD_FULL,
   reactions: REACTIONS_FULL,
+  services: SERVICES_FULL,
 };
 
 /** N = 2, short windows: seconds, not minutes; only that every section yields finite numbers. */
@@ -99,4 +103,5 @@ export const SMOKE: BenchConfig = {
   saturatedLatePermille: 1000,
   herd: HERD_SMOKE,
   reactions: REACTIONS_SMOKE,
+  services: SERVICES_SMOKE,
 };

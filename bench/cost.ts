@@ -36,7 +36,8 @@ export interface CostStep {
 
 export interface CostRun {
   readonly subject: Subject['name'];
-  readonly kind: 'passthrough' | 'transcode';
+  /** `youtube` (Opus passthrough in ranged chunks) and `soundcloud` (HLS AAC, one ffmpeg) are the service tracks of bench/services.ts. */
+  readonly kind: 'passthrough' | 'transcode' | 'youtube' | 'soundcloud';
   readonly steps: CostStep[];
 }
 

@@ -10,6 +10,8 @@ import type { IdleFigures } from './idle';
 import type { LatencyFigures } from './latency';
 import type { ReactionsFigures } from './reactions';
 import type { RecoveryFigures } from './recovery';
+import type { ServiceFigures } from './services';
+import type { ServiceLatencyFigures } from './service-latency';
 import type { Summary } from './stats';
 
 export interface Machine {
@@ -34,6 +36,8 @@ export interface Report {
   readonly machine: Machine;
   readonly cost: readonly CostRun[];
   readonly latency: LatencyFigures;
+  /** YouTube and SoundCloud tracks against the fakes (section 3 and the service rows of section 4). */
+  readonly services: ServiceFigures;
   readonly recovery: RecoveryFigures;
   readonly idle: IdleFigures;
   readonly herd: HerdFigures;
@@ -108,13 +112,18 @@ export function table(header: readonly string[], rows: readonly (readonly string
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 
+/** Kinds played through ffmpeg: their tables show ffmpeg's own share. */
+function transcodes(kind: CostRun['kind']): boolean {
+  return kind === 'transcode' || kind === 'soundcloud';
+}
+
 function costTable(cost: readonly CostRun[], kind: CostRun['kind']): string {
   const h = run(cost, 'hiqty', kind);
   const b = run(cost, 'baseline', kind);
   const counts = h?.steps.map((s) => s.guilds) ?? [];
   const header = ['guilds', 'RSS MB', 'KB/track', 'base KB/tr', '×', 'PSS KB/tr', 'base PSS', 'CPU %', 'CPU %/track', 'base %/tr', '×', 'late ‰', 'base late ‰', 'sandbox %', 'machine %'];
-  if (kind === 'transcode') header.splice(7, 0, 'ffmpeg KB/tr');
-  if (kind === 'transcode') header.splice(12, 0, 'ffmpeg %/tr');
+  if (transcodes(kind)) header.splice(7, 0, 'ffmpeg KB/tr');
+  if (transcodes(kind)) header.splice(12, 0, 'ffmpeg %/tr');
   const rows = counts.map((n) => {
     const hs = h?.steps.find((s) => s.guilds === n);
     const bs = b?.steps.find((s) => s.guilds === n);
@@ -136,8 +145,8 @@ function costTable(cost: readonly CostRun[], kind: CostRun['kind']): string {
       fmt(hs?.window?.sandboxCpuPct, 0),
       fmt(hs?.window?.machineBusyPct, 0),
     ];
-    if (kind === 'transcode') row.splice(7, 0, fmt(hs?.ffmpegKbPerTrack, 0));
-    if (kind === 'transcode') row.splice(12, 0, fmt(hs?.ffmpegCpuPctPerTrack, 3));
+    if (transcodes(kind)) row.splice(7, 0, fmt(hs?.ffmpegKbPerTrack, 0));
+    if (transcodes(kind)) row.splice(12, 0, fmt(hs?.ffmpegCpuPctPerTrack, 3));
     return row;
   });
   const notes = [...(h?.steps ?? []), ...(b?.steps ?? [])]
@@ -148,6 +157,46 @@ function costTable(cost: readonly CostRun[], kind: CostRun['kind']): string {
 
 function summaryRow(name: string, s: Summary, extra: readonly string[] = []): string[] {
   return [name, String(s.n), fmt(s.p50, 0), fmt(s.p95, 0), fmt(s.max, 0), ...extra];
+}
+
+/** What the usual approach adds for a service track and why it is not in the base columns. */
+export const USUAL_SERVICE_APPROACH =
+  'usual approach for a service track: a youtube-dl/yt-dlp process per track (about 50 MB each) feeding ffmpeg; not runnable here (yt-dlp is not installed and there is no internet)';
+
+/** Section 3: cost per YouTube and SoundCloud track, with the baseline on the same media bytes. */
+export function servicesCostText(s: ServiceFigures): string {
+  return [
+    '3a. YouTube (Opus passthrough, ranged chunks, no ffmpeg) cost per track; columns as in 1',
+    costTable(s.cost, 'youtube'),
+    '',
+    "3b. SoundCloud (HLS AAC transcoded, one ffmpeg) cost per track, ffmpeg's share apart; columns as in 2",
+    costTable(s.cost, 'soundcloud'),
+    `  base = the baseline (one ffmpeg per track, Opus encoded in Node) on the same bytes: ${s.baselinePlays}.`,
+    `  ${USUAL_SERVICE_APPROACH}: base leaves out the yt-dlp process.`,
+  ].join('\n');
+}
+
+/** Service rows of section 4: `/play` to first packet, cold and warm. */
+export function servicesLatencyTable(l: ServiceLatencyFigures): string {
+  const usual = 'not runnable here';
+  const rows = (name: string, r: ServiceLatencyFigures['youtube']): string[][] => [
+    summaryRow(`${name} cold`, r.cold, [fmt(r.scrapesPerCold, 1), usual]),
+    summaryRow(`${name} warm`, r.warm, [fmt(r.scrapesPerWarm, 1), usual]),
+  ];
+  return [
+    '   service tracks via /play; cold = a bot just started, Redis flushed (no YouTube visitorData, no SoundCloud client_id, no search cache),',
+    '   not in the channel; warm = in the channel, tokens in Redis, the query\'s results cached; scrapes = soundcloud.com page fetches per play',
+    table(['', 'n', 'p50', 'p95', 'max', 'scrapes', 'usual approach (yt-dlp)'], [
+      ...rows('YouTube link', l.youtube),
+      ...rows('SoundCloud link', l.soundcloud),
+      ...rows('text query', l.query),
+    ]),
+  ].join('\n');
+}
+
+/** Both service parts, for bench/services.ts run alone. */
+export function servicesTables(s: ServiceFigures): string {
+  return [servicesCostText(s), '', '4. Play to first packet at the sandbox (ms)', servicesLatencyTable(s.latency)].join('\n');
 }
 
 export function herdTable(runs: readonly HerdRun[]): string {
@@ -204,6 +253,8 @@ export function renderReport(r: Report): string {
   out.push('2. Transcoded (MP3) cost per track, ffmpeg\'s share apart (included in KB/track and CPU %/track)');
   out.push(costTable(r.cost, 'transcode'));
   out.push('');
+  out.push(servicesCostText(r.services));
+  out.push('');
   out.push(`4. Play to first packet at the sandbox (ms; play = ${r.latency.via}; cold = bot not yet in the channel)`);
   out.push(
     table(['', 'n', 'p50', 'p95', 'max'], [
@@ -213,6 +264,7 @@ export function renderReport(r: Report): string {
       summaryRow('transcoded warm', r.latency.transcode.warm),
     ]),
   );
+  out.push(servicesLatencyTable(r.services.latency));
   out.push('');
   out.push(`5. Recovery (ms; lock TTL ${r.recovery.lockTtlMs} ms; position error: + replayed, - skipped)`);
   out.push(

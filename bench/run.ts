@@ -13,6 +13,7 @@ import { measureLatency } from './latency';
 import { runReactions } from './reactions';
 import { ROOT } from './procs';
 import { measureRecovery } from './recovery';
+import { measureServices, servicesGuilds } from './services';
 import { evaluateTargets, machine, renderReport, type Report } from './report';
 import { BenchStage } from './stage';
 import { baselineSubject, hiqtySubject, type Subject } from './subjects';
@@ -25,7 +26,7 @@ export async function runBench(config: BenchConfig, progress: Progress = (l) => 
   const startedAt = new Date().toISOString();
   const host = machine();
   const maxCount = Math.max(...config.passthrough.counts, ...config.transcode.counts);
-  const stage = await BenchStage.start(Math.max(maxCount, config.latencyPlays * 2, config.recoveryTries * 2, herdGuilds(config.herd), 1));
+  const stage = await BenchStage.start(Math.max(maxCount, config.latencyPlays * 2, config.recoveryTries * 2, herdGuilds(config.herd), servicesGuilds(config.services), 1));
   try {
     progress('making tone tracks');
     const [passUrl, transUrl, crashUrl, rollA, rollB] = await Promise.all([
@@ -55,6 +56,8 @@ export async function runBench(config: BenchConfig, progress: Progress = (l) => 
     progress(`latency: ${config.latencyPlays} plays each`);
     const latency = await measureLatency(stage, { plays: config.latencyPlays, passthroughUrl: passUrl, transcodeUrl: transUrl, progress });
 
+    const services = await measureServices(stage, config, progress);
+
     await stage.flush();
     progress(`recovery: ${config.recoveryTries} crashes and ${config.recoveryTries} rollouts, lock TTL ${config.lockTtlMs} ms`);
     const recovery = await measureRecovery(stage, {
@@ -83,6 +86,7 @@ export async function runBench(config: BenchConfig, progress: Progress = (l) => 
       machine: host,
       cost,
       latency,
+      services,
       recovery,
       idle,
       herd,

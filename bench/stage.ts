@@ -17,6 +17,7 @@ import { connectRedis, guildKeys, GUILDS_KEY } from '../src/state';
 import { freePort, startLocalRedis, type LocalRedisServer } from '../src/state/server';
 import { waitFor } from '../test/support/wait';
 import { cleanEnv, killProgram, startProgram, type Program } from './procs';
+import { soundcloudPlaylistFile, startBenchServices, type BenchServices } from './service-fakes';
 
 /** A frame later than this after the previous one counts as late (issue #8: two frame periods). */
 export const LATE_MS = 40;
@@ -30,6 +31,7 @@ export interface Bot {
 export class BenchStage {
   private bots: Bot[] = [];
   private counter = 0;
+  private serviceFakes: BenchServices | undefined;
   private constructor(
     readonly sandbox: Sandbox,
     readonly fixtures: FixtureServer,
@@ -69,6 +71,23 @@ export class BenchStage {
     return this.fixtures.url(name);
   }
 
+  /**
+   * Starts the YouTube and SoundCloud fakes (once; SoundCloud tones `soundcloudToneMs` long): every
+   * bot started from then on reaches them through HIQTY_SERVICE_ORIGINS.
+   */
+  async services(soundcloudToneMs: number): Promise<BenchServices> {
+    this.serviceFakes ??= await startBenchServices(soundcloudToneMs);
+    return this.serviceFakes;
+  }
+
+  /** A URL on the fixture server for a SoundCloud track's HLS playlist, its hosts moved onto the fakes (for the baseline's ffmpeg). */
+  async soundcloudPlaylist(fakes: BenchServices, trackLink: string): Promise<string> {
+    await mkdir(path.join(this.dir, 'tracks'), { recursive: true });
+    const name = `soundcloud-${this.counter}-${Date.now().toString(36)}.m3u8`;
+    await soundcloudPlaylistFile(fakes.soundcloud, trackLink, path.join(this.dir, 'tracks'), name);
+    return this.fixtures.url(name);
+  }
+
   /** Starts a hiqty instance against the sandbox and waits until /readyz answers 200. */
   async startBot(env: NodeJS.ProcessEnv = {}): Promise<Bot> {
     this.counter += 1;
@@ -83,6 +102,7 @@ export class BenchStage {
         HIQTY_INSTANCE_ID: instance,
         HIQTY_HTTP_PORT: String(httpPort),
         HIQTY_FETCH_ALLOW: new URL(this.fixtures.origin).host,
+        ...this.serviceFakes?.env([new URL(this.fixtures.origin).host]),
         HIQTY_LOG_LEVEL: 'warn',
         HIQTY_COMMANDS_SCOPE: 'global',
         HIQTY_DATA_DIR: path.join(this.dir, instance),
@@ -168,6 +188,7 @@ export class BenchStage {
 
   async stop(): Promise<void> {
     await this.stopBots();
+    await this.serviceFakes?.stop();
     this.db.disconnect();
     await this.redisServer.stop({ graceful: false });
     await this.fixtures.stop();

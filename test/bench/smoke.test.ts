@@ -18,7 +18,7 @@ function finiteSummary(what: string, s: Summary): void {
 }
 
 describe('bench: the make bench pipeline at N = 2', function () {
-  this.timeout(120_000);
+  this.timeout(240_000);
 
   it('produces every section with finite numbers', async () => {
     const lines: string[] = [];
@@ -37,6 +37,26 @@ describe('bench: the make bench pipeline at N = 2', function () {
         assert.ok(step.frames > 0, `${subject} ${kind}: frames in the window`);
       }
     }
+    for (const subject of ['hiqty', 'baseline'] as const) {
+      for (const kind of ['youtube', 'soundcloud'] as const) {
+        const run = report.services.cost.find((r) => r.subject === subject && r.kind === kind);
+        assert.ok(run, `service cost of ${subject} ${kind} missing`);
+        const step = run.steps.find((s) => s.guilds === 2);
+        assert.ok(step?.window, `${subject} ${kind} at 2 guilds not measured: ${step?.note ?? ''}`);
+        assert.equal(step.heard, 2, `${subject} ${kind}: both guilds heard`);
+        finite(`${subject} ${kind} slope`, step.slopeKb);
+        finite(`${subject} ${kind} CPU per track`, step.cpuPctPerTrack);
+        finite(`${subject} ${kind} late ‰`, step.latePermille);
+        assert.ok(step.frames > 0, `${subject} ${kind}: frames in the window`);
+        if (subject === 'hiqty' && kind === 'youtube') assert.equal(step.window.ffmpegs, 0, 'YouTube Opus plays without ffmpeg');
+      }
+    }
+    for (const kind of ['youtube', 'soundcloud', 'query'] as const) {
+      finiteSummary(`${kind} /play cold`, report.services.latency[kind].cold);
+      finiteSummary(`${kind} /play warm`, report.services.latency[kind].warm);
+    }
+    assert.equal(report.services.latency.soundcloud.scrapesPerCold, 1, 'a cold SoundCloud play scrapes a client_id');
+    assert.equal(report.services.latency.soundcloud.scrapesPerWarm, 0, 'a warm one uses the stored client_id');
     finiteSummary('latency passthrough cold', report.latency.passthrough.cold);
     finiteSummary('latency passthrough warm', report.latency.passthrough.warm);
     finiteSummary('latency transcode cold', report.latency.transcode.cold);
@@ -60,6 +80,6 @@ describe('bench: the make bench pipeline at N = 2', function () {
     const text = renderReport(report);
     assert.ok(report.herd.runs.length > 0, 'the herd was measured');
     for (const run of report.herd.runs) assert.equal(run.herdHeard, run.herd, `${run.mode} herd: every herd guild heard`);
-    for (const heading of ['1. Passthrough', '2. Transcoded', '4. Play to first packet', '5. Recovery', '6. Idle', '7. A herd of starts', '8. Reaction times', 'Targets']) assert.ok(text.includes(heading), `table has ${heading}`);
+    for (const heading of ['1. Passthrough', '2. Transcoded', '3a. YouTube', '3b. SoundCloud', '4. Play to first packet', 'service tracks via /play', '5. Recovery', '6. Idle', '7. A herd of starts', '8. Reaction times', 'Targets']) assert.ok(text.includes(heading), `table has ${heading}`);
   });
 });

@@ -1,0 +1,101 @@
+/**
+ * Service tracks (issue 12), against the local YouTube and SoundCloud fakes:
+ * - cost per playing track, bench/cost.ts's method (N guilds playing long tracks, slope per track,
+ *   ffmpeg counted): YouTube's Opus passthrough in ranged chunks (no ffmpeg) and SoundCloud's HLS AAC
+ *   transcode (one ffmpeg), each beside the baseline playing the same media bytes with its ffmpeg per
+ *   track (the usual approach without yt-dlp, which is not installed and could not reach the services);
+ * - `/play` to first packet, cold and warm (bench/service-latency.ts).
+ *
+ * `make build && node dist/bench/services.js` runs this section alone at FULL (`--smoke`: SMOKE);
+ * `make bench` runs it with the rest.
+ */
+import type { CostRun } from './cost';
+import { measureCost } from './cost';
+import { SERVICE_TRACKS, youtubeOpusUrl } from './service-fakes';
+import { measureServiceLatency, serviceLatencyGuilds, type ServiceLatencyFigures } from './service-latency';
+import { BenchStage } from './stage';
+import { baselineSubject, hiqtySubject, type Subject } from './subjects';
+import { runProgram } from './program';
+import { FULL, SMOKE } from './config';
+import type { ServicesConfig } from './services-config';
+import { servicesTables } from './report';
+
+export interface ServiceFigures {
+  /** Cost runs of kind `youtube` and `soundcloud`, hiqty and (when run) the baseline. */
+  readonly cost: readonly CostRun[];
+  readonly latency: ServiceLatencyFigures;
+  /** What the baseline played for each kind, in words (the report prints it). */
+  readonly baselinePlays: string;
+}
+
+/** The rest of the bench's knobs this section uses (bench/config.ts BenchConfig has them all). */
+export interface ServicesRunConfig {
+  readonly services: ServicesConfig;
+  readonly baseline: boolean;
+  /** SoundCloud's tones are this long: longer than ramp + settle + window. */
+  readonly trackMs: number;
+  readonly windowMs: number;
+  readonly rssEveryMs: number;
+  readonly settleMs: number;
+  readonly rampTimeoutMs: number;
+  readonly saturatedBusyPct: number;
+  readonly saturatedLatePermille: number;
+}
+
+/** Guilds the stage needs for this section. */
+export function servicesGuilds(c: ServicesConfig): number {
+  return Math.max(...c.youtubeCounts, ...c.soundcloudCounts, serviceLatencyGuilds(c));
+}
+
+export async function measureServices(stage: BenchStage, config: ServicesRunConfig, progress: (line: string) => void): Promise<ServiceFigures> {
+  const c = config.services;
+  progress(`services: starting the YouTube and SoundCloud fakes (SoundCloud tones ${config.trackMs / 1000} s)`);
+  const fakes = await stage.services(config.trackMs);
+  const baselineUrls = {
+    youtube: await youtubeOpusUrl(fakes.youtube, SERVICE_TRACKS.youtubeId),
+    soundcloud: await stage.soundcloudPlaylist(fakes, SERVICE_TRACKS.soundcloud),
+  };
+  const cost: CostRun[] = [];
+  const costOf = async (kind: 'youtube' | 'soundcloud', counts: readonly number[], url: string, start: (s: BenchStage, maxGuilds: number) => Promise<Subject>): Promise<void> => {
+    await stage.flush();
+    const subject = await start(stage, Math.max(...counts));
+    progress(`services cost: ${subject.name}, ${kind}, guilds ${counts.join('/')}`);
+    try {
+      cost.push(await measureCost(stage, subject, kind, { ...config, counts, url, progress }));
+    } finally {
+      await subject.close();
+    }
+  };
+  await costOf('youtube', c.youtubeCounts, SERVICE_TRACKS.youtube, hiqtySubject);
+  if (config.baseline) await costOf('youtube', c.youtubeCounts, baselineUrls.youtube, baselineSubject);
+  await costOf('soundcloud', c.soundcloudCounts, SERVICE_TRACKS.soundcloud, hiqtySubject);
+  if (config.baseline) await costOf('soundcloud', c.soundcloudCounts, baselineUrls.soundcloud, baselineSubject);
+
+  await stage.flush();
+  progress(`services latency: ${c.coldPlays} cold plays (a fresh bot each) and ${c.warmPlays} warm plays per kind`);
+  const latency = await measureServiceLatency(stage, fakes, {
+    coldPlays: c.coldPlays,
+    warmPlays: c.warmPlays,
+    queries: { youtube: SERVICE_TRACKS.youtube, soundcloud: SERVICE_TRACKS.soundcloud, query: SERVICE_TRACKS.query },
+    progress,
+  });
+  return {
+    cost,
+    latency,
+    baselinePlays:
+      "YouTube: ffmpeg reads the fake googlevideo's WebM/Opus (itag 251) URL; SoundCloud: ffmpeg reads the fake's HLS AAC playlist and segments",
+  };
+}
+
+async function main(): Promise<void> {
+  const config = process.argv.includes('--smoke') ? SMOKE : FULL;
+  const stage = await BenchStage.start(servicesGuilds(config.services));
+  try {
+    const figures = await measureServices(stage, config, (l) => console.error(l));
+    console.log(servicesTables(figures));
+  } finally {
+    await stage.stop();
+  }
+}
+
+if (require.main === module) runProgram(main);
