@@ -73,6 +73,39 @@ describe('hiqty run', function () {
     assert.ok(performance.now() - secondAt < 12_000, 'the second Ctrl-C cut the drain short');
   });
 
+  it('without DISCORD_TOKEN, the printed /play lines typed into the terminal search and play from the service fakes', async () => {
+    const proc = spawnHiqty(['run'], cleanEnv({ REDIS_URL: redis.current.url, HIQTY_DATA_DIR: dataDir, HIQTY_HTTP_PORT: '0' }), { stdin: 'pipe' });
+    await proc.waitForLine('start-up', (l) => l.msg === 'hiqty is running');
+    const printed = await waitFor('the instructions', () => {
+      const text = proc.other.join('');
+      return text.includes('Stop with Ctrl-C') ? text : undefined;
+    });
+    const plays = printed
+      .split('\n')
+      .map((line) => line.trim())
+      .filter((line) => line.startsWith('/play '))
+      .map((line) => line.replace(/\s+\(.*\)$/, ''));
+    assert.ok(plays.includes('/play never gonna give you up'), printed);
+    assert.ok(plays.some((line) => line.includes('soundcloud.com/')), printed);
+    const guild = /demo guild (\d+)/.exec(printed)?.[1];
+    const db = redis.current.client();
+    proc.child.stdin?.write(`${plays.join('\n')}\n`);
+    // Each line is a slash command from the demo member: the search's top result plays, the rest is queued in order.
+    const queue = await waitFor('every printed /play queued', async () => {
+      const entries = await db.lrange(`hiqty:server:${guild}:playlist`, 0, -1);
+      return entries.length >= plays.length ? entries.map((e) => JSON.parse(e) as { title?: string; source?: string }) : undefined;
+    }, { timeoutMs: 20_000 });
+    assert.deepEqual(queue.map((t) => t.source).slice(0, 1), ['youtube']);
+    assert.match(queue[0]?.title ?? '', /Never Gonna Give You Up/);
+    assert.ok(queue.some((t) => t.source === 'soundcloud'), JSON.stringify(queue));
+    await waitFor('the top result to play', async () => (await db.get(`hiqty:server:${guild}:status`))?.includes('"state":"playing"') === true, { timeoutMs: 15_000 });
+    assert.match(proc.other.join(''), /Never Gonna Give You Up/, 'the answer was printed');
+    proc.kill('SIGINT');
+    await proc.waitForLine('the drain', (l) => l.msg === 'drain started');
+    proc.kill('SIGINT');
+    assert.equal((await proc.exited).code, 0);
+  });
+
   it('uses REDIS_URL when it is set, and exits 0 on SIGTERM', async () => {
     const proc = spawnHiqty(['run'], cleanEnv({ REDIS_URL: redis.current.url, HIQTY_DATA_DIR: dataDir, HIQTY_HTTP_PORT: '0' }));
     const running = await proc.waitForLine('start-up', (l) => l.msg === 'hiqty is running');

@@ -74,11 +74,12 @@ export function readLogLines(child: ChildProcess): LogReader {
   };
 }
 
-export function spawnHiqty(args: string[], env: NodeJS.ProcessEnv): HiqtyProcess {
+/** `stdin: 'pipe'` lets a test type into the process (the sandbox console of `make run`); default ignored. */
+export function spawnHiqty(args: string[], env: NodeJS.ProcessEnv, options: { readonly stdin?: 'pipe' | 'ignore' } = {}): HiqtyProcess {
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'app/bin/hiqty.ts'), ...args], {
     cwd: ROOT,
     env,
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: [options.stdin ?? 'ignore', 'pipe', 'pipe'],
   });
   return { child, ...readLogLines(child), kill: (signal) => void child.kill(signal) };
 }
