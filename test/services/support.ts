@@ -4,11 +4,12 @@
  * the sandbox's monitor).
  */
 import { strict as assert } from 'node:assert';
-import type { ToneSegment } from '../../src/sandbox/audio/types';
+import type { InvokeOptions } from '../../src/sandbox/interactions';
 import { TRACKS } from '../../src/sandbox/services/soundcloud';
+import type { ServiceRequest } from '../../src/sandbox/services/types';
 import { fakeVideo } from '../../src/sandbox/services/youtube';
 import { guildKeys, npMessageKey } from '../../src/state';
-import { matchTones, type Bot, type Stage } from '../support/stage';
+import type { Bot, Stage } from '../support/stage';
 import { waitFor } from '../support/wait';
 
 export interface StoredTrack {
@@ -62,8 +63,8 @@ export class ServiceScene {
     await this.stage.db.del(k.playlist, k.state, k.settings, k.text_channel, k.quarantine, npMessageKey(this.guildId));
   }
 
-  play(query: string) {
-    return this.stage.sandbox.command(this.guildId, this.member, 'play', { query });
+  play(query: string, invoke?: InvokeOptions) {
+    return this.stage.sandbox.command(this.guildId, this.member, 'play', { query }, invoke);
   }
 
   skip() {
@@ -87,22 +88,18 @@ export class ServiceScene {
     });
   }
 
-  /** How many segments the monitor has so far: tones heard after this mark belong to the current test. */
+  /**
+   * Now, on the monitor's clock: tones heard after this mark belong to the current test. (A count of
+   * segments would not do: the last test's segment stays open through the quiet between tests, and
+   * the same tone played next extends it.)
+   */
   mark(): number {
-    return this.stage.segments().length;
+    return performance.now();
   }
 
-  /** Waits for these tones in order among the segments after `mark`, each with at least `frames` frames. */
-  async heardAfter(mark: number, tones: readonly number[], timeoutMs: number, frames = 1): Promise<ToneSegment[]> {
-    return waitFor(
-      `tones ${tones.join(', ')} (heard after the mark: ${JSON.stringify(this.stage.segments().slice(mark).map((s) => [Math.round(s.hz), s.frames]))})`,
-      () => {
-        const matched = matchTones(this.stage.segments().slice(mark), tones);
-        const last = matched?.[matched.length - 1];
-        return last !== undefined && last.frames >= frames ? matched : undefined;
-      },
-      { timeoutMs, intervalMs: 50 },
-    );
+  /** Waits for these tones in order after `mark`, the last for at least `frames` frames (200 ms windows of 10). */
+  async heardAfter(mark: number, tones: readonly number[], timeoutMs: number, frames = 10): Promise<void> {
+    await this.heardWindows(mark, tones, timeoutMs, { windows: Math.max(1, Math.ceil(frames / 10)) });
   }
 
   /**
@@ -163,6 +160,29 @@ export function ffmpegSampler(bot: Bot): { seen(): boolean; stop(): void } {
 /** The media path ("passthrough" or "transcoded") the bot logged when it started a track. */
 export function startedPath(bot: Bot, trackId: string): Promise<unknown> {
   return waitFor(`track ${trackId} to start`, () => bot.proc.lines.find((l) => l.msg === 'track started' && l.trackId === trackId)?.path);
+}
+
+/** A googlevideo request the YouTube fake served: which video, which client's URL, and its byte range. */
+export interface MediaRequest {
+  readonly videoId: string;
+  /** The client the URL was issued to (`c=`). */
+  readonly client: string;
+  readonly start: number;
+  /** Inclusive; undefined for an open range. */
+  readonly end: number | undefined;
+  readonly atMs: number;
+}
+
+/** The fake's googlevideo requests for one video, oldest first; the range read from `range=` or the Range header. */
+export function mediaRequests(requests: readonly ServiceRequest[], videoId: string): MediaRequest[] {
+  return requests.flatMap((r) => {
+    if (!r.path.startsWith('/videoplayback')) return [];
+    const q = new URL(r.path, 'http://fake').searchParams;
+    if (q.get('id') !== videoId) return [];
+    const range = /^(\d+)-(\d*)$/.exec(q.get('range') ?? r.range?.replace(/^bytes=/, '') ?? '0-');
+    const end = range?.[2] === undefined || range[2] === '' ? undefined : Number(range[2]);
+    return [{ videoId, client: q.get('c') ?? '', start: Number(range?.[1] ?? 0), end, atMs: r.atMs }];
+  });
 }
 
 export const watchUrl = (id: string): string => `https://www.youtube.com/watch?v=${id}`;
