@@ -170,6 +170,8 @@ export interface MediaRequest {
   readonly start: number;
   /** Inclusive; undefined for an open range. */
   readonly end: number | undefined;
+  /** The file's size, as the URL's `clen=` says. */
+  readonly size: number;
   readonly atMs: number;
 }
 
@@ -181,7 +183,7 @@ export function mediaRequests(requests: readonly ServiceRequest[], videoId: stri
     if (q.get('id') !== videoId) return [];
     const range = /^(\d+)-(\d*)$/.exec(q.get('range') ?? r.range?.replace(/^bytes=/, '') ?? '0-');
     const end = range?.[2] === undefined || range[2] === '' ? undefined : Number(range[2]);
-    return [{ videoId, client: q.get('c') ?? '', start: Number(range?.[1] ?? 0), end, atMs: r.atMs }];
+    return [{ videoId, client: q.get('c') ?? '', start: Number(range?.[1] ?? 0), end, size: Number(q.get('clen')), atMs: r.atMs }];
   });
 }
 
