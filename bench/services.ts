@@ -13,6 +13,7 @@ import type { CostRun } from './cost';
 import { measureCost } from './cost';
 import { SERVICE_TRACKS, youtubeOpusUrl } from './service-fakes';
 import { measureServiceLatency, serviceLatencyGuilds, type ServiceLatencyFigures } from './service-latency';
+import { measureResume, type ResumeRow } from './resume-at';
 import { BenchStage } from './stage';
 import { baselineSubject, hiqtySubject, type Subject } from './subjects';
 import { runProgram } from './program';
@@ -24,6 +25,8 @@ export interface ServiceFigures {
   /** Cost runs of kind `youtube` and `soundcloud`, hiqty and (when run) the baseline. */
   readonly cost: readonly CostRun[];
   readonly latency: ServiceLatencyFigures;
+  /** The 240 s YouTube video started at 0 and at 3:00. */
+  readonly resume: readonly ResumeRow[];
   /** What the baseline played for each kind, in words (the report prints it). */
   readonly baselinePlays: string;
 }
@@ -79,9 +82,15 @@ export async function measureServices(stage: BenchStage, config: ServicesRunConf
     queries: { youtube: SERVICE_TRACKS.youtube, soundcloud: SERVICE_TRACKS.soundcloud, query: SERVICE_TRACKS.query },
     progress,
   });
+  await stage.flush();
+  progress(`services resume: the 240 s YouTube video from 0 and from 3:00, ${c.resumePlays} plays each`);
+  const guild = stage.guilds[0];
+  if (!guild) throw new Error('the sandbox has no guild');
+  const resume = await measureResume(stage, fakes, guild, { plays: c.resumePlays, url: SERVICE_TRACKS.youtube, videoId: SERVICE_TRACKS.youtubeId, progress });
   return {
     cost,
     latency,
+    resume,
     baselinePlays:
       "YouTube: ffmpeg reads the fake googlevideo's WebM/Opus (itag 251) URL; SoundCloud: ffmpeg reads the fake's HLS AAC playlist and segments",
   };

@@ -57,6 +57,12 @@ describe('bench: the make bench pipeline at N = 2', function () {
     }
     assert.equal(report.services.latency.soundcloud.scrapesPerCold, 1, 'a cold SoundCloud play scrapes a client_id');
     assert.equal(report.services.latency.soundcloud.scrapesPerWarm, 0, 'a warm one uses the stored client_id');
+    const [atZero, atThree] = report.services.resume;
+    assert.ok(atZero && atThree, 'resume rows at 0 and 3:00');
+    finiteSummary('resume at 0', atZero.firstPacketMs);
+    finiteSummary('resume at 3:00', atThree.firstPacketMs);
+    assert.equal(atZero.firstMediaOffset, 0, 'a start at 0 reads from byte 0');
+    assert.ok(atThree.firstMediaOffset > 0, `a start at 3:00 reads from an offset, not from 0 (${atThree.firstMediaOffset})`);
     finiteSummary('latency passthrough cold', report.latency.passthrough.cold);
     finiteSummary('latency passthrough warm', report.latency.passthrough.warm);
     finiteSummary('latency transcode cold', report.latency.transcode.cold);
