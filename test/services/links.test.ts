@@ -113,7 +113,8 @@ describe('services: /play links and words, heard through the real bot', function
     assert.match(sc.content, /Queued \*\*Never Gonna Give You Up\*\* — Rick Astley/);
   });
 
-  it('autocomplete answers with results from both sources', async () => {
+  it('autocomplete answers with results from both sources, within Discord\'s 3 s', async () => {
+    // The sandbox, like Discord, refuses an interaction not answered within 3 s: an answer is the deadline kept.
     const view = await stage.sandbox.autocomplete(scene.guildId, scene.member, 'play', { query: 'never gonna give you up' }, 'query');
     const names = (view.choices ?? []).map((c) => String(field(c, 'name')));
     assert.ok(names.length >= 2 && names.length <= 25, JSON.stringify(names));
