@@ -1,9 +1,113 @@
-/** Helpers for the tests of planned tracks: plan providers that count their attempts, tone checks, request ranges. */
+/**
+ * Helpers for the tests of planned tracks: a fixture server with the hooks around it, plan providers that count
+ * their attempts, outcome and tone checks, request ranges.
+ */
+import { strict as assert } from 'node:assert';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
 import OpusScript from 'opusscript';
-import { dominantFrequency } from '../../src/sandbox/audio/fft';
+import { resolveFfmpeg } from '../../src/media/ffmpeg-path';
+import { openTrack, type OpenOutcome, type OpenTrackDeps } from '../../src/media/open-track';
 import type { PlanProvider, StreamPlan } from '../../src/media/plan';
 import { opusPacketDurationMs } from '../../src/media/passthrough';
-import type { FixtureRequest } from '../../src/sandbox/fixtures/server';
+import { FfmpegProcesses } from '../../src/media/transcode';
+import { silentLogger } from '../../src/log';
+import { dominantFrequency } from '../../src/sandbox/audio/fft';
+import { startFixtureServer, type FixtureRequest, type FixtureServer } from '../../src/sandbox/fixtures/server';
+import { waitFor } from '../support/wait';
+import { ffmpegChildren } from './support';
+
+export type Playing = Extract<OpenOutcome, { kind: 'playing' }>;
+
+export function assertPlaying(outcome: OpenOutcome): asserts outcome is Playing {
+  assert.equal(outcome.kind, 'playing', outcome.kind === 'unplayable' ? `unplayable: ${outcome.reason}` : outcome.kind);
+}
+
+/** ±1 s: the position a resume must hit. */
+export function assertAbout(ms: number, expectedMs: number, what: string): void {
+  assert.ok(Math.abs(ms - expectedMs) <= 1000, `${what}: expected about ${expectedMs} ms, got ${ms} ms`);
+}
+
+export interface PlanStage {
+  /** The fixture server of the describe block, started once in its `before`. */
+  readonly server: FixtureServer;
+  /** The running test's deps: a fresh FfmpegProcesses, the server's host allowed. */
+  readonly deps: OpenTrackDeps;
+  readonly ffmpeg: FfmpegProcesses;
+  /** Requests of the running test only: the log is the server's, from its start. */
+  recent(): FixtureRequest[];
+  /** openTrack with the running test's deps (and `extra` over them); a playing outcome is closed after the test. */
+  open(request: Parameters<typeof openTrack>[0], extra?: Partial<OpenTrackDeps>): Promise<OpenOutcome>;
+}
+
+export interface PlanStageOptions {
+  /** Makes the fixture files in the describe block's temporary folder, before the server starts on it. */
+  fixtures(dir: string): Promise<void>;
+  /** After each test, also wait until the server has no connection open. Default: false. */
+  noConnectionsLeft?: boolean;
+}
+
+/**
+ * Registers the hooks of a describe block that plays planned tracks from a fixture server: the fixtures and the
+ * server once, fresh deps per test, and after each test every opened track closed and no ffmpeg left running.
+ */
+export function usePlanStage(name: string, options: PlanStageOptions): PlanStage {
+  const dir = mkdtempSync(path.join(tmpdir(), `hiqty-${name}-`));
+  const ffmpegPath = resolveFfmpeg(process.env).path;
+  let server: FixtureServer | undefined;
+  let ffmpeg = new FfmpegProcesses();
+  let deps: OpenTrackDeps | undefined;
+  let seen = 0;
+  const opened: Playing[] = [];
+  const started = (): FixtureServer => {
+    if (server === undefined) throw new Error('the fixture server is not started (used outside a test?)');
+    return server;
+  };
+  const currentDeps = (): OpenTrackDeps => {
+    if (deps === undefined) throw new Error('no deps outside a test');
+    return deps;
+  };
+
+  before(async function () {
+    this.timeout(120_000);
+    await options.fixtures(dir);
+    server = await startFixtureServer({ dir });
+  });
+  after(async () => {
+    await server?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  beforeEach(() => {
+    const s = started();
+    ffmpeg = new FfmpegProcesses();
+    deps = { allow: [new URL(s.origin).host], ffmpegPath, log: silentLogger, ffmpeg };
+    seen = s.requests.length;
+  });
+  afterEach(async () => {
+    for (const o of opened.splice(0)) o.close();
+    await waitFor('no ffmpeg left running', () => ffmpeg.count === 0 && ffmpegChildren().length === 0);
+    if (options.noConnectionsLeft === true) await waitFor('no connection left open', () => started().openConnections() === 0);
+  });
+
+  return {
+    get server() {
+      return started();
+    },
+    get deps() {
+      return currentDeps();
+    },
+    get ffmpeg() {
+      return ffmpeg;
+    },
+    recent: () => started().requests.slice(seen),
+    open: async (request, extra = {}) => {
+      const outcome = await openTrack(request, { ...currentDeps(), ...extra });
+      if (outcome.kind === 'playing') opened.push(outcome);
+      return outcome;
+    },
+  };
+}
 
 export interface CountingProvider {
   readonly provide: PlanProvider;

@@ -1,50 +1,31 @@
 import { strict as assert } from 'node:assert';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { statSync } from 'node:fs';
 import * as path from 'node:path';
-import { resolveFfmpeg } from '../../src/media/ffmpeg-path';
-import { openTrack, type OpenOutcome, type OpenTrackDeps } from '../../src/media/open-track';
 import type { StreamPlan } from '../../src/media/plan';
-import { FfmpegProcesses } from '../../src/media/transcode';
-import { silentLogger } from '../../src/log';
-import { startFixtureServer, type FixtureRequest, type FixtureServer } from '../../src/sandbox/fixtures/server';
 import { makeTone, type ToneFormat } from '../../src/sandbox/fixtures/tones';
 import { waitFor } from '../support/wait';
-import { collect, ffmpegChildren } from './support';
-import { firstByte, lastByte, providerOf, toneOf, totalMs } from './plan-support';
-
-type Playing = Extract<OpenOutcome, { kind: 'playing' }>;
-
-function assertPlaying(outcome: OpenOutcome): asserts outcome is Playing {
-  assert.equal(outcome.kind, 'playing', outcome.kind === 'unplayable' ? `unplayable: ${outcome.reason}` : outcome.kind);
-}
-
-/** ±1 s: the position a resume must hit. */
-function assertAbout(ms: number, expectedMs: number, what: string): void {
-  assert.ok(Math.abs(ms - expectedMs) <= 1000, `${what}: expected about ${expectedMs} ms, got ${ms} ms`);
-}
+import { collect } from './support';
+import { assertAbout, assertPlaying, firstByte, lastByte, providerOf, toneOf, totalMs, usePlanStage } from './plan-support';
 
 const LONG_MS = 240_000;
 const CHUNK = 512 * 1024;
 
 describe('media/openTrack with ranged plans', function () {
   this.timeout(60_000);
-  const dir = mkdtempSync(path.join(tmpdir(), 'hiqty-ranged-'));
-  const ffmpegPath = resolveFfmpeg(process.env).path;
   const files = new Map<ToneFormat, string>();
-  let server: FixtureServer;
-  let ffmpeg: FfmpegProcesses;
-  // Requests of the running test only: the log is the server's, from its start.
-  let seen = 0;
-  const recent = (): FixtureRequest[] => server.requests.slice(seen);
-  let deps: OpenTrackDeps;
-  const opened: Playing[] = [];
+  const stage = usePlanStage('ranged', {
+    noConnectionsLeft: true,
+    fixtures: async (dir) => {
+      for (const format of ['webm-opus', 'm4a-aac'] as const) files.set(format, await makeTone({ hz: 440, durationMs: LONG_MS, format, dir }));
+    },
+  });
+  const { open, recent } = stage;
 
   const sizeOf = (format: ToneFormat): number => statSync(files.get(format) ?? '').size;
   const nameOf = (format: ToneFormat): string => path.basename(files.get(format) ?? '');
   const plan = (format: ToneFormat, extra: Partial<Extract<StreamPlan, { kind: 'ranged' }>> = {}): StreamPlan => ({
     kind: 'ranged',
-    url: server.url(`${nameOf(format)}?sig=abc`),
+    url: stage.server.url(`${nameOf(format)}?sig=abc`),
     contentLength: sizeOf(format),
     container: format === 'webm-opus' ? 'webm' : 'mp4',
     codec: format === 'webm-opus' ? 'opus' : 'mp4a.40.2',
@@ -53,43 +34,18 @@ describe('media/openTrack with ranged plans', function () {
     rangeParam: true,
     ...extra,
   });
-  const open = async (...args: Parameters<typeof openTrack>): Promise<OpenOutcome> => {
-    const outcome = await openTrack(...args);
-    if (outcome.kind === 'playing') opened.push(outcome);
-    return outcome;
-  };
   const requestsFor = (name: string) => recent().filter((r) => r.path.includes(name));
-
-  before(async function () {
-    this.timeout(120_000);
-    for (const format of ['webm-opus', 'm4a-aac'] as const) files.set(format, await makeTone({ hz: 440, durationMs: LONG_MS, format, dir }));
-    server = await startFixtureServer({ dir });
-  });
-  after(async () => {
-    await server.stop();
-    rmSync(dir, { recursive: true, force: true });
-  });
-  beforeEach(() => {
-    ffmpeg = new FfmpegProcesses();
-    deps = { allow: [new URL(server.origin).host], ffmpegPath, log: silentLogger, ffmpeg };
-    seen = server.requests.length;
-  });
-  afterEach(async () => {
-    for (const o of opened.splice(0)) o.close();
-    await waitFor('no ffmpeg left running', () => ffmpeg.count === 0 && ffmpegChildren().length === 0);
-    await waitFor('no connection left open', () => server.openConnections() === 0);
-  });
 
   it('webm-opus plays straight through in ranged chunks (range= parameter), without any ffmpeg', async () => {
     const provider = providerOf(plan('webm-opus'));
-    const outcome = await open({ url: 'https://www.youtube.com/watch?v=x', plan: provider.provide }, deps);
+    const outcome = await open({ url: 'https://www.youtube.com/watch?v=x', plan: provider.provide });
     assertPlaying(outcome);
     assert.equal(outcome.path, 'passthrough');
     const packets = await collect(outcome.stream);
     assert.deepEqual(await outcome.done, { kind: 'finished' });
     assertAbout(totalMs(packets), LONG_MS, 'audio played');
     assert.equal(Math.round(toneOf(packets) ?? 0), 440);
-    assert.equal(ffmpeg.started, 0, 'an ffmpeg was started');
+    assert.equal(stage.ffmpeg.started, 0, 'an ffmpeg was started');
     assert.deepEqual(provider.attempts, [0]);
     const asked = requestsFor(nameOf('webm-opus'));
     assert.equal(asked.length, Math.ceil(sizeOf('webm-opus') / CHUNK));
@@ -98,13 +54,13 @@ describe('media/openTrack with ranged plans', function () {
 
   it('m4a-aac (fMP4 + sidx) reads with Range headers and transcodes in one ffmpeg', async () => {
     const provider = providerOf(plan('m4a-aac', { rangeParam: false, durationMs: LONG_MS }));
-    const outcome = await open({ url: 'https://www.youtube.com/watch?v=y', plan: provider.provide, startMs: LONG_MS - 5000 }, deps);
+    const outcome = await open({ url: 'https://www.youtube.com/watch?v=y', plan: provider.provide, startMs: LONG_MS - 5000 });
     assertPlaying(outcome);
     assert.equal(outcome.path, 'transcoded');
     const packets = await collect(outcome.stream);
     assert.deepEqual(await outcome.done, { kind: 'finished' });
     assertAbout(totalMs(packets), 5000, 'audio left');
-    assert.equal(ffmpeg.started, 1);
+    assert.equal(stage.ffmpeg.started, 1);
     assert.ok(requestsFor(nameOf('m4a-aac')).every((r) => r.range !== undefined && !r.path.includes('range=')));
   });
 
@@ -112,7 +68,7 @@ describe('media/openTrack with ranged plans', function () {
     it(`${format}: a resume at 170 s of 240 s fetches from the index's offset, not from 0, and starts at the position`, async () => {
       const startMs = 170_000;
       const size = sizeOf(format);
-      const outcome = await open({ url: 'https://www.youtube.com/watch?v=z', plan: providerOf(plan(format)).provide, startMs }, deps);
+      const outcome = await open({ url: 'https://www.youtube.com/watch?v=z', plan: providerOf(plan(format)).provide, startMs });
       assertPlaying(outcome);
       assert.equal(outcome.path, format === 'webm-opus' ? 'passthrough' : 'transcoded');
       const packets = await collect(outcome.stream);
@@ -135,7 +91,6 @@ describe('media/openTrack with ranged plans', function () {
     const size = sizeOf('m4a-aac');
     const outcome = await open(
       { url: 'https://www.youtube.com/watch?v=w', plan: providerOf(plan('m4a-aac', { initRange: { start: 0, end: 732 }, indexRange: { start: 733, end: 2212 } })).provide, startMs: 200_000 },
-      deps,
     );
     assertPlaying(outcome);
     assertAbout(totalMs(await collect(outcome.stream)), 40_000, 'audio left');
@@ -147,10 +102,10 @@ describe('media/openTrack with ranged plans', function () {
 
   it('a 403 mid-stream asks the provider again (attempt 1) and goes on from the same byte, unnoticed', async () => {
     const after = 3 * CHUNK;
-    const expiring = plan('webm-opus', { url: server.url(`expire/first/${nameOf('webm-opus')}?after=${after}`) });
-    const fresh = plan('webm-opus', { url: server.url(`expire/second/${nameOf('webm-opus')}?sig=new`) });
+    const expiring = plan('webm-opus', { url: stage.server.url(`expire/first/${nameOf('webm-opus')}?after=${after}`) });
+    const fresh = plan('webm-opus', { url: stage.server.url(`expire/second/${nameOf('webm-opus')}?sig=new`) });
     const provider = providerOf(expiring, fresh);
-    const outcome = await open({ url: 'https://www.youtube.com/watch?v=e', plan: provider.provide }, deps);
+    const outcome = await open({ url: 'https://www.youtube.com/watch?v=e', plan: provider.provide });
     assertPlaying(outcome);
     const packets = await collect(outcome.stream);
     assert.deepEqual(await outcome.done, { kind: 'finished' });
@@ -158,13 +113,13 @@ describe('media/openTrack with ranged plans', function () {
     assert.deepEqual(provider.attempts, [0, 1]);
     const resumed = recent().find((r) => r.path.startsWith('/expire/second/'));
     assert.ok(resumed !== undefined && firstByte(resumed) === after, 'the new URL is read from the byte where the old one expired');
-    assert.equal(ffmpeg.started, 0);
+    assert.equal(stage.ffmpeg.started, 0);
   });
 
   it('a second expiry fails the track cleanly, with the audio already read played', async () => {
-    const expiring = (n: string, after: number) => plan('webm-opus', { url: server.url(`expire/${n}/${nameOf('webm-opus')}?after=${after}`) });
+    const expiring = (n: string, after: number) => plan('webm-opus', { url: stage.server.url(`expire/${n}/${nameOf('webm-opus')}?after=${after}`) });
     const provider = providerOf(expiring('a', 2 * CHUNK), expiring('b', 4 * CHUNK));
-    const outcome = await open({ url: 'https://www.youtube.com/watch?v=f', plan: provider.provide }, deps);
+    const outcome = await open({ url: 'https://www.youtube.com/watch?v=f', plan: provider.provide });
     assertPlaying(outcome);
     const packets = await collect(outcome.stream);
     assert.deepEqual(await outcome.done, { kind: 'failed', reason: 'the media URL expired twice (HTTP 403)' });
@@ -173,17 +128,17 @@ describe('media/openTrack with ranged plans', function () {
   });
 
   it("the provider's unplayable and failed answers are the track's reason; cancelled is cancelled", async () => {
-    assert.deepEqual(await open({ url: 'u', plan: () => Promise.resolve({ kind: 'unplayable', reason: 'this video is private' }) }, deps), {
+    assert.deepEqual(await open({ url: 'u', plan: () => Promise.resolve({ kind: 'unplayable', reason: 'this video is private' }) }), {
       kind: 'unplayable',
       reason: 'this video is private',
     });
-    assert.deepEqual(await open({ url: 'u', plan: () => Promise.resolve({ kind: 'failed', reason: 'YouTube answered 500' }) }, deps), { kind: 'unplayable', reason: 'YouTube answered 500' });
-    assert.deepEqual(await open({ url: 'u', plan: () => Promise.resolve({ kind: 'cancelled' }) }, deps), { kind: 'cancelled' });
+    assert.deepEqual(await open({ url: 'u', plan: () => Promise.resolve({ kind: 'failed', reason: 'YouTube answered 500' }) }), { kind: 'unplayable', reason: 'YouTube answered 500' });
+    assert.deepEqual(await open({ url: 'u', plan: () => Promise.resolve({ kind: 'cancelled' }) }), { kind: 'cancelled' });
     assert.equal(recent().length, 0);
   });
 
   it('a 404 on the first chunk is unplayable, with nothing left open', async () => {
-    const outcome = await open({ url: 'u', plan: providerOf(plan('webm-opus', { url: server.url('missing.webm') })).provide }, deps);
+    const outcome = await open({ url: 'u', plan: providerOf(plan('webm-opus', { url: stage.server.url('missing.webm') })).provide });
     assert.deepEqual(outcome, { kind: 'unplayable', reason: 'the server answered 404' });
   });
 
@@ -200,18 +155,17 @@ describe('media/openTrack with ranged plans', function () {
             signal.addEventListener('abort', () => resolve({ kind: 'cancelled' }), { once: true });
           }),
       },
-      deps,
     );
     await waitFor('the provider to be asked', () => asked);
     abort.abort();
     assert.deepEqual(await hanging, { kind: 'cancelled' });
 
     const second = new AbortController();
-    const slow = open({ url: 'u', signal: second.signal, plan: providerOf(plan('m4a-aac', { url: server.url(`slow/${nameOf('m4a-aac')}`) })).provide }, deps);
-    await waitFor('the chunk request to arrive', () => recent().some((r) => r.path.startsWith('/slow/')) && server.openConnections() > 0);
+    const slow = open({ url: 'u', signal: second.signal, plan: providerOf(plan('m4a-aac', { url: stage.server.url(`slow/${nameOf('m4a-aac')}`) })).provide });
+    await waitFor('the chunk request to arrive', () => recent().some((r) => r.path.startsWith('/slow/')) && stage.server.openConnections() > 0);
     second.abort();
     assert.deepEqual(await slow, { kind: 'cancelled' });
-    await waitFor('no connection left open', () => server.openConnections() === 0, { timeoutMs: 1000 });
-    assert.equal(ffmpeg.started, 0);
+    await waitFor('no connection left open', () => stage.server.openConnections() === 0, { timeoutMs: 1000 });
+    assert.equal(stage.ffmpeg.started, 0);
   });
 });
