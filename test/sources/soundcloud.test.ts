@@ -176,8 +176,12 @@ describe('SoundCloud source (api-v2, against the fake)', function () {
     it('resolves m.soundcloud.com and on.soundcloud.com short links', async () => {
       const [mobile] = tracksOf(await source.resolve(new URL(`https://m.soundcloud.com/${TONES_USER.permalink}/${TRACK_HLS.slug}`), { signal: signal() }));
       assert.equal(mobile?.sourceId, String(TRACK_HLS.id));
+      const before = fake.requests.length;
       const [short] = tracksOf(await source.resolve(new URL(`https://on.soundcloud.com/${SHORT_CODE}`), { signal: signal() }));
       assert.equal(short?.sourceId, String(TRACK_HLS.id));
+      // The short link and the page it leads to are asked with HEAD: only where the redirects end matters.
+      const followed = fake.requests.slice(before).filter((r) => r.host === 'on.soundcloud.com' || r.host === 'soundcloud.com');
+      assert.deepEqual(followed.map((r) => `${r.method} ${r.host}`), ['HEAD on.soundcloud.com', 'HEAD soundcloud.com']);
       const gone = await source.resolve(new URL('https://on.soundcloud.com/nothing'), { signal: signal() });
       assert.equal(gone.kind, 'unavailable');
     });

@@ -5,6 +5,7 @@
 import { isLeft } from 'fp-ts/Either';
 import type * as t from 'io-ts';
 import { decodeJson } from '../../codecs';
+import type { FetchOutcome } from '../../media/safe-fetch';
 import type { Fetcher } from '../types';
 
 /** Pages and API answers are small; a bundle of the web app is a few MiB. Default cap: 8 MiB. */
@@ -23,6 +24,8 @@ export type TextOutcome =
   | { readonly kind: 'failed'; readonly reason: string }
   | { readonly kind: 'cancelled' };
 
+type NotOkOutcome = Exclude<TextOutcome, { kind: 'ok' }>;
+
 export interface TextRequest {
   readonly signal?: AbortSignal;
   readonly timeoutMs?: number;
@@ -37,18 +40,7 @@ export async function fetchText(fetch: Fetcher, url: string, request: TextReques
     ...(request.timeoutMs !== undefined ? { headersTimeoutMs: request.timeoutMs, idleTimeoutMs: request.timeoutMs } : {}),
     headers: { 'user-agent': BROWSER_USER_AGENT, accept: request.accept ?? 'application/json, text/javascript, */*; q=0.01' },
   });
-  switch (outcome.kind) {
-    case 'ok':
-      break;
-    case 'http-error':
-      return { kind: 'status', status: outcome.status };
-    case 'refused':
-      return { kind: 'failed', reason: `the request was refused (${outcome.reason})` };
-    case 'failed':
-      return { kind: 'failed', reason: outcome.reason };
-    case 'cancelled':
-      return { kind: 'cancelled' };
-  }
+  if (outcome.kind !== 'ok') return notOk(outcome);
   const chunks: Buffer[] = [];
   try {
     for await (const chunk of outcome.body) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
@@ -67,20 +59,24 @@ export function decodeAnswer<A, O>(codec: t.Type<A, O, unknown>, text: string): 
 }
 
 /**
- * Where a URL's redirects end (a short link's page), without reading that page: the body is
- * dropped once the headers are in. A GET, because safeFetch reads a HEAD answer's content-length
- * as a body to wait for and calls it truncated.
+ * Where a URL's redirects end (a short link's page), without reading that page: a HEAD, which
+ * safeFetch follows through every redirect with the same method.
  */
-export async function fetchFinalUrl(fetch: Fetcher, url: string, request: TextRequest): Promise<Exclude<TextOutcome, { kind: 'ok' }> | { readonly kind: 'ok'; readonly finalUrl: string }> {
+export async function fetchFinalUrl(fetch: Fetcher, url: string, request: TextRequest): Promise<NotOkOutcome | { readonly kind: 'ok'; readonly finalUrl: string }> {
   const outcome = await fetch(url, {
+    method: 'HEAD',
     signal: request.signal,
     ...(request.timeoutMs !== undefined ? { headersTimeoutMs: request.timeoutMs } : {}),
     headers: { 'user-agent': BROWSER_USER_AGENT, accept: 'text/html' },
   });
+  if (outcome.kind !== 'ok') return notOk(outcome);
+  outcome.body.destroy();
+  return { kind: 'ok', finalUrl: outcome.finalUrl };
+}
+
+/** A fetch that did not get a 2xx answer, as SoundCloud's readers report it. */
+function notOk(outcome: Exclude<FetchOutcome, { kind: 'ok' }>): NotOkOutcome {
   switch (outcome.kind) {
-    case 'ok':
-      outcome.body.destroy();
-      return { kind: 'ok', finalUrl: outcome.finalUrl };
     case 'http-error':
       return { kind: 'status', status: outcome.status };
     case 'refused':
