@@ -108,22 +108,37 @@ function progressText(p: ResolveProgress): string {
   }
 }
 
+/** The most left-out entries named one by one in a reply; the rest are counted. */
+const LEFT_OUT_NAMED = 3;
+
+/** What the reply adds about entries left out of a playlist and sources a search passed over. */
+function caveats(r: ops.PlayResult): string {
+  const notes: string[] = [];
+  if (r.leftOut.length > 0) {
+    const named = r.leftOut.slice(0, LEFT_OUT_NAMED).map((e) => `**${e.title}** (${e.reason})`);
+    const more = r.leftOut.length - named.length;
+    notes.push(`Left out ${r.leftOut.length === 1 ? 'one entry that cannot play' : `${r.leftOut.length} entries that cannot play`}: ${named.join(', ')}${more > 0 ? ` and ${more} more` : ''}.`);
+  }
+  if (r.skippedSources.length > 0) notes.push(`Found elsewhere: ${r.skippedSources.map((s) => s.reason).join('; ')}.`);
+  return notes.length === 0 ? '' : `\n${notes.join('\n')}`;
+}
+
 /** The public answer to a play: what plays or was queued, with the first track's card. */
 function queuedAnswer(r: ops.PlayResult, requesterName: string): Reply {
   const first = r.tracks[0];
   if (!first) return say('Nothing was queued.');
   const card = { embeds: [trackEmbed(first)] };
+  const answer = (content: string): Reply => ({ kind: 'answer', visibility: 'public', body: { content: `${content}${caveats(r)}`, components: [], ...card } });
   if (r.playlist !== undefined) {
     const start = r.startsNow ? ` Starting with **${label(first)}**.` : ` They start at position ${r.position}.`;
-    return { kind: 'answer', visibility: 'public', body: { content: `📃 Queued **${r.tracks.length} ${r.tracks.length === 1 ? 'track' : 'tracks'}** from **${label({ id: '', url: r.playlist.url, title: r.playlist.title })}**.${start}`, components: [], ...card } };
+    return answer(`📃 Queued **${r.tracks.length} ${r.tracks.length === 1 ? 'track' : 'tracks'}** from **${label({ id: '', url: r.playlist.url, title: r.playlist.title })}**.${start}`);
   }
   if (r.tracks.length > 1) {
     const rest = r.tracks.length - 1;
     const head = r.startsNow ? `▶️ Playing **${label(first)}**${byArtist(first)}` : `➕ Queued **${label(first)}**${byArtist(first)} at position ${r.position}`;
-    return { kind: 'answer', visibility: 'public', body: { content: `${head} and ${rest} more (requested by ${requesterName}).`, components: [], ...card } };
+    return answer(`${head} and ${rest} more (requested by ${requesterName}).`);
   }
-  const content = r.startsNow ? `▶️ Playing **${label(first)}**${byArtist(first)} (requested by ${requesterName}).` : `➕ Queued **${label(first)}**${byArtist(first)} at position ${r.position}.`;
-  return { kind: 'answer', visibility: 'public', body: { content, components: [], ...card } };
+  return answer(r.startsNow ? `▶️ Playing **${label(first)}**${byArtist(first)} (requested by ${requesterName}).` : `➕ Queued **${label(first)}**${byArtist(first)} at position ${r.position}.`);
 }
 
 const play: Handler = async (ctx) => {

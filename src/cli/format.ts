@@ -45,6 +45,8 @@ const Result = t.intersection([
     track: nullable(TrackView),
     position: t.number,
     startsNow: t.boolean,
+    leftOut: t.array(t.type({ title: t.string, reason: t.string })),
+    skippedSources: t.array(t.type({ source: t.string, reason: t.string })),
     removed: t.number,
     count: t.number,
     index: t.number,
@@ -141,7 +143,10 @@ export function formatResult(value: unknown): string {
     case 'queued': {
       const n = r.tracks?.length ?? 0;
       const first = r.tracks?.[0];
-      return n === 1 && first !== undefined ? `${r.startsNow === true ? 'Playing' : 'Queued'} ${label(first)} at position ${r.position ?? '?'}.` : `Queued ${n} tracks from position ${r.position ?? '?'}.`;
+      const what = n === 1 && first !== undefined ? `${r.startsNow === true ? 'Playing' : 'Queued'} ${label(first)} at position ${r.position ?? '?'}.` : `Queued ${n} tracks from position ${r.position ?? '?'}.`;
+      const leftOut = (r.leftOut ?? []).map((e) => ` Left out ${e.title}: ${e.reason}.`).join('');
+      const passedOver = (r.skippedSources ?? []).map((s) => ` (${s.reason})`).join('');
+      return `${what}${leftOut}${passedOver}`;
     }
     case 'skipped':
       return `Skipped ${track ?? 'the current track'}.`;

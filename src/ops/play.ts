@@ -1,7 +1,7 @@
 /** play: resolve what was asked for, enqueue it within the guild's limits, and make the guild play. */
 import { isLeft, type Either } from 'fp-ts/Either';
 import type { TaskEither } from 'fp-ts/TaskEither';
-import type { QueryOutcome, ResolveProgress } from '../sources/query';
+import type { QueryOutcome, ResolveProgress, SkippedSource } from '../sources/query';
 import type { Playlist, SourceTrack } from '../sources/types';
 import { newTrackId, type Track } from '../state';
 import type { OpsDeps } from './deps';
@@ -17,6 +17,10 @@ export interface PlayResult {
   readonly playlist: Playlist | undefined;
   /** The queue was empty, so the first track starts now. */
   readonly startsNow: boolean;
+  /** Entries of a playlist or set left out because they cannot play (preview only, DRM, a dead link), with why. */
+  readonly leftOut: readonly { readonly title: string; readonly reason: string }[];
+  /** Sources a search passed over (resting after errors, failing) before another one found the track. */
+  readonly skippedSources: readonly SkippedSource[];
 }
 
 export interface PlayHooks {
@@ -27,6 +31,8 @@ export interface PlayHooks {
 interface Resolved {
   readonly tracks: readonly SourceTrack[];
   readonly playlist?: Playlist;
+  readonly leftOut: readonly { readonly title: string; readonly reason: string }[];
+  readonly skippedSources: readonly SkippedSource[];
 }
 
 /** Every outcome but tracks, as the refusal the interfaces word. */
@@ -63,7 +69,7 @@ async function resolveQuery(deps: OpsDeps, raw: string, hooks: PlayHooks): Promi
   const outcome = await deps.resolver.resolve(query.right, { ...(hooks.signal === undefined ? {} : { signal: hooks.signal }), ...(hooks.onProgress === undefined ? {} : { onProgress: hooks.onProgress }) });
   if (outcome.kind !== 'tracks') return fail(outcomeError(outcome));
   if (outcome.tracks.length === 0) return fail({ kind: 'playlist-empty', what: outcome.playlist === undefined ? 'answer' : 'playlist' });
-  return ok({ tracks: outcome.tracks, ...(outcome.playlist === undefined ? {} : { playlist: outcome.playlist }) });
+  return ok({ tracks: outcome.tracks, ...(outcome.playlist === undefined ? {} : { playlist: outcome.playlist }), leftOut: outcome.skipped ?? [], skippedSources: outcome.skippedSources ?? [] });
 }
 
 interface Target {
@@ -105,7 +111,15 @@ async function enqueueAndPlay(deps: OpsDeps, i: Target, resolved: readonly Resol
   if (enqueued.kind === 'invalid') return fail({ kind: 'invalid-input', problems: enqueued.problems });
   if (enqueued.kind !== 'enqueued') return fail(enqueued);
   const first = enqueued.positions[0] ?? 0;
-  return ok({ kind: 'queued', tracks, position: first + 1, playlist: resolved.length === 1 ? resolved[0]?.playlist : undefined, startsNow: first === 0 });
+  return ok({
+    kind: 'queued',
+    tracks,
+    position: first + 1,
+    playlist: resolved.length === 1 ? resolved[0]?.playlist : undefined,
+    startsNow: first === 0,
+    leftOut: resolved.flatMap((r) => r.leftOut),
+    skippedSources: resolved.flatMap((r) => r.skippedSources),
+  });
 }
 
 export const play =

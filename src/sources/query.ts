@@ -20,6 +20,8 @@ export type QueryOutcome =
       readonly playlist?: Playlist;
       /** Entries of a playlist or set left out because they cannot play, with why: the reply says so. */
       readonly skipped?: readonly { readonly title: string; readonly reason: string }[];
+      /** Sources a search passed over (resting, failed) before this one found the track: the reply says so. */
+      readonly skippedSources?: readonly SkippedSource[];
     }
   /** A link that will not play, refused before anything is queued: the address policy, an HTTP error, an empty body, not audio, a bad scheme. */
   | { readonly kind: 'refused'; readonly reason: string }

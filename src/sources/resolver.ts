@@ -177,7 +177,8 @@ export function createQueryResolver(deps: QueryResolverDeps): QueryResolver {
         continue;
       }
       const best = one.tracks[0];
-      if (best !== undefined) return { kind: 'tracks', source: source.name, tracks: [best] };
+      const passedOver = skipped.filter((sk) => sources.some((s) => s.name === sk.source));
+      if (best !== undefined) return { kind: 'tracks', source: source.name, tracks: [best], ...(passedOver.length > 0 ? { skippedSources: passedOver } : {}) };
     }
     const resting = sources.filter((s) => breaker.coolingUntil(s.name) !== undefined);
     if (sources.length > 0 && resting.length === sources.length) return { kind: 'cooling-down', sources: resting.map((s) => s.name) };

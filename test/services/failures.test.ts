@@ -194,6 +194,7 @@ describe('services: scripted failures and hostile links, through the real bot', 
       const view = await scene.play('gonna give you up');
       assert.equal(view.ephemeral, false, view.content);
       assert.match(view.content, /Playing \*\*Never Gonna Give You Up\*\* — Rick Astley/);
+      assert.match(view.content, /Found elsewhere: YouTube is resting after repeated errors/, 'the reply says YouTube was passed over');
       assert.deepEqual((await scene.queue()).map((t) => t.source), ['soundcloud']);
       assert.equal(searches(), asked, 'YouTube was not asked while resting');
       // With nothing found elsewhere, the reply names the resting source.

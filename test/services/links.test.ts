@@ -37,6 +37,7 @@ describe('services: /play links and words, heard through the real bot', function
     assert.match(replies[0]?.content ?? '', /Playing \*\*.*Never Gonna Give You Up.*\*\*/);
     assert.match(replies[1]?.content ?? '', /Queued \*\*.*Sine of the Times.*\*\*/);
     assert.match(replies[2]?.content ?? '', /Queued \*\*3 tracks\*\* from \*\*Three Tones\*\*/);
+    assert.match(replies[2]?.content ?? '', /Left out one entry that cannot play: \*\*Go\+ Only Tone\*\* \(.*preview.*\)/);
     assert.match(replies[3]?.content ?? '', /Queued \*\*Tone 440 Hz\*\* — hiqty tones/);
     // The set's preview-only entry is not queued: three of its four tracks, then the lone track.
     const queue = await scene.queue();

@@ -129,6 +129,16 @@ const COMPONENTS: Readonly<Record<string, JsonSchema>> = {
       tracks: { type: 'array', items: { $ref: '#/components/schemas/Track' } },
       position: { type: 'integer', description: '1-based position of the first track queued' },
       startsNow: { type: 'boolean' },
+      leftOut: {
+        type: 'array',
+        description: 'Entries of a playlist or set left out because they cannot play (preview only, DRM, a dead link), and why',
+        items: { type: 'object', required: ['title', 'reason'], properties: { title: { type: 'string' }, reason: { type: 'string' } } },
+      },
+      skippedSources: {
+        type: 'array',
+        description: 'Sources a search passed over (resting after errors, failing) before another found the track, and why',
+        items: { type: 'object', required: ['source', 'reason'], properties: { source: { type: 'string' }, reason: { type: 'string' } } },
+      },
     },
   },
 };
