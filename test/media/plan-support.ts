@@ -24,6 +24,17 @@ export function assertPlaying(outcome: OpenOutcome): asserts outcome is Playing 
   assert.equal(outcome.kind, 'playing', outcome.kind === 'unplayable' ? `unplayable: ${outcome.reason}` : outcome.kind);
 }
 
+/** Runs `check` on an outcome that must be playing, then closes the track and waits for its end, whatever `check` did. */
+export async function whilePlaying(outcome: OpenOutcome, check: (playing: Playing) => Promise<void>): Promise<void> {
+  assertPlaying(outcome);
+  try {
+    await check(outcome);
+  } finally {
+    outcome.close();
+    await outcome.done;
+  }
+}
+
 /** ±1 s: the position a resume must hit. */
 export function assertAbout(ms: number, expectedMs: number, what: string): void {
   assert.ok(Math.abs(ms - expectedMs) <= 1000, `${what}: expected about ${expectedMs} ms, got ${ms} ms`);

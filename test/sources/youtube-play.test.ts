@@ -11,18 +11,10 @@ import { openTrack, type OpenOutcome } from '../../src/media/open-track';
 import { FORBIDDEN_AFTER_BYTES, VIDEOS, type FakeVideo, type YoutubeFake } from '../../src/sandbox/services/youtube';
 import type { Source } from '../../src/sources/types';
 import { youtubeSource } from '../../src/sources/youtube';
-import { toneOf } from '../media/plan-support';
+import { whilePlaying } from '../media/plan-support';
 import { useRedis } from '../support/redis';
+import { assertHears } from './play-support';
 import { mediaRequests, overridesOf, sessionFor, startFake } from './youtube-support';
-
-async function packets(stream: Readable, count: number): Promise<Buffer[]> {
-  const out: Buffer[] = [];
-  for await (const packet of stream) {
-    if (Buffer.isBuffer(packet)) out.push(packet);
-    if (out.length >= count) break;
-  }
-  return out;
-}
 
 /** Every packet until the stream ends. */
 async function allPackets(stream: Readable): Promise<Buffer[]> {
@@ -58,56 +50,32 @@ describe('YouTube tracks play through the media layer', function () {
   }
 
   it('passes itag 251 straight through (no ffmpeg): the 440 Hz rickroll', async () => {
-    const outcome = await play(VIDEOS.rickroll);
-    assert.equal(outcome.kind, 'playing', JSON.stringify(outcome));
-    if (outcome.kind !== 'playing') return;
-    try {
+    await whilePlaying(await play(VIDEOS.rickroll), async (outcome) => {
       assert.equal(outcome.path, 'passthrough');
-      const hz = toneOf(await packets(outcome.stream, 60));
-      assert.ok(hz !== undefined && Math.abs(hz - VIDEOS.rickroll.hz) < 5, `heard ${hz} Hz`);
-    } finally {
-      outcome.close();
-      await outcome.done;
-    }
+      await assertHears(outcome.stream, VIDEOS.rickroll.hz);
+    });
   });
 
   it('transcodes itag 140 when there is no Opus: the 550 Hz tone', async () => {
-    const outcome = await play(VIDEOS.aacOnly);
-    assert.equal(outcome.kind, 'playing', JSON.stringify(outcome));
-    if (outcome.kind !== 'playing') return;
-    try {
+    await whilePlaying(await play(VIDEOS.aacOnly), async (outcome) => {
       assert.equal(outcome.path, 'transcoded');
-      const hz = toneOf(await packets(outcome.stream, 60));
-      assert.ok(hz !== undefined && Math.abs(hz - VIDEOS.aacOnly.hz) < 5, `heard ${hz} Hz`);
-    } finally {
-      outcome.close();
-      await outcome.done;
-    }
+      await assertHears(outcome.stream, VIDEOS.aacOnly.hz);
+    });
   });
 
   it('resumes at 3:00 into a 4-minute track from a byte offset, not from 0', async () => {
     const before = mediaRequests(fake, VIDEOS.fourMinutes.id).length;
-    const outcome = await play(VIDEOS.fourMinutes, 180_000);
-    assert.equal(outcome.kind, 'playing', JSON.stringify(outcome));
-    if (outcome.kind !== 'playing') return;
-    try {
-      const hz = toneOf(await packets(outcome.stream, 60));
-      assert.ok(hz !== undefined && Math.abs(hz - VIDEOS.fourMinutes.hz) < 5, `heard ${hz} Hz`);
+    await whilePlaying(await play(VIDEOS.fourMinutes, 180_000), async (outcome) => {
+      await assertHears(outcome.stream, VIDEOS.fourMinutes.hz);
       const asked = mediaRequests(fake, VIDEOS.fourMinutes.id).slice(before);
       const clen = Number(asked[0]?.searchParams.get('clen'));
       // The header and the Cues may be read from where they are; the audio itself starts about 3/4 in.
       assert.ok(asked.some((u) => firstByte(u) > clen * 0.7), `media asked from ${asked.map((u) => u.searchParams.get('range')).join(', ')} of ${clen}`);
-    } finally {
-      outcome.close();
-      await outcome.done;
-    }
+    });
   });
 
   it('recovers from a 403 mid-stream by asking the next client, and plays to the end', async () => {
-    const outcome = await play(VIDEOS.forbiddenMidstream);
-    assert.equal(outcome.kind, 'playing', JSON.stringify(outcome));
-    if (outcome.kind !== 'playing') return;
-    try {
+    await whilePlaying(await play(VIDEOS.forbiddenMidstream), async (outcome) => {
       const all = await allPackets(outcome.stream);
       const end = await outcome.done;
       assert.equal(end.kind, 'finished', JSON.stringify(end));
@@ -117,23 +85,13 @@ describe('YouTube tracks play through the media layer', function () {
       assert.ok(clients.includes('ANDROID_VR') && clients.includes('iOS'), clients.join(','));
       const resumed = mediaRequests(fake, VIDEOS.forbiddenMidstream.id).filter((u) => u.searchParams.get('c') === 'iOS');
       assert.ok(resumed.some((u) => firstByte(u) >= FORBIDDEN_AFTER_BYTES / 2), 'the next client resumes where the first stopped');
-    } finally {
-      outcome.close();
-      await outcome.done;
-    }
+    });
   });
 
   it('plays a live stream through HLS: the 740 Hz tone', async () => {
-    const outcome = await play(VIDEOS.live);
-    assert.equal(outcome.kind, 'playing', JSON.stringify(outcome));
-    if (outcome.kind !== 'playing') return;
-    try {
-      const hz = toneOf(await packets(outcome.stream, 60));
-      assert.ok(hz !== undefined && Math.abs(hz - VIDEOS.live.hz) < 5, `heard ${hz} Hz`);
-    } finally {
-      outcome.close();
-      await outcome.done;
-    }
+    await whilePlaying(await play(VIDEOS.live), async (outcome) => {
+      await assertHears(outcome.stream, VIDEOS.live.hz);
+    });
   });
 
   it('answers an unplayable video before anything is fetched from googlevideo', async () => {
