@@ -53,6 +53,24 @@ export interface CostOptions {
   readonly progress: (line: string) => void;
 }
 
+/** Starts the player for a cost run, sized for its largest guild count (hiqtySubject, baselineSubject). */
+export type StartSubject = (stage: BenchStage, maxGuilds: number) => Promise<Subject>;
+
+/**
+ * One cost run in a player of its own: Redis flushed, the player started for the largest count, measured,
+ * and closed whatever happens. `label` begins the progress line ("cost", "services cost").
+ */
+export async function measureCostInNewPlayer(stage: BenchStage, start: StartSubject, kind: CostRun['kind'], o: CostOptions, label: string): Promise<CostRun> {
+  await stage.flush();
+  const subject = await start(stage, Math.max(...o.counts));
+  o.progress(`${label}: ${subject.name}, ${kind}, guilds ${o.counts.join('/')}`);
+  try {
+    return await measureCost(stage, subject, kind, o);
+  } finally {
+    await subject.close();
+  }
+}
+
 export async function measureCost(stage: BenchStage, subject: Subject, kind: CostRun['kind'], o: CostOptions): Promise<CostRun> {
   const steps: CostStep[] = [];
   let saturatedAt: number | undefined;

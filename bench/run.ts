@@ -5,7 +5,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { measureCost, type CostRun } from './cost';
+import { measureCostInNewPlayer, type CostRun, type StartSubject } from './cost';
 import { FULL, SMOKE, type BenchConfig, type CostConfig } from './config';
 import { herdGuilds, herdUrls, measureHerd } from './herd';
 import { measureIdle } from './idle';
@@ -16,7 +16,7 @@ import { measureRecovery } from './recovery';
 import { measureServices, servicesGuilds } from './services';
 import { evaluateTargets, machine, renderReport, type Report } from './report';
 import { BenchStage } from './stage';
-import { baselineSubject, hiqtySubject, type Subject } from './subjects';
+import { baselineSubject, hiqtySubject } from './subjects';
 import { runProgram } from './program';
 
 export type Progress = (line: string) => void;
@@ -37,15 +37,8 @@ export async function runBench(config: BenchConfig, progress: Progress = (l) => 
       stage.tone(660, config.rolloutTrackMs, 'ogg-opus'),
     ]);
     const cost: CostRun[] = [];
-    const costOf = async (kind: CostRun['kind'], c: CostConfig, url: string, start: (s: BenchStage, maxGuilds: number) => Promise<Subject>): Promise<void> => {
-      await stage.flush();
-      const subject = await start(stage, Math.max(...c.counts));
-      progress(`cost: ${subject.name}, ${kind}, guilds ${c.counts.join('/')}`);
-      try {
-        cost.push(await measureCost(stage, subject, kind, { ...config, counts: c.counts, url, progress }));
-      } finally {
-        await subject.close();
-      }
+    const costOf = async (kind: CostRun['kind'], c: CostConfig, url: string, start: StartSubject): Promise<void> => {
+      cost.push(await measureCostInNewPlayer(stage, start, kind, { ...config, counts: c.counts, url, progress }, 'cost'));
     };
     await costOf('passthrough', config.passthrough, passUrl, hiqtySubject);
     if (config.baseline) await costOf('passthrough', config.passthrough, passUrl, baselineSubject);

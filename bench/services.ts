@@ -9,15 +9,14 @@
  * `make build && node dist/bench/services.js` runs this section alone at FULL (`--smoke`: SMOKE);
  * `make bench` runs it with the rest.
  */
-import type { CostRun } from './cost';
-import { measureCost } from './cost';
+import { measureCostInNewPlayer, type CostRun, type StartSubject } from './cost';
 import { SERVICE_TRACKS, youtubeOpusUrl } from './service-fakes';
 import { measureServiceLatency, serviceLatencyGuilds, type ServiceLatencyFigures } from './service-latency';
 import { measureResume, type ResumeRow } from './resume-at';
 import { BenchStage } from './stage';
-import { baselineSubject, hiqtySubject, type Subject } from './subjects';
+import { baselineSubject, hiqtySubject } from './subjects';
 import { runProgram } from './program';
-import { FULL, SMOKE } from './config';
+import { FULL, SMOKE, type BenchConfig } from './config';
 import type { ServicesConfig } from './services-config';
 import { servicesTables } from './report';
 
@@ -31,19 +30,11 @@ export interface ServiceFigures {
   readonly baselinePlays: string;
 }
 
-/** The rest of the bench's knobs this section uses (bench/config.ts BenchConfig has them all). */
-export interface ServicesRunConfig {
-  readonly services: ServicesConfig;
-  readonly baseline: boolean;
-  /** SoundCloud's tones are this long: longer than ramp + settle + window. */
-  readonly trackMs: number;
-  readonly windowMs: number;
-  readonly rssEveryMs: number;
-  readonly settleMs: number;
-  readonly rampTimeoutMs: number;
-  readonly saturatedBusyPct: number;
-  readonly saturatedLatePermille: number;
-}
+/** The bench's knobs this section uses; `trackMs` is also how long SoundCloud's tones are. */
+export type ServicesRunConfig = Pick<
+  BenchConfig,
+  'services' | 'baseline' | 'trackMs' | 'windowMs' | 'rssEveryMs' | 'settleMs' | 'rampTimeoutMs' | 'saturatedBusyPct' | 'saturatedLatePermille'
+>;
 
 /** Guilds the stage needs for this section. */
 export function servicesGuilds(c: ServicesConfig): number {
@@ -59,15 +50,8 @@ export async function measureServices(stage: BenchStage, config: ServicesRunConf
     soundcloud: await stage.soundcloudPlaylist(fakes, SERVICE_TRACKS.soundcloud),
   };
   const cost: CostRun[] = [];
-  const costOf = async (kind: 'youtube' | 'soundcloud', counts: readonly number[], url: string, start: (s: BenchStage, maxGuilds: number) => Promise<Subject>): Promise<void> => {
-    await stage.flush();
-    const subject = await start(stage, Math.max(...counts));
-    progress(`services cost: ${subject.name}, ${kind}, guilds ${counts.join('/')}`);
-    try {
-      cost.push(await measureCost(stage, subject, kind, { ...config, counts, url, progress }));
-    } finally {
-      await subject.close();
-    }
+  const costOf = async (kind: 'youtube' | 'soundcloud', counts: readonly number[], url: string, start: StartSubject): Promise<void> => {
+    cost.push(await measureCostInNewPlayer(stage, start, kind, { ...config, counts, url, progress }, 'services cost'));
   };
   await costOf('youtube', c.youtubeCounts, SERVICE_TRACKS.youtube, hiqtySubject);
   if (config.baseline) await costOf('youtube', c.youtubeCounts, baselineUrls.youtube, baselineSubject);
