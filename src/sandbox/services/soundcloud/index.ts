@@ -33,7 +33,8 @@ import {
   type FakeTrack,
 } from './catalog';
 import { API, setJson, trackAuthorization, trackJson, userJson } from './json';
-import { listen, sendJson, sendText, type Listener } from './listener';
+import { listen, type Listener } from '../listener';
+import { sendJson, sendText } from './listener';
 import { HLS_AAC_HOST, HLS_MP3_HOST, PROGRESSIVE_HOST, safeName, sendFile, sendPlaylist, signature } from './media';
 import { scriptBody, scriptNames, sitePage } from './site';
 

@@ -5,13 +5,13 @@
  * connects to the override), so the host a request was meant for is told from its path.
  */
 import { readFile } from 'node:fs/promises';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
 import { makeHlsTone } from '../../fixtures/hls-tones';
 import { LiveHlsWindows } from '../../fixtures/live-hls';
 import { parseRange } from '../../fixtures/range';
 import { makeTone } from '../../fixtures/tones';
+import { listen } from '../listener';
 import type { ServiceFake, ServiceRequest } from '../types';
 import { FORBIDDEN_AFTER_BYTES, MISSING_PLAYLIST_ID, MIX, TROUBLED_CLIENT, VIDEOS, fakePlaylist, fakeVideo, searchCatalog, type FakeVideo } from './catalog';
 import { mp4Index, webmIndex } from './media-index';
@@ -336,9 +336,7 @@ export async function startYoutubeFake(options: YoutubeFakeOptions): Promise<You
     }
   }
 
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://fake');
-    requests.push({ host: hostOf(url.pathname), method: req.method ?? 'GET', path: req.url ?? '/', range: req.headers.range, atMs: Date.now() });
+  async function handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
     const api = /^\/youtubei\/v1\/([a-z_]+)$/.exec(url.pathname);
     if (api !== null && req.method === 'POST') return innertube(req, res, api[1] ?? '');
     if (url.pathname === '/videoplayback') return videoplayback(req, res, url);
@@ -350,29 +348,14 @@ export async function startYoutubeFake(options: YoutubeFakeOptions): Promise<You
     res.writeHead(404, { 'content-type': 'text/html' }).end('<html><body>404</body></html>');
   }
 
-  const sockets = new Set<Socket>();
-  const server = createServer((req, res) => {
-    handle(req, res).catch(() => {
-      if (!res.headersSent) res.writeHead(500).end();
-      else res.destroy();
-    });
-  });
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.once('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const port = (server.address() as AddressInfo).port;
-  const origin = `http://127.0.0.1:${port}`;
+  const listener = await listen(hostOf, requests, handle);
+  const origin = listener.origin;
 
   return {
     origin,
     visitorData,
     origins: Object.fromEntries(SERVICE_HOSTS.map((h) => [h, origin])),
-    allow: [`127.0.0.1:${port}`],
+    allow: [listener.hostPort],
     requests,
     setTrouble(t) {
       trouble = t;
@@ -386,9 +369,7 @@ export async function startYoutubeFake(options: YoutubeFakeOptions): Promise<You
     async stop() {
       for (const timer of timers) clearTimeout(timer);
       timers.clear();
-      server.closeAllConnections();
-      for (const socket of sockets) socket.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await listener.stop();
     },
   };
 }
