@@ -2,7 +2,7 @@
  * The YouTube and YouTube Music sources (DESIGN.md §6 "Services"): youtubei.js over hiqty's Fetcher,
  * without YouTube's player JavaScript. Every failure is an outcome; nothing here throws.
  */
-import { YTNodes } from 'youtubei.js';
+import { YTNodes, type Innertube } from 'youtubei.js';
 import type { PlanOutcome } from '../../media/plan';
 import type { PlayableTrack, ResolveOutcome, SearchOutcome, Source, SourceTrack } from '../types';
 import { call, notOk } from './calls';
@@ -113,25 +113,31 @@ function clampLimit(limit: number): number {
   return Math.max(1, Math.min(25, Math.floor(limit)));
 }
 
-export function youtubeSource(deps: YoutubeDeps | YoutubeSession): Source {
-  const session = sessionOf(deps);
+interface Flavoured {
+  readonly flavour: Flavour;
+  readonly label: string;
+  readonly hosts: ReadonlySet<string>;
+  /** The reason given for a link on these hosts that names no video, playlist or mix. */
+  readonly notALink: string;
+  /** The search's results as tracks, in YouTube's order. */
+  search(innertube: Innertube, text: string): Promise<SourceTrack[]>;
+}
+
+/** YouTube and YouTube Music differ only in their hosts, their search and the flavour of their tracks. */
+function flavouredSource(session: YoutubeSession, f: Flavoured): Source {
   return {
-    name: 'youtube',
-    label: 'YouTube',
-    matches: (url) => parseYoutubeLink(url, YOUTUBE_HOSTS) !== undefined,
+    name: f.flavour,
+    label: f.label,
+    matches: (url) => parseYoutubeLink(url, f.hosts) !== undefined,
     async resolve(url, { signal }) {
-      const link = parseYoutubeLink(url, YOUTUBE_HOSTS);
-      if (link === undefined) return { kind: 'unavailable', reason: 'this YouTube link is not a video, playlist or mix' };
-      if (link.kind === 'video') return resolveVideo(session, 'youtube', link.videoId, signal);
-      if (link.kind === 'mix') return resolveMix(session, 'youtube', link, signal);
-      return resolvePlaylist(session, 'youtube', link, signal);
+      const link = parseYoutubeLink(url, f.hosts);
+      if (link === undefined) return { kind: 'unavailable', reason: f.notALink };
+      if (link.kind === 'video') return resolveVideo(session, f.flavour, link.videoId, signal);
+      if (link.kind === 'mix') return resolveMix(session, f.flavour, link, signal);
+      return resolvePlaylist(session, f.flavour, link, signal);
     },
     async search(text, { signal, limit }): Promise<SearchOutcome> {
-      const found = await call(signal, async () => {
-        const innertube = await session.innertube();
-        const results = await innertube.search(text, { type: 'video' });
-        return results.results.filterType(YTNodes.Video).map((v) => fromVideo('youtube', v));
-      });
+      const found = await call(signal, async () => f.search(await session.innertube(), text));
       if (found.kind !== 'ok') return notOk(found);
       return { kind: 'results', tracks: found.value.slice(0, clampLimit(limit)) };
     },
@@ -139,29 +145,29 @@ export function youtubeSource(deps: YoutubeDeps | YoutubeSession): Source {
   };
 }
 
+export function youtubeSource(deps: YoutubeDeps | YoutubeSession): Source {
+  return flavouredSource(sessionOf(deps), {
+    flavour: 'youtube',
+    label: 'YouTube',
+    hosts: YOUTUBE_HOSTS,
+    notALink: 'this YouTube link is not a video, playlist or mix',
+    async search(innertube, text) {
+      const results = await innertube.search(text, { type: 'video' });
+      return results.results.filterType(YTNodes.Video).map((v) => fromVideo('youtube', v));
+    },
+  });
+}
+
 export function youtubeMusicSource(deps: YoutubeDeps | YoutubeSession): Source {
-  const session = sessionOf(deps);
-  return {
-    name: 'youtube-music',
+  return flavouredSource(sessionOf(deps), {
+    flavour: 'youtube-music',
     label: 'YouTube Music',
-    matches: (url) => parseYoutubeLink(url, YOUTUBE_MUSIC_HOSTS) !== undefined,
-    async resolve(url, { signal }) {
-      const link = parseYoutubeLink(url, YOUTUBE_MUSIC_HOSTS);
-      if (link === undefined) return { kind: 'unavailable', reason: 'this YouTube Music link is not a song, playlist or mix' };
-      if (link.kind === 'video') return resolveVideo(session, 'youtube-music', link.videoId, signal);
-      if (link.kind === 'mix') return resolveMix(session, 'youtube-music', link, signal);
-      return resolvePlaylist(session, 'youtube-music', link, signal);
+    hosts: YOUTUBE_MUSIC_HOSTS,
+    notALink: 'this YouTube Music link is not a song, playlist or mix',
+    async search(innertube, text) {
+      const results = await innertube.music.search(text, { type: 'song' });
+      const shelves = results.contents?.filterType(YTNodes.MusicShelf) ?? [];
+      return shelves.flatMap((shelf) => shelf.contents.filterType(YTNodes.MusicResponsiveListItem)).map(fromMusicItem).filter((t): t is SourceTrack => t !== undefined);
     },
-    async search(text, { signal, limit }): Promise<SearchOutcome> {
-      const found = await call(signal, async () => {
-        const innertube = await session.innertube();
-        const results = await innertube.music.search(text, { type: 'song' });
-        const shelves = results.contents?.filterType(YTNodes.MusicShelf) ?? [];
-        return shelves.flatMap((shelf) => shelf.contents.filterType(YTNodes.MusicResponsiveListItem)).map(fromMusicItem).filter((t): t is SourceTrack => t !== undefined);
-      });
-      if (found.kind !== 'ok') return notOk(found);
-      return { kind: 'results', tracks: found.value.slice(0, clampLimit(limit)) };
-    },
-    open: (track, options) => openTrack(session, track, options),
-  };
+  });
 }
