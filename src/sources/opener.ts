@@ -28,11 +28,15 @@ export function sourceOpener(registry: SourceRegistry, openTrack: (request: Trac
     let source = named === undefined ? undefined : registry.byName(named);
     if (named !== undefined && source === undefined) return Promise.resolve({ kind: 'unplayable', reason: `the ${named} source is not enabled on this bot` });
     if (source === undefined) {
+      let url: URL;
       try {
-        source = registry.forUrl(new URL(track.url));
+        url = new URL(track.url);
       } catch {
-        return Promise.resolve({ kind: 'unplayable', reason: 'the entry has no valid URL' });
+        return Promise.resolve({ kind: 'unplayable', reason: 'refused: the entry has no valid URL' });
       }
+      // Entries written straight into Redis meet the same scheme rule as links given to /play.
+      if (url.protocol !== 'http:' && url.protocol !== 'https:') return Promise.resolve({ kind: 'unplayable', reason: `refused: the scheme ${url.protocol} is not allowed (only http and https)` });
+      source = registry.forUrl(url);
     }
     if (source === undefined) return Promise.resolve({ kind: 'unplayable', reason: 'no source on this bot plays that link' });
     const from = source;
