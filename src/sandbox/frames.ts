@@ -34,7 +34,13 @@ export const VoiceStateUpdate = t.type({
 
 export const RequestGuildMembers = t.intersection([t.type({ guild_id: t.union([t.string, t.array(t.string)]) }), t.partial({ nonce: t.string })]);
 
-export const VoiceIdentify = t.type({ server_id: t.string, user_id: t.string, session_id: t.string, token: t.string });
+export const VoiceIdentify = t.intersection([
+  t.type({ server_id: t.string, user_id: t.string, session_id: t.string, token: t.string }),
+  t.partial({ max_dave_protocol_version: t.number }),
+]);
+
+/** Ops 23 (ready for transition) and 31 (invalid commit welcome) from a DAVE client. */
+export const DaveTransition = t.type({ transition_id: t.number });
 
 export const VoiceResume = t.type({ server_id: t.string, session_id: t.string, token: t.string });
 

@@ -22,7 +22,8 @@ import { createRestHandler } from './rest';
 import { VOICE_MODES, type VoiceMode } from './rtp-crypto';
 import { snowflake } from './snowflake';
 import { VoiceUdp, type UdpCounters } from './udp';
-import { VoiceGateway, type VoiceConnectionInfo } from './voice-gateway';
+import type { DaveGuildStats, DaveTuning } from './dave/guild-call';
+import { VoiceGateway, type DaveMode, type VoiceConnectionInfo } from './voice-gateway';
 import { createWorld, demoGuild, type GuildSpec, type UserSpec, type VoiceState, type World } from './world';
 
 export { trustSandboxCa } from './certs';
@@ -31,6 +32,21 @@ export { shardOf } from './snowflake';
 export { InteractionError, type UserView } from './interactions';
 export type { AttachmentInput, AttachmentPayload, SandboxCdn } from './cdn';
 export { VOICE_MODES, type VoiceMode } from './rtp-crypto';
+export { CLOSE_E2EE_REQUIRED, type DaveMode } from './voice-gateway';
+export type { DaveGuildStats, DaveTuning } from './dave/guild-call';
+
+/** The sandbox's default DAVE mode: 'off' until every suite passes with 'required'. */
+export const DEFAULT_DAVE_MODE: DaveMode = 'off';
+
+/** The audio monitor's figures plus what the DAVE listeners found. */
+export interface VoiceStats extends MonitorStats {
+  /** Transport-only audio frames from a sender that had to encrypt (0 without DAVE); see dave/e2ee-check.ts. */
+  readonly unencrypted: number;
+  /** DAVE frames a listener in the group could not decrypt (0 without DAVE). */
+  readonly e2eeFailures: number;
+  /** The guild's DAVE call, when the bot connected with DAVE. */
+  readonly dave: DaveGuildStats | undefined;
+}
 
 export interface SandboxOptions {
   /** Default: one demo guild (a text channel, two voice channels, two members, one in voice). */
@@ -54,6 +70,10 @@ export interface SandboxOptions {
   readonly monitor?: MonitorOptions;
   /** The bot token the sandbox accepts; default a random one. */
   readonly token?: string;
+  /** DAVE (end-to-end encryption): 'required' as on Discord, or 'off'. Default DEFAULT_DAVE_MODE ('off' for now). */
+  readonly dave?: DaveMode;
+  /** Listeners per call, commit delay and timeouts of the DAVE emulation (see DaveTuning). */
+  readonly daveTuning?: DaveTuning;
 }
 
 export interface SandboxEvents {
@@ -62,6 +82,8 @@ export interface SandboxEvents {
   'voice-takeover': { guildId: string; sessionId: string; code: number };
   'voice-ready': { guildId: string; sessionId: string; ssrc: number; mode: VoiceMode };
   'voice-resumed': { guildId: string; sessionId: string };
+  /** A voice identify refused (4017: the client offered no DAVE while it is required). */
+  'voice-refused': { guildId: string; sessionId: string; code: number };
   'unknown-route': { method: string; path: string };
   'interaction-error': { interactionId: string; code: number; status: number; message: string };
   'registered-commands': { scope: string; commands: CommandDefinition[] };
@@ -136,7 +158,11 @@ export class Sandbox {
       attach: (channelId, input) => this.cdn.add(channelId, input),
     });
     this.packets = new PacketQueue((e) => this.monitor(e.guildId).onPacket(e));
-    this.udp = new VoiceUdp((e) => this.packets.push(e));
+    this.udp = new VoiceUdp((e) => {
+      // DAVE decryption happens on arrival, against the group state of that moment.
+      const opus = e.opus === undefined ? undefined : this.voice.e2ee(e.sessionId, e.ssrc, e.sequence, e.opus, e.stale);
+      this.packets.push(opus === e.opus ? e : { ...e, opus });
+    });
     this.voice = new VoiceGateway({
       cert,
       udp: this.udp,
@@ -145,6 +171,8 @@ export class Sandbox {
       botUserId: this.bot.id,
       events: this.events,
       log: this.log,
+      dave: options.dave ?? DEFAULT_DAVE_MODE,
+      daveTuning: options.daveTuning ?? {},
     });
     const rest = createRestHandler({
       world: this.world,
@@ -247,16 +275,43 @@ export class Sandbox {
   }
 
   /** The audio the guild received so far. Flushing analyses the last partial 200 ms window too. */
-  voiceStats(guildId: string, { flush = true }: { flush?: boolean } = {}): MonitorStats {
+  voiceStats(guildId: string, { flush = true }: { flush?: boolean } = {}): VoiceStats {
     this.packets.flush();
     const monitor = this.monitor(guildId);
     if (flush) monitor.flush();
-    return monitor.stats();
+    const dave = this.voice.daveCall(guildId)?.stats();
+    return { ...monitor.stats(), unencrypted: dave?.unencrypted ?? 0, e2eeFailures: dave?.e2eeFailures ?? 0, dave };
   }
 
   resetVoiceStats(guildId: string): void {
     this.packets.flush();
     this.monitors.get(guildId)?.reset();
+    this.voice.daveCall(guildId)?.resetCounts();
+  }
+
+  /** The DAVE mode this sandbox runs with. */
+  get daveMode(): DaveMode {
+    return this.options.dave ?? DEFAULT_DAVE_MODE;
+  }
+
+  /**
+   * A simulated human listener joins the guild's DAVE call (a new epoch and transition follow).
+   * Returns its user id; throws when the bot has no DAVE call in the guild.
+   */
+  addListener(guildId: string): string {
+    const call = this.voice.daveCall(guildId);
+    if (!call) throw new Error(`no DAVE call in guild ${guildId} (is the bot connected with DAVE?)`);
+    return call.addListener();
+  }
+
+  /** A listener leaves the guild's DAVE call (the oldest when no id is given); returns its id. */
+  removeListener(guildId: string, userId?: string): string | undefined {
+    return this.voice.daveCall(guildId)?.removeListener(userId);
+  }
+
+  /** User ids of the guild's DAVE listeners. */
+  listeners(guildId: string): string[] {
+    return this.voice.daveCall(guildId)?.listenerIds() ?? [];
   }
 
   udpCounters(): Readonly<UdpCounters> {
@@ -353,7 +408,7 @@ export class Sandbox {
       return;
     }
     this.events.emit('voice-join', { guildId, sessionId, channelId });
-    const grant = this.voice.grant(guildId, sessionId);
+    const grant = this.voice.grant(guildId, sessionId, channelId);
     this.world.setVoice(guildId, botId, channelId, sessionId);
     this.gateway.broadcast(guildId, 'VOICE_STATE_UPDATE', this.world.voiceStatePayload(guildId, botId));
     this.gateway.sendTo(sessionId, 'VOICE_SERVER_UPDATE', { token: grant.token, guild_id: guildId, endpoint: this.voice.endpoint });

@@ -45,6 +45,12 @@ export interface MiniBotOptions {
   readonly fight?: boolean;
   /** Distinguishes the voice connections of several clients in one process. */
   readonly group?: string;
+  /** Offer DAVE in the voice identify (@discordjs/voice's `daveEncryption`). Default true. */
+  readonly daveEncryption?: boolean;
+  /** Start playing only once the connection executed its first DAVE transition (its audio is then end-to-end encrypted from the first frame). */
+  readonly awaitDave?: boolean;
+  /** @discordjs/voice's debug lines (the connection's `debug` option). */
+  readonly onDebug?: (line: string) => void;
 }
 
 export async function startMiniBot(sb: Sandbox, o: MiniBotOptions): Promise<MiniBot> {
@@ -57,8 +63,10 @@ export async function startMiniBot(sb: Sandbox, o: MiniBotOptions): Promise<Mini
 
   const play = async (guildId: string, channelId: string): Promise<void> => {
     const guild = await client.guilds.fetch(guildId);
-    conn = joinVoiceChannel({ guildId, channelId, adapterCreator: guild.voiceAdapterCreator, group, selfDeaf: true });
+    conn = joinVoiceChannel({ guildId, channelId, adapterCreator: guild.voiceAdapterCreator, group, selfDeaf: true, daveEncryption: o.daveEncryption ?? true, debug: o.onDebug !== undefined });
     const c = conn;
+    if (o.onDebug) c.on('debug', o.onDebug);
+    const transitioned = new Promise<void>((resolve) => c.once('transitioned', () => resolve()));
     if (o.fight) {
       c.on('stateChange', (_old, next) => {
         // Like a reconcile loop that still believes it owns the guild: a moment later, join again.
@@ -66,6 +74,7 @@ export async function startMiniBot(sb: Sandbox, o: MiniBotOptions): Promise<Mini
       });
     }
     await entersState(c, VoiceConnectionStatus.Ready, 10_000);
+    if (o.awaitDave) await withTimeout(transitioned, 10_000, 'the first DAVE transition');
     const p = createAudioPlayer();
     player = p;
     finished = new Promise<void>((resolve) => p.on(AudioPlayerStatus.Idle, () => resolve()));
@@ -112,4 +121,14 @@ export async function startMiniBot(sb: Sandbox, o: MiniBotOptions): Promise<Mini
       await client.destroy();
     },
   };
+}
+
+async function withTimeout(p: Promise<void>, ms: number, what: string): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), ms)));
+  try {
+    await Promise.race([p, late]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
