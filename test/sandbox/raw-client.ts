@@ -7,6 +7,7 @@ import WebSocket from 'ws';
 import * as t from 'io-ts';
 import { decode, parseJson } from '../../src/sandbox/frames';
 import { encryptRtp, type VoiceMode } from '../../src/sandbox/rtp-crypto';
+import { DAVESession, ProposalsOperationType } from '@snazzah/davey';
 import type { Sandbox } from '../../src/sandbox';
 
 const Incoming = t.intersection([t.type({ op: t.number, d: t.unknown }), t.partial({ t: t.union([t.string, t.null]), seq: t.number })]);
@@ -15,14 +16,27 @@ type Incoming = t.TypeOf<typeof Incoming>;
 /** A WebSocket whose frames can be awaited by predicate, including frames that arrived earlier. */
 class FrameQueue {
   readonly frames: Incoming[] = [];
+  /** Sequence numbers of every frame, JSON and binary, in arrival order (what seq_ack follows). */
+  readonly seqs: number[] = [];
+  /** Binary frames `[seq u16][op u8][payload]`, to whoever listens (the DAVE side of a raw voice client). */
+  onBinary: ((op: number, payload: Buffer) => void) | undefined;
+  /** Every JSON frame as it arrives, before waiters see it. */
+  onJson: ((frame: Incoming) => void) | undefined;
   private waiters: Array<{ match: (f: Incoming) => boolean; resolve: (f: Incoming) => void }> = [];
   readonly closed: Promise<number>;
 
   constructor(readonly ws: WebSocket) {
     ws.on('message', (data: Buffer, isBinary: boolean) => {
-      if (isBinary) return;
+      if (isBinary) {
+        if (data.length < 3) return;
+        this.seqs.push(data.readUInt16BE(0));
+        this.onBinary?.(data.readUInt8(2), Buffer.from(data.subarray(3)));
+        return;
+      }
       const frame = decode(Incoming, parseJson(data.toString()));
       if (!frame) return;
+      if (frame.seq !== undefined) this.seqs.push(frame.seq);
+      this.onJson?.(frame);
       this.frames.push(frame);
       this.waiters = this.waiters.filter((w) => (w.match(frame) ? (w.resolve(frame), false) : true));
     });
@@ -42,6 +56,10 @@ class FrameQueue {
 
   send(op: number, d: unknown): void {
     this.ws.send(JSON.stringify({ op, d }));
+  }
+
+  sendBinary(op: number, payload: Buffer): void {
+    this.ws.send(Buffer.concat([Buffer.from([op]), payload]), { binary: true });
   }
 }
 
@@ -86,15 +104,24 @@ export interface RawVoice {
   readonly ssrc: number;
   readonly mode: VoiceMode;
   readonly closed: Promise<number>;
-  /** Sends one audio packet; `corrupt` flips a ciphertext byte after encryption. */
-  send(opus: Buffer, options?: { corrupt?: boolean }): void;
+  /** The voice WebSocket's frames (sequence numbers included). */
+  readonly queue: FrameQueue;
+  /** The session description's dave_protocol_version. */
+  readonly daveProtocolVersion: number;
+  /** With `dave`: the client's own davey session, and a promise of its first executed transition. */
+  readonly dave: { readonly session: DAVESession; readonly executed: Promise<number> } | undefined;
+  /**
+   * Sends one audio packet; `corrupt` flips a ciphertext byte after encryption; `e2ee` wraps the
+   * frame in DAVE first (as @discordjs/voice does once its session is ready).
+   */
+  send(opus: Buffer, options?: { corrupt?: boolean; e2ee?: boolean }): void;
   /** Resolves once every packet sent so far has left the socket: close() drops the ones still queued. */
   sent(): Promise<void>;
   close(): void;
 }
 
 /** Joins voice through a raw session and completes the voice handshake by hand. */
-export async function rawVoice(session: RawSession, guildId: string, channelId: string): Promise<RawVoice> {
+export async function rawVoice(session: RawSession, guildId: string, channelId: string, { dave = false }: { dave?: boolean } = {}): Promise<RawVoice> {
   const from = session.queue.frames.length;
   session.queue.send(4, { guild_id: guildId, channel_id: channelId, self_mute: false, self_deaf: true });
   const update = await session.nextDispatch('VOICE_SERVER_UPDATE', (d) => d.guild_id === guildId, 5000, from);
@@ -105,7 +132,9 @@ export async function rawVoice(session: RawSession, guildId: string, channelId: 
     ws.once('open', () => resolve());
     ws.once('error', reject);
   });
-  q.send(0, { server_id: guildId, user_id: userIdOf(session), session_id: session.sessionId, token: update.token, max_dave_protocol_version: 0 });
+  const userId = userIdOf(session);
+  const daveSide = dave ? daveClient(q, userId, channelId) : undefined;
+  q.send(0, { server_id: guildId, user_id: userId, session_id: session.sessionId, token: update.token, max_dave_protocol_version: dave ? 1 : 0 });
   const ready = record((await q.next((f) => f.op === 2)).d);
   const ssrc = Number(ready.ssrc);
   const port = Number(ready.port);
@@ -116,6 +145,8 @@ export async function rawVoice(session: RawSession, guildId: string, channelId: 
   const description = record((await q.next((f) => f.op === 4)).d);
   const mode: VoiceMode = description.mode === 'aead_xchacha20_poly1305_rtpsize' ? 'aead_xchacha20_poly1305_rtpsize' : 'aead_aes256_gcm_rtpsize';
   const key = Uint8Array.from(Array.isArray(description.secret_key) ? description.secret_key.map(Number) : []);
+  const daveProtocolVersion = Number(description.dave_protocol_version);
+  if (daveSide && daveProtocolVersion >= 1) daveSide.start();
   let sequence = 0;
   let timestamp = 0;
   let nonce = 0;
@@ -129,7 +160,11 @@ export async function rawVoice(session: RawSession, guildId: string, channelId: 
     ssrc,
     mode,
     closed: q.closed,
-    send(opus, options = {}) {
+    queue: q,
+    daveProtocolVersion,
+    dave: daveSide && { session: daveSide.session, executed: daveSide.executed },
+    send(frame, options = {}) {
+      const opus = options.e2ee && daveSide ? daveSide.session.encryptOpus(frame) : frame;
       const header = Buffer.alloc(12);
       header[0] = 0x80;
       header[1] = 0x78;
@@ -157,4 +192,41 @@ function userIdOf(session: RawSession): string {
   const id = String(record(record(ready?.d).user).id);
   botIds.set(session, id);
   return id;
+}
+
+/**
+ * A DAVE client by hand, driving its own davey session the way @discordjs/voice does: key package
+ * after the session description, commits for proposals, ready (op 23) after a commit or welcome.
+ */
+function daveClient(q: FrameQueue, userId: string, channelId: string): { session: DAVESession; executed: Promise<number>; start(): void } {
+  const session = new DAVESession(1, userId, channelId);
+  const connected = new Set<string>();
+  const pending = new Set<number>();
+  let executedResolve: (id: number) => void = () => undefined;
+  const executed = new Promise<number>((resolve) => (executedResolve = resolve));
+  q.onBinary = (op, payload) => {
+    try {
+      if (op === 25) session.setExternalSender(payload);
+      else if (op === 27) {
+        const type = payload.readUInt8(0) === 0 ? ProposalsOperationType.APPEND : ProposalsOperationType.REVOKE;
+        const { commit, welcome } = session.processProposals(type, payload.subarray(1), [...connected]);
+        if (commit) q.sendBinary(28, welcome ? Buffer.concat([commit, welcome]) : commit);
+      } else if (op === 29 || op === 30) {
+        const id = payload.readUInt16BE(0);
+        if (op === 29) session.processCommit(payload.subarray(2));
+        else session.processWelcome(payload.subarray(2));
+        pending.add(id);
+        q.send(23, { transition_id: id });
+      }
+    } catch {
+      // A raw client only needs the happy path; a failure shows up as a missing transition.
+    }
+  };
+  q.onJson = (f) => {
+    const d = record(f.d);
+    if (f.op === 11 && Array.isArray(d.user_ids)) for (const id of d.user_ids) connected.add(String(id));
+    if (f.op === 13) connected.delete(String(d.user_id));
+    if (f.op === 22 && pending.delete(Number(d.transition_id))) executedResolve(Number(d.transition_id));
+  };
+  return { session, executed, start: () => q.sendBinary(26, session.getSerializedKeyPackage()) };
 }

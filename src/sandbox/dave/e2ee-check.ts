@@ -43,7 +43,7 @@ interface SenderState {
 export interface E2eeCounts {
   /** Transport-only audio frames from a sender that had to encrypt (see the rule above). */
   readonly unencrypted: number;
-  /** DAVE frames at least one listener in the group could not decrypt. */
+  /** DAVE frames a listener past its grace could not decrypt, or that no listener in the group could. */
   readonly e2eeFailures: number;
   /** DAVE frames decrypted by the listener that feeds the monitor. */
   readonly e2eeFrames: number;
@@ -81,18 +81,22 @@ export class E2eeCheck {
       for (const p of s.pending) if (seqAfter(p, sequence)) s.unencrypted += 1;
       s.pending = [];
     }
+    // Every listener in the group decrypts; the monitor hears the first that succeeds. A failure
+    // counts when a listener past its grace fails (see ListenerStats.earlyFailures), or when no
+    // listener in the group could decrypt the frame at all.
     let out: Buffer | undefined;
-    let heard = false;
+    let tried = false;
     let failed = false;
     for (const l of listeners) {
       if (!l.inGroup) continue;
+      tried = true;
+      const listening = l.listening;
       const plain = l.decrypt(senderUserId, frame);
-      if (!heard) out = plain;
-      heard = true;
-      if (plain === undefined) failed = true;
+      if (plain === undefined && listening) failed = true;
+      out ??= plain;
     }
-    if (!heard) this.unheard += 1;
-    else if (failed) this.e2eeFailures += 1;
+    if (!tried) this.unheard += 1;
+    if (failed || (tried && out === undefined)) this.e2eeFailures += 1;
     if (out !== undefined) this.e2eeFrames += 1;
     return out;
   }

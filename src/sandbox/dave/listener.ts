@@ -15,8 +15,17 @@ export interface ListenerStats {
   readonly userId: string;
   /** Frames this listener decrypted (DAVE frames only). */
   readonly decrypted: number;
-  /** DAVE frames this listener could not decrypt while in the group. */
+  /** DAVE frames this listener could not decrypt once past its grace (see earlyFailures). */
   readonly failures: number;
+  /**
+   * Frames it could not decrypt after it joined and before its first success: the sender may still
+   * use the previous epoch's key for a while (the reason for the transition handshake), and
+   * @discordjs/voice encrypts each packet one frame ahead, so one can arrive even after op 22. A
+   * joiner never had that key. Allowed, and not e2ee failures.
+   */
+  readonly earlyFailures: number;
+  /** In the group and past its grace (it decrypted a frame since it joined): every DAVE frame must decrypt. */
+  readonly listening: boolean;
   readonly inGroup: boolean;
   readonly epoch: bigint | undefined;
   /** Errors from davey while processing proposals, commits or welcomes. */
@@ -32,7 +41,10 @@ export class DaveListener implements DavePort {
   private disposed = false;
   decrypted = 0;
   failures = 0;
+  earlyFailures = 0;
   protocolErrors = 0;
+  /** Since it (re)joined, no frame decrypted yet: see ListenerStats.earlyFailures. */
+  private grace = true;
 
   constructor(
     readonly userId: string,
@@ -48,6 +60,11 @@ export class DaveListener implements DavePort {
   /** Ready to decrypt: it has processed a commit or welcome of the current group. */
   get inGroup(): boolean {
     return this.session.ready;
+  }
+
+  /** See ListenerStats.listening. */
+  get listening(): boolean {
+    return !this.grace && this.session.ready;
   }
 
   clientsConnect(userIds: readonly string[]): void {
@@ -93,6 +110,7 @@ export class DaveListener implements DavePort {
 
   prepareEpoch(epoch: number): void {
     if (epoch !== 1) return;
+    this.grace = true;
     this.session.reinit(DAVE_PROTOCOL_VERSION, this.userId, this.channelId);
   }
 
@@ -101,9 +119,11 @@ export class DaveListener implements DavePort {
     try {
       const plain = this.session.decrypt(senderUserId, MediaType.AUDIO, frame);
       this.decrypted += 1;
+      this.grace = false;
       return plain;
     } catch {
-      this.failures += 1;
+      if (this.listening) this.failures += 1;
+      else this.earlyFailures += 1;
       return undefined;
     }
   }
@@ -113,6 +133,8 @@ export class DaveListener implements DavePort {
       userId: this.userId,
       decrypted: this.decrypted,
       failures: this.failures,
+      earlyFailures: this.earlyFailures,
+      listening: this.listening,
       inGroup: this.inGroup,
       epoch: this.session.epoch ?? undefined,
       protocolErrors: this.protocolErrors,
@@ -128,12 +150,15 @@ export class DaveListener implements DavePort {
 
   private join(transitionId: number, process: () => void): void {
     try {
+      const wasIn = this.session.ready;
       process();
+      if (!wasIn) this.grace = true;
       this.later(() => this.call.readyForTransition(this.key, transitionId));
     } catch (err) {
       this.protocolErrors += 1;
       this.log.warn({ err, userId: this.userId, transitionId }, 'listener could not process a commit or welcome: re-initialising');
       this.session.reinit(DAVE_PROTOCOL_VERSION, this.userId, this.channelId);
+      this.grace = true;
       this.later(() => {
         this.call.invalidCommitWelcome(this.key, transitionId);
         if (this.externalSenderPackage) this.externalSender(this.externalSenderPackage);
