@@ -8,7 +8,7 @@ import { copyFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { Redis } from 'ioredis';
-import { demoGuilds, startSandbox, type GuildSpec, type Sandbox } from '../src/sandbox';
+import { demoGuilds, startSandbox, type DaveMode, type GuildSpec, type Sandbox } from '../src/sandbox';
 import type { MonitorOptions } from '../src/sandbox/audio/monitor';
 import { startFixtureServer, type FixtureServer } from '../src/sandbox/fixtures/server';
 import { makeTone, type ToneFormat } from '../src/sandbox/fixtures/tones';
@@ -42,7 +42,7 @@ export class BenchStage {
   ) {}
 
   /** `monitor` overrides the sandbox's audio monitor options (bench/reactions.ts decodes every short window). */
-  static async start(guildCount: number, monitor: MonitorOptions = {}): Promise<BenchStage> {
+  static async start(guildCount: number, monitor: MonitorOptions = {}, dave?: DaveMode): Promise<BenchStage> {
     const dir = mkdtempSync(path.join(tmpdir(), 'hiqty-bench-'));
     // Every packet is counted and timed; decoding one 200 ms window in ten keeps the sandbox cheap at 200 streams.
     const sandbox = await startSandbox({
@@ -50,6 +50,8 @@ export class BenchStage {
       dataDir: path.join(dir, 'sandbox'),
       log: silentLogger,
       monitor: { gapThresholdMs: LATE_MS, decodeEvery: { windowsOutOf: 10 }, ...monitor },
+      // DAVE 'required' or 'off'; undefined takes the sandbox's default (DEFAULT_DAVE_MODE).
+      dave,
     });
     const fixtures = await startFixtureServer({ dir: path.join(dir, 'tracks') });
     const redisServer = await startLocalRedis({ dir: path.join(dir, 'redis') });

@@ -35,8 +35,16 @@ export { VOICE_MODES, type VoiceMode } from './rtp-crypto';
 export { CLOSE_E2EE_REQUIRED, type DaveMode } from './voice-gateway';
 export type { DaveGuildStats, DaveTuning } from './dave/guild-call';
 
-/** The sandbox's default DAVE mode: 'off' until every suite passes with 'required'. */
-export const DEFAULT_DAVE_MODE: DaveMode = 'off';
+/**
+ * The sandbox's default DAVE mode: 'off' until every suite passes with 'required'. The environment
+ * variable HIQTY_SANDBOX_DAVE (`required` or `off`) overrides it for a whole test run, e.g.
+ * `HIQTY_SANDBOX_DAVE=required npx mocha test/player/failover.test.ts`.
+ */
+export const DEFAULT_DAVE_MODE: DaveMode = daveModeFromEnv(process.env.HIQTY_SANDBOX_DAVE) ?? 'off';
+
+function daveModeFromEnv(value: string | undefined): DaveMode | undefined {
+  return value === 'required' || value === 'off' ? value : undefined;
+}
 
 /** The audio monitor's figures plus what the DAVE listeners found. */
 export interface VoiceStats extends MonitorStats {

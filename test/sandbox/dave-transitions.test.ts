@@ -99,6 +99,33 @@ describe('sandbox DAVE: transport-only frames and epoch transitions', function (
     assert.equal(stats.unencrypted, 0);
   });
 
+  it('op 31 (invalid commit/welcome): the member is removed and added again with its new key package', async () => {
+    const s = (sb = await startSandbox({ dave: 'required' }));
+    trustSandboxCa(s.caCertPem);
+    const frames = (await readOggOpusFrames(await makeTone({ hz: 440, durationMs: 1000, format: 'ogg-opus', dir: FIXTURES }))).slice(0, 10);
+    const { voice, guildId } = await daveMember(s);
+    const dave = voice.dave;
+    assert.ok(dave);
+    const before = s.voiceStats(guildId, { flush: false }).dave;
+    assert.ok(before);
+    const firstId = await dave.executed;
+    dave.recover(firstId);
+    await waitFor('the re-join transition', () => dave.executedIds.length >= 2 && dave.session.ready, { timeoutMs: 10_000 });
+    const after = s.voiceStats(guildId, { flush: false }).dave;
+    assert.ok(after);
+    assert.equal(after.recoveries, 1);
+    assert.ok(after.epoch > before.epoch, `epoch ${after.epoch} after ${before.epoch}`);
+    assert.equal(after.members.length, 2);
+    for (const f of frames) voice.send(f, { e2ee: true });
+    await voice.sent();
+    const stats = await waitFor('10 frames', () => {
+      const st = s.voiceStats(guildId, { flush: false });
+      return st.frames === 10 ? st : undefined;
+    });
+    assert.equal(stats.dave?.e2eeFrames, 10);
+    assert.equal(stats.e2eeFailures, 0);
+  });
+
   it('a listener joining and another leaving mid-track: new epochs, and the remaining listener decrypts every frame', async () => {
     const s = (sb = await startSandbox({ dave: 'required' }));
     trustSandboxCa(s.caCertPem);

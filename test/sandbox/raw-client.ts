@@ -100,6 +100,16 @@ export async function rawSession(sb: GatewayTarget, shard: [number, number] = [0
   };
 }
 
+export interface RawDave {
+  readonly session: DAVESession;
+  /** The first transition executed (op 22) for this client. */
+  readonly executed: Promise<number>;
+  /** Transition ids executed so far. */
+  readonly executedIds: readonly number[];
+  /** What a client does when it cannot process a commit or welcome: op 31, re-initialise, a new key package. */
+  recover(transitionId: number): void;
+}
+
 export interface RawVoice {
   readonly ssrc: number;
   readonly mode: VoiceMode;
@@ -109,7 +119,7 @@ export interface RawVoice {
   /** The session description's dave_protocol_version. */
   readonly daveProtocolVersion: number;
   /** With `dave`: the client's own davey session, and a promise of its first executed transition. */
-  readonly dave: { readonly session: DAVESession; readonly executed: Promise<number> } | undefined;
+  readonly dave: RawDave | undefined;
   /**
    * Sends one audio packet; `corrupt` flips a ciphertext byte after encryption; `e2ee` wraps the
    * frame in DAVE first (as @discordjs/voice does once its session is ready).
@@ -162,7 +172,7 @@ export async function rawVoice(session: RawSession, guildId: string, channelId: 
     closed: q.closed,
     queue: q,
     daveProtocolVersion,
-    dave: daveSide && { session: daveSide.session, executed: daveSide.executed },
+    dave: daveSide,
     send(frame, options = {}) {
       const opus = options.e2ee && daveSide ? daveSide.session.encryptOpus(frame) : frame;
       const header = Buffer.alloc(12);
@@ -198,15 +208,20 @@ function userIdOf(session: RawSession): string {
  * A DAVE client by hand, driving its own davey session the way @discordjs/voice does: key package
  * after the session description, commits for proposals, ready (op 23) after a commit or welcome.
  */
-function daveClient(q: FrameQueue, userId: string, channelId: string): { session: DAVESession; executed: Promise<number>; start(): void } {
+function daveClient(q: FrameQueue, userId: string, channelId: string): RawDave & { start(): void } {
   const session = new DAVESession(1, userId, channelId);
+  const executedIds: number[] = [];
+  let externalSender: Buffer | undefined;
   const connected = new Set<string>();
   const pending = new Set<number>();
   let executedResolve: (id: number) => void = () => undefined;
   const executed = new Promise<number>((resolve) => (executedResolve = resolve));
   q.onBinary = (op, payload) => {
     try {
-      if (op === 25) session.setExternalSender(payload);
+      if (op === 25) {
+        externalSender = payload;
+        session.setExternalSender(payload);
+      }
       else if (op === 27) {
         const type = payload.readUInt8(0) === 0 ? ProposalsOperationType.APPEND : ProposalsOperationType.REVOKE;
         const { commit, welcome } = session.processProposals(type, payload.subarray(1), [...connected]);
@@ -226,7 +241,21 @@ function daveClient(q: FrameQueue, userId: string, channelId: string): { session
     const d = record(f.d);
     if (f.op === 11 && Array.isArray(d.user_ids)) for (const id of d.user_ids) connected.add(String(id));
     if (f.op === 13) connected.delete(String(d.user_id));
-    if (f.op === 22 && pending.delete(Number(d.transition_id))) executedResolve(Number(d.transition_id));
+    if (f.op === 22 && pending.delete(Number(d.transition_id))) {
+      executedIds.push(Number(d.transition_id));
+      executedResolve(Number(d.transition_id));
+    }
   };
-  return { session, executed, start: () => q.sendBinary(26, session.getSerializedKeyPackage()) };
+  return {
+    session,
+    executed,
+    executedIds,
+    recover(transitionId) {
+      q.send(31, { transition_id: transitionId });
+      session.reinit(1, userId, channelId);
+      if (externalSender) session.setExternalSender(externalSender);
+      q.sendBinary(26, session.getSerializedKeyPackage());
+    },
+    start: () => q.sendBinary(26, session.getSerializedKeyPackage()),
+  };
 }
