@@ -15,6 +15,8 @@ export interface VoiceStream {
   crypto: RtpKey | undefined;
   /** The session lost the guild's voice (4014, or the bot left): its packets are not audio any more. */
   stale: boolean;
+  /** Its frames' end-to-end side: the DAVE call it is a member of, when DAVE was negotiated. */
+  e2ee?: { receive(sequence: number, frame: Buffer): Buffer | undefined } | undefined;
 }
 
 export interface UdpCounters {

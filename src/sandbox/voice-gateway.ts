@@ -159,9 +159,9 @@ export class VoiceGateway {
    */
   e2ee(sessionId: string, ssrc: number, sequence: number, opus: Buffer, stale: boolean): Buffer | undefined {
     if (stale || this.o.dave === 'off') return opus;
-    const link = this.links.find((l) => l.stream.ssrc === ssrc && l.sessionId === sessionId);
-    if (!link?.dave) return opus;
-    return link.dave.call.receive(link.dave.key, sequence, opus);
+    const stream = this.o.udp.get(ssrc);
+    if (!stream?.e2ee || stream.sessionId !== sessionId) return opus;
+    return stream.e2ee.receive(sequence, opus);
   }
 
   /** Closes voice sockets, by session id or guild id; without a code as a network failure would. */
@@ -208,6 +208,7 @@ export class VoiceGateway {
     if (!link.dave) return;
     link.dave.call.leave(link.dave.key);
     link.dave = undefined;
+    link.stream.e2ee = undefined;
     link.out = undefined;
   }
 
@@ -230,12 +231,10 @@ export class VoiceGateway {
       else state = this.onFrame(ws, state, data, send);
       if (state.kind !== 'awaiting-identify' && state.kind !== 'closed' && state.link.ws === ws) state.link.out = out;
     });
-    ws.on('close', (code: number) => {
-      if (state.kind !== 'awaiting-identify' && state.kind !== 'closed' && state.link.ws === ws) {
-        state.link.ws = undefined;
-        // A clean close ends the member; a network failure keeps it for a resume (its DAVE state lives on).
-        if (code !== 1006) this.leaveDave(state.link);
-      }
+    ws.on('close', () => {
+      // The link, and its DAVE membership, outlive the socket: @discordjs/voice resumes after most
+      // closes (1000 included) and keeps its DAVE state. A takeover, a leave or a new identify ends it.
+      if (state.kind !== 'awaiting-identify' && state.kind !== 'closed' && state.link.ws === ws) state.link.ws = undefined;
       state = { kind: 'closed' };
     });
     ws.on('error', () => {});
@@ -338,6 +337,7 @@ export class VoiceGateway {
     const call = this.callFor(link.guildId, link.channelId);
     const key = botParticipantKey(link.sessionId, link.stream.ssrc);
     link.dave = { call, key };
+    link.stream.e2ee = { receive: (sequence, frame) => call.receive(key, sequence, frame) };
     const port = this.portOf(link);
     call.join({ key, userId: this.o.botUserId, port });
   }
