@@ -23,7 +23,8 @@ describe('sandbox with DAVE required and a real discord.js client', function () 
 
   before(async () => {
     tone = await makeTone({ hz: 440, durationMs: 3000, format: 'ogg-opus', dir: FIXTURES });
-    sb = await startSandbox({ dave: 'required' });
+    // The listener holds its commits back, so the group is the one @discordjs/voice's own commit creates.
+    sb = await startSandbox({ dave: 'required', daveTuning: { listenerCommitDelayMs: 10_000 } });
     trustSandboxCa(sb.caCertPem);
   });
 
@@ -63,6 +64,8 @@ describe('sandbox with DAVE required and a real discord.js client', function () 
     assert.equal(stats.segments.length, 1);
     assert.equal(dave.members.length, 2, 'the bot and the listener');
     assert.ok(dave.transitions >= 1);
+    assert.deepEqual(dave.commitsBy, { bot: 1 }, "the bot's commit created the group");
+    assert.equal(dave.invalidCommits, 0);
     assert.deepEqual(dave.listeners.map((l) => [l.inGroup, l.failures, l.protocolErrors]), [[true, 0, 0]]);
   });
 

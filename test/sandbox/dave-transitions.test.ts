@@ -99,6 +99,27 @@ describe('sandbox DAVE: transport-only frames and epoch transitions', function (
     assert.equal(stats.unencrypted, 0);
   });
 
+  it('the first valid commit of a round wins: a late commit is ignored and its sender gets the welcome', async () => {
+    const s = (sb = await startSandbox({ dave: 'required', daveTuning: { listenerCommitDelayMs: 0 } }));
+    trustSandboxCa(s.caCertPem);
+    const guild = s.guilds[0];
+    assert.ok(guild?.voiceChannels[0]);
+    const session = await rawSession(s);
+    sessions.push(session);
+    const voice = await rawVoice(session, guild.id, guild.voiceChannels[0].id, { dave: true, holdCommits: true });
+    voices.push(voice);
+    assert.ok(voice.dave);
+    await voice.dave.executed;
+    const { dave } = s.voiceStats(guild.id, { flush: false });
+    assert.ok(dave);
+    // Op 11, then op 25, op 27 (the listener's Add), op 30 (the listener's commit won), op 22.
+    assert.deepEqual(voice.dave.ops, [11, 25, 27, 30, 22]);
+    assert.deepEqual(dave.commitsBy, { listener: 1 });
+    assert.equal(dave.epoch, 1n);
+    assert.equal(dave.members.length, 2);
+    assert.equal(dave.invalidCommits, 0, 'a late commit is not an invalid one');
+  });
+
   it('op 31 (invalid commit/welcome): the member is removed and added again with its new key package', async () => {
     const s = (sb = await startSandbox({ dave: 'required' }));
     trustSandboxCa(s.caCertPem);

@@ -106,6 +106,8 @@ export interface RawDave {
   readonly executed: Promise<number>;
   /** Transition ids executed so far. */
   readonly executedIds: readonly number[];
+  /** The DAVE opcodes received, in order (binary and JSON). */
+  readonly ops: readonly number[];
   /** What a client does when it cannot process a commit or welcome: op 31, re-initialise, a new key package. */
   recover(transitionId: number): void;
 }
@@ -131,7 +133,11 @@ export interface RawVoice {
 }
 
 /** Joins voice through a raw session and completes the voice handshake by hand. */
-export async function rawVoice(session: RawSession, guildId: string, channelId: string, { dave = false }: { dave?: boolean } = {}): Promise<RawVoice> {
+/**
+ * `dave`: offer DAVE and run a davey session; `holdCommits`: keep each commit back until the server
+ * relayed someone else's (op 29/30), so that it is always late.
+ */
+export async function rawVoice(session: RawSession, guildId: string, channelId: string, { dave = false, holdCommits = false }: { dave?: boolean; holdCommits?: boolean } = {}): Promise<RawVoice> {
   const from = session.queue.frames.length;
   session.queue.send(4, { guild_id: guildId, channel_id: channelId, self_mute: false, self_deaf: true });
   const update = await session.nextDispatch('VOICE_SERVER_UPDATE', (d) => d.guild_id === guildId, 5000, from);
@@ -143,7 +149,7 @@ export async function rawVoice(session: RawSession, guildId: string, channelId: 
     ws.once('error', reject);
   });
   const userId = userIdOf(session);
-  const daveSide = dave ? daveClient(q, userId, channelId) : undefined;
+  const daveSide = dave ? daveClient(q, userId, channelId, holdCommits) : undefined;
   q.send(0, { server_id: guildId, user_id: userId, session_id: session.sessionId, token: update.token, max_dave_protocol_version: dave ? 1 : 0 });
   const ready = record((await q.next((f) => f.op === 2)).d);
   const ssrc = Number(ready.ssrc);
@@ -208,15 +214,18 @@ function userIdOf(session: RawSession): string {
  * A DAVE client by hand, driving its own davey session the way @discordjs/voice does: key package
  * after the session description, commits for proposals, ready (op 23) after a commit or welcome.
  */
-function daveClient(q: FrameQueue, userId: string, channelId: string): RawDave & { start(): void } {
+function daveClient(q: FrameQueue, userId: string, channelId: string, holdCommits: boolean): RawDave & { start(): void } {
   const session = new DAVESession(1, userId, channelId);
   const executedIds: number[] = [];
+  const ops: number[] = [];
+  let held: Buffer | undefined;
   let externalSender: Buffer | undefined;
   const connected = new Set<string>();
   const pending = new Set<number>();
   let executedResolve: (id: number) => void = () => undefined;
   const executed = new Promise<number>((resolve) => (executedResolve = resolve));
   q.onBinary = (op, payload) => {
+    ops.push(op);
     try {
       if (op === 25) {
         externalSender = payload;
@@ -225,19 +234,24 @@ function daveClient(q: FrameQueue, userId: string, channelId: string): RawDave &
       else if (op === 27) {
         const type = payload.readUInt8(0) === 0 ? ProposalsOperationType.APPEND : ProposalsOperationType.REVOKE;
         const { commit, welcome } = session.processProposals(type, payload.subarray(1), [...connected]);
-        if (commit) q.sendBinary(28, welcome ? Buffer.concat([commit, welcome]) : commit);
+        const answer = commit && (welcome ? Buffer.concat([commit, welcome]) : commit);
+        if (answer && holdCommits) held = answer;
+        else if (answer) q.sendBinary(28, answer);
       } else if (op === 29 || op === 30) {
         const id = payload.readUInt16BE(0);
         if (op === 29) session.processCommit(payload.subarray(2));
         else session.processWelcome(payload.subarray(2));
         pending.add(id);
         q.send(23, { transition_id: id });
+        if (held) q.sendBinary(28, held);
+        held = undefined;
       }
     } catch {
       // A raw client only needs the happy path; a failure shows up as a missing transition.
     }
   };
   q.onJson = (f) => {
+    if (f.op >= 11) ops.push(f.op);
     const d = record(f.d);
     if (f.op === 11 && Array.isArray(d.user_ids)) for (const id of d.user_ids) connected.add(String(id));
     if (f.op === 13) connected.delete(String(d.user_id));
@@ -250,6 +264,7 @@ function daveClient(q: FrameQueue, userId: string, channelId: string): RawDave &
     session,
     executed,
     executedIds,
+    ops,
     recover(transitionId) {
       q.send(31, { transition_id: transitionId });
       session.reinit(1, userId, channelId);

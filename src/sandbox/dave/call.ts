@@ -61,6 +61,8 @@ export interface DaveCallStats {
   readonly members: readonly string[];
   readonly invalidCommits: number;
   readonly revokedRounds: number;
+  /** Winning commits, by kind of committer (`bot`, `listener`): both paths should occur. */
+  readonly commitsBy: Readonly<Record<string, number>>;
   readonly recoveries: number;
 }
 
@@ -76,6 +78,7 @@ export class DaveCall {
   private round: Round | undefined;
   private transition: Transition | undefined;
   private counters = { transitions: 0, invalidCommits: 0, revokedRounds: 0, recoveries: 0 };
+  private readonly commitsBy: Record<string, number> = {};
   private closed = false;
   private readonly log: Logger;
 
@@ -169,6 +172,7 @@ export class DaveCall {
     return {
       epoch: this.epoch,
       ...this.counters,
+      commitsBy: { ...this.commitsBy },
       members: this.leaves.filter((k): k is string => k !== undefined),
     };
   }
@@ -210,6 +214,8 @@ export class DaveCall {
   }
 
   private apply(committer: string, round: Round, changes: Map<string, Change>, c: ParsedCommit): void {
+    const kind = committer.split(':')[0] ?? committer;
+    this.commitsBy[kind] = (this.commitsBy[kind] ?? 0) + 1;
     const before = new Set(round.creating ? [committer] : this.leaves.filter((k): k is string => k !== undefined));
     if (round.creating) this.leaves = [committer];
     const ordered = c.refs.map((r) => changes.get(r.toString('hex'))).filter((ch): ch is Change => ch !== undefined);
