@@ -1,6 +1,9 @@
+import type { DaveMode } from '../src/sandbox';
+import { DAVE_PACKET_FULL, DAVE_PACKET_SMOKE, type DavePacketConfig } from './dave-packet';
 import { HERD_FULL, HERD_SMOKE, type HerdConfig } from './herd';
 import { REACTIONS_FULL, REACTIONS_SMOKE, type ReactionsConfig } from './reactions';
 import { SERVICES_FULL, SERVICES_SMOKE, type ServicesConfig } from './services-config';
+import { BENCH_DAVE_MODE } from './stage';
 
 /**
  * Every knob of `make bench` in one place: the full run (issue #8's guild counts and windows, under
@@ -12,7 +15,19 @@ export interface CostConfig {
   readonly counts: readonly number[];
 }
 
+/** The passthrough and transcoded cost steps run once more, hiqty only, with DAVE in the other mode. */
+export interface DaveOtherConfig {
+  readonly passthrough: CostConfig;
+  readonly transcode: CostConfig;
+}
+
 export interface BenchConfig {
+  /** The sandbox's DAVE mode for every section: 'required' in FULL and SMOKE, as on Discord since March 2026. */
+  readonly dave: DaveMode;
+  /** Sections 1 and 2 again with DAVE in the other mode (off when `dave` is required), for "DAVE off vs on". */
+  readonly daveOther: DaveOtherConfig;
+  /** DAVE's per-packet cost microbenchmark (bench/dave-packet.ts). */
+  readonly davePacket: DavePacketConfig;
   readonly passthrough: CostConfig;
   readonly transcode: CostConfig;
   /** Run the usual-approach baseline player beside hiqty. */
@@ -53,6 +68,10 @@ export interface BenchConfig {
 }
 
 export const FULL: BenchConfig = {
+  dave: BENCH_DAVE_MODE,
+  // One loaded step each (plus the idle 0), at counts the DAVE run also measures: about 90 s more.
+  daveOther: { passthrough: { counts: [0, 50] }, transcode: { counts: [0, 25] } },
+  davePacket: DAVE_PACKET_FULL,
   passthrough: { counts: [0, 50, 100, 200] },
   transcode: { counts: [0, 10, 25, 50] },
   baseline: true,
@@ -81,6 +100,9 @@ export const FULL: BenchConfig = {
 
 /** N = 2, short windows: seconds, not minutes; only that every section yields finite numbers. */
 export const SMOKE: BenchConfig = {
+  dave: BENCH_DAVE_MODE,
+  daveOther: { passthrough: { counts: [0, 2] }, transcode: { counts: [0, 2] } },
+  davePacket: DAVE_PACKET_SMOKE,
   passthrough: { counts: [0, 2] },
   transcode: { counts: [0, 2] },
   baseline: true,

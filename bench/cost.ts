@@ -29,6 +29,11 @@ export interface CostStep {
   /** ffmpeg's own RSS and CPU per track (transcoding only; 0 for passthrough). */
   readonly ffmpegKbPerTrack?: number;
   readonly ffmpegCpuPctPerTrack?: number;
+  /**
+   * What the sandbox's DAVE listeners saw in the window, summed over the guilds: frames they decrypted,
+   * transport-only frames where DAVE was due, frames they could not decrypt (all 0 with DAVE off).
+   */
+  readonly e2ee?: { readonly frames: number; readonly unencrypted: number; readonly failures: number };
   /** The sandbox kept up at this step: its process used under 90% of a core while verifying every packet. */
   readonly sandboxKeptUp: boolean;
   readonly note?: string;
@@ -111,8 +116,12 @@ async function measureStep(stage: BenchStage, subject: Subject, guilds: readonly
   let frames = 0;
   let late = 0;
   let maxGapMs = 0;
+  const e2ee = { frames: 0, unencrypted: 0, failures: 0 };
   for (const g of guilds) {
     const s = stage.sandbox.voiceStats(g.id, { flush: false });
+    e2ee.frames += s.dave?.e2eeFrames ?? 0;
+    e2ee.unencrypted += s.unencrypted;
+    e2ee.failures += s.e2eeFailures;
     frames += s.frames;
     late += s.gaps.length;
     for (const gap of s.gaps) maxGapMs = Math.max(maxGapMs, gap.ms);
@@ -126,6 +135,11 @@ async function measureStep(stage: BenchStage, subject: Subject, guilds: readonly
   // Per track means per guild actually playing: a guild never heard costs little and would flatter the figure.
   const perTrack = (n: number, n0: number): number | undefined => (heard > 0 ? (n - n0) / heard : undefined);
   const errors = subject.errors();
+  const notes: string[] = [];
+  if (heard < count) {
+    notes.push(`only ${heard} of ${count} guilds were heard within ${o.rampTimeoutMs / 1000} s (per-track figures divide by ${heard})${errors.length > 0 ? `; player errors: ${[...new Set(errors)].join('; ')}` : ''}`);
+  }
+  if (e2ee.unencrypted + e2ee.failures > 0) notes.push(`DAVE: ${e2ee.unencrypted} frames sent without end-to-end encryption, ${e2ee.failures} the listener could not decrypt`);
   return {
     guilds: count,
     window,
@@ -135,14 +149,13 @@ async function measureStep(stage: BenchStage, subject: Subject, guilds: readonly
     late,
     latePermille: frames > 0 ? (late / frames) * 1000 : 0,
     maxGapMs,
+    e2ee,
     slopeKb: perTrack(window.rssKb.total, idle?.rssKb.total ?? window.rssKb.total),
     pssSlopeKb: perTrack(window.pssKb.total, idle?.pssKb.total ?? window.pssKb.total),
     cpuPctPerTrack: perTrack(window.cpuPct.total, idle?.cpuPct.total ?? 0),
     ffmpegKbPerTrack: perTrack(window.rssKb.ffmpeg, 0),
     ffmpegCpuPctPerTrack: perTrack(window.cpuPct.ffmpeg, 0),
     sandboxKeptUp: window.sandboxCpuPct < 90,
-    ...(heard < count
-      ? { note: `only ${heard} of ${count} guilds were heard within ${o.rampTimeoutMs / 1000} s (per-track figures divide by ${heard})${errors.length > 0 ? `; player errors: ${[...new Set(errors)].join('; ')}` : ''}` }
-      : {}),
+    ...(notes.length > 0 ? { note: notes.join('; ') } : {}),
   };
 }

@@ -24,13 +24,13 @@
  * `node dist/bench/reactions.js` runs this stage alone (`--smoke` for the tiny config); `make bench`
  * runs it with the rest.
  */
-import type { GuildSpec } from '../src/sandbox';
+import type { DaveMode, GuildSpec } from '../src/sandbox';
 import type { MonitorOptions } from '../src/sandbox/audio/monitor';
 import { guildKeys, GUILDS_KEY } from '../src/state';
 import { waitFor } from '../test/support/wait';
 import { killProgram } from './procs';
 import { fmtMs, reactionsTable } from './report';
-import { BenchStage, type Bot } from './stage';
+import { BENCH_DAVE_MODE, BenchStage, type Bot } from './stage';
 import { summarize, type Summary } from './stats';
 import { baselineSubject, type Subject } from './subjects';
 import { runProgram } from './program';
@@ -287,8 +287,8 @@ async function baselineStopTry(stage: BenchStage, baseline: Subject, guild: Guil
 export const REACTIONS_MONITOR: MonitorOptions = { decodeEvery: 'all', windowFrames: 1 };
 
 /** The whole section on a stage of its own (see the top of this file for why). */
-export async function runReactions(c: ReactionsConfig, progress: (line: string) => void): Promise<ReactionsFigures> {
-  const stage = await BenchStage.start(reactionGuilds(c), REACTIONS_MONITOR);
+export async function runReactions(c: ReactionsConfig, progress: (line: string) => void, dave: DaveMode = BENCH_DAVE_MODE): Promise<ReactionsFigures> {
+  const stage = await BenchStage.start(reactionGuilds(c), REACTIONS_MONITOR, dave);
   try {
     return await measureReactions(stage, c, await reactionUrls(stage, c), progress);
   } finally {

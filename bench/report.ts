@@ -5,6 +5,8 @@
 import { readFileSync } from 'node:fs';
 import * as os from 'node:os';
 import type { CostRun, CostStep } from './cost';
+import type { DaveFigures, DaveModeRun } from './dave';
+import { pctOfCorePerTrack, type DavePacketFigures, type PacketCost } from './dave-packet';
 import type { HerdFigures, HerdRun } from './herd';
 import type { IdleFigures } from './idle';
 import type { LatencyFigures } from './latency';
@@ -42,6 +44,8 @@ export interface Report {
   readonly idle: IdleFigures;
   readonly herd: HerdFigures;
   readonly reactions: ReactionsFigures;
+  /** Sections 1 and 2 with DAVE in the other mode, and DAVE's per-packet cost (section 9). */
+  readonly dave: DaveFigures;
   readonly targets: readonly Target[];
 }
 
@@ -251,11 +255,85 @@ export function reactionsTable(r: ReactionsFigures): string {
   ]);
 }
 
+/** DAVE's share of a step: decrypted frames as % of all frames heard, or undefined without DAVE figures. */
+function daveFramesPct(s: CostStep | undefined): number | undefined {
+  if (!s?.e2ee || s.frames <= 0) return undefined;
+  return (s.e2ee.frames / s.frames) * 100;
+}
+
+/** 9a: hiqty's cost steps with DAVE off and on, at the guild counts both measured. */
+export function daveCompareTable(main: DaveModeRun, other: DaveModeRun): string {
+  const on = main.mode === 'required' ? main : other;
+  const off = main.mode === 'required' ? other : main;
+  const rows: string[][] = [];
+  const notes: string[] = [];
+  for (const kind of ['passthrough', 'transcode'] as const) {
+    const offRun = run(off.cost, 'hiqty', kind);
+    const onRun = run(on.cost, 'hiqty', kind);
+    for (const n of (other.cost.find((c) => c.kind === kind)?.steps ?? []).map((s) => s.guilds).filter((g) => g > 0)) {
+      const a = stepAt(offRun, n);
+      const b = stepAt(onRun, n);
+      const delta = a?.cpuPctPerTrack !== undefined && b?.cpuPctPerTrack !== undefined ? b.cpuPctPerTrack - a.cpuPctPerTrack : undefined;
+      rows.push([
+        kind === 'transcode' ? 'transcoded' : kind,
+        String(n),
+        fmt(a?.slopeKb, 0),
+        fmt(b?.slopeKb, 0),
+        fmt(a?.cpuPctPerTrack, 3),
+        fmt(b?.cpuPctPerTrack, 3),
+        delta === undefined ? '-' : `${delta >= 0 ? '+' : ''}${fmt(delta, 3)}`,
+        a ? fmt(a.latePermille, 2) : '-',
+        b ? fmt(b.latePermille, 2) : '-',
+        fmt(a?.window?.sandboxCpuPct, 0),
+        fmt(b?.window?.sandboxCpuPct, 0),
+        fmt(daveFramesPct(b), 1),
+        b?.e2ee ? String(b.e2ee.unencrypted) : '-',
+        b?.e2ee ? String(b.e2ee.failures) : '-',
+      ]);
+      for (const [mode, s] of [['off', a], ['on', b]] as const) if (s?.note) notes.push(`  note: DAVE ${mode}, ${kind} at ${n}: ${s.note}`);
+    }
+  }
+  return [
+    table(['', 'guilds', 'KB/tr off', 'KB/tr on', 'CPU %/tr off', 'CPU %/tr on', 'Δ %/tr', 'late ‰ off', 'late ‰ on', 'sandbox % off', 'sandbox % on', 'DAVE frames %', 'unencrypted', 'e2ee failures'], rows),
+    ...notes,
+  ].join('\n');
+}
+
+/** 9b: µs per packet, and as % of a core per playing track (50 packets/s). */
+export function davePacketTable(p: DavePacketFigures): string {
+  const row = (name: string, c: PacketCost): string[] => [name, fmt(c.us, 2), fmt(c.minUs, 2), fmt(pctOfCorePerTrack(c.us), 4)];
+  return table(['', 'µs/packet', 'fastest round', '% core/track'], [
+    row(`bot: DAVE encryptOpus (${p.opusBytes} → ${p.daveBytes} bytes)`, p.botEncrypt),
+    row('bot: transport AES-256-GCM (as @discordjs/voice)', p.transportAesGcm),
+    row('bot: transport XChaCha20-Poly1305 (@noble/ciphers)', p.transportXChaCha),
+    row('sandbox: listener DAVE decrypt', p.listenerDecrypt),
+    row('sandbox: transport AES-256-GCM decrypt', p.sandboxTransportDecrypt),
+  ]);
+}
+
+/** Section 9, from the main mode's hiqty cost runs and the DAVE figures. */
+export function daveTables(main: DaveModeRun, d: DaveFigures): string {
+  const p = d.packet;
+  return [
+    `9a. DAVE off vs on: hiqty's cost per track (columns as in 1); the ${main.mode === 'required' ? 'on' : 'off'} figures are sections 1 and 2's, the ${d.other.mode === 'required' ? 'on' : 'off'}`,
+    '    ones a run of their own; sandbox % = the sandbox process (DAVE on: its listeners decrypt every frame); DAVE frames % = frames the listener',
+    '    decrypted as a share of frames heard (silence frames pass unencrypted); unencrypted and e2ee failures must be 0',
+    daveCompareTable(main, d.other),
+    '',
+    `9b. DAVE's cost per 20 ms Opus packet, in one process: a real davey group of ${p.groupSize} (bot and listener) formed through the sandbox's`,
+    `    external sender; median of ${p.rounds} rounds of ${p.packets} packets; % core/track = µs × 50 packets/s. The bot pays encryptOpus on top of the`,
+    `    transport encryption (DAVE adds ${fmt((p.botEncrypt.us / p.transportAesGcm.us) * 100, 0)}% to AES-256-GCM's time); the sandbox pays the listener's decrypt on top of its transport decryption`,
+    davePacketTable(p),
+  ].join('\n');
+}
+
 export function renderReport(r: Report): string {
   const m = r.machine;
   const out: string[] = [];
   out.push(`hiqty bench, ${r.startedAt}, ${r.seconds.toFixed(0)} s`);
   out.push(`machine: ${m.cpus} CPUs (${m.cpuModel}), ${m.ramGiB} GiB RAM, Node ${m.node}, load average at start ${m.loadAtStart.toFixed(2)}`);
+  out.push('');
+  out.push(`DAVE (end-to-end encryption): ${r.dave.mode} in every section but 9a's ${r.dave.other.mode} columns`);
   out.push('');
   out.push('1. Passthrough (Ogg/Opus) cost per track. RSS: the bot and its children; KB/track = (RSS(N) - RSS(0)) / N;');
   out.push('   CPU % of one core; CPU %/track = (CPU(N) - CPU(0)) / N; late: frames > 40 ms after the previous; × = baseline / hiqty');
@@ -304,6 +382,8 @@ export function renderReport(r: Report): string {
   out.push('8. Reaction times (ms, one instance): from the Redis write or the signal to the packet at the sandbox; gap: end of track 1 to track 2 (0 = seamless);');
   out.push('   base = the usual-approach baseline where it has the same control');
   out.push(reactionsTable(r.reactions));
+  out.push('');
+  out.push(daveTables({ mode: r.dave.mode, cost: r.cost.filter((c) => c.subject === 'hiqty') }, r.dave));
   out.push('');
   out.push('Targets');
   out.push(table(['', 'target', 'measured', ''], r.targets.map((t) => [t.what, t.limit, t.value, t.met ? 'met' : 'MISSED'])));

@@ -6,6 +6,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { measureCostInNewPlayer, type CostRun, type StartSubject } from './cost';
+import { measureDave } from './dave';
 import { FULL, SMOKE, type BenchConfig, type CostConfig } from './config';
 import { herdGuilds, herdUrls, measureHerd } from './herd';
 import { measureIdle } from './idle';
@@ -26,7 +27,12 @@ export async function runBench(config: BenchConfig, progress: Progress = (l) => 
   const startedAt = new Date().toISOString();
   const host = machine();
   const maxCount = Math.max(...config.passthrough.counts, ...config.transcode.counts);
-  const stage = await BenchStage.start(Math.max(maxCount, config.latencyPlays * 2, config.recoveryTries * 2, herdGuilds(config.herd), servicesGuilds(config.services), 1));
+  const stage = await BenchStage.start(
+    Math.max(maxCount, config.latencyPlays * 2, config.recoveryTries * 2, herdGuilds(config.herd), servicesGuilds(config.services), 1),
+    {},
+    config.dave,
+  );
+  let main: Omit<Report, 'dave' | 'seconds'>;
   try {
     progress('making tone tracks');
     const [passUrl, transUrl, crashUrl, rollA, rollB] = await Promise.all([
@@ -71,11 +77,10 @@ export async function runBench(config: BenchConfig, progress: Progress = (l) => 
     const herd = await measureHerd(stage, config.herd, await herdUrls(stage, config.herd.trackMs), progress);
 
     progress(`reactions: ${config.reactions.tries} tries each of lease loss, skip, stop, track gap and SIGTERM, on a stage of their own`);
-    const reactions = await runReactions(config.reactions, progress);
+    const reactions = await runReactions(config.reactions, progress, config.dave);
 
-    return {
+    main = {
       startedAt,
-      seconds: (performance.now() - started) / 1000,
       machine: host,
       cost,
       latency,
@@ -89,6 +94,9 @@ export async function runBench(config: BenchConfig, progress: Progress = (l) => 
   } finally {
     await stage.stop();
   }
+  // After the main stage has stopped: its sandbox and bots would share the cores with these.
+  const dave = await measureDave(config, progress);
+  return { ...main, dave, seconds: (performance.now() - started) / 1000 };
 }
 
 export function writeReport(report: Report, file = path.join(ROOT, 'bench', 'results', 'latest.json')): string {

@@ -19,6 +19,12 @@ import { waitFor } from '../test/support/wait';
 import { cleanEnv, killProgram, startProgram, type Program } from './procs';
 import { soundcloudPlaylistFile, startBenchServices, type BenchServices } from './service-fakes';
 
+/**
+ * The DAVE mode of every bench stage not told otherwise: 'required', as on Discord since March 2026
+ * (issue 13: `make bench` measures with DAVE on). Default 'required'.
+ */
+export const BENCH_DAVE_MODE: DaveMode = 'required';
+
 /** A frame later than this after the previous one counts as late (issue #8: two frame periods). */
 export const LATE_MS = 40;
 
@@ -41,8 +47,11 @@ export class BenchStage {
     private readonly dir: string,
   ) {}
 
-  /** `monitor` overrides the sandbox's audio monitor options (bench/reactions.ts decodes every short window). */
-  static async start(guildCount: number, monitor: MonitorOptions = {}, dave?: DaveMode): Promise<BenchStage> {
+  /**
+   * `monitor` overrides the sandbox's audio monitor options (bench/reactions.ts decodes every short
+   * window); `dave` is the sandbox's DAVE mode, default BENCH_DAVE_MODE ('required').
+   */
+  static async start(guildCount: number, monitor: MonitorOptions = {}, dave: DaveMode = BENCH_DAVE_MODE): Promise<BenchStage> {
     const dir = mkdtempSync(path.join(tmpdir(), 'hiqty-bench-'));
     // Every packet is counted and timed; decoding one 200 ms window in ten keeps the sandbox cheap at 200 streams.
     const sandbox = await startSandbox({
@@ -50,7 +59,6 @@ export class BenchStage {
       dataDir: path.join(dir, 'sandbox'),
       log: silentLogger,
       monitor: { gapThresholdMs: LATE_MS, decodeEvery: { windowsOutOf: 10 }, ...monitor },
-      // DAVE 'required' or 'off'; undefined takes the sandbox's default (DEFAULT_DAVE_MODE).
       dave,
     });
     const fixtures = await startFixtureServer({ dir: path.join(dir, 'tracks') });

@@ -35,8 +35,26 @@ describe('bench: the make bench pipeline at N = 2', function () {
         finite(`${subject} ${kind} CPU per track`, step.cpuPctPerTrack);
         finite(`${subject} ${kind} late ‰`, step.latePermille);
         assert.ok(step.frames > 0, `${subject} ${kind}: frames in the window`);
+        assert.ok((step.e2ee?.frames ?? 0) > 0, `${subject} ${kind}: the sandbox's listeners decrypted DAVE frames (the bench runs with DAVE required)`);
       }
     }
+    assert.equal(report.dave.mode, 'required');
+    assert.equal(report.dave.other.mode, 'off');
+    for (const kind of ['passthrough', 'transcode'] as const) {
+      const step = report.dave.other.cost.find((r) => r.subject === 'hiqty' && r.kind === kind)?.steps.find((s) => s.guilds === 2);
+      assert.ok(step?.window, `DAVE off: hiqty ${kind} at 2 guilds not measured: ${step?.note ?? ''}`);
+      assert.equal(step.heard, 2, `DAVE off: hiqty ${kind}: both guilds heard`);
+      finite(`DAVE off: hiqty ${kind} slope`, step.slopeKb);
+      finite(`DAVE off: hiqty ${kind} CPU per track`, step.cpuPctPerTrack);
+      finite(`DAVE off: hiqty ${kind} late ‰`, step.latePermille);
+      assert.equal(step.e2ee?.frames, 0, `DAVE off: hiqty ${kind}: no DAVE frames`);
+    }
+    const packet = report.dave.packet;
+    for (const k of ['botEncrypt', 'transportAesGcm', 'transportXChaCha', 'listenerDecrypt', 'sandboxTransportDecrypt'] as const) {
+      finite(`DAVE per packet: ${k} µs`, packet[k].us);
+      finite(`DAVE per packet: ${k} fastest round µs`, packet[k].minUs);
+    }
+    assert.ok(packet.daveBytes > packet.opusBytes, 'encryptOpus adds its tag, nonce and marker');
     for (const subject of ['hiqty', 'baseline'] as const) {
       for (const kind of ['youtube', 'soundcloud'] as const) {
         const run = report.services.cost.find((r) => r.subject === subject && r.kind === kind);
@@ -86,6 +104,6 @@ describe('bench: the make bench pipeline at N = 2', function () {
     const text = renderReport(report);
     assert.ok(report.herd.runs.length > 0, 'the herd was measured');
     for (const run of report.herd.runs) assert.equal(run.herdHeard, run.herd, `${run.mode} herd: every herd guild heard`);
-    for (const heading of ['1. Passthrough', '2. Transcoded', '3a. YouTube', '3b. SoundCloud', '4. Play to first packet', 'service tracks via /play', '5. Recovery', '6. Idle', '7. A herd of starts', '8. Reaction times', 'Targets']) assert.ok(text.includes(heading), `table has ${heading}`);
+    for (const heading of ['1. Passthrough', '2. Transcoded', '3a. YouTube', '3b. SoundCloud', '4. Play to first packet', 'service tracks via /play', '5. Recovery', '6. Idle', '7. A herd of starts', '8. Reaction times', '9a. DAVE off vs on', "9b. DAVE's cost per 20 ms Opus packet", 'Targets']) assert.ok(text.includes(heading), `table has ${heading}`);
   });
 });
