@@ -69,7 +69,7 @@ export interface BenchConfig {
 
 export const FULL: BenchConfig = {
   dave: BENCH_DAVE_MODE,
-  // One loaded step each (plus the idle 0), at counts the DAVE run also measures: about 90 s more.
+  // One loaded step each (plus the idle 0), at counts the DAVE run also measures: about 70 s more.
   daveOther: { passthrough: { counts: [0, 50] }, transcode: { counts: [0, 25] } },
   davePacket: DAVE_PACKET_FULL,
   passthrough: { counts: [0, 50, 100, 200] },
