@@ -54,7 +54,7 @@ describe('sandbox DAVE: transport-only frames and epoch transitions', function (
     assert.deepEqual(voice.queue.seqs, voice.queue.seqs.map((_, i) => i + 1));
     assert.ok(voice.queue.seqs.length >= 6, `frames ${voice.queue.seqs.length}`);
     for (const f of frames.slice(0, 10)) voice.send(f, { e2ee: true });
-    for (const f of frames.slice(10)) voice.send(f);
+    for (const f of frames.slice(10)) voice.send(f, { e2ee: false });
     voice.send(Buffer.from([0xf8, 0xff, 0xfe]));
     await voice.sent();
     const stats = await waitFor('20 frames and the silence', () => {
@@ -72,7 +72,7 @@ describe('sandbox DAVE: transport-only frames and epoch transitions', function (
     trustSandboxCa(s.caCertPem);
     const frames = (await readOggOpusFrames(await makeTone({ hz: 440, durationMs: 1000, format: 'ogg-opus', dir: FIXTURES }))).slice(0, 15);
     const { voice, guildId } = await daveMember(s);
-    for (const f of frames) voice.send(f);
+    for (const f of frames) voice.send(f, { e2ee: false });
     await voice.sent();
     await waitFor('15 frames', () => s.voiceStats(guildId, { flush: false }).frames === 15);
     assert.equal(s.voiceStats(guildId).unencrypted, 15);
@@ -88,7 +88,7 @@ describe('sandbox DAVE: transport-only frames and epoch transitions', function (
       assert.ok(e2ee);
       // Damage the DAVE ciphertext (its first byte) but keep the transport layer intact.
       e2ee[0] = (e2ee[0] ?? 0) ^ 0xff;
-      voice.send(e2ee);
+      voice.send(e2ee, { e2ee: false });
     }
     await voice.sent();
     const stats = await waitFor('5 failures', () => {

@@ -2,7 +2,8 @@
  * A child process that plays N concurrent streams into the sandbox as fast-path clients would: one
  * gateway session, one voice connection per guild, one encrypted Opus frame per guild every 20 ms.
  * Run with NODE_EXTRA_CA_CERTS set to the sandbox's certificate, and a JSON job as argv[2].
- * Writes "ready" once every connection has its key and "done" after the last tick.
+ * Writes "ready" once every connection has its key (and, with DAVE, executed its first transition)
+ * and "done" after the last tick.
  */
 import * as t from 'io-ts';
 import { decode, parseJson } from '../../src/sandbox/frames';
@@ -15,6 +16,7 @@ const Job = t.type({
   file: t.string,
   seconds: t.number,
   guilds: t.array(t.type({ id: t.string, channelId: t.string })),
+  dave: t.boolean,
 });
 
 async function main(): Promise<void> {
@@ -25,8 +27,10 @@ async function main(): Promise<void> {
   const voices: RawVoice[] = [];
   // Batches keep the TLS handshakes from piling up all at once.
   for (let i = 0; i < job.guilds.length; i += 25) {
-    voices.push(...(await Promise.all(job.guilds.slice(i, i + 25).map((g) => rawVoice(session, g.id, g.channelId)))));
+    voices.push(...(await Promise.all(job.guilds.slice(i, i + 25).map((g) => rawVoice(session, g.id, g.channelId, { dave: job.dave })))));
   }
+  // With DAVE, every frame is end-to-end encrypted from the first: wait for every group.
+  await Promise.all(voices.map((v) => v.dave?.executed));
   process.stdout.write('ready\n');
   await new Promise<void>((resolve) => process.stdin.once('data', () => resolve()));
   const ticks = job.seconds * 50;

@@ -15,7 +15,7 @@ describe('sandbox under load', function () {
   it('verifies 200 concurrent streams with sampled decoding', async () => {
     const r = await runLoad(200, 3, { decodeEvery: { windowsOutOf: 10 } });
     console.log(
-      `      ${r.packets} packets in ${r.seconds} s: sandbox ${r.cpuPercent.toFixed(1)}% of a core (${r.usPerPacket.toFixed(1)} µs/packet), ` +
+      `      ${r.packets} packets in ${r.seconds} s${r.dave ? ' (DAVE)' : ''}: sandbox ${r.cpuPercent.toFixed(1)}% of a core (${r.usPerPacket.toFixed(1)} µs/packet), ` +
         `loop delay p99 ${r.loopDelayP99Ms.toFixed(1)} ms, ${r.decodedWindows} windows decoded, sender late ≤ ${r.senderMaxLateMs} ms, stalls ${JSON.stringify(r.stalls)}, ` +
         `streams with a gap over 60 ms: ${r.gapStreams} (longest ${r.maxGapMs.toFixed(0)} ms)`,
     );

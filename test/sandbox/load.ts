@@ -33,6 +33,8 @@ export interface LoadResult {
   readonly stalls: ReadonlyArray<readonly [number, number]>;
   /** The sender's worst lateness against its 20 ms schedule. */
   readonly senderMaxLateMs: number;
+  /** Whether the streams ran with DAVE (the sandbox's default mode): then every frame must have been decrypted by a listener. */
+  readonly dave: boolean;
 }
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -47,6 +49,8 @@ export async function runLoad(streams: number, seconds: number, monitor: Monitor
     file,
     seconds,
     guilds: guilds.map((g) => ({ id: g.id, channelId: g.voiceChannels[0]?.id ?? '' })),
+    // With DAVE required every connection joins its call's MLS group and end-to-end encrypts.
+    dave: sb.daveMode === 'required',
   };
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'load-sender.ts'), JSON.stringify(job)], {
     cwd: ROOT,
@@ -109,8 +113,10 @@ export async function runLoad(streams: number, seconds: number, monitor: Monitor
       for (const gap of s.gaps) maxGapMs = Math.max(maxGapMs, gap.ms);
       // The rate only tells a paced stream from a burst (thousands a second): arrivals are stamped when the
       // sandbox reads them, so a stalled process on a loaded machine moves it well away from 50 either way.
-      if (s.frames !== expected || s.packetsPerSecond > 150 || wrongTone || s.decryptFailures > 0) {
-        bad.push(`${g.id}: frames ${s.frames}, ${s.packetsPerSecond.toFixed(2)}/s, gaps ${s.gaps.map((x) => `${Math.round(x.ms)}@${Math.round(x.atMs - wall)}`).join(',')}, tone ${wrongTone ? 'wrong' : 'ok'}`);
+      const e2eeBad = job.dave && (s.dave?.e2eeFrames !== expected || s.unencrypted > 0 || s.e2eeFailures > 0);
+      if (s.frames !== expected || s.packetsPerSecond > 150 || wrongTone || s.decryptFailures > 0 || e2eeBad) {
+        const e2ee = job.dave ? `, e2ee ${s.dave?.e2eeFrames ?? 0} (unencrypted ${s.unencrypted}, failures ${s.e2eeFailures})` : '';
+        bad.push(`${g.id}: frames ${s.frames}, ${s.packetsPerSecond.toFixed(2)}/s, gaps ${s.gaps.map((x) => `${Math.round(x.ms)}@${Math.round(x.atMs - wall)}`).join(',')}, tone ${wrongTone ? 'wrong' : 'ok'}${e2ee}`);
       }
     }
     return {
@@ -128,6 +134,7 @@ export async function runLoad(streams: number, seconds: number, monitor: Monitor
       senderCpuPercent: (senderCpu / elapsed) * 100,
       stalls,
       senderMaxLateMs: Number(/late ([\d.]+)/.exec(output)?.[1] ?? NaN),
+      dave: job.dave,
     };
   } finally {
     child.kill('SIGKILL');

@@ -176,7 +176,7 @@ describe('sandbox protocol rules', function () {
         trustSandboxCa(s.caCertPem);
         const guild = s.guilds[0];
         assert.ok(guild?.voiceChannels[0]);
-        const voice = await rawVoice(await session(s), guild.id, guild.voiceChannels[0].id);
+        const voice = await rawVoice(await session(s), guild.id, guild.voiceChannels[0].id, { dave: s.daveMode === 'required' });
         open.push(voice);
         assert.equal(voice.mode, mode);
         for (let i = 0; i < 5; i++) voice.send(AUDIO);
@@ -202,12 +202,12 @@ describe('sandbox protocol rules', function () {
       assert.ok(guild?.voiceChannels[0]);
       const a = await session(s);
       const b = await session(s);
-      const first = await rawVoice(a, guild.id, guild.voiceChannels[0].id);
+      const first = await rawVoice(a, guild.id, guild.voiceChannels[0].id, { dave: s.daveMode === 'required' });
       open.push(first);
       first.send(AUDIO);
       await waitFor('first frame', () => s.voiceStats(guild.id, { flush: false }).frames === 1);
       const takeover = once(s.events, 'voice-takeover');
-      const second = await rawVoice(b, guild.id, guild.voiceChannels[0].id);
+      const second = await rawVoice(b, guild.id, guild.voiceChannels[0].id, { dave: s.daveMode === 'required' });
       open.push(second);
       assert.equal(await first.closed, 4014);
       assert.deepEqual(await takeover, [{ guildId: guild.id, sessionId: a.sessionId, code: 4014 }]);
@@ -232,7 +232,7 @@ describe('sandbox protocol rules', function () {
       assert.ok(guild?.voiceChannels[0]);
       const a = await session(s);
       const b = await session(s);
-      const owner = await rawVoice(b, guild.id, guild.voiceChannels[0].id);
+      const owner = await rawVoice(b, guild.id, guild.voiceChannels[0].id, { dave: s.daveMode === 'required' });
       open.push(owner);
       const leave = once(s.events, 'voice-leave');
       a.queue.send(4, { guild_id: guild.id, channel_id: null, self_mute: false, self_deaf: false });

@@ -123,8 +123,9 @@ export interface RawVoice {
   /** With `dave`: the client's own davey session, and a promise of its first executed transition. */
   readonly dave: RawDave | undefined;
   /**
-   * Sends one audio packet; `corrupt` flips a ciphertext byte after encryption; `e2ee` wraps the
-   * frame in DAVE first (as @discordjs/voice does once its session is ready).
+   * Sends one audio packet; `corrupt` flips a ciphertext byte after encryption. A DAVE client wraps
+   * the frame in DAVE first once its session is ready, as @discordjs/voice does (`e2ee: false`
+   * sends it transport-only; `e2ee: true` insists).
    */
   send(opus: Buffer, options?: { corrupt?: boolean; e2ee?: boolean }): void;
   /** Resolves once every packet sent so far has left the socket: close() drops the ones still queued. */
@@ -180,7 +181,8 @@ export async function rawVoice(session: RawSession, guildId: string, channelId: 
     daveProtocolVersion,
     dave: daveSide,
     send(frame, options = {}) {
-      const opus = options.e2ee && daveSide ? daveSide.session.encryptOpus(frame) : frame;
+      const e2ee = options.e2ee ?? (daveSide?.session.ready === true && !isSilence(frame));
+      const opus = e2ee && daveSide ? daveSide.session.encryptOpus(frame) : frame;
       const header = Buffer.alloc(12);
       header[0] = 0x80;
       header[1] = 0x78;
@@ -273,4 +275,8 @@ function daveClient(q: FrameQueue, userId: string, channelId: string, holdCommit
     },
     start: () => q.sendBinary(26, session.getSerializedKeyPackage()),
   };
+}
+
+function isSilence(frame: Buffer): boolean {
+  return frame.length === 3 && frame[0] === 0xf8 && frame[1] === 0xff && frame[2] === 0xfe;
 }
