@@ -1,7 +1,9 @@
 /**
  * The voice gateway (v8, over TLS because @discordjs/voice only speaks wss://): one HTTPS server for
  * every guild. It hands out SSRCs and keys and enforces that one session at a time owns a guild's
- * voice: a new owner closes the previous one with 4014 and makes its packets stale.
+ * voice: a new owner closes the previous one with 4014 and makes its packets stale. With DAVE
+ * (`dave: 'required'`) each connection also becomes a member of its channel's MLS call (dave/):
+ * this file frames the DAVE opcodes; dave/call.ts decides what to send.
  */
 import { randomBytes } from 'node:crypto';
 import type { EventEmitter } from 'node:events';
