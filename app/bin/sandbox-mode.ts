@@ -60,6 +60,7 @@ export async function startSandboxMode(config: Config, log: Logger): Promise<San
         '',
         'hiqty is playing against the local Discord sandbox (no DISCORD_TOKEN set).',
         `  demo guild ${guild.id}, voice channel "${voiceChannel?.name}" ${voiceChannel?.id}, text channel ${textChannel?.id}`,
+        `  Voice is end-to-end encrypted with DAVE (${sandbox.daveMode}${sandbox.daveMode === 'required' ? ', as on Discord since March 2026' : ''}): a simulated listener in the channel decrypts what the bot sends.`,
         '  Type slash commands here, as the demo guild\'s member in the voice channel. YouTube and SoundCloud',
         '  are local fakes of their APIs (HIQTY_SERVICE_ORIGINS), playing tones:',
         '    /play never gonna give you up        (searches YouTube, then SoundCloud)',

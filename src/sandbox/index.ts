@@ -36,11 +36,11 @@ export { CLOSE_E2EE_REQUIRED, type DaveMode } from './voice-gateway';
 export type { DaveGuildStats, DaveTuning } from './dave/guild-call';
 
 /**
- * The sandbox's default DAVE mode: 'off' until every suite passes with 'required'. The environment
- * variable HIQTY_SANDBOX_DAVE (`required` or `off`) overrides it for a whole test run, e.g.
- * `HIQTY_SANDBOX_DAVE=required npx mocha test/player/failover.test.ts`.
+ * The sandbox's default DAVE mode: 'required', as on Discord since March 2026, for tests, the bench and
+ * `make run`. The environment variable HIQTY_SANDBOX_DAVE (`required` or `off`) overrides it for a whole
+ * run, e.g. `HIQTY_SANDBOX_DAVE=off npx mocha test/player/failover.test.ts`.
  */
-export const DEFAULT_DAVE_MODE: DaveMode = daveModeFromEnv(process.env.HIQTY_SANDBOX_DAVE) ?? 'off';
+export const DEFAULT_DAVE_MODE: DaveMode = daveModeFromEnv(process.env.HIQTY_SANDBOX_DAVE) ?? 'required';
 
 function daveModeFromEnv(value: string | undefined): DaveMode | undefined {
   return value === 'required' || value === 'off' ? value : undefined;

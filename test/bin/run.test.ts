@@ -48,6 +48,7 @@ describe('hiqty run', function () {
       const text = proc.other.join('');
       return text.includes('Stop with Ctrl-C') ? text : undefined;
     });
+    assert.match(printed, /end-to-end encrypted with DAVE \(required/, 'the demo says it plays with DAVE');
     // Run the printed redis-cli lines as they are (quoted JSON included) against the bot's Redis.
     const commands = printed
       .split('\n')

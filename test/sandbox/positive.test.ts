@@ -1,6 +1,7 @@
 /**
  * The sandbox against the real clients: a minimal discord.js + @discordjs/voice bot logs in, gets a
- * slash command, joins voice and plays a 3 s 440 Hz Ogg/Opus tone, in both encryption modes.
+ * slash command, joins voice and plays a 3 s 440 Hz Ogg/Opus tone, in both transport encryption modes, with
+ * DAVE required (Discord's rule since March 2026, the sandbox's default) and once more with DAVE off.
  */
 import { strict as assert } from 'node:assert';
 import { mkdtempSync } from 'node:fs';
@@ -13,8 +14,10 @@ import { startMiniBot, type MiniBot } from './mini-bot';
 
 const FIXTURES = mkdtempSync(path.join(tmpdir(), 'hiqty-sandbox-tones-'));
 
-for (const mode of VOICE_MODES) {
-  describe(`sandbox with a real discord.js client (${mode})`, function () {
+const RUNS = [...VOICE_MODES.map((mode) => ({ mode, dave: 'required' as const })), { mode: VOICE_MODES[0], dave: 'off' as const }];
+
+for (const { mode, dave } of RUNS) {
+  describe(`sandbox with a real discord.js client (${mode}, DAVE ${dave})`, function () {
     this.timeout(30_000);
     let sb: Sandbox;
     let bot: MiniBot;
@@ -22,7 +25,7 @@ for (const mode of VOICE_MODES) {
 
     before(async () => {
       tone = await makeTone({ hz: 440, durationMs: 3000, format: 'ogg-opus', dir: FIXTURES });
-      sb = await startSandbox({ voiceModes: [mode] });
+      sb = await startSandbox({ voiceModes: [mode], dave });
       trustSandboxCa(sb.caCertPem);
       bot = await startMiniBot(sb, { file: () => tone, register: true });
     });
@@ -69,6 +72,14 @@ for (const mode of VOICE_MODES) {
       for (const h of hz) assert.ok(Math.abs(h - 440) <= 10, `window at ${h} Hz`);
       assert.equal(stats.segments.length, 1);
       assert.ok(Math.abs((stats.segments[0]?.hz ?? 0) - 440) <= 10);
+      if (dave === 'required') {
+        // What was checked above is what the listener decrypted: every audio frame was DAVE-encrypted.
+        assert.ok(Math.abs((stats.dave?.e2eeFrames ?? 0) - 150) <= 3, `DAVE frames decrypted ${stats.dave?.e2eeFrames}`);
+        assert.equal(stats.unencrypted, 0);
+        assert.equal(stats.e2eeFailures, 0);
+      } else {
+        assert.equal(stats.dave, undefined, 'no DAVE call without DAVE');
+      }
     });
   });
 }
