@@ -7,26 +7,13 @@ import { strict as assert } from 'node:assert';
 import * as path from 'node:path';
 import { serviceOriginsValue } from '../../src/sandbox/services/types';
 import { startServiceFakes, type ServiceFakes } from '../../src/sandbox/services';
-import { TRACKS } from '../../src/sandbox/services/soundcloud';
-import { VIDEOS } from '../../src/sandbox/services/youtube';
-import { guildKeys, npMessageKey } from '../../src/state';
+import { guildKeys, npMessageKey, type Track } from '../../src/state';
+import { fakeToneOf, storedQueue } from '../support/stored-queue';
 import { useRedis } from '../support/redis';
 import { Stage } from '../support/stage';
 import { waitFor } from '../support/wait';
 import { assertEphemeralError, assertPublic, channelMessages, responderGuild } from './support';
 
-interface StoredTrack {
-  readonly id: string;
-  readonly url: string;
-  readonly title?: string;
-  readonly source?: string;
-  readonly sourceId?: string;
-  readonly artist?: string;
-}
-
-function isStoredTrack(u: unknown): u is StoredTrack {
-  return typeof u === 'object' && u !== null && 'id' in u && typeof u.id === 'string' && 'url' in u && typeof u.url === 'string';
-}
 
 function field(u: unknown, name: string): unknown {
   return typeof u === 'object' && u !== null ? Object.entries(u).find(([k]) => k === name)?.[1] : undefined;
@@ -62,12 +49,7 @@ function selectMenus(components: readonly unknown[]): { customId: string; values
   return out;
 }
 
-/** Which tone a queued track of a fake plays. */
-function toneOf(track: StoredTrack | undefined): number | undefined {
-  if (track?.source === 'youtube' || track?.source === 'youtube-music') return Object.values(VIDEOS).find((v) => v.id === track.sourceId)?.hz;
-  if (track?.source === 'soundcloud') return TRACKS.find((t) => String(t.id) === track.sourceId)?.hz;
-  return undefined;
-}
+const toneOf = fakeToneOf;
 
 describe('responder: search, autocomplete and /search against the service fakes', function () {
   this.timeout(90_000);
@@ -77,12 +59,7 @@ describe('responder: search, autocomplete and /search against the service fakes'
   let stage: Stage;
   let fakes: ServiceFakes;
 
-  const playlist = async (): Promise<StoredTrack[]> =>
-    (await stage.db.lrange(keys.playlist, 0, -1)).map((raw): StoredTrack => {
-      const parsed: unknown = JSON.parse(raw);
-      if (!isStoredTrack(parsed)) throw new Error(`not a track: ${raw}`);
-      return parsed;
-    });
+  const playlist = (): Promise<Track[]> => storedQueue(stage.db, g.spec.id);
 
   before(async () => {
     stage = await Stage.start(redis.current, { sandbox: { guilds: [g.spec] } });

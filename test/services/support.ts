@@ -5,25 +5,14 @@
  */
 import { strict as assert } from 'node:assert';
 import type { InvokeOptions } from '../../src/sandbox/interactions';
-import { TRACKS } from '../../src/sandbox/services/soundcloud';
 import type { ServiceRequest } from '../../src/sandbox/services/types';
-import { fakeVideo } from '../../src/sandbox/services/youtube';
-import { guildKeys, npMessageKey } from '../../src/state';
+import { guildKeys, npMessageKey, type Track } from '../../src/state';
+import { fakeToneOf, storedQueue } from '../support/stored-queue';
 import type { Bot, Stage } from '../support/stage';
 import { waitFor } from '../support/wait';
 
-export interface StoredTrack {
-  readonly id: string;
-  readonly url: string;
-  readonly title?: string;
-  readonly source?: string;
-  readonly sourceId?: string;
-  readonly artist?: string;
-}
-
-function isStoredTrack(u: unknown): u is StoredTrack {
-  return typeof u === 'object' && u !== null && 'id' in u && typeof u.id === 'string' && 'url' in u && typeof u.url === 'string';
-}
+/** A queued track as Redis holds it. */
+export type StoredTrack = Track;
 
 /** A property of an unknown JSON value, or undefined. */
 export function field(u: unknown, name: string): unknown {
@@ -71,12 +60,8 @@ export class ServiceScene {
     return this.stage.sandbox.command(this.guildId, this.member, 'skip', {});
   }
 
-  async queue(): Promise<StoredTrack[]> {
-    return (await this.stage.db.lrange(this.keys.playlist, 0, -1)).map((raw): StoredTrack => {
-      const parsed: unknown = JSON.parse(raw);
-      if (!isStoredTrack(parsed)) throw new Error(`not a track: ${raw}`);
-      return parsed;
-    });
+  queue(): Promise<StoredTrack[]> {
+    return storedQueue(this.stage.db, this.guildId);
   }
 
   /** Quarantine entries: the track's URL and the reason. */
@@ -139,11 +124,7 @@ export class ServiceScene {
 }
 
 /** Which tone a queued track of a fake plays. */
-export function toneOf(track: StoredTrack | undefined): number | undefined {
-  if (track?.source === 'youtube' || track?.source === 'youtube-music') return fakeVideo(track.sourceId ?? '')?.hz;
-  if (track?.source === 'soundcloud') return TRACKS.find((t) => String(t.id) === track.sourceId)?.hz;
-  return undefined;
-}
+export const toneOf = fakeToneOf;
 
 /**
  * Samples a bot's ffmpeg children every few milliseconds until stopped: a transcode of a short tone
