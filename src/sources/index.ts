@@ -8,13 +8,14 @@ import type { Clock } from '../clock';
 import type { Config } from '../config';
 import type { Logger } from '../log';
 import type { OpenOutcome, TrackRequest } from '../media/open-track';
-import { redisSearchCache } from '../state/search-cache';
+import { DEFAULT_RESOLVE_CACHE_TTL_MS, DEFAULT_SEARCH_CACHE_TTL_MS, redisSourceCache } from '../state/source-cache';
 import { redisTokenStore } from '../state/source-tokens';
 import { SourceBreaker } from './breaker';
 import { sourceFetcher, type FetchPolicy } from './fetcher';
 import { sourceOpener, type PlayOpener } from './opener';
 import type { QueryResolver } from './query';
 import { SourceRegistry } from './registry';
+import { withCachedResolutions } from './cached-resolutions';
 import { createQueryResolver } from './resolver';
 import { soundcloudSource } from './soundcloud';
 import type { SourceMetrics } from './source-metrics';
@@ -58,10 +59,14 @@ export function createServiceLayer(config: ServiceConfig, deps: ServiceLayerDeps
     visitorData: config.HIQTY_YOUTUBE_VISITOR_DATA,
     log: log.child({ source: 'youtube' }),
   };
-  const sources: Source[] = [
+  const resolutions = redisSourceCache(deps.redis, 'resolve', DEFAULT_RESOLVE_CACHE_TTL_MS);
+  const services: Source[] = [
     youtubeSource({ ...youtube, fetcher: fetcherFor('youtube') }),
     youtubeMusicSource({ ...youtube, fetcher: fetcherFor('youtube-music') }),
     soundcloudSource({ fetch: fetcherFor('soundcloud'), tokens, clock: deps.clock, log: log.child({ source: 'soundcloud' }) }),
+  ];
+  const sources: Source[] = [
+    ...services.map((s) => withCachedResolutions(s, resolutions, log)),
     urlSource({ name: 'attachment', label: 'Discord attachment', matches: isDiscordAttachment, fetch: fetcherFor('attachment') }),
     urlSource({ name: 'url', label: 'Link', matches: isHttpLink, fetch: fetcherFor('url') }),
   ];
@@ -69,7 +74,7 @@ export function createServiceLayer(config: ServiceConfig, deps: ServiceLayerDeps
   const resolver = createQueryResolver({
     registry,
     searchSources: config.HIQTY_SEARCH_SOURCES,
-    cache: redisSearchCache(deps.redis),
+    searchCache: redisSourceCache(deps.redis, 'search', DEFAULT_SEARCH_CACHE_TTL_MS),
     breaker: new SourceBreaker(deps.clock),
     clock: deps.clock,
     log,

@@ -8,7 +8,7 @@ import { isLeft } from 'fp-ts/Either';
 import type { Clock } from '../clock';
 import { decodeJson } from '../codecs';
 import type { Logger } from '../log';
-import type { SearchCache } from '../state/search-cache';
+import type { SourceCache } from '../state/source-cache';
 import type { SourceBreaker } from './breaker';
 import type { QueryOutcome, QueryResolver, ResolveOptions, SearchResults, SkippedSource } from './query';
 import type { SourceRegistry } from './registry';
@@ -24,7 +24,8 @@ export interface QueryResolverDeps {
   readonly registry: SourceRegistry;
   /** HIQTY_SEARCH_SOURCES, in order of preference. */
   readonly searchSources: readonly SourceName[];
-  readonly cache: SearchCache;
+  /** Search results per source and normalized query (hiqty:search_cache:*). */
+  readonly searchCache: SourceCache;
   readonly breaker: SourceBreaker;
   readonly clock: Clock;
   readonly log: Logger;
@@ -65,7 +66,7 @@ type OneSearch =
   | { readonly kind: 'cancelled' };
 
 export function createQueryResolver(deps: QueryResolverDeps): QueryResolver {
-  const { registry, breaker, cache, log } = deps;
+  const { registry, breaker, searchCache: cache, log } = deps;
 
   function failedOnce(source: Source, reason: string): void {
     if (breaker.failed(source.name)) log.warn({ source: source.name, reason }, 'source search keeps failing: skipped by search for a while');

@@ -10,4 +10,4 @@ export * from './interactions';
 export * from './votes';
 export * from './np-message';
 export * from './source-tokens';
-export * from './search-cache';
+export * from './source-cache';

@@ -1,0 +1,57 @@
+/**
+ * A service source whose link resolutions are shared by the fleet for a while (hiqty:resolve_cache:*): a
+ * playlist or video pasted in many guilds, or queued again, is asked of the service once per TTL. Only what
+ * resolved is kept; refusals and failures are asked again next time. Stream plans are never cached: media
+ * URLs expire and are bound to the instance that asked. Not for plain links: a file's check before "Playing"
+ * must see the file as it is now.
+ */
+import * as t from 'io-ts';
+import { isLeft } from 'fp-ts/Either';
+import { decodeJson } from '../codecs';
+import type { Logger } from '../log';
+import { withOptional } from '../state/schema';
+import type { SourceCache } from '../state/source-cache';
+import { SourceTracksCodec } from './track-codec';
+import type { ResolveOutcome, Source } from './types';
+
+const CachedResolution = withOptional(
+  { tracks: SourceTracksCodec },
+  { playlist: t.type({ url: t.string, title: t.string }), skipped: t.array(t.type({ title: t.string, reason: t.string })) },
+  'a cached link resolution',
+);
+
+export function withCachedResolutions(source: Source, cache: SourceCache, log: Logger): Source {
+  const read = async (key: string): Promise<ResolveOutcome | undefined> => {
+    const raw = await cache.get(source.name, key).catch((err: unknown) => {
+      log.debug({ err, source: source.name }, 'resolve cache unavailable: asking the source');
+      return undefined;
+    });
+    if (raw === undefined) return undefined;
+    const decoded = decodeJson(CachedResolution, raw);
+    if (isLeft(decoded)) {
+      // A copy of the service's answer that does not decode is simply asked for again.
+      log.warn({ source: source.name, problems: decoded.left.slice(0, 3) }, 'resolve cache entry does not decode: asking the source again');
+      return undefined;
+    }
+    return { kind: 'tracks', ...decoded.right };
+  };
+  const search = source.search;
+  return {
+    name: source.name,
+    label: source.label,
+    matches: (url) => source.matches(url),
+    ...(search === undefined ? {} : { search: (text: string, options: Parameters<typeof search>[1]) => search.call(source, text, options) }),
+    open: (track, options) => source.open(track, options),
+    async resolve(url, options) {
+      const key = url.href;
+      const hit = await read(key);
+      if (hit !== undefined) return hit;
+      const outcome = await source.resolve(url, options);
+      if (outcome.kind === 'tracks' && outcome.tracks.length > 0) {
+        const value = JSON.stringify({ tracks: outcome.tracks, ...(outcome.playlist ? { playlist: outcome.playlist } : {}), ...(outcome.skipped ? { skipped: outcome.skipped } : {}) });
+        await cache.set(source.name, key, value).catch((err: unknown) => log.debug({ err, source: source.name }, 'resolve cache not written'));
+      }
+      return outcome;
+    },
+  };
+}
