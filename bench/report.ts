@@ -209,9 +209,20 @@ export function resumeTable(rows: ServiceFigures['resume']): string {
   ].join('\n');
 }
 
+export function autocompleteTable(a: ServiceFigures['autocomplete']): string {
+  return [
+    '   keystroke (the autocomplete interaction) to the bot\'s choices; Discord drops an answer after 3 s. "never gonna give you up" typed word by word;',
+    `   cold = each prefix the first time (both services searched), warm = again (the Redis search cache); sources per answer: ${fmt(a.sourcesPerAnswer, 1)}`,
+    table(['', 'n', 'p50 ms', 'p95 ms', 'max ms'], [
+      ['cold', String(a.cold.n), fmtMs(a.cold.p50), fmtMs(a.cold.p95), fmtMs(a.cold.max)],
+      ['warm', String(a.warm.n), fmtMs(a.warm.p50), fmtMs(a.warm.p95), fmtMs(a.warm.max)],
+    ]),
+  ].join('\n');
+}
+
 /** Every service part, for bench/services.ts run alone. */
 export function servicesTables(s: ServiceFigures): string {
-  return [servicesCostText(s), '', '4. Play to first packet at the sandbox (ms)', servicesLatencyTable(s.latency), '', '4c. Resume at a position without the past', resumeTable(s.resume)].join('\n');
+  return [servicesCostText(s), '', '4. Play to first packet at the sandbox (ms)', servicesLatencyTable(s.latency), '', '4c. Resume at a position without the past', resumeTable(s.resume), '', '4d. Autocomplete', autocompleteTable(s.autocomplete)].join('\n');
 }
 
 export function herdTable(runs: readonly HerdRun[]): string {
@@ -357,6 +368,9 @@ export function renderReport(r: Report): string {
   out.push('');
   out.push('4c. Resume at a position without the past');
   out.push(resumeTable(r.services.resume));
+  out.push('');
+  out.push('4d. Autocomplete');
+  out.push(autocompleteTable(r.services.autocomplete));
   out.push('');
   out.push(`5. Recovery (ms; lock TTL ${r.recovery.lockTtlMs} ms; position error: + replayed, - skipped)`);
   out.push(

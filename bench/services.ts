@@ -13,6 +13,7 @@ import { measureCostInNewPlayer, type CostRun, type StartSubject } from './cost'
 import { SERVICE_TRACKS, youtubeOpusUrl } from './service-fakes';
 import { measureServiceLatency, serviceLatencyGuilds, type ServiceLatencyFigures } from './service-latency';
 import { measureResume, type ResumeRow } from './resume-at';
+import { measureAutocomplete, type AutocompleteFigures } from './autocomplete';
 import { BenchStage } from './stage';
 import { baselineSubject, hiqtySubject } from './subjects';
 import { runProgram } from './program';
@@ -26,6 +27,8 @@ export interface ServiceFigures {
   readonly latency: ServiceLatencyFigures;
   /** The 240 s YouTube video started at 0 and at 3:00. */
   readonly resume: readonly ResumeRow[];
+  /** `/play`'s autocomplete, keystroke to choices. */
+  readonly autocomplete: AutocompleteFigures;
   /** What the baseline played for each kind, in words (the report prints it). */
   readonly baselinePlays: string;
 }
@@ -71,10 +74,14 @@ export async function measureServices(stage: BenchStage, config: ServicesRunConf
   const guild = stage.guilds[0];
   if (!guild) throw new Error('the sandbox has no guild');
   const resume = await measureResume(stage, fakes, guild, { plays: c.resumePlays, url: SERVICE_TRACKS.youtube, videoId: SERVICE_TRACKS.youtubeId, progress });
+  await stage.flush();
+  progress(`services autocomplete: "never gonna give you up" typed word by word, ${c.resumePlays} rounds, each prefix cold then warm`);
+  const autocomplete = await measureAutocomplete(stage, guild, c.resumePlays);
   return {
     cost,
     latency,
     resume,
+    autocomplete,
     baselinePlays:
       "YouTube: ffmpeg reads the fake googlevideo's WebM/Opus (itag 251) URL; SoundCloud: ffmpeg reads the fake's HLS AAC playlist and segments",
   };

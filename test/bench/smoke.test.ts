@@ -81,6 +81,9 @@ describe('bench: the make bench pipeline at N = 2', function () {
     finiteSummary('resume at 3:00', atThree.firstPacketMs);
     assert.equal(atZero.firstMediaOffset, 0, 'a start at 0 reads from byte 0');
     assert.ok(atThree.firstMediaOffset > 0, `a start at 3:00 reads from an offset, not from 0 (${atThree.firstMediaOffset})`);
+    finiteSummary('autocomplete cold', report.services.autocomplete.cold);
+    finiteSummary('autocomplete warm', report.services.autocomplete.warm);
+    assert.equal(report.services.autocomplete.sourcesPerAnswer, 2, 'every autocomplete answer has results from both services');
     finiteSummary('latency passthrough cold', report.latency.passthrough.cold);
     finiteSummary('latency passthrough warm', report.latency.passthrough.warm);
     finiteSummary('latency transcode cold', report.latency.transcode.cold);
