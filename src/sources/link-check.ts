@@ -64,13 +64,13 @@ function header(headers: Record<string, string | string[] | undefined>, name: st
   return Array.isArray(value) ? value[0] : value;
 }
 
-/** A playlist's length from its EXTINF lines, when it is a media playlist with an end. */
-function hlsShape(text: string): { live: boolean; durationMs?: number } {
+/** An HLS playlist's check: live unless it has an end, and its length from its EXTINF lines when it has one. */
+export function hlsCheck(text: string): Extract<LinkCheck, { kind: 'hls' }> {
   const vod = /#EXT-X-ENDLIST/.test(text) || /#EXT-X-PLAYLIST-TYPE:VOD/.test(text);
-  if (!vod) return { live: !/#EXT-X-STREAM-INF/.test(text) };
+  if (!vod) return { kind: 'hls', live: !/#EXT-X-STREAM-INF/.test(text) };
   let seconds = 0;
   for (const m of text.matchAll(/#EXTINF:\s*([\d.]+)/g)) seconds += Number(m[1]);
-  return seconds > 0 ? { live: false, durationMs: Math.round(seconds * 1000) } : { live: false };
+  return seconds > 0 ? { kind: 'hls', live: false, durationMs: Math.round(seconds * 1000) } : { kind: 'hls', live: false };
 }
 
 interface Tags {
@@ -122,7 +122,7 @@ export async function checkLink(fetcher: Fetcher, url: string, signal?: AbortSig
   if ('error' in head) return { kind: 'refused', reason: head.error };
   if (head.bytes.length === 0) return { kind: 'refused', reason: 'the file is empty' };
   const text = head.bytes.subarray(0, 4096).toString('utf8');
-  if (/^\uFEFF?#EXTM3U/.test(text) && /#EXT-X-/.test(text)) return { kind: 'hls', ...hlsShape(head.bytes.toString('utf8')) };
+  if (/^\uFEFF?#EXTM3U/.test(text) && /#EXT-X-/.test(text)) return hlsCheck(head.bytes.toString('utf8'));
   const probed = probe(head.bytes.subarray(0, Math.max(PROBE_WINDOW_BYTES, head.bytes.length)), fetched.contentType, head.ended);
   if (probed.kind === 'not-audio') return { kind: 'refused', reason: probed.reason };
   const size = fetched.contentLength === undefined ? undefined : fetched.contentLength + fetched.offset;

@@ -8,7 +8,7 @@ import { isHlsLink } from '../../media/media-input';
 import { parsePlaylist, playlistFormatOf, type PlaylistEntry } from '../../media/playlist';
 import type { PlanOutcome } from '../../media/plan';
 import { titleFromUrl } from './title';
-import { checkLink, fetchRefusal, type LinkCheck } from '../link-check';
+import { checkLink, fetchRefusal, hlsCheck, type LinkCheck } from '../link-check';
 import type { Fetcher, PlayableTrack, ResolveOutcome, Source, SourceName, SourceTrack } from '../types';
 
 /** Default biggest playlist file read: 1 MiB (about 10,000 entries). */
@@ -70,8 +70,8 @@ export function urlSource(options: UrlSourceOptions): Source {
       return { kind: 'refused', reason: `the playlist could not be read: ${e instanceof Error ? e.message : String(e)}` };
     }
     const parsed = parsePlaylist(format, text, url);
-    // An .m3u8 with #EXT-X tags is one HLS stream, not a list of files.
-    if (parsed === 'hls') return single(url, signal);
+    // An .m3u8 with #EXT-X tags is one HLS stream, not a list of files: the text already read is its check.
+    if (parsed === 'hls') return { kind: 'tracks', tracks: [trackOf(name, url.href, titleFromUrl(url), hlsCheck(text))] };
     const entries = parsed.slice(0, maxEntries);
     if (entries.length === 0) return { kind: 'empty', what: 'the playlist has no http(s) entries' };
     const tracks: SourceTrack[] = [];
