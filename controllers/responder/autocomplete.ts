@@ -14,6 +14,7 @@ import { within, type Clock } from '../../src/clock';
 import type { Logger } from '../../src/log';
 import * as ops from '../../src/ops';
 import type { OpsDeps } from '../../src/ops';
+import { looksLikeLink } from '../../src/sources/resolver';
 import { choicesOf, type Choice } from './results';
 
 /** When a search is aborted so the answer still makes Discord's 3 s. Default 2500 ms. */
@@ -33,11 +34,6 @@ export interface Autocompleter {
   choices(member: string, typed: string): Promise<Choice[]>;
   /** Aborts every search in flight. */
   stop(): void;
-}
-
-/** A link or an attachment's URL is played as it is: nothing to search for. */
-function looksLikeLink(text: string): boolean {
-  return /^[a-z][a-z0-9+.-]*:\/\//i.test(text) || /^www\./i.test(text);
 }
 
 export function autocompleter(deps: AutocompleteDeps): Autocompleter {

@@ -11,7 +11,7 @@ import { openFile } from './file-input';
 import { hlsReader } from './hls/reader';
 import type { PlanProvider, StreamPlan } from './plan';
 import { rangedReader } from './ranged-reader';
-import { describeUrl } from './safe-fetch';
+import { describeUrlText } from './safe-fetch';
 import { rangedStart } from './seek/ranged-start';
 
 export interface InputRequest {
@@ -59,14 +59,6 @@ export function planForLink(url: string, live = false): StreamPlan {
   return isHlsLink(url) ? { kind: 'hls', url, ...(live ? { live } : {}) } : { kind: 'file', url, ...(live ? { live } : {}) };
 }
 
-function where(url: string): string {
-  try {
-    return describeUrl(new URL(url));
-  } catch {
-    return '(invalid URL)';
-  }
-}
-
 const fixed = (ms: number) => (): number => ms;
 
 async function fromPlan(plan: StreamPlan, request: InputRequest, deps: InputDeps, signal: AbortSignal): Promise<MediaInput> {
@@ -87,7 +79,7 @@ async function fromPlan(plan: StreamPlan, request: InputRequest, deps: InputDeps
       );
       if (opened.kind !== 'body') return opened;
       const live = plan.live === true || request.isLive;
-      return { kind: 'input', body: opened.body, contentType: opened.contentType, skipMs: fixed(opened.skipMs), transcodeOnly: false, live, where: where(plan.url), how: opened.how };
+      return { kind: 'input', body: opened.body, contentType: opened.contentType, skipMs: fixed(opened.skipMs), transcodeOnly: false, live, where: describeUrlText(plan.url), how: opened.how };
     }
     case 'ranged': {
       const target = { url: plan.url, rangeParam: plan.rangeParam, ...(plan.headers === undefined ? {} : { headers: plan.headers }) };
@@ -103,7 +95,7 @@ async function fromPlan(plan: StreamPlan, request: InputRequest, deps: InputDeps
         ...(request.plan === undefined ? {} : { provider: request.plan }),
         fetch: ctx,
       });
-      return { kind: 'input', body, contentType: undefined, skipMs: fixed(start.skipMs), transcodeOnly: false, live: false, where: where(plan.url), how: start.how };
+      return { kind: 'input', body, contentType: undefined, skipMs: fixed(start.skipMs), transcodeOnly: false, live: false, where: describeUrlText(plan.url), how: start.how };
     }
     case 'hls': {
       let skipMs = 0;
@@ -119,7 +111,7 @@ async function fromPlan(plan: StreamPlan, request: InputRequest, deps: InputDeps
           live ||= s.live;
         },
       });
-      return { kind: 'input', body, contentType: undefined, skipMs: () => skipMs, transcodeOnly: true, live, where: where(plan.url), how: 'hls-segments' };
+      return { kind: 'input', body, contentType: undefined, skipMs: () => skipMs, transcodeOnly: true, live, where: describeUrlText(plan.url), how: 'hls-segments' };
     }
   }
 }

@@ -17,7 +17,7 @@ import { isMediaInputError } from './media-error';
 import { openInput } from './media-input';
 import type { OriginOverrides } from './origins';
 import type { PlanProvider } from './plan';
-import { DEFAULT_IDLE_TIMEOUT_MS, DEFAULT_MAX_BYTES, describeUrl, type LookupAll, type RequestFn } from './safe-fetch';
+import { DEFAULT_IDLE_TIMEOUT_MS, DEFAULT_MAX_BYTES, describeUrlText, type LookupAll, type RequestFn } from './safe-fetch';
 import { OpenGate } from './open-gate';
 import { ffmpegProcesses, transcode, type FfmpegProcesses, type TranscodeExit } from './transcode';
 
@@ -98,14 +98,6 @@ export type OpenOutcome =
 
 const CANCELLED: OpenOutcome = { kind: 'cancelled' };
 
-function describeRequestUrl(url: string): string {
-  try {
-    return describeUrl(new URL(url));
-  } catch {
-    return '(invalid URL)';
-  }
-}
-
 function describeError(e: unknown, what: string): string {
   if (isBodyError(e) || isMediaInputError(e)) return e.message;
   return `${what}: ${e instanceof Error ? e.message : String(e)}`;
@@ -169,7 +161,7 @@ async function openSignalled(request: TrackRequest, deps: OpenTrackDeps, signal:
     },
     signal,
   );
-  const log = deps.log.child({ media: input.kind === 'input' ? input.where : describeRequestUrl(request.url) });
+  const log = deps.log.child({ media: input.kind === 'input' ? input.where : describeUrlText(request.url) });
   if (input.kind === 'cancelled') {
     log.debug('open cancelled before the response');
     return CANCELLED;

@@ -103,6 +103,15 @@ export function describeUrl(url: URL): string {
   return url.protocol === 'http:' || url.protocol === 'https:' ? `${url.protocol}//${hostPort(url)}` : url.protocol;
 }
 
+/** describeUrl of a URL given as text; one that does not parse is shown as such. */
+export function describeUrlText(url: string): string {
+  try {
+    return describeUrl(new URL(url));
+  } catch {
+    return '(invalid URL)';
+  }
+}
+
 function errorCode(e: unknown): string {
   if (e instanceof Error) {
     const code = 'code' in e && typeof e.code === 'string' ? e.code : undefined;

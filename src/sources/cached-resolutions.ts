@@ -6,11 +6,10 @@
  * must see the file as it is now.
  */
 import * as t from 'io-ts';
-import { isLeft } from 'fp-ts/Either';
-import { decodeJson } from '../codecs';
 import type { Logger } from '../log';
 import { withOptional } from '../state/schema';
 import type { SourceCache } from '../state/source-cache';
+import { readCached, writeCached } from './cached-answer';
 import { SourceTracksCodec } from './track-codec';
 import type { ResolveOutcome, Source } from './types';
 
@@ -22,18 +21,8 @@ const CachedResolution = withOptional(
 
 export function withCachedResolutions(source: Source, cache: SourceCache, log: Logger): Source {
   const read = async (key: string): Promise<ResolveOutcome | undefined> => {
-    const raw = await cache.get(source.name, key).catch((err: unknown) => {
-      log.debug({ err, source: source.name }, 'resolve cache unavailable: asking the source');
-      return undefined;
-    });
-    if (raw === undefined) return undefined;
-    const decoded = decodeJson(CachedResolution, raw);
-    if (isLeft(decoded)) {
-      // A copy of the service's answer that does not decode is simply asked for again.
-      log.warn({ source: source.name, problems: decoded.left.slice(0, 3) }, 'resolve cache entry does not decode: asking the source again');
-      return undefined;
-    }
-    return { kind: 'tracks', ...decoded.right };
+    const hit = await readCached(cache, CachedResolution, source.name, key, 'resolve', log);
+    return hit === undefined ? undefined : { kind: 'tracks', ...hit };
   };
   const search = source.search;
   return {
@@ -48,8 +37,8 @@ export function withCachedResolutions(source: Source, cache: SourceCache, log: L
       if (hit !== undefined) return hit;
       const outcome = await source.resolve(url, options);
       if (outcome.kind === 'tracks' && outcome.tracks.length > 0) {
-        const value = JSON.stringify({ tracks: outcome.tracks, ...(outcome.playlist ? { playlist: outcome.playlist } : {}), ...(outcome.skipped ? { skipped: outcome.skipped } : {}) });
-        await cache.set(source.name, key, value).catch((err: unknown) => log.debug({ err, source: source.name }, 'resolve cache not written'));
+        const value = { tracks: outcome.tracks, ...(outcome.playlist ? { playlist: outcome.playlist } : {}), ...(outcome.skipped ? { skipped: outcome.skipped } : {}) };
+        await writeCached(cache, source.name, key, value, 'resolve', log);
       }
       return outcome;
     },

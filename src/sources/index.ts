@@ -76,7 +76,6 @@ export function createServiceLayer(config: ServiceConfig, deps: ServiceLayerDeps
     searchSources: config.HIQTY_SEARCH_SOURCES,
     searchCache: redisSourceCache(deps.redis, 'search', DEFAULT_SEARCH_CACHE_TTL_MS),
     breaker: new SourceBreaker(deps.clock),
-    clock: deps.clock,
     log,
   });
   return { registry, resolver, opener: (openTrack) => sourceOpener(registry, openTrack) };

@@ -11,8 +11,6 @@ import type { Fetcher } from './types';
 
 /** Bytes a check reads at most: the probe's window, with room for an ID3 tag before the audio. */
 export const CHECK_BYTES = 256 * 1024;
-/** Default time a whole check may take: 8 s, well inside what a member waits for a reply. */
-export const DEFAULT_CHECK_TIMEOUT_MS = 8000;
 
 export type LinkCheck =
   | {

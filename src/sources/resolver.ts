@@ -4,12 +4,10 @@
  * the first source with results gives the best match. Searches are cached in Redis per normalized query;
  * a source whose searches keep failing rests for a while (breaker.ts) and the answer says so.
  */
-import { isLeft } from 'fp-ts/Either';
-import type { Clock } from '../clock';
-import { decodeJson } from '../codecs';
 import type { Logger } from '../log';
 import type { SourceCache } from '../state/source-cache';
 import type { SourceBreaker } from './breaker';
+import { readCached, writeCached } from './cached-answer';
 import type { QueryOutcome, QueryResolver, ResolveOptions, SearchResults, SkippedSource } from './query';
 import type { SourceRegistry } from './registry';
 import { SourceTracksCodec } from './track-codec';
@@ -27,7 +25,6 @@ export interface QueryResolverDeps {
   /** Search results per source and normalized query (hiqty:search_cache:*). */
   readonly searchCache: SourceCache;
   readonly breaker: SourceBreaker;
-  readonly clock: Clock;
   readonly log: Logger;
 }
 
@@ -43,7 +40,8 @@ export function parsePrefix(query: string): { readonly source: SourceName; reado
   return source === undefined ? undefined : { source, text: (m?.[2] ?? '').trim() };
 }
 
-function looksLikeLink(query: string): boolean {
+/** A link (with a scheme, or www.): played as it is, never searched for. */
+export function looksLikeLink(query: string): boolean {
   return /^[a-z][a-z0-9+.-]*:\/\//i.test(query) || /^www\./i.test(query);
 }
 
@@ -72,23 +70,7 @@ export function createQueryResolver(deps: QueryResolverDeps): QueryResolver {
     if (breaker.failed(source.name)) log.warn({ source: source.name, reason }, 'source search keeps failing: skipped by search for a while');
   }
 
-  async function cached(source: Source, query: string): Promise<readonly SourceTrack[] | undefined> {
-    let raw: string | undefined;
-    try {
-      raw = await cache.get(source.name, query);
-    } catch (err) {
-      log.debug({ err, source: source.name }, 'search cache unavailable: asking the source');
-      return undefined;
-    }
-    if (raw === undefined) return undefined;
-    const decoded = decodeJson(SourceTracksCodec, raw);
-    if (isLeft(decoded)) {
-      // A cache entry is a copy of the service's answer: one that does not decode is simply asked again.
-      log.warn({ source: source.name, problems: decoded.left.slice(0, 3) }, 'search cache entry does not decode: asking the source again');
-      return undefined;
-    }
-    return decoded.right;
-  }
+  const cached = (source: Source, query: string): Promise<readonly SourceTrack[] | undefined> => readCached(cache, SourceTracksCodec, source.name, query, 'search', log);
 
   async function searchOne(source: Source, text: string, signal: AbortSignal | undefined): Promise<OneSearch> {
     const search = source.search;
@@ -112,7 +94,7 @@ export function createQueryResolver(deps: QueryResolverDeps): QueryResolver {
       return { kind: 'skipped', skipped: { source: source.name, reason: `${source.label} search failed: ${outcome.reason}` }, failed: true };
     }
     breaker.succeeded(source.name);
-    await cache.set(source.name, query, JSON.stringify(outcome.tracks)).catch((err: unknown) => log.debug({ err, source: source.name }, 'search cache not written'));
+    await writeCached(cache, source.name, query, outcome.tracks, 'search', log);
     return { kind: 'results', tracks: outcome.tracks };
   }
 

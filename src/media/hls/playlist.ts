@@ -65,8 +65,8 @@ export async function fetchPlaylistText(url: string, how: PlaylistFetch): Promis
 }
 
 /** The media playlist behind a URL (following a master playlist once); undefined when cancelled. */
-export async function loadMediaPlaylist(url: string, how: PlaylistFetch, text?: string): Promise<LoadedMedia | undefined> {
-  const first = text ?? (await fetchPlaylistText(url, how));
+export async function loadMediaPlaylist(url: string, how: PlaylistFetch): Promise<LoadedMedia | undefined> {
+  const first = await fetchPlaylistText(url, how);
   if (first === undefined) return undefined;
   const parsed = parsePlaylistText(first);
   if (!parsed.isMasterPlaylist) return { url, playlist: parsed };

@@ -24,8 +24,6 @@ export interface HlsReaderOptions {
   readonly headers?: PlanHeaders;
   /** Where a VOD stream starts; live streams ignore it. Default 0. */
   readonly startMs?: number;
-  /** The playlist text when already fetched (a link sniffed as HLS), to save fetching it twice. */
-  readonly text?: string;
   readonly fetch: FetchContext;
   readonly clock?: Clock;
   /** Default DEFAULT_LIVE_STALE_RELOADS (3). */
@@ -75,7 +73,7 @@ async function* fetchPart(part: Part, base: string, options: HlsReaderOptions, s
 async function* hlsBytes(options: HlsReaderOptions, signal: AbortSignal): AsyncGenerator<Buffer, void, undefined> {
   const clock = options.clock ?? systemClock;
   const how = { ctx: options.fetch, signal, ...(options.headers === undefined ? {} : { headers: options.headers }) };
-  let loaded: LoadedMedia | undefined = await loadMediaPlaylist(options.url, how, options.text);
+  let loaded: LoadedMedia | undefined = await loadMediaPlaylist(options.url, how);
   if (loaded === undefined) return;
   const { url } = loaded;
   let playlist = loaded.playlist;

@@ -4,7 +4,7 @@
  * URLs are links like any other, checked the same way). Every link is checked before it is queued
  * (link-check.ts); a playlist's first few entries are, the rest are checked when they play.
  */
-import { isHlsLink } from '../../media/media-input';
+import { planForLink } from '../../media/media-input';
 import { parsePlaylist, playlistFormatOf, type PlaylistEntry } from '../../media/playlist';
 import type { PlanOutcome } from '../../media/plan';
 import { titleFromUrl } from './title';
@@ -101,11 +101,8 @@ export function urlSource(options: UrlSourceOptions): Source {
     },
     open(track: PlayableTrack): Promise<PlanOutcome> {
       // Known limit: an HLS stream is recognised by its .m3u8 path at play time.
-      if (isHlsLink(track.url)) return Promise.resolve({ kind: 'plan', plan: { kind: 'hls', url: track.url, ...(track.live === true ? { live: true } : {}) } });
-      return Promise.resolve({
-        kind: 'plan',
-        plan: { kind: 'file', url: track.url, ...(track.live === true ? { live: true } : {}), ...(track.durationMs === undefined ? {} : { durationMs: track.durationMs }) },
-      });
+      const plan = planForLink(track.url, track.live === true);
+      return Promise.resolve({ kind: 'plan', plan: plan.kind === 'file' && track.durationMs !== undefined ? { ...plan, durationMs: track.durationMs } : plan });
     },
   };
 }
