@@ -78,7 +78,7 @@ export interface SandboxOptions {
   readonly monitor?: MonitorOptions;
   /** The bot token the sandbox accepts; default a random one. */
   readonly token?: string;
-  /** DAVE (end-to-end encryption): 'required' as on Discord, or 'off'. Default DEFAULT_DAVE_MODE ('off' for now). */
+  /** DAVE (end-to-end encryption): 'required' as on Discord, or 'off'. Default DEFAULT_DAVE_MODE ('required'). */
   readonly dave?: DaveMode;
   /** Listeners per call, commit delay and timeouts of the DAVE emulation (see DaveTuning). */
   readonly daveTuning?: DaveTuning;
@@ -166,11 +166,7 @@ export class Sandbox {
       attach: (channelId, input) => this.cdn.add(channelId, input),
     });
     this.packets = new PacketQueue((e) => this.monitor(e.guildId).onPacket(e));
-    this.udp = new VoiceUdp((e) => {
-      // DAVE decryption happens on arrival, against the group state of that moment.
-      const opus = e.opus === undefined ? undefined : this.voice.e2ee(e.sessionId, e.ssrc, e.sequence, e.opus, e.stale);
-      this.packets.push(opus === e.opus ? e : { ...e, opus });
-    });
+    this.udp = new VoiceUdp((e) => this.packets.push(e));
     this.voice = new VoiceGateway({
       cert,
       udp: this.udp,

@@ -94,14 +94,17 @@ export class VoiceUdp {
       this.counters.beforeKey += 1;
       return;
     }
+    const sequence = msg.readUInt16BE(2);
+    const plain = decryptRtp(stream.crypto, msg);
     this.onPacket({
       guildId: stream.guildId,
       sessionId: stream.sessionId,
       receivedAtMs: performance.now(),
-      sequence: msg.readUInt16BE(2),
+      sequence,
       timestamp: msg.readUInt32BE(4),
       ssrc,
-      opus: decryptRtp(stream.crypto, msg),
+      // DAVE decryption happens on arrival, against the group state of that moment; stale frames pass unchanged.
+      opus: plain !== undefined && !stream.stale && stream.e2ee !== undefined ? stream.e2ee.receive(sequence, plain) : plain,
       stale: stream.stale,
     });
   }

@@ -73,7 +73,7 @@ export interface VoiceGatewayOptions {
   readonly botUserId: string;
   readonly events: EventEmitter;
   readonly log: Logger;
-  /** Default 'off' (see DaveMode). */
+  /** The sandbox passes DEFAULT_DAVE_MODE ('required') unless told otherwise (see DaveMode). */
   readonly dave: DaveMode;
   readonly daveTuning: DaveTuning;
 }
@@ -153,17 +153,6 @@ export class VoiceGateway {
     const call = new DaveGuildCall(guildId, channelId, this.o.botUserId, this.o.daveTuning, this.log);
     this.calls.set(guildId, call);
     return call;
-  }
-
-  /**
-   * What the listeners hear of one frame: the frame after DAVE decryption, or undefined. Frames of
-   * connections without DAVE (mode off) and stale ones pass unchanged.
-   */
-  e2ee(sessionId: string, ssrc: number, sequence: number, opus: Buffer, stale: boolean): Buffer | undefined {
-    if (stale || this.o.dave === 'off') return opus;
-    const stream = this.o.udp.get(ssrc);
-    if (!stream?.e2ee || stream.sessionId !== sessionId) return opus;
-    return stream.e2ee.receive(sequence, opus);
   }
 
   /** Closes voice sockets, by session id or guild id; without a code as a network failure would. */

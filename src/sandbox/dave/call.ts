@@ -177,11 +177,6 @@ export class DaveCall {
     };
   }
 
-  /** Whether the member's leaf is in the group now (the group exists once a commit was taken). */
-  inGroup(key: string): boolean {
-    return this.leafOf(key) !== undefined;
-  }
-
   close(): void {
     this.closed = true;
     if (this.round) clearTimeout(this.round.timer);
