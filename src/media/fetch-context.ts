@@ -37,18 +37,24 @@ export function fetchRange(target: MediaTarget, start: number, end: number, ctx:
 
 export type Bytes = { readonly kind: 'bytes'; readonly bytes: Buffer; readonly status: number } | { readonly kind: 'failed'; readonly reason: string } | { readonly kind: 'cancelled' };
 
+/** Reads a (small, capped) body to its end; its failure's message is the reason, unless the signal fired. */
+export async function readBody(body: AsyncIterable<unknown>, signal: AbortSignal | undefined): Promise<{ readonly kind: 'read'; readonly bytes: Buffer } | Exclude<Bytes, { kind: 'bytes' }>> {
+  const chunks: Buffer[] = [];
+  try {
+    for await (const chunk of body) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
+  } catch (e) {
+    if (signal?.aborted === true) return { kind: 'cancelled' };
+    return { kind: 'failed', reason: e instanceof Error ? e.message : String(e) };
+  }
+  return { kind: 'read', bytes: Buffer.concat(chunks) };
+}
+
 /** Reads a whole (small) response: a header, a seek index, a playlist. */
 export async function readAll(outcome: FetchOutcome, signal: AbortSignal): Promise<Bytes> {
   if (outcome.kind === 'cancelled') return outcome;
   if (outcome.kind !== 'ok') return { kind: 'failed', reason: fetchFailureReason(outcome) };
-  const chunks: Buffer[] = [];
-  try {
-    for await (const chunk of outcome.body) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
-  } catch (e) {
-    if (signal.aborted) return { kind: 'cancelled' };
-    return { kind: 'failed', reason: e instanceof Error ? e.message : String(e) };
-  }
-  return { kind: 'bytes', bytes: Buffer.concat(chunks), status: outcome.status };
+  const read = await readBody(outcome.body, signal);
+  return read.kind === 'read' ? { kind: 'bytes', bytes: read.bytes, status: outcome.status } : read;
 }
 
 /** Bytes start..end of the target, read whole. A server that ignores the range sends more; the caller slices. */

@@ -5,6 +5,7 @@
 import { isLeft } from 'fp-ts/Either';
 import type * as t from 'io-ts';
 import { decodeJson } from '../../codecs';
+import { readBody } from '../../media/fetch-context';
 import type { FetchOutcome } from '../../media/safe-fetch';
 import type { Fetcher } from '../types';
 
@@ -41,14 +42,9 @@ export async function fetchText(fetch: Fetcher, url: string, request: TextReques
     headers: { 'user-agent': BROWSER_USER_AGENT, accept: request.accept ?? 'application/json, text/javascript, */*; q=0.01' },
   });
   if (outcome.kind !== 'ok') return notOk(outcome);
-  const chunks: Buffer[] = [];
-  try {
-    for await (const chunk of outcome.body) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
-  } catch (e) {
-    if (request.signal?.aborted) return { kind: 'cancelled' };
-    return { kind: 'failed', reason: e instanceof Error ? e.message : String(e) };
-  }
-  return { kind: 'ok', status: outcome.status, text: Buffer.concat(chunks).toString('utf8'), finalUrl: outcome.finalUrl };
+  const read = await readBody(outcome.body, request.signal);
+  if (read.kind !== 'read') return read;
+  return { kind: 'ok', status: outcome.status, text: read.bytes.toString('utf8'), finalUrl: outcome.finalUrl };
 }
 
 /** Decodes JSON text with a codec; the left is one readable sentence. */

@@ -4,6 +4,7 @@
  * URLs are links like any other, checked the same way). Every link is checked before it is queued
  * (link-check.ts); a playlist's first few entries are, the rest are checked when they play.
  */
+import { readBody } from '../../media/fetch-context';
 import { planForLink } from '../../media/media-input';
 import { parsePlaylist, playlistFormatOf, type PlaylistEntry } from '../../media/playlist';
 import type { PlanOutcome } from '../../media/plan';
@@ -41,12 +42,6 @@ function trackOf(name: SourceName, url: string, fallbackTitle: string, check: Ex
   };
 }
 
-async function readText(body: AsyncIterable<unknown>): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of body) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
-  return Buffer.concat(chunks).toString('utf8');
-}
-
 export function urlSource(options: UrlSourceOptions): Source {
   const { fetch, name } = options;
   const maxEntries = options.maxPlaylistEntries ?? DEFAULT_MAX_PLAYLIST_ENTRIES;
@@ -63,12 +58,10 @@ export function urlSource(options: UrlSourceOptions): Source {
     const fetched = await fetch(url.href, { maxBytes: options.maxPlaylistBytes ?? DEFAULT_MAX_PLAYLIST_BYTES, signal });
     if (fetched.kind === 'cancelled') return { kind: 'cancelled' };
     if (fetched.kind !== 'ok') return { kind: 'refused', reason: `the playlist could not be fetched: ${fetchRefusal(fetched)}` };
-    let text: string;
-    try {
-      text = await readText(fetched.body);
-    } catch (e) {
-      return { kind: 'refused', reason: `the playlist could not be read: ${e instanceof Error ? e.message : String(e)}` };
-    }
+    const read = await readBody(fetched.body, signal);
+    if (read.kind === 'cancelled') return read;
+    if (read.kind === 'failed') return { kind: 'refused', reason: `the playlist could not be read: ${read.reason}` };
+    const text = read.bytes.toString('utf8');
     const parsed = parsePlaylist(format, text, url);
     // An .m3u8 with #EXT-X tags is one HLS stream, not a list of files: the text already read is its check.
     if (parsed === 'hls') return { kind: 'tracks', tracks: [trackOf(name, url.href, titleFromUrl(url), hlsCheck(text))] };
