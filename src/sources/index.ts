@@ -1,18 +1,17 @@
 /**
  * The service layer of one process, built from the configuration: a Fetcher per source (the address
  * policy and HIQTY_SERVICE_ORIGINS bound, requests counted), tokens and search results shared through
- * Redis, the registry in link order, the QueryResolver every interface asks, and the Player's opener.
+ * Redis, the registry in link order, the QueryResolver every interface asks, and the planner of the voice engine.
  */
 import type { Redis } from 'ioredis';
 import type { Clock } from '../clock';
 import type { Config } from '../config';
 import type { Logger } from '../log';
-import type { OpenOutcome, TrackRequest } from '../media/open-track';
 import { DEFAULT_RESOLVE_CACHE_TTL_MS, DEFAULT_SEARCH_CACHE_TTL_MS, redisSourceCache } from '../state/source-cache';
 import { redisTokenStore } from '../state/source-tokens';
 import { SourceBreaker } from './breaker';
 import { sourceFetcher, type FetchPolicy } from './fetcher';
-import { sourceOpener, type PlayOpener } from './opener';
+import { sourcePlanner, type TrackPlanner } from './planner';
 import type { QueryResolver } from './query';
 import { SourceRegistry } from './registry';
 import { withCachedResolutions } from './cached-resolutions';
@@ -23,7 +22,7 @@ import { youtubeMusicSource, youtubeSource } from './youtube';
 import type { Source } from './types';
 import { isDiscordAttachment, isHttpLink, urlSource } from './url';
 
-export type { PlayOpener, PlayRequest } from './opener';
+export type { PlannedTrack, TrackPlanner } from './planner';
 export type { QueryOutcome, QueryResolver, SearchResults } from './query';
 export type { SourceName, SourceTrack } from './types';
 
@@ -43,8 +42,8 @@ export interface ServiceLayerDeps {
 export interface ServiceLayer {
   readonly registry: SourceRegistry;
   readonly resolver: QueryResolver;
-  /** The Player's openTrack: a fresh plan from the track's source, played by media's openTrack. */
-  opener(openTrack: (request: TrackRequest) => Promise<OpenOutcome>): PlayOpener;
+  /** How the voice engine plays a queued track: a fresh plan from the track's source at each start. */
+  readonly planner: TrackPlanner;
 }
 
 export function createServiceLayer(config: ServiceConfig, deps: ServiceLayerDeps): ServiceLayer {
@@ -78,5 +77,5 @@ export function createServiceLayer(config: ServiceConfig, deps: ServiceLayerDeps
     breaker: new SourceBreaker(deps.clock),
     log,
   });
-  return { registry, resolver, opener: (openTrack) => sourceOpener(registry, openTrack) };
+  return { registry, resolver, planner: sourcePlanner(registry) };
 }
