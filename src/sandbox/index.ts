@@ -22,6 +22,7 @@ import { createRestHandler } from './rest';
 import { VOICE_MODES, type VoiceMode } from './rtp-crypto';
 import { snowflake } from './snowflake';
 import { VoiceUdp, type UdpCounters } from './udp';
+import { checkVerifyMode, type VerifyMode } from './verify';
 import type { DaveGuildStats, DaveTuning } from './dave/guild-call';
 import { VoiceGateway, type DaveMode, type VoiceConnectionInfo } from './voice-gateway';
 import { createWorld, demoGuild, type GuildSpec, type UserSpec, type VoiceState, type World } from './world';
@@ -32,6 +33,7 @@ export { shardOf } from './snowflake';
 export { InteractionError, type UserView } from './interactions';
 export type { AttachmentInput, AttachmentPayload, SandboxCdn } from './cdn';
 export { VOICE_MODES, type VoiceMode } from './rtp-crypto';
+export type { VerifyMode } from './verify';
 export { CLOSE_E2EE_REQUIRED, type DaveMode } from './voice-gateway';
 export type { DaveGuildStats, DaveTuning } from './dave/guild-call';
 
@@ -82,6 +84,8 @@ export interface SandboxOptions {
   readonly dave?: DaveMode;
   /** Listeners per call, commit delay and timeouts of the DAVE emulation (see DaveTuning). */
   readonly daveTuning?: DaveTuning;
+  /** Which packets are decrypted (transport and DAVE), see src/sandbox/verify.ts. Default 'all'. */
+  readonly verify?: VerifyMode;
 }
 
 export interface SandboxEvents {
@@ -166,7 +170,7 @@ export class Sandbox {
       attach: (channelId, input) => this.cdn.add(channelId, input),
     });
     this.packets = new PacketQueue((e) => this.monitor(e.guildId).onPacket(e));
-    this.udp = new VoiceUdp((e) => this.packets.push(e));
+    this.udp = new VoiceUdp((e) => this.packets.push(e), undefined, checkVerifyMode(options.verify ?? 'all'));
     this.voice = new VoiceGateway({
       cert,
       udp: this.udp,

@@ -5,7 +5,8 @@
  */
 import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
 import type { AudioPacketEvent } from './audio/types';
-import { decryptRtp, type RtpKey } from './rtp-crypto';
+import { decryptRtp, rtpHeaderLength, type RtpKey } from './rtp-crypto';
+import { inSampledWindow, type VerifyMode } from './verify';
 
 export interface VoiceStream {
   readonly guildId: string;
@@ -41,6 +42,8 @@ export class VoiceUdp {
   constructor(
     private readonly onPacket: (e: AudioPacketEvent) => void,
     socketCount = 4,
+    /** Which packets are decrypted (transport and DAVE); every packet is counted and timed either way. Default 'all'. */
+    private readonly verify: VerifyMode = 'all',
   ) {
     this.sockets = Array.from({ length: socketCount }, () => {
       const socket = createSocket('udp4');
@@ -95,11 +98,27 @@ export class VoiceUdp {
       return;
     }
     const sequence = msg.readUInt16BE(2);
+    const receivedAtMs = performance.now();
+    if (this.verify !== 'all' && !inSampledWindow(this.verify, ssrc, receivedAtMs)) {
+      // Outside the stream's sampled window: counted and timed from the clear RTP header, not decrypted.
+      this.onPacket({
+        guildId: stream.guildId,
+        sessionId: stream.sessionId,
+        receivedAtMs,
+        sequence,
+        timestamp: msg.readUInt32BE(4),
+        ssrc,
+        opus: undefined,
+        unverifiedBytes: unverifiedPayloadBytes(msg),
+        stale: stream.stale,
+      });
+      return;
+    }
     const plain = decryptRtp(stream.crypto, msg);
     this.onPacket({
       guildId: stream.guildId,
       sessionId: stream.sessionId,
-      receivedAtMs: performance.now(),
+      receivedAtMs,
       sequence,
       timestamp: msg.readUInt32BE(4),
       ssrc,
@@ -120,4 +139,11 @@ export class VoiceUdp {
     reply.writeUInt16BE(rinfo.port, 72);
     socket.send(reply, rinfo.port, rinfo.address);
   }
+}
+
+/** Bytes of Opus (plus DAVE's trailer) in a packet, from its clear header: total − header − extension body − tag (16) − nonce (4). */
+function unverifiedPayloadBytes(packet: Buffer): number {
+  const header = rtpHeaderLength(packet);
+  const extension = (packet[0] ?? 0) & 0x10 && packet.length >= header ? 4 * packet.readUInt16BE(header - 2) : 0;
+  return Math.max(0, packet.length - header - extension - 20);
 }

@@ -53,6 +53,8 @@ export interface MonitorWindow extends FrequencyWindow {
 export interface MonitorStats extends GuildAudioStats {
   readonly windows: readonly MonitorWindow[];
   readonly decodeErrors: number;
+  /** Of `frames`, those counted from their RTP header alone (sampled verification): not decrypted, not decoded. */
+  readonly unverifiedFrames: number;
   /** Audio frames of the guild sent by sessions already marked stale, per session. */
   readonly staleBySession: Readonly<Record<string, number>>;
   /**
@@ -65,6 +67,7 @@ export interface MonitorStats extends GuildAudioStats {
 const SILENCE_0 = 0xf8;
 const SILENCE_1 = 0xff;
 const SILENCE_2 = 0xfe;
+const SILENCE_BYTES = 3;
 /** opusscript's largest accepted packet; frames above it are counted but not decodable. */
 const SLOT_BYTES = 3828;
 const FRAME_MS = 20;
@@ -114,6 +117,8 @@ class SessionTrack implements FrameSource {
   runId = 0;
   runWindowIndex = 0;
   winFrames = 0;
+  /** Frames of the open window that were not decrypted: such a window is never decoded. */
+  winUnverified = 0;
   winStartMs = 0;
   winLastMs = 0;
 
@@ -176,6 +181,7 @@ export class GuildAudioMonitor {
   private silenceFrames = 0;
   private stalePackets = 0;
   private decryptFailures = 0;
+  private unverified = 0;
   private decodeErrors = 0;
   private overlap = 0;
   private firstAtMs: number | undefined;
@@ -209,7 +215,8 @@ export class GuildAudioMonitor {
 
   onPacket(e: AudioPacketEvent): void {
     const opus = e.opus;
-    if (opus === undefined) {
+    const unverified = opus === undefined && e.unverifiedBytes !== undefined;
+    if (opus === undefined && !unverified) {
       this.decryptFailures += 1;
       return;
     }
@@ -221,7 +228,7 @@ export class GuildAudioMonitor {
       return;
     }
     const t = e.receivedAtMs;
-    if (isSilenceFrame(opus)) {
+    if (opus === undefined ? e.unverifiedBytes === SILENCE_BYTES : isSilenceFrame(opus)) {
       this.silenceFrames += 1;
       s.silence += 1;
       // @discordjs/voice sends silence when a track ends or pauses: the next audio is a new run.
@@ -231,6 +238,7 @@ export class GuildAudioMonitor {
 
     this.frames += 1;
     s.frames += 1;
+    if (opus === undefined) this.unverified += 1;
     if (this.lastAtMs !== undefined && t - this.lastAtMs > this.gapThresholdMs) {
       this.gaps.push({ atMs: t, ms: t - this.lastAtMs, sessionId: e.sessionId });
       if (this.gaps.length > this.maxGaps) this.gaps.shift();
@@ -284,6 +292,7 @@ export class GuildAudioMonitor {
       overlap: this.overlap,
       stalePackets: this.stalePackets,
       decryptFailures: this.decryptFailures,
+      unverifiedFrames: this.unverified,
       decodeErrors: this.decodeErrors,
       framesBySession,
       staleBySession,
@@ -297,6 +306,7 @@ export class GuildAudioMonitor {
     this.silenceFrames = 0;
     this.stalePackets = 0;
     this.decryptFailures = 0;
+    this.unverified = 0;
     this.decodeErrors = 0;
     this.overlap = 0;
     this.firstAtMs = undefined;
@@ -332,13 +342,20 @@ export class GuildAudioMonitor {
     return runWindowIndex % every.windowsOutOf === 0;
   }
 
-  private addToWindow(s: SessionTrack, opus: Buffer, t: number): void {
-    if (s.winFrames === 0) s.winStartMs = t;
+  private addToWindow(s: SessionTrack, opus: Buffer | undefined, t: number): void {
+    if (s.winFrames === 0) {
+      s.winStartMs = t;
+      s.winUnverified = 0;
+    }
     s.winLastMs = t;
     // Only frames of a window to be decoded, or the warm-up tail just before one, are copied.
     const inWindow = this.selected(s.runWindowIndex);
     const warmup = s.winFrames >= this.windowFrames - this.warmupFrames && this.selected(s.runWindowIndex + 1);
-    if (inWindow || warmup) s.keep(opus);
+    if (opus === undefined) {
+      // Not decrypted (sampled verification): the window cannot be decoded, the ring's run is broken.
+      s.winUnverified += 1;
+      s.skip();
+    } else if (inWindow || warmup) s.keep(opus);
     else s.skip();
     s.winFrames += 1;
     if (s.winFrames >= this.windowFrames) this.closeWindow(s);
@@ -357,7 +374,7 @@ export class GuildAudioMonitor {
     let hz: number | undefined;
     let rms: number | undefined;
     let decoded = false;
-    if (this.selected(s.runWindowIndex) && count >= this.minWindowFrames) {
+    if (this.selected(s.runWindowIndex) && count >= this.minWindowFrames && s.winUnverified === 0) {
       const engine = this.toneEngine();
       const warmup = Math.max(0, Math.min(this.warmupFrames, s.kept - count));
       s.beginBurst(count + warmup);

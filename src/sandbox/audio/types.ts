@@ -13,8 +13,14 @@ export interface AudioPacketEvent {
   readonly sequence: number;
   readonly timestamp: number;
   readonly ssrc: number;
-  /** The decrypted Opus frame, or undefined when decryption failed. */
+  /** The decrypted Opus frame, or undefined when decryption failed or was not tried (see `unverifiedBytes`). */
   readonly opus: Buffer | undefined;
+  /**
+   * Set when the packet was deliberately not decrypted (sampled verification, src/sandbox/verify.ts):
+   * the payload's length from the clear header. The monitor counts and times it as a frame, or as
+   * silence when it is 3 bytes long (F8 FF FE; an audio frame that short is counted as silence too).
+   */
+  readonly unverifiedBytes?: number;
   /** True when this session no longer owns the guild's voice (another session took it over: 4014). */
   readonly stale: boolean;
 }
