@@ -21,7 +21,8 @@ import { redactUrl, type Logger } from '../src/log';
 import { ffmpegProcesses, resolveFfmpeg, trackOpener } from '../src/media';
 import { createServiceLayer } from '../src/sources';
 import { DEFAULT_OPS_LIMITS } from '../src/ops';
-import { COMMAND_TIMEOUT_MS, connectRedis, cutRedis, GuildStore, redisAnswers } from '../src/state';
+import { KeyspaceHub } from '../src/reconcile';
+import { COMMAND_TIMEOUT_MS, connectRedis, cutRedis, GUILD_KEY_PATTERN, GuildStore, redisAnswers } from '../src/state';
 import { startEmbeddedRedis } from '../src/state/embedded';
 
 /** How long a drain waits for Redis to answer a PING before it treats Redis as away. Default 1000. */
@@ -129,6 +130,11 @@ export async function startApp(config: Config, discord: DiscordTarget, log: Logg
     const ffmpeg = resolveFfmpeg(process.env);
     if (!ffmpeg.found) log.warn({ ffmpeg: ffmpeg.path }, 'no ffmpeg found: only Ogg/Opus and WebM/Opus sources will play');
     const store = new GuildStore(redis, clock);
+    // One keyspace subscriber for the instance, fanned out to the Player, the now-playing loop and SSE;
+    // added before them, so that teardown (in reverse) stops it after its consumers.
+    const keyspace = new KeyspaceHub({ redis: () => connectRedis(url, { maxRetriesPerRequest: null }), pattern: GUILD_KEY_PATTERN, clock, logger: log });
+    keyspace.start();
+    teardown.add('keyspace subscriber', () => keyspace.stop());
     const services = createServiceLayer(config, { redis, clock, log, metrics: metrics.sources });
     // The number of guilds played feeds both the gauge and the pod's deletion cost.
     const playerMetrics: PlayerMetrics = {
@@ -140,7 +146,7 @@ export async function startApp(config: Config, discord: DiscordTarget, log: Logg
     };
     const player = await startPlayer({
       redis,
-      newRedis: () => connectRedis(url, { maxRetriesPerRequest: null }),
+      keyspace,
       instance: config.HIQTY_INSTANCE_ID,
       lockTtlMs: config.HIQTY_LOCK_TTL_MS,
       workers: config.HIQTY_WORKERS,
@@ -169,7 +175,7 @@ export async function startApp(config: Config, discord: DiscordTarget, log: Logg
     const responder = await startResponder({
       client,
       redis,
-      newRedis: () => connectRedis(url, { maxRetriesPerRequest: null }),
+      keyspace,
       store,
       resolver: services.resolver,
       clock,
@@ -182,7 +188,7 @@ export async function startApp(config: Config, discord: DiscordTarget, log: Logg
     });
     teardown.add('responder', () => responder.stop());
     if (api !== undefined) {
-      api.attach({ store, redis, clock, resolver: services.resolver, limits: { ...DEFAULT_OPS_LIMITS, defaultMaxQueue: config.HIQTY_MAX_QUEUE } }, () => connectRedis(url, { maxRetriesPerRequest: null }));
+      api.attach({ store, redis, clock, resolver: services.resolver, limits: { ...DEFAULT_OPS_LIMITS, defaultMaxQueue: config.HIQTY_MAX_QUEUE } }, keyspace);
       teardown.add('rest api', () => api.stop());
     }
     // --- end Responder ---

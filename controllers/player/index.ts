@@ -5,7 +5,7 @@
 import type { Redis } from 'ioredis';
 import type { Clock, Timer } from '../../src/clock';
 import type { Logger } from '../../src/log';
-import { Controller, KeyspaceSource, ResyncSource, type ReconcileMetrics } from '../../src/reconcile';
+import { Controller, ResyncSource, type KeyspaceHub, type ReconcileMetrics } from '../../src/reconcile';
 import { LeaseClient, LeaseKeeper, scanGuilds, type LeaseMetrics } from '../../src/state';
 import type { PlayerDeps, PlayerStore } from './deps';
 import { playerHint } from './hints';
@@ -16,8 +16,8 @@ export { PlayerReconciler } from './reconciler';
 
 export interface PlayerWiring extends Omit<PlayerDeps, 'keeper'> {
   readonly redis: Redis;
-  /** A factory of new connections for the keyspace subscriber. */
-  readonly newRedis: () => Redis;
+  /** The instance's one keyspace subscriber (shared with the now-playing loop and SSE); its owner starts and stops it. */
+  readonly keyspace: KeyspaceHub;
   readonly instance: string;
   readonly lockTtlMs: number;
   readonly workers: number;
@@ -61,13 +61,9 @@ export async function startPlayer(wiring: PlayerWiring, store: PlayerStore = wir
     clock,
     logger: log,
   });
-  const keyspace = new KeyspaceSource<string>({
-    redis: wiring.newRedis,
-    pattern: 'hiqty:server:*',
+  const keyspace = wiring.keyspace.source<string>({
     keyToId: playerHint,
     onSubscribed: ({ reconnect }) => resync.trigger(reconnect ? 'redis reconnect' : 'start'),
-    clock,
-    logger: log,
   });
   const controller = new Controller<string>({
     name: 'player',

@@ -7,6 +7,7 @@ import type { Redis } from 'ioredis';
 import type { Clock } from '../../src/clock';
 import type { CommandsScope, RateLimit } from '../../src/config';
 import type { Logger } from '../../src/log';
+import type { KeyspaceHub } from '../../src/reconcile';
 import { DEFAULT_OPS_LIMITS, type OpsDeps } from '../../src/ops';
 import type { QueryResolver } from '../../src/sources/query';
 import type { GuildStore } from '../../src/state';
@@ -21,7 +22,8 @@ export { sameDefinitions } from './register';
 export interface ResponderWiring {
   readonly client: Client<true>;
   readonly redis: Redis;
-  readonly newRedis: () => Redis;
+  /** The instance's one keyspace subscriber (shared with the Player and SSE); its owner starts and stops it. */
+  readonly keyspace: KeyspaceHub;
   readonly store: GuildStore;
   /** Links, attachments and words into tracks, and search: createQueryResolver (src/sources/resolver.ts). */
   readonly resolver: QueryResolver;
@@ -53,7 +55,7 @@ export async function startResponder(w: ResponderWiring): Promise<Responder> {
   w.client.on('interactionCreate', listener);
   let np: NowPlayingLoop | undefined;
   try {
-    np = await startNowPlaying({ redis: w.redis, newRedis: w.newRedis, store: w.store, channel: discordNpChannel(w.client, log), instance: w.instance, clock: w.clock, log, resyncIntervalMs: w.resyncIntervalMs });
+    np = await startNowPlaying({ redis: w.redis, keyspace: w.keyspace, store: w.store, channel: discordNpChannel(w.client, log), instance: w.instance, clock: w.clock, log, resyncIntervalMs: w.resyncIntervalMs });
   } catch (err) {
     w.client.off('interactionCreate', listener);
     throw err;

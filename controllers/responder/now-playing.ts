@@ -15,12 +15,19 @@ import type { Redis } from 'ioredis';
 import type { Clock } from '../../src/clock';
 import type { Logger } from '../../src/log';
 import { nowPlayingOf, type NowPlaying } from '../../src/ops';
-import { Controller, done, KeyspaceSource, requeueAfter, ResyncSource, type Reconciler, type Result } from '../../src/reconcile';
+import { Controller, done, requeueAfter, ResyncSource, type KeyspaceHub, type Reconciler, type Result } from '../../src/reconcile';
 import { guildKeys, parseGuildKey, readNpRecord, replaceNpRecord, scanGuilds, type GuildStore, LockValue, type NpRecord } from '../../src/state';
 import { nowPlayingBody, type Body } from './render';
 
 /** How often the position bar of a playing track is refreshed (an edit; Discord allows 5 per 5 s per channel). */
 export const NP_REFRESH_MS = 15_000;
+
+/**
+ * How often a guild whose head track the player has not started yet is looked at again (default 1000 ms).
+ * Status checkpoints wake nobody (npHint), so the start of a track is noticed by this poll, which runs
+ * only between a head change and the player's first status naming the new head.
+ */
+export const NP_START_POLL_MS = 1000;
 
 export { NpRecord } from '../../src/state';
 
@@ -101,7 +108,9 @@ export class NowPlayingReconciler implements Reconciler<string> {
         await channel.edit(record.channelId, record.messageId, ENDED);
         await this.cas(guild, raw, { ...record, ended: true, editedAt: now });
       }
-      return done();
+      // The player has yet to start the head: its status write wakes nobody, so look again soon.
+      const starting = np !== undefined && !np.started && snapshot.state === 'playing' && snapshot.channel !== undefined && textChannel !== undefined;
+      return starting ? requeueAfter(NP_START_POLL_MS) : done();
     }
 
     const body = nowPlayingBody(showing);
@@ -133,11 +142,16 @@ export class NowPlayingReconciler implements Reconciler<string> {
   }
 }
 
-/** Which keyspace notifications may change the message: not lock renewals, not the quarantine. */
+/**
+ * Which keyspace notifications may change the message: not lock renewals, not the quarantine, and not
+ * the status, which the player rewrites at every checkpoint (every second or so per playing guild).
+ * What the message shows changes with the head (playlist), the desired state, the settings, the text
+ * channel and the lock (a new epoch); a track's start is caught by NP_START_POLL_MS.
+ */
 export function npHint(redisKey: string, event: string): string | undefined {
   const parsed = parseGuildKey(redisKey);
   if (!parsed) return undefined;
-  if (parsed.kind === 'quarantine' || parsed.kind === 'epoch') return undefined;
+  if (parsed.kind === 'quarantine' || parsed.kind === 'epoch' || parsed.kind === 'status') return undefined;
   if (parsed.kind === 'player_lock') return event === 'expire' ? undefined : parsed.guild;
   return parsed.guild;
 }
@@ -146,15 +160,11 @@ export interface NowPlayingLoop {
   stop(): Promise<void>;
 }
 
-export async function startNowPlaying(deps: NowPlayingDeps & { readonly newRedis: () => Redis; readonly resyncIntervalMs: number }): Promise<NowPlayingLoop> {
+export async function startNowPlaying(deps: NowPlayingDeps & { readonly keyspace: KeyspaceHub; readonly resyncIntervalMs: number }): Promise<NowPlayingLoop> {
   const resync = new ResyncSource<string>({ list: (signal) => scanGuilds(deps.redis, signal), periodMs: deps.resyncIntervalMs, clock: deps.clock, logger: deps.log });
-  const keyspace = new KeyspaceSource<string>({
-    redis: deps.newRedis,
-    pattern: 'hiqty:server:*',
+  const keyspace = deps.keyspace.source<string>({
     keyToId: npHint,
     onSubscribed: ({ reconnect }) => resync.trigger(reconnect ? 'redis reconnect' : 'start'),
-    clock: deps.clock,
-    logger: deps.log,
   });
   const controller = new Controller<string>({
     name: 'now-playing',

@@ -1,22 +1,26 @@
 /**
  * Live views of a guild for operator interfaces (SSE, `hiqty watch`). One keyspace subscriber serves
- * every watcher of a process; notifications are hints, so each one re-reads the whole view, and a
- * periodic refresh covers notifications lost while disconnected or refused by a managed Redis.
+ * every watcher of a process (in the bot, the instance's KeyspaceHub, shared with the Player and the
+ * now-playing loop); notifications are hints, so each one re-reads the whole view, and a periodic
+ * refresh covers notifications lost while disconnected or refused by a managed Redis.
  */
 import type { Redis } from 'ioredis';
 import { isLeft } from 'fp-ts/Either';
 import { silentLogger, type Logger } from '../log';
-import { KeyspaceSource } from '../reconcile/sources/keyspace';
+import { KeyspaceHub } from '../reconcile/sources/keyspace-hub';
 import { GUILD_KEY_PATTERN, guildIdFromKey } from '../state';
 import type { OpsDeps } from './deps';
 import { guildView, type GuildView } from './guilds';
 
 export class GuildWatcher {
-  private source: KeyspaceSource<string> | undefined;
+  private unlisten: (() => void) | undefined;
+  /** The hub this watcher made for itself (from a connection factory), which it also stops. */
+  private owned: KeyspaceHub | undefined;
   private readonly listeners = new Map<string, Set<() => void>>();
 
+  /** `keyspace`: a shared hub (its owner stops it), or a factory of connections for a hub of this watcher's own. */
   constructor(
-    private readonly newRedis: () => Redis,
+    private readonly keyspace: KeyspaceHub | (() => Redis),
     private readonly log: Logger = silentLogger,
   ) {}
 
@@ -37,23 +41,29 @@ export class GuildWatcher {
 
   async stop(): Promise<void> {
     this.listeners.clear();
-    const source = this.source;
-    this.source = undefined;
-    await source?.stop();
+    this.unlisten?.();
+    this.unlisten = undefined;
+    const owned = this.owned;
+    this.owned = undefined;
+    await owned?.stop();
   }
 
   private ensureStarted(): void {
-    if (this.source !== undefined) return;
-    const source = new KeyspaceSource<string>({
-      redis: this.newRedis,
-      pattern: GUILD_KEY_PATTERN,
-      keyToId: (key) => guildIdFromKey(key),
+    if (this.unlisten !== undefined) return;
+    let hub: KeyspaceHub;
+    if (this.keyspace instanceof KeyspaceHub) hub = this.keyspace;
+    else {
+      hub = new KeyspaceHub({ redis: this.keyspace, pattern: GUILD_KEY_PATTERN, logger: this.log });
+      this.owned = hub;
+    }
+    this.unlisten = hub.listen({
+      onKey: (key) => {
+        const guild = guildIdFromKey(key);
+        if (guild !== undefined) this.listeners.get(guild)?.forEach((hint) => hint());
+      },
       // Anything may have been missed while unsubscribed: every watcher re-reads.
       onSubscribed: () => this.listeners.forEach((set) => set.forEach((hint) => hint())),
-      logger: this.log,
     });
-    this.source = source;
-    source.start((guild) => this.listeners.get(guild)?.forEach((hint) => hint()));
   }
 }
 

@@ -14,3 +14,4 @@ export { noopReconcileMetrics, promReconcileMetrics, type ReconcileMetrics, type
 export type { Source } from './source';
 export { KeyspaceSource, mergeNotifyFlags, notifyFlagsCover, type KeyspaceSourceOptions, type NotifyConfig } from './sources/keyspace';
 export { ResyncSource, type ResyncRun, type ResyncSourceOptions } from './sources/resync';
+export { KeyspaceHub, type KeyspaceHubOptions, type KeyspaceListener, type KeyspaceSourceFilter } from './sources/keyspace-hub';

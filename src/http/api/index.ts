@@ -9,6 +9,7 @@ import type { Redis } from 'ioredis';
 import { decode } from '../../codecs';
 import type { RateLimit } from '../../config';
 import type { Logger } from '../../log';
+import type { KeyspaceHub } from '../../reconcile';
 import { guildExists, GuildWatcher, type OpsDeps } from '../../ops';
 import { bearerToken, tokenChecker, tokenId } from './auth';
 import { GuildId, IndexParam } from './bodies';
@@ -41,8 +42,11 @@ interface Runtime {
 
 export interface Api {
   register(app: FastifyInstance): Promise<void>;
-  /** Makes the routes live: the ops' deps and a factory of dedicated connections (for the event streams). */
-  attach(deps: OpsDeps, newRedis: () => Redis): void;
+  /**
+   * Makes the routes live: the ops' deps and, for the event streams, the instance's shared keyspace
+   * subscriber (the bot's) or a factory of dedicated connections (a subscriber of the API's own).
+   */
+  attach(deps: OpsDeps, keyspace: KeyspaceHub | (() => Redis)): void;
   stop(): Promise<void>;
 }
 
@@ -148,10 +152,10 @@ export function createApi(options: ApiOptions): Api {
         { prefix: API_PREFIX },
       );
     },
-    attach(deps, newRedis) {
+    attach(deps, keyspace) {
       runtime = {
         deps,
-        watcher: new GuildWatcher(newRedis, log),
+        watcher: new GuildWatcher(keyspace, log),
         tokens: new RedisRateLimiter(deps.redis, options.rateLimit, 'token'),
         failures: new RedisRateLimiter(deps.redis, AUTH_FAILURE_LIMIT, 'ip'),
       };
