@@ -126,6 +126,11 @@ export const KUBE_MODES = ['auto', 'on', 'off'] as const;
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
+/** Default of HIQTY_VOICE_WORKERS: one voice worker per core this process may use, capped at the variable's range. */
+export function defaultVoiceWorkers(): number {
+  return Math.min(64, Math.max(1, os.availableParallelism()));
+}
+
 export function defaultInstanceId(): string {
   return `${os.hostname().replace(/[^A-Za-z0-9._-]/g, '-').slice(0, 48)}-${process.pid}`;
 }
@@ -150,6 +155,7 @@ export function envCodec(instanceIdDefault: string = defaultInstanceId()) {
     HIQTY_DRAIN_TIMEOUT_MS: withDefault(intFromString(0, 3_600_000), 240_000),
     HIQTY_RESYNC_INTERVAL_MS: withDefault(intFromString(1000, 3_600_000), 30_000),
     HIQTY_WORKERS: withDefault(intFromString(1, 256), 16),
+    HIQTY_VOICE_WORKERS: withDefault(intFromString(0, 64), defaultVoiceWorkers()),
     HIQTY_IDLE_TIMEOUT_MS: withDefault(intFromString(0, 86_400_000), 120_000),
     HIQTY_CHECKPOINT_MS: withDefault(intFromString(100, 60_000), 500),
     HIQTY_DATA_DIR: withDefault(NonEmptyString, '.run'),
@@ -208,6 +214,7 @@ export const CONFIG_DOCS: { readonly [K in keyof Config]: { readonly default: st
   HIQTY_DRAIN_TIMEOUT_MS: { default: '240000', doc: 'On SIGTERM, how long current tracks may play to their end before positions are checkpointed and leases released. Keep it below the pod\'s grace period.' },
   HIQTY_RESYNC_INTERVAL_MS: { default: '30000', doc: 'Period of the full resync of all guilds (jittered), the safety net under keyspace notifications.' },
   HIQTY_WORKERS: { default: '16', doc: 'Reconcile workers: how many guilds are reconciled at the same time.' },
+  HIQTY_VOICE_WORKERS: { default: '(the available cores)', doc: 'Voice worker threads (0-64). Each holds the voice connections of its guilds and runs their whole media pipeline (fetch, demux or one ffmpeg, packetizing, DAVE and transport encryption) on its own 20 ms clock, so nothing the main thread does (the gateway, Redis, reconciles, HTTP, garbage collection) delays the audio. Guilds go to the least-loaded worker; a worker that dies is restarted and its guilds resume at their position. 0 runs the engine in the main thread.' },
   HIQTY_IDLE_TIMEOUT_MS: { default: '120000', doc: 'Leave the voice channel after this long with nothing to play (stopped or empty queue), unless `stay` is on.' },
   HIQTY_CHECKPOINT_MS: { default: '500', doc: 'How often the position of each playing guild is written to its status. A crashed guild resumes elsewhere at most this far behind where it stopped.' },
   HIQTY_DATA_DIR: { default: '.run', doc: 'Where the embedded redis-server and the sandbox keep their files (only used without REDIS_URL or DISCORD_TOKEN).' },

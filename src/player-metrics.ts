@@ -6,8 +6,6 @@ import type { PlayPath } from './media';
 
 export interface PlayerMetrics {
   trackStarted(path: PlayPath): void;
-  /** A packet left for Discord; `late` when it came over 40 ms after the previous one of its track. */
-  audioFrame(late: boolean): void;
   /** Seconds from the command that enqueued a track (its `addedAt`) to its first packet. */
   commandToFirstPacket(seconds: number): void;
   trackEnded(outcome: 'finished' | 'failed'): void;
@@ -18,7 +16,6 @@ export interface PlayerMetrics {
 
 export const noopPlayerMetrics: PlayerMetrics = {
   trackStarted: () => {},
-  audioFrame: () => {},
   commandToFirstPacket: () => {},
   trackEnded: () => {},
   leaseLost: () => {},

@@ -2,7 +2,6 @@
 export { noopPlayerMetrics, type PlayerMetrics } from '../../src/player-metrics';
 import type { Clock } from '../../src/clock';
 import type { Logger } from '../../src/log';
-import type { PlayOpener } from '../../src/sources/opener';
 import type { PlayerMetrics } from '../../src/player-metrics';
 import type { GuildStore, LeaseKeeper, Track } from '../../src/state';
 import type { VoicePort } from '../../src/voice/port';
@@ -52,8 +51,6 @@ export interface PlayerDeps {
   readonly voice: VoicePort;
   readonly clock: Clock;
   readonly log: Logger;
-  /** Opens a queued track through its source (src/sources/opener.ts). */
-  readonly openTrack: PlayOpener;
   readonly announce: Announcer;
   readonly metrics: PlayerMetrics;
   readonly options: PlayerOptions;

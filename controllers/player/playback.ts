@@ -1,10 +1,10 @@
 /**
  * What one guild's audio is doing right now, as a discriminated union. Only GuildSession.setPlayback
- * moves between these states, and it releases whatever the old state held (stream, ffmpeg).
+ * moves between these states, and it stops whatever play the old state held.
  */
-import type { PlayPath, TrackEnd } from '../../src/media';
+import type { PlayPath } from '../../src/media';
 import type { Track } from '../../src/state';
-import type { PlayingAudio } from '../../src/voice/port';
+import type { PlayingTrack } from '../../src/voice/port';
 
 /** How a track left the speaker. `failed` tracks are quarantined; `finished` ones advance the queue. */
 export type TrackOutcome = { readonly kind: 'finished' } | { readonly kind: 'failed'; readonly reason: string };
@@ -17,21 +17,13 @@ export interface QueuedTrack {
 
 export type Playback =
   | { readonly kind: 'idle' }
-  /** Opening the source (fetch, probe, maybe ffmpeg) in the background. */
-  | { readonly kind: 'starting'; readonly item: QueuedTrack; readonly startMs: number; readonly volume: number; readonly abort: AbortController }
-  | {
-      readonly kind: 'playing';
-      readonly item: QueuedTrack;
-      readonly startMs: number;
-      readonly volume: number;
-      readonly path: PlayPath;
-      readonly audio: PlayingAudio;
-      readonly close: () => void;
-      /** How the source ended: resolves once the stream is over (never rejects). */
-      readonly done: Promise<TrackEnd>;
-    }
+  /** The engine is opening the track (plan, fetch, probe, maybe ffmpeg) where its audio will run. */
+  | { readonly kind: 'starting'; readonly item: QueuedTrack; readonly startMs: number; readonly volume: number; readonly audio: PlayingTrack }
+  | { readonly kind: 'playing'; readonly item: QueuedTrack; readonly startMs: number; readonly volume: number; readonly path: PlayPath; readonly audio: PlayingTrack }
   /** Paused holds no stream and no ffmpeg: resuming reopens at the position. */
   | { readonly kind: 'paused'; readonly item: QueuedTrack; readonly positionMs: number; readonly volume: number }
+  /** The engine that played it went away (a voice worker died): it starts again here, at the position. */
+  | { readonly kind: 'interrupted'; readonly item: QueuedTrack; readonly positionMs: number; readonly volume: number }
   /** Waiting for the reconciler to advance or quarantine. */
   | { readonly kind: 'ended'; readonly item: QueuedTrack; readonly outcome: TrackOutcome };
 
@@ -45,6 +37,7 @@ export function positionOf(playback: Playback): number | undefined {
     case 'starting':
       return playback.startMs;
     case 'paused':
+    case 'interrupted':
       return playback.positionMs;
     case 'idle':
     case 'ended':

@@ -69,7 +69,7 @@ export class PlayerReconciler implements Reconciler<string> {
     this.draining = true;
     for (const session of this.sessions.values()) {
       const playback = session.playback;
-      session.drainTrackId = playback.kind === 'starting' || playback.kind === 'playing' ? playback.item.track.id : null;
+      session.drainTrackId = playback.kind === 'starting' || playback.kind === 'playing' || playback.kind === 'interrupted' ? playback.item.track.id : null;
       this.poke(session.guild);
     }
   }
@@ -122,13 +122,15 @@ export class PlayerReconciler implements Reconciler<string> {
 
     const playback = session.playback;
     if (playback.kind === 'ended') return this.settleEnded(session, snapshot, playback.item, playback.outcome);
-    if (playback.kind === 'playing' && this.deps.voice.ready() && session.voice.audio() === 'idle') {
-      // The audio ran out of packets: the stream ended. Its `done` says whether it ended well.
-      const end = await playback.done;
-      if (session.disposed || session.playback !== playback) return done();
-      const outcome = end.kind === 'failed' ? end : { kind: 'finished' as const };
-      session.setPlayback({ kind: 'ended', item: playback.item, outcome });
-      return this.settleEnded(session, snapshot, playback.item, outcome);
+    const end = playback.kind === 'playing' ? playback.audio.end() : undefined;
+    if (playback.kind === 'playing' && end !== undefined) {
+      if (end.kind === 'finished' || end.kind === 'failed') {
+        session.setPlayback({ kind: 'ended', item: playback.item, outcome: end });
+        return this.settleEnded(session, snapshot, playback.item, end);
+      }
+      // Not ended by the track: its engine went away (or stopped it on its own). Play on from where it was.
+      this.deps.log.warn({ guild, trackId: playback.item.track.id, end: end.kind, positionMs: positionOf(playback) }, 'playback interrupted: starting again at the position');
+      session.setPlayback({ kind: 'interrupted', item: playback.item, positionMs: positionOf(playback) ?? playback.startMs, volume: playback.volume });
     }
 
     switch (desire.kind) {
@@ -200,7 +202,6 @@ export class PlayerReconciler implements Reconciler<string> {
       lease,
       this.deps.voice.open(guild, {
         changed: () => this.poke(guild),
-        frame: (late) => metrics.audioFrame(late),
         firstPacket: () => {
           // Only a track's first start answers a command; a resume or a restart at a position does not.
           const playback = session.playback;
@@ -335,7 +336,7 @@ export class PlayerReconciler implements Reconciler<string> {
     }
 
     if (desire.paused) {
-      if (playback.kind === 'starting' || playback.kind === 'playing' || playback.kind === 'idle') {
+      if (playback.kind === 'starting' || playback.kind === 'playing' || playback.kind === 'interrupted' || playback.kind === 'idle') {
         const positionMs = positionOf(playback) ?? desire.resumeAtMs;
         session.setPlayback({ kind: 'paused', item: desire.head, positionMs, volume: desire.settings.volume });
       }
@@ -354,15 +355,12 @@ export class PlayerReconciler implements Reconciler<string> {
         this.start(session, desire.head, desire.resumeAtMs, desire.settings.volume);
         break;
       case 'paused':
+      case 'interrupted':
         this.start(session, desire.head, playback.positionMs, desire.settings.volume);
         break;
       case 'playing':
-        if (playback.volume !== desire.settings.volume) {
-          // Volume is an ffmpeg argument: a change restarts the stream where the listener is.
-          this.start(session, desire.head, positionOf(playback) ?? 0, desire.settings.volume);
-        } else if (session.voice.audio() === 'paused') {
-          session.voice.unpause();
-        }
+        // Volume is an ffmpeg argument: a change restarts the stream where the listener is.
+        if (playback.volume !== desire.settings.volume) this.start(session, desire.head, positionOf(playback) ?? 0, desire.settings.volume);
         break;
       case 'starting':
         break;
@@ -370,35 +368,39 @@ export class PlayerReconciler implements Reconciler<string> {
     return done();
   }
 
-  /** Opens the head in the background; the guild is poked when it plays or turns out unplayable. */
+  /** Has the engine open the head; the guild is poked when it plays or turns out unplayable. */
   private start(session: GuildSession, item: QueuedTrack, startMs: number, volume: number): void {
-    const abort = new AbortController();
-    const starting = { kind: 'starting', item, startMs, volume, abort } as const;
+    const audio = session.voice.play({ track: item.track, startMs, volumePercent: volume });
+    const starting = { kind: 'starting', item, startMs, volume, audio } as const;
     session.setPlayback(starting);
-    void this.open(session, starting).catch((err: unknown) => {
-      this.deps.log.error({ guild: session.guild, err }, 'opening a track failed unexpectedly');
+    void this.opened(session, starting).catch((err: unknown) => {
+      this.deps.log.error({ guild: session.guild, err }, 'starting a track failed unexpectedly');
       if (session.playback === starting) session.setPlayback({ kind: 'ended', item, outcome: { kind: 'failed', reason: 'internal error while opening the track' } });
       this.poke(session.guild);
     });
   }
 
-  private async open(session: GuildSession, starting: Extract<GuildSession['playback'], { kind: 'starting' }>): Promise<void> {
-    const { item, startMs, volume } = starting;
-    // A skip, pause or loss supersedes the start: the signal stops the DNS lookup, the download, the probe and ffmpeg.
-    const outcome = await this.deps.openTrack({ track: item.track, startMs, volumePercent: volume, signal: starting.abort.signal });
-    if (outcome.kind === 'cancelled' || session.disposed || session.playback !== starting || starting.abort.signal.aborted) {
-      if (outcome.kind === 'playing') outcome.close();
-      return;
+  private async opened(session: GuildSession, starting: Extract<GuildSession['playback'], { kind: 'starting' }>): Promise<void> {
+    const { item, startMs, volume, audio } = starting;
+    const result = await audio.opened;
+    // A skip, pause or loss superseded the start (and stopped the play, which cancels the open).
+    if (session.disposed || session.playback !== starting) return;
+    switch (result.kind) {
+      case 'cancelled':
+        // Not cancelled by us: the engine opening it went away. Start it again where it was to start.
+        session.setPlayback({ kind: 'interrupted', item, positionMs: startMs, volume });
+        this.poke(session.guild);
+        return;
+      case 'unplayable':
+        session.setPlayback({ kind: 'ended', item, outcome: { kind: 'failed', reason: result.reason } });
+        this.poke(session.guild);
+        return;
+      case 'playing':
+        break;
     }
-    if (outcome.kind === 'unplayable') {
-      session.setPlayback({ kind: 'ended', item, outcome: { kind: 'failed', reason: outcome.reason } });
-      this.poke(session.guild);
-      return;
-    }
-    const audio = session.voice.play(outcome.stream);
-    session.setPlayback({ kind: 'playing', item, startMs, volume, path: outcome.path, audio, close: outcome.close, done: outcome.done });
-    this.deps.metrics.trackStarted(outcome.path);
-    this.deps.log.info({ guild: session.guild, trackId: item.track.id, path: outcome.path, startMs }, 'track started');
+    session.setPlayback({ kind: 'playing', item, startMs, volume, path: result.path, audio });
+    this.deps.metrics.trackStarted(result.path);
+    this.deps.log.info({ guild: session.guild, trackId: item.track.id, path: result.path, startMs }, 'track started');
     const status = await this.deps.store.writeStatus(session.guild, { trackId: item.track.id, positionMs: startMs, state: 'playing' }, session.lease);
     this.fencedOut(session, status);
   }

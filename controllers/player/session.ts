@@ -35,11 +35,8 @@ export class GuildSession {
     const previous = this.current;
     if (previous === next) return;
     this.current = next;
-    if (previous.kind === 'starting' && !(next.kind === 'playing' && next.item === previous.item)) previous.abort.abort();
-    if (previous.kind === 'playing') {
-      previous.close();
-      previous.audio.stop();
-    }
+    // A start that opened becomes `playing` with the same play; anything else stops the play.
+    if ((previous.kind === 'starting' || previous.kind === 'playing') && !(next.kind === 'playing' && next.audio === previous.audio)) previous.audio.stop();
     this.log.debug({ guild: this.guild, from: previous.kind, to: next.kind, trackId: next.kind === 'idle' ? undefined : next.item.track.id }, 'playback');
   }
 

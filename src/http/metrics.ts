@@ -9,6 +9,7 @@ import type { PlayPath } from '../media';
 import { promReconcileMetrics, type ReconcileMetrics } from '../reconcile/metrics';
 import type { LeaseMetrics } from '../state/lease';
 import type { SourceMetrics } from '../sources/source-metrics';
+import { registerVoiceMetrics, type VoiceTotals } from './voice-metrics';
 
 /** From a cached API answer (~5 ms) to a service at its timeout (10 s). */
 const SOURCE_REQUEST_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
@@ -22,17 +23,12 @@ export interface Metrics {
   readonly playersActive: Gauge;
   readonly tracksStarted: Counter<'path'>;
   readonly tracksEnded: Counter<'outcome'>;
-  /** ffmpeg children alive now: inc() on spawn, dec() on exit. */
-  readonly ffmpegProcesses: Gauge;
   readonly leaseClaims: Counter<'outcome'>;
   readonly leaseRenewals: Counter<'outcome'>;
   readonly leaseLosses: Counter<'reason'>;
   readonly leaseHandovers: Counter;
   /** From the command that asked for a track to that track's first audio packet on the wire. */
   readonly commandToFirstPacket: Histogram;
-  readonly audioFramesSent: Counter;
-  /** Frames sent after their 20 ms slot: what listeners hear as stutter. */
-  readonly audioFramesLate: Counter;
   /** 1 while the Redis connection is ready, read at scrape time from watchRedis's source. */
   readonly redisConnected: Gauge;
   readonly reconcile: ReconcileMetrics;
@@ -41,6 +37,8 @@ export interface Metrics {
   readonly sources: SourceMetrics;
   /** Makes hiqty_redis_connected follow a connection (ioredis: status 'ready'). */
   watchRedis(connection: { readonly status: string }): void;
+  /** Makes the voice counters (frames, ticks, packets, workers, ffmpeg) follow the voice engines, read at scrape time. */
+  watchVoice(read: () => VoiceTotals): void;
 }
 
 /** Registers everything, including prom-client's process and Node metrics, on registry. Call once per registry. */
@@ -52,14 +50,11 @@ export function createMetrics(registry: Registry): Metrics {
   const playersActive = new Gauge({ name: 'hiqty_players_active', help: 'Guilds this instance has a player for.', registers });
   const tracksStarted = new Counter({ name: 'hiqty_tracks_started_total', help: 'Tracks started, by path: passthrough (demux only) or transcoded (ffmpeg).', labelNames: ['path'], registers });
   const tracksEnded = new Counter({ name: 'hiqty_tracks_ended_total', help: 'Tracks that ended, by outcome.', labelNames: ['outcome'], registers });
-  const ffmpegProcesses = new Gauge({ name: 'hiqty_ffmpeg_processes', help: 'ffmpeg processes running now.', registers });
   const leaseClaims = new Counter({ name: 'hiqty_lease_claims_total', help: 'Guild lease claims, by outcome (claimed, held by another).', labelNames: ['outcome'], registers });
   const leaseRenewals = new Counter({ name: 'hiqty_lease_renewals_total', help: 'Guild lease renewals, by outcome (renewed, taken, error).', labelNames: ['outcome'], registers });
   const leaseLosses = new Counter({ name: 'hiqty_lease_losses_total', help: 'Guild leases lost while playing, by reason (taken, expired).', labelNames: ['reason'], registers });
   const leaseHandovers = new Counter({ name: 'hiqty_lease_handovers_total', help: 'Guilds released at a track boundary for another instance (drain).', registers });
   const commandToFirstPacket = new Histogram({ name: 'hiqty_command_to_first_packet_seconds', help: 'Time from a play command to the first audio packet sent.', buckets: FIRST_PACKET_BUCKETS, registers });
-  const audioFramesSent = new Counter({ name: 'hiqty_audio_frames_sent_total', help: 'Opus frames sent to Discord voice.', registers });
-  const audioFramesLate = new Counter({ name: 'hiqty_audio_frames_late_total', help: 'Opus frames sent later than their 20 ms slot.', registers });
   const redisConnected = new Gauge({
     name: 'hiqty_redis_connected',
     help: '1 while the Redis connection is ready, else 0.',
@@ -88,22 +83,15 @@ export function createMetrics(registry: Registry): Metrics {
     playersActive,
     tracksStarted,
     tracksEnded,
-    ffmpegProcesses,
     leaseClaims,
     leaseRenewals,
     leaseLosses,
     leaseHandovers,
     commandToFirstPacket,
-    audioFramesSent,
-    audioFramesLate,
     redisConnected,
     reconcile: promReconcileMetrics(registry),
     player: {
       trackStarted: (path: PlayPath) => tracksStarted.inc({ path }),
-      audioFrame: (late) => {
-        audioFramesSent.inc();
-        if (late) audioFramesLate.inc();
-      },
       commandToFirstPacket: (seconds) => commandToFirstPacket.observe(seconds),
       trackEnded: (outcome) => tracksEnded.inc({ outcome }),
       leaseLost: (reason) => leaseLosses.inc({ reason }),
@@ -125,6 +113,9 @@ export function createMetrics(registry: Registry): Metrics {
     },
     watchRedis(connection) {
       redis = connection;
+    },
+    watchVoice(read) {
+      registerVoiceMetrics(registry, read);
     },
   };
 }

@@ -2,6 +2,7 @@ import { strict as assert } from 'node:assert';
 import { Registry } from 'prom-client';
 import { Health } from '../../src/http/health';
 import { createMetrics, registerMetricsRoute } from '../../src/http/metrics';
+import { EMPTY_STATS } from '../../src/voice/engine/host';
 import { startHttpServer, type HttpServer } from '../../src/http/server';
 import { silentLogger } from '../../src/log';
 
@@ -23,6 +24,9 @@ describe('metrics: definitions, adapters and /metrics', () => {
     const metrics = createMetrics(registry);
     const redis = { status: 'connecting' };
     metrics.watchRedis(redis);
+    // The voice engines' totals, read at each scrape: a counter follows them up and never goes down.
+    let voice = { ...EMPTY_STATS, workers: 2, workerRestarts: 0, framesSent: 2, framesLate: 1, ffmpegProcesses: 1, prepareMicros: 1_500_000, packetsPrepared: 3 };
+    metrics.watchVoice(() => voice);
     server = await startHttpServer({ port: 0, host: '127.0.0.1', health: new Health(), log: silentLogger, register: (app) => registerMetricsRoute(app, registry) });
     const scrape = async () => {
       const response = await fetch(`http://127.0.0.1:${server?.port}/metrics`);
@@ -40,8 +44,6 @@ describe('metrics: definitions, adapters and /metrics', () => {
     metrics.player.trackStarted('passthrough');
     metrics.player.trackStarted('transcoded');
     metrics.player.trackStarted('transcoded');
-    metrics.player.audioFrame(false);
-    metrics.player.audioFrame(true);
     metrics.player.commandToFirstPacket(0.3);
     metrics.player.trackEnded('finished');
     metrics.player.leaseLost('expired');
@@ -50,10 +52,10 @@ describe('metrics: definitions, adapters and /metrics', () => {
     metrics.lease.claim('held');
     metrics.lease.renewal('renewed');
     metrics.lease.loss('expired');
-    metrics.ffmpegProcesses.inc();
     metrics.reconcile.observe('player', 'success', 0.002);
     redis.status = 'ready';
 
+    voice = { ...voice, workerRestarts: 1 };
     const after = await scrape();
     const expected: Record<string, number> = {
       hiqty_players_active: 3,
@@ -73,6 +75,10 @@ describe('metrics: definitions, adapters and /metrics', () => {
       hiqty_audio_frames_sent_total: 2,
       hiqty_audio_frames_late_total: 1,
       hiqty_redis_connected: 1,
+      hiqty_voice_workers: 2,
+      hiqty_voice_worker_restarts_total: 1,
+      hiqty_voice_packets_prepared_total: 3,
+      hiqty_voice_prepare_seconds_total: 1.5,
       'hiqty_reconcile_total{controller="player",outcome="success"}': 1,
     };
     for (const [series, value] of Object.entries(expected)) assert.equal(sample(after, series), value, series);

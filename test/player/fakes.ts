@@ -3,13 +3,10 @@
  * world with the same fencing rule as the Lua scripts (a fenced write succeeds only while the lock holds
  * exactly the writer's value), a lease keeper over that world that, like the real LeaseKeeper, answers
  * `already-held` for a lease it still remembers, and a voice port whose connections and audio the test
- * drives by hand. The end-to-end tests run the real ones.
+ * drives by hand (each play answered and ended by the test, as an engine reports it). The end-to-end tests
+ * run the real ones.
  */
-import { Readable } from 'node:stream';
-import { StreamType } from '@discordjs/voice';
 import type { ManualClock } from '../../src/clock';
-import type { OpenOutcome, TrackEnd } from '../../src/media';
-import type { PlayRequest } from '../../src/sources/opener';
 import {
   DEFAULT_SETTINGS,
   decodeEntry,
@@ -20,12 +17,13 @@ import {
   type KeeperClaimResult,
   type QuarantineResult,
   type ReleaseResult,
+  type Settings,
   type SnapshotResult,
   type Status,
   type StatusUpdate,
   type WriteStatusResult,
 } from '../../src/state';
-import type { AudioState, GuildVoice, GuildVoiceEvents, LinkState, PlayingAudio, VoiceLink, VoicePort } from '../../src/voice/port';
+import type { GuildVoice, GuildVoiceEvents, LinkState, OpenResult, PlayEnd, PlaySpec, PlayingTrack, VoiceLink, VoicePort } from '../../src/voice/port';
 import type { PlayerLeases, PlayerStore } from '../../controllers/player/deps';
 
 export const GUILD = '100000000000000001';
@@ -41,12 +39,13 @@ export class World {
   lock: string | undefined;
   epoch = 0;
   status: Status | undefined;
+  settings: Settings = DEFAULT_SETTINGS;
   readonly quarantined: string[] = [];
 
   constructor(private readonly clock: ManualClock) {}
 
-  track(id: string): string {
-    const raw = JSON.stringify({ id, url: `https://media.example/${id}.ogg` });
+  track(id: string, extra: { readonly addedAt?: number } = {}): string {
+    const raw = JSON.stringify({ id, url: `https://media.example/${id}.ogg`, ...extra });
     this.playlist.push(raw);
     return raw;
   }
@@ -63,7 +62,7 @@ export class World {
       state: this.state,
       channel: this.channel,
       textChannel: undefined,
-      settings: DEFAULT_SETTINGS,
+      settings: this.settings,
       lock: parsed?.[1] === undefined || lock === undefined ? undefined : { instance: parsed[1], epoch: Number(parsed[2]), value: lock },
       lockTtlMs: lock === undefined ? undefined : TTL_MS,
       epoch: this.epoch,
@@ -176,45 +175,56 @@ export class FakeLeases implements PlayerLeases {
   }
 }
 
-/** A stream the test ends by hand, as an opened track. */
-export class FakeTrack {
-  readonly packets = new Readable({ objectMode: true, read: () => {} });
-  closed = false;
-  private finish: (end: TrackEnd) => void = () => {};
-  readonly done = new Promise<TrackEnd>((resolve) => (this.finish = resolve));
+/** A play the test answers and ends by hand, as an engine would report it. */
+export class FakePlay implements PlayingTrack {
+  readonly opened: Promise<OpenResult>;
+  readonly ended: Promise<PlayEnd>;
+  stopped = false;
+  position = 0;
+  private endedWith: PlayEnd | undefined;
+  private answerOpen: (result: OpenResult) => void = () => {};
+  private answerEnd: (end: PlayEnd) => void = () => {};
 
-  outcome(): OpenOutcome {
-    return { kind: 'playing', stream: this.packets, streamType: StreamType.Opus, path: 'passthrough', close: () => (this.closed = true), done: this.done };
+  constructor(
+    readonly spec: PlaySpec,
+    private readonly events: GuildVoiceEvents,
+  ) {
+    this.opened = new Promise((resolve) => (this.answerOpen = resolve));
+    this.ended = new Promise((resolve) => (this.answerEnd = resolve));
   }
 
-  end(end: TrackEnd = { kind: 'finished' }): void {
-    this.finish(end);
+  /** The engine answers the open. */
+  answer(result: OpenResult = { kind: 'playing', path: 'passthrough' }): void {
+    this.answerOpen(result);
   }
-}
 
-/** Opens tracks on the test's say: each request waits until answered. */
-export class FakeOpener {
-  readonly requests: Array<{ request: PlayRequest; answer: (outcome: OpenOutcome) => void }> = [];
-  readonly open = (request: PlayRequest): Promise<OpenOutcome> =>
-    new Promise((resolve) => {
-      this.requests.push({ request, answer: resolve });
-    });
+  /** The play ends (after its silence frames), and the engine says so. */
+  finish(end: PlayEnd = { kind: 'finished' }): void {
+    this.endedWith = end;
+    this.answerEnd(end);
+    this.events.changed();
+  }
 
-  last(): { request: PlayRequest; answer: (outcome: OpenOutcome) => void } {
-    const last = this.requests.at(-1);
-    if (!last) throw new Error('no track was opened');
-    return last;
+  end(): PlayEnd | undefined {
+    return this.endedWith;
+  }
+
+  positionMs(): number {
+    return this.position;
+  }
+
+  stop(): void {
+    this.stopped = true;
   }
 }
 
 export class FakeGuildVoice implements GuildVoice {
   private current: VoiceLink | undefined;
-  private audioState: AudioState = 'idle';
   joins: string[] = [];
   leaves = 0;
   drops = 0;
   closed = false;
-  playing: Readable | undefined;
+  readonly plays: FakePlay[] = [];
 
   constructor(
     readonly guildId: string,
@@ -239,34 +249,22 @@ export class FakeGuildVoice implements GuildVoice {
     return true;
   }
 
-  play(packets: Readable): PlayingAudio {
-    this.playing = packets;
-    this.audioState = 'playing';
-    return {
-      positionMs: () => 0,
-      stop: () => {
-        if (this.playing === packets) this.stopAudio();
-      },
-    };
+  play(spec: PlaySpec): PlayingTrack {
+    const play = new FakePlay(spec, this.events);
+    this.plays.push(play);
+    return play;
   }
 
-  /** The stream ran out, as the audio player reports it. */
-  runOut(): void {
-    this.stopAudio();
-    this.events.changed();
+  /** The last play asked for. */
+  lastPlay(): FakePlay {
+    const play = this.plays.at(-1);
+    if (!play) throw new Error('nothing was played');
+    return play;
   }
 
-  private stopAudio(): void {
-    this.playing = undefined;
-    this.audioState = 'idle';
-  }
-
-  audio(): AudioState {
-    return this.audioState;
-  }
-
-  unpause(): void {
-    if (this.audioState === 'paused') this.audioState = 'playing';
+  /** The play that is neither stopped nor ended, if any. */
+  live(): FakePlay | undefined {
+    return this.plays.find((p) => !p.stopped && p.end() === undefined);
   }
 
   drop(): void {
@@ -281,7 +279,7 @@ export class FakeGuildVoice implements GuildVoice {
 
   close(): void {
     this.closed = true;
-    this.stopAudio();
+    for (const play of this.plays) play.stop();
     this.drop();
   }
 }

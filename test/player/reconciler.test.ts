@@ -4,64 +4,10 @@
  * memory or spin. The end-to-end tests (lock-vanish, drain-faults) prove the same against the real parts.
  */
 import { strict as assert } from 'node:assert';
-import pino from 'pino';
-import { DEFAULT_PLAYER_OPTIONS, noopPlayerMetrics, PlayerReconciler } from '../../controllers/player';
-import { ManualClock, settle } from '../../src/clock';
-import type { Result } from '../../src/reconcile';
+import { settle } from '../../src/clock';
 import { Lease } from '../../src/state';
-import { CHANNEL, FakeLeases, FakeOpener, FakeStore, FakeTrack, FakeVoicePort, GUILD, INSTANCE, TTL_MS, World } from './fakes';
-
-interface LogLine {
-  readonly level: number;
-  readonly msg: string;
-  readonly [key: string]: unknown;
-}
-
-function harness() {
-  const clock = new ManualClock();
-  const world = new World(clock);
-  const store = new FakeStore(world);
-  const leases = new FakeLeases(world, clock);
-  const voice = new FakeVoicePort(clock);
-  const opener = new FakeOpener();
-  const lines: LogLine[] = [];
-  const log = pino({ level: 'debug' }, { write: (line: string) => void lines.push(JSON.parse(line) as LogLine) });
-  const counted = { lost: [] as string[], handedOver: 0, unplayable: 0 };
-  const reconciler = new PlayerReconciler({
-    store,
-    keeper: leases,
-    voice,
-    clock,
-    log,
-    openTrack: opener.open,
-    announce: { unplayable: () => void (counted.unplayable += 1) },
-    metrics: { ...noopPlayerMetrics, leaseLost: (reason) => void counted.lost.push(reason), leaseHandedOver: () => void (counted.handedOver += 1) },
-    options: { ...DEFAULT_PLAYER_OPTIONS, lossCooldownMs: TTL_MS },
-  });
-  const pokes: string[] = [];
-  const delayed: Array<{ guild: string; ms: number }> = [];
-  reconciler.poke = (guild) => void pokes.push(guild);
-  reconciler.pokeAfter = (guild, ms) => void delayed.push({ guild, ms });
-  const reconcile = async (): Promise<Result> => {
-    const result = await reconciler.reconcile(GUILD);
-    await settle();
-    return result;
-  };
-  const lossLines = (): LogLine[] => lines.filter((l) => l.msg === 'lost the guild lease: stopped playing');
-  return { clock, world, store, leases, voice, opener, lines, counted, reconciler, pokes, delayed, reconcile, lossLines };
-}
-type Harness = ReturnType<typeof harness>;
-
-/** Claims, joins and plays the head; returns the open track. */
-async function playHead(h: Harness): Promise<FakeTrack> {
-  await h.reconcile();
-  assert.equal(h.reconciler.held().size, 1, 'the guild was claimed');
-  const track = new FakeTrack();
-  h.opener.last().answer(track.outcome());
-  await settle();
-  assert.equal(h.reconciler.held().get(GUILD)?.playback.kind, 'playing');
-  return track;
-}
+import { CHANNEL, GUILD, INSTANCE, TTL_MS } from './fakes';
+import { harness, playHead, type Harness } from './harness';
 
 /** Everything the one loss path must have done, exactly once. */
 function assertLostOnce(h: Harness, reason: 'taken' | 'expired' = 'taken'): void {
@@ -79,7 +25,7 @@ function assertLostOnce(h: Harness, reason: 'taken' | 'expired' = 'taken'): void
 async function assertStaysAway(h: Harness): Promise<void> {
   const claims = h.leases.claims;
   const joins = h.voice.joins();
-  const opens = h.opener.requests.length;
+  const opens = h.plays();
   const early = await h.reconcile();
   assert.ok(early.requeueAfterMs !== undefined && early.requeueAfterMs > 0, 'inside the cooldown the guild waits');
   assert.equal(h.leases.claims, claims, 'no claim inside the cooldown');
@@ -89,7 +35,7 @@ async function assertStaysAway(h: Harness): Promise<void> {
   assert.ok(later.requeueAfterMs !== undefined && later.requeueAfterMs >= 100, 'held by the other instance: retry about a TTL later');
   assert.equal(h.reconciler.held().size, 0, 'the lease was not adopted from memory');
   assert.equal(h.voice.joins(), joins, 'no voice join: it would kick the owner');
-  assert.equal(h.opener.requests.length, opens, 'nothing new was opened');
+  assert.equal(h.plays(), opens, 'nothing new was opened');
 }
 
 describe('player reconciler: one lease-loss path', () => {
@@ -100,7 +46,7 @@ describe('player reconciler: one lease-loss path', () => {
     h.world.lock = 'other:7';
     await h.reconciler.checkpoint();
     assertLostOnce(h);
-    assert.ok(track.closed, 'the stream was closed');
+    assert.ok(track.stopped, 'the stream was closed');
     await assertStaysAway(h);
   });
 
@@ -111,15 +57,14 @@ describe('player reconciler: one lease-loss path', () => {
     const track = await playHead(h);
     h.store.loseNext('advanceIfHead');
     h.world.lock = 'other:7';
-    track.end();
-    h.voice.current().runOut();
+    track.finish();
     // The snapshot still showed our lock (the change raced the script), so the fenced advance is what finds out.
     h.world.lock = `${INSTANCE}:1`;
     await h.reconcile();
     h.world.lock = 'other:7';
     assertLostOnce(h);
     assert.equal(h.world.playlist.length, 2, 'the head stays for the new owner');
-    assert.equal(h.opener.requests.length, 1, 'the next track was not started');
+    assert.equal(h.plays(), 1, 'the next track was not started');
     await assertStaysAway(h);
   });
 
@@ -127,7 +72,7 @@ describe('player reconciler: one lease-loss path', () => {
     const h = harness();
     h.world.track('bad');
     await h.reconcile();
-    h.opener.last().answer({ kind: 'unplayable', reason: 'not audio' });
+    h.voice.current().lastPlay().answer({ kind: 'unplayable', reason: 'not audio' });
     await settle();
     h.store.loseNext('quarantine');
     await h.reconcile();
@@ -158,12 +103,12 @@ describe('player reconciler: one lease-loss path', () => {
     h.world.track('a');
     await h.reconcile();
     h.store.loseNext('writeStatus');
-    const track = new FakeTrack();
-    h.opener.last().answer(track.outcome());
+    const track = h.voice.current().lastPlay();
+    track.answer();
     await settle();
     h.world.lock = 'other:7';
     assertLostOnce(h);
-    assert.ok(track.closed);
+    assert.ok(track.stopped);
     await assertStaysAway(h);
   });
 
@@ -237,8 +182,8 @@ describe('player reconciler: drains', () => {
     await h.reconcile();
     assert.equal(h.reconciler.held().size, 0, 'handed over');
     assert.equal(h.world.lock, undefined, 'the lock was released for the next owner');
-    assert.equal(h.opener.requests.length, 1, 'b was never opened here');
-    assert.ok(track.closed);
+    assert.equal(h.plays(), 1, 'b was never opened here');
+    assert.ok(track.stopped);
     assert.equal(h.counted.handedOver, 1);
     assert.equal(h.voice.current().leaves, 0, 'stays in the channel for the next owner');
   });
@@ -249,12 +194,11 @@ describe('player reconciler: drains', () => {
     h.world.track('b');
     const track = await playHead(h);
     h.reconciler.startDraining();
-    track.end();
-    h.voice.current().runOut();
+    track.finish();
     await h.reconcile();
     assert.equal(h.world.playlist.length, 1, 'a advanced');
     assert.equal(h.reconciler.held().size, 0);
-    assert.equal(h.opener.requests.length, 1, 'b is the next owner’s');
+    assert.equal(h.plays(), 1, 'b is the next owner’s');
   });
 
   it('releaseAll settles every guild even when releasing fails (Redis away)', async () => {
