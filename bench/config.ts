@@ -1,13 +1,14 @@
-import type { DaveMode } from '../src/sandbox';
+import type { DaveMode, VerifyMode } from '../src/sandbox';
 import { DAVE_PACKET_FULL, DAVE_PACKET_SMOKE, type DavePacketConfig } from './dave-packet';
 import { HERD_FULL, HERD_SMOKE, type HerdConfig } from './herd';
 import { REACTIONS_FULL, REACTIONS_SMOKE, type ReactionsConfig } from './reactions';
 import { SERVICES_FULL, SERVICES_SMOKE, type ServicesConfig } from './services-config';
-import { BENCH_DAVE_MODE } from './stage';
+import { STALL_FULL, STALL_SMOKE, type StallConfig } from './stall';
+import { BENCH_DAVE_MODE, BENCH_VERIFY } from './stage';
 
 /**
- * Every knob of `make bench` in one place: the full run (issue #8's guild counts and windows, under
- * 10 minutes on 2 cores) and the smoke run that `make test` uses so the bench code cannot rot.
+ * Every knob of `make bench` in one place: the full run (issue 14's guild counts and windows, meant to
+ * finish well under 20 minutes on 2 cores) and the smoke run that `make test` uses so the bench code cannot rot.
  */
 
 export interface CostConfig {
@@ -65,6 +66,10 @@ export interface BenchConfig {
   readonly reactions: ReactionsConfig;
   /** YouTube and SoundCloud tracks against the fakes: cost steps and `/play` cold/warm (bench/services.ts). */
   readonly services: ServicesConfig;
+  /** The longest stall of any guild over a long window (bench/stall.ts). */
+  readonly stall: StallConfig;
+  /** Which packets the cost stages' sandbox process decrypts (every packet is timed either way). */
+  readonly verify: VerifyMode;
 }
 
 export const FULL: BenchConfig = {
@@ -72,15 +77,18 @@ export const FULL: BenchConfig = {
   // One loaded step each (plus the idle 0), at counts the DAVE run also measures: about 70 s more.
   daveOther: { passthrough: { counts: [0, 50] }, transcode: { counts: [0, 25] } },
   davePacket: DAVE_PACKET_FULL,
-  passthrough: { counts: [0, 50, 100, 200] },
+  // Issue 14: 100, 200 and 400 guilds (the slope 100 → 400 is the target's figure), then more while the machine keeps up.
+  passthrough: { counts: [0, 100, 200, 400, 600, 800] },
   transcode: { counts: [0, 10, 25, 50] },
   baseline: true,
-  trackMs: 60_000,
+  // Longer than the stall step's ramp + 60 s window, so no track ends inside it.
+  trackMs: 100_000,
   windowMs: 10_000,
   rssEveryMs: 1000,
   settleMs: 3000,
   rampTimeoutMs: 30_000,
-  latencyPlays: 50,
+  // 25 plays per kind keep FULL well under 20 minutes with issue 14's larger steps.
+  latencyPlays: 25,
   recoveryTries: 10,
   lockTtlMs: 5000,
   crashTrackMs: 3000,
@@ -96,6 +104,8 @@ export const FULL: BenchConfig = {
   herd: HERD_FULL,
   reactions: REACTIONS_FULL,
   services: SERVICES_FULL,
+  stall: STALL_FULL,
+  verify: BENCH_VERIFY,
 };
 
 /** N = 2, short windows: seconds, not minutes; only that every section yields finite numbers. */
@@ -126,4 +136,7 @@ export const SMOKE: BenchConfig = {
   herd: HERD_SMOKE,
   reactions: REACTIONS_SMOKE,
   services: SERVICES_SMOKE,
+  stall: STALL_SMOKE,
+  // Windows of a second: 200 ms in every 400 ms keeps DAVE checked in every stream.
+  verify: { sampleEveryMs: 400, windowMs: 200 },
 };

@@ -4,6 +4,8 @@
  * Steps go up in N with the same process; between steps every guild is stopped.
  */
 import type { GuildSpec } from '../src/sandbox';
+import { totals } from './audio-probe';
+import { engineFigures, readEngineCounters, type EngineFigures } from './engine-metrics';
 import { measureWindow, type WindowFigures } from './measure';
 import type { BenchStage } from './stage';
 import type { Subject } from './subjects';
@@ -21,8 +23,18 @@ export interface CostStep {
   readonly late: number;
   readonly latePermille: number;
   readonly maxGapMs: number;
+  /** Frames received without being decrypted (sampled verification: counted and timed from the RTP header). */
+  readonly unverified?: number;
   /** (RSS(N) − RSS(0)) / N and (CPU(N) − CPU(0)) / N, the idle process subtracted. */
   readonly slopeKb?: number;
+  /** (RSS(N) − RSS(previous N)) / (N − previous N): the per-track slope between this step and the one before. */
+  readonly stepSlopeKb?: number;
+  /** Packets the player sent in the window (the engine's hiqty_audio_frames_sent_total, else the frames the sandbox received). */
+  readonly packets?: number;
+  /** The player's main process CPU time over the window ÷ `packets`, in µs (everything it did, not only audio). */
+  readonly usPerPacket?: number;
+  /** The engine's own breakdown from its /metrics (hiqty only, when exposed). */
+  readonly engine?: EngineFigures;
   /** The same slope with PSS instead of RSS (shared library pages split among processes). */
   readonly pssSlopeKb?: number;
   readonly cpuPctPerTrack?: number;
@@ -34,7 +46,7 @@ export interface CostStep {
    * transport-only frames where DAVE was due, frames they could not decrypt (all 0 with DAVE off).
    */
   readonly e2ee?: { readonly frames: number; readonly unencrypted: number; readonly failures: number };
-  /** The sandbox kept up at this step: its process used under 90% of a core while verifying every packet. */
+  /** The sandbox kept up at this step: its process used under 90% of a core while counting every packet. */
   readonly sandboxKeptUp: boolean;
   readonly note?: string;
 }
@@ -80,6 +92,7 @@ export async function measureCost(stage: BenchStage, subject: Subject, kind: Cos
   const steps: CostStep[] = [];
   let saturatedAt: number | undefined;
   let idle: WindowFigures | undefined;
+  let previous: CostStep | undefined;
   for (const count of o.counts) {
     const guilds = stage.guilds.slice(0, count);
     if (guilds.length < count) throw new Error(`the sandbox has ${stage.guilds.length} guilds, ${count} asked`);
@@ -88,9 +101,15 @@ export async function measureCost(stage: BenchStage, subject: Subject, kind: Cos
       o.progress(`  ${subject.name} ${kind} ${count}: skipped (saturated at ${saturatedAt})`);
       continue;
     }
-    const step = await measureStep(stage, subject, guilds, o, idle);
+    const measured = await measureStep(stage, subject, guilds, o, idle);
+    const prevRss = previous?.window?.rssKb.total;
+    const step: CostStep =
+      previous !== undefined && prevRss !== undefined && measured.window !== undefined && count > previous.guilds
+        ? { ...measured, stepSlopeKb: (measured.window.rssKb.total - prevRss) / (count - previous.guilds) }
+        : measured;
     if (count === 0) idle = step.window;
     steps.push(step);
+    previous = step;
     o.progress(
       `  ${subject.name} ${kind} ${count}: RSS ${((step.window?.rssKb.total ?? 0) / 1024).toFixed(1)} MB, CPU ${(step.window?.cpuPct.total ?? 0).toFixed(1)}%, ` +
         `late ${step.latePermille.toFixed(2)}‰, frames ${step.framesPct.toFixed(1)}%, sandbox ${(step.window?.sandboxCpuPct ?? 0).toFixed(0)}%, machine ${(step.window?.machineBusyPct ?? 0).toFixed(0)}%`,
@@ -104,28 +123,22 @@ export async function measureCost(stage: BenchStage, subject: Subject, kind: Cos
 async function measureStep(stage: BenchStage, subject: Subject, guilds: readonly GuildSpec[], o: CostOptions, idle: WindowFigures | undefined): Promise<CostStep> {
   const count = guilds.length;
   let heard = 0;
+  const ids = guilds.map((g) => g.id);
   if (count > 0) {
-    stage.resetAudio(guilds);
+    await stage.audio.reset(ids);
     await subject.play(guilds, o.url);
     // Five frames: the guild's stream is flowing, not only its first packet.
     heard = await stage.heardAll(guilds, 5, o.rampTimeoutMs);
   }
   await new Promise((resolve) => setTimeout(resolve, o.settleMs));
-  stage.resetAudio(guilds);
-  const window = await measureWindow(subject.pids, o.windowMs, o.rssEveryMs);
-  let frames = 0;
-  let late = 0;
-  let maxGapMs = 0;
-  const e2ee = { frames: 0, unencrypted: 0, failures: 0 };
-  for (const g of guilds) {
-    const s = stage.sandbox.voiceStats(g.id, { flush: false });
-    e2ee.frames += s.dave?.e2eeFrames ?? 0;
-    e2ee.unencrypted += s.unencrypted;
-    e2ee.failures += s.e2eeFailures;
-    frames += s.frames;
-    late += s.gaps.length;
-    for (const gap of s.gaps) maxGapMs = Math.max(maxGapMs, gap.ms);
-  }
+  await stage.audio.reset(ids);
+  const before = await readEngineCounters(subject.metricsUrl);
+  const window = await measureWindow(subject.pids, o.windowMs, o.rssEveryMs, stage.audio.pid);
+  const [after, audio] = await Promise.all([readEngineCounters(subject.metricsUrl), stage.audio.audio(ids)]);
+  const engine = engineFigures(before, after);
+  const { frames, late, maxGapMs, e2ee, unverified, decryptFailures } = totals(audio);
+  const packets = engine.framesSent ?? frames;
+  const mainCpuMs = (window.cpuPct.main / 100) * window.seconds * 1000;
   if (count > 0) {
     await subject.stop(guilds);
     await stage.quiet(guilds);
@@ -139,6 +152,7 @@ async function measureStep(stage: BenchStage, subject: Subject, guilds: readonly
   if (heard < count) {
     notes.push(`only ${heard} of ${count} guilds were heard within ${o.rampTimeoutMs / 1000} s (per-track figures divide by ${heard})${errors.length > 0 ? `; player errors: ${[...new Set(errors)].join('; ')}` : ''}`);
   }
+  if (decryptFailures > 0) notes.push(`${decryptFailures} packets did not authenticate (transport encryption)`);
   if (e2ee.unencrypted + e2ee.failures > 0) notes.push(`DAVE: ${e2ee.unencrypted} frames sent without end-to-end encryption, ${e2ee.failures} the listener could not decrypt`);
   return {
     guilds: count,
@@ -149,7 +163,10 @@ async function measureStep(stage: BenchStage, subject: Subject, guilds: readonly
     late,
     latePermille: frames > 0 ? (late / frames) * 1000 : 0,
     maxGapMs,
+    unverified,
     e2ee,
+    ...(count > 0 && packets > 0 ? { packets, usPerPacket: (mainCpuMs * 1000) / packets } : {}),
+    ...(Object.keys(engine).length > 0 ? { engine } : {}),
     slopeKb: perTrack(window.rssKb.total, idle?.rssKb.total ?? window.rssKb.total),
     pssSlopeKb: perTrack(window.pssKb.total, idle?.pssKb.total ?? window.pssKb.total),
     cpuPctPerTrack: perTrack(window.cpuPct.total, idle?.cpuPct.total ?? 0),

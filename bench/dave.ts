@@ -36,11 +36,11 @@ export function otherDaveMode(mode: DaveMode): DaveMode {
 }
 
 /** The knobs a cost run takes from the bench's config. */
-export type DaveRunConfig = Pick<BenchConfig, 'trackMs' | 'windowMs' | 'rssEveryMs' | 'settleMs' | 'rampTimeoutMs' | 'saturatedBusyPct' | 'saturatedLatePermille'>;
+export type DaveRunConfig = Pick<BenchConfig, 'trackMs' | 'windowMs' | 'rssEveryMs' | 'settleMs' | 'rampTimeoutMs' | 'saturatedBusyPct' | 'saturatedLatePermille' | 'verify'>;
 
 /** hiqty's passthrough and transcoded cost at `counts`, on a stage of its own whose sandbox runs DAVE `mode`. */
 export async function measureCostWithDave(config: DaveRunConfig, mode: DaveMode, counts: DaveOtherConfig, progress: (line: string) => void): Promise<DaveModeRun> {
-  const stage = await BenchStage.start(Math.max(...counts.passthrough.counts, ...counts.transcode.counts, 1), {}, mode);
+  const stage = await BenchStage.start(Math.max(...counts.passthrough.counts, ...counts.transcode.counts, 1), {}, mode, { in: 'process', verify: config.verify });
   try {
     // The same tones as sections 1 and 2 (bench/run.ts).
     const [passUrl, transUrl] = await Promise.all([stage.tone(440, config.trackMs, 'ogg-opus'), stage.tone(660, config.trackMs, 'mp3')]);

@@ -16,7 +16,8 @@ import { DEFAULT_MAX_OPENING } from '../src/media/open-gate';
 import { DEFAULT_MAX_JOINING } from '../src/voice/join-pacer';
 import { waitFor } from '../test/support/wait';
 import { herdTable } from './report';
-import { BenchStage } from './stage';
+import { totals } from './audio-probe';
+import { BENCH_DAVE_MODE, BenchStage } from './stage';
 import { sleep, summarize, type Summary } from './stats';
 import { runProgram } from './program';
 
@@ -48,12 +49,10 @@ export interface HerdConfig {
   readonly herdTimeoutMs: number;
 }
 
+/** Issue 14's herd: 100 guilds play, then 200 passthrough starts at the same instant (the failover of one instance). */
 export const HERD_FULL: HerdConfig = {
-  steady: 20,
-  shapes: [
-    { herd: 50, format: 'ogg-opus' },
-    { herd: 20, format: 'mp3' },
-  ],
+  steady: 100,
+  shapes: [{ herd: 200, format: 'ogg-opus' }],
   pacedMaxOpening: DEFAULT_MAX_OPENING, unpacedMaxOpening: 1000, trackMs: 60_000, settleMs: 2000, afterMs: 1000, herdTimeoutMs: 30_000 };
 export const HERD_SMOKE: HerdConfig = { steady: 2, shapes: [{ herd: 3, format: 'mp3' }], pacedMaxOpening: DEFAULT_MAX_OPENING, unpacedMaxOpening: 1000, trackMs: 10_000, settleMs: 200, afterMs: 200, herdTimeoutMs: 15_000 };
 
@@ -90,22 +89,10 @@ export interface HerdFigures {
   readonly runs: readonly HerdRun[];
 }
 
-function audioWindow(stage: BenchStage, guilds: readonly GuildSpec[], seconds: number): AudioWindow {
-  let frames = 0;
-  let late = 0;
-  let maxGapMs = 0;
-  let delayMs = 0;
-  for (const g of guilds) {
-    const s = stage.sandbox.voiceStats(g.id, { flush: false });
-    frames += s.frames;
-    late += s.gaps.length;
-    for (const gap of s.gaps) {
-      maxGapMs = Math.max(maxGapMs, gap.ms);
-      delayMs += gap.ms - 20;
-    }
-  }
+async function audioWindow(stage: BenchStage, guilds: readonly GuildSpec[], seconds: number): Promise<AudioWindow> {
+  const { frames, late, lateMs, maxGapMs } = totals(await stage.audio.audio(guilds.map((g) => g.id)));
   const expected = guilds.length * 50 * seconds;
-  return { seconds, frames, framesPct: expected > 0 ? (frames / expected) * 100 : 100, delayMs, late, latePermille: frames > 0 ? (late / frames) * 1000 : 0, maxGapMs };
+  return { seconds, frames, framesPct: expected > 0 ? (frames / expected) * 100 : 100, delayMs: lateMs, late, latePermille: frames > 0 ? (late / frames) * 1000 : 0, maxGapMs };
 }
 
 export type HerdUrls = { readonly steady: string } & Readonly<Record<HerdShape['format'], string>>;
@@ -118,27 +105,28 @@ async function herdRun(stage: BenchStage, c: HerdConfig, shape: HerdShape, mode:
   // Unpaced means neither starts nor voice joins wait: the herd does everything at once.
   await stage.startBot({ HIQTY_MAX_OPENING: String(maxOpening), HIQTY_MAX_JOINING: String(mode === 'paced' ? DEFAULT_MAX_JOINING : 1000) });
   try {
-    stage.resetAudio([...steady, ...herd]);
+    const ids = (gs: readonly GuildSpec[]): string[] => gs.map((g) => g.id);
+    await stage.audio.reset(ids([...steady, ...herd]));
     await stage.play(steady, [urls.steady]);
     const heard = await stage.heardAll(steady, 5, c.herdTimeoutMs);
     if (heard < steady.length) throw new Error(`herd: only ${heard} of ${steady.length} steady guilds were heard`);
     await sleep(c.settleMs);
 
     // The herd: one MULTI for all of its guilds, the way a failover hands them over in one instant.
-    stage.resetAudio([...steady, ...herd]);
+    await stage.audio.reset(ids([...steady, ...herd]));
     const sentAt = performance.now();
     await stage.play(herd, [urls[shape.format]]);
-    const firstPackets = (): Array<number | undefined> => herd.map((g) => stage.sandbox.voiceStats(g.id, { flush: false }).firstPacketAtMs);
-    await waitFor('the whole herd to be heard', () => firstPackets().every((t) => t !== undefined), { timeoutMs: c.herdTimeoutMs, intervalMs: 20 }).catch(() => undefined);
+    const firstPackets = async (): Promise<Array<number | undefined>> => (await stage.audio.audio(ids(herd))).map((a) => a.firstPacketAtMs);
+    await waitFor('the whole herd to be heard', async () => (await firstPackets()).every((t) => t !== undefined), { timeoutMs: c.herdTimeoutMs, intervalMs: 20 }).catch(() => undefined);
     await sleep(c.afterMs);
     const duringSeconds = (performance.now() - sentAt) / 1000;
-    const during = audioWindow(stage, steady, duringSeconds);
-    const starts = firstPackets().flatMap((t) => (t === undefined ? [] : [t - sentAt]));
+    const during = await audioWindow(stage, steady, duringSeconds);
+    const starts = (await firstPackets()).flatMap((t) => (t === undefined ? [] : [t - sentAt]));
 
     // The reference: the same guilds, the herd now playing steadily too, over a window as long.
-    stage.resetAudio(steady);
+    await stage.audio.reset(ids(steady));
     await sleep(duringSeconds * 1000);
-    const quiet = audioWindow(stage, steady, duringSeconds);
+    const quiet = await audioWindow(stage, steady, duringSeconds);
 
     const run: HerdRun = { mode, format: shape.format, maxOpening, steady: steady.length, herd: herd.length, quiet, during, herdHeard: starts.length, herdFirstPacketMs: summarize(starts) };
     progress(
@@ -192,7 +180,7 @@ async function main(): Promise<void> {
     pacedMaxOpening: arg('--paced') ?? base.pacedMaxOpening,
     shapes: herd === undefined ? base.shapes : [{ herd, format: process.argv.includes('--mp3') ? 'mp3' : 'ogg-opus' }],
   };
-  const stage = await BenchStage.start(herdGuilds(c));
+  const stage = await BenchStage.start(herdGuilds(c), {}, BENCH_DAVE_MODE, { in: 'process' });
   try {
     const order = process.argv.includes('--unpaced-first') ? (['unpaced', 'paced'] as const) : (['paced', 'unpaced'] as const);
     const figures = await measureHerd(stage, c, await herdUrls(stage, c.trackMs), (l) => console.error(l), order);

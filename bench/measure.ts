@@ -137,16 +137,18 @@ export interface WindowFigures {
   readonly pssKb: { readonly ffmpeg: number; readonly total: number };
   readonly cpuPct: { readonly main: number; readonly ffmpeg: number; readonly total: number };
   readonly ffmpegs: number;
-  /** This (bench) process — the sandbox — in % of one core. */
+  /** The sandbox in % of one core: its own process when it runs apart, else this (bench) process. */
   readonly sandboxCpuPct: number;
   /** All cores busy, in % of the whole machine (100 = every core busy). */
   readonly machineBusyPct: number;
 }
 
 /** Samples the trees' RSS every `everyMs` for `windowMs`, and their CPU over the whole window. */
-export async function measureWindow(roots: readonly number[], windowMs: number, everyMs: number): Promise<WindowFigures> {
+export async function measureWindow(roots: readonly number[], windowMs: number, everyMs: number, sandboxPid?: number): Promise<WindowFigures> {
   const machine0 = machineTicks();
   const self0 = process.cpuUsage();
+  const sandboxCpuMs = (): number => (sandboxPid === undefined ? 0 : (processTree(sandboxPid)[0]?.cpuMs ?? 0));
+  const sandbox0 = sandboxCpuMs();
   const first = sampleTree(roots);
   const samples: TreeSample[] = [first];
   const end = first.atMs + windowMs;
@@ -158,6 +160,7 @@ export async function measureWindow(roots: readonly number[], windowMs: number, 
   }
   const last = samples[samples.length - 1] ?? first;
   const self = process.cpuUsage(self0);
+  const sandboxMs = sandboxPid === undefined ? (self.user + self.system) / 1000 : sandboxCpuMs() - sandbox0;
   const machine1 = machineTicks();
   const ms = last.atMs - first.atMs;
   const mean = (pick: (s: TreeSample) => number): number => samples.reduce((a, s) => a + pick(s), 0) / samples.length;
@@ -168,7 +171,7 @@ export async function measureWindow(roots: readonly number[], windowMs: number, 
     pssKb: { ffmpeg: mean((s) => s.pssKb.ffmpeg), total: mean((s) => s.pssKb.total) },
     cpuPct: { main: pct((s) => s.cpuMs.main), ffmpeg: pct((s) => s.cpuMs.ffmpeg), total: pct((s) => s.cpuMs.total) },
     ffmpegs: Math.round(mean((s) => s.ffmpegs)),
-    sandboxCpuPct: ms > 0 ? ((self.user + self.system) / 1000 / ms) * 100 : 0,
+    sandboxCpuPct: ms > 0 ? (sandboxMs / ms) * 100 : 0,
     machineBusyPct: machine1.total > machine0.total ? ((machine1.busy - machine0.busy) / (machine1.total - machine0.total)) * 100 : 0,
   };
 }

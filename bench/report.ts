@@ -15,6 +15,8 @@ import type { RecoveryFigures } from './recovery';
 import type { ServiceFigures } from './services';
 import type { ServiceLatencyFigures } from './service-latency';
 import type { Summary } from './stats';
+import type { StallFigures } from './stall';
+import { engineTable, projectionLine, stallLine, targets14Table, type Target14 } from './report-engine';
 
 export interface Machine {
   readonly cpus: number;
@@ -47,6 +49,9 @@ export interface Report {
   /** Sections 1 and 2 with DAVE in the other mode, and DAVE's per-packet cost (section 9). */
   readonly dave: DaveFigures;
   readonly targets: readonly Target[];
+  /** Issue 14: the stall step and the targets table (section 10). */
+  readonly stall: StallFigures;
+  readonly targets14: readonly Target14[];
 }
 
 export function machine(): Machine {
@@ -398,6 +403,16 @@ export function renderReport(r: Report): string {
   out.push(reactionsTable(r.reactions));
   out.push('');
   out.push(daveTables({ mode: r.dave.mode, cost: r.cost.filter((c) => c.subject === 'hiqty') }, r.dave));
+  out.push('');
+  out.push('10a. Voice engine (issue 14): hiqty passthrough with DAVE, the sandbox in its own process, beside the usual-approach baseline');
+  out.push(engineTable(r.cost, table));
+  out.push('');
+  out.push(stallLine(r.stall));
+  out.push('');
+  out.push(projectionLine(r.cost.find((c) => c.subject === 'hiqty' && c.kind === 'passthrough')));
+  out.push('');
+  out.push('10d. Targets of issue 14 (herd: section 7; idle: section 6)');
+  out.push(targets14Table(r.targets14, table));
   out.push('');
   out.push('Targets');
   out.push(table(['', 'target', 'measured', ''], r.targets.map((t) => [t.what, t.limit, t.value, t.met ? 'met' : 'MISSED'])));

@@ -8,13 +8,15 @@ import * as path from 'node:path';
 import { measureCostInNewPlayer, type CostRun, type StartSubject } from './cost';
 import { measureDave } from './dave';
 import { FULL, SMOKE, type BenchConfig, type CostConfig } from './config';
-import { herdGuilds, herdUrls, measureHerd } from './herd';
+import { herdGuilds, herdUrls, measureHerd, type HerdFigures } from './herd';
 import { measureIdle } from './idle';
 import { measureLatency } from './latency';
 import { runReactions } from './reactions';
 import { ROOT } from './procs';
 import { measureRecovery } from './recovery';
-import { measureServices, servicesGuilds } from './services';
+import { measureServices, measureServicesCost, servicesGuilds } from './services';
+import { measureStall, type StallFigures } from './stall';
+import { evaluateTargets14 } from './report-engine';
 import { evaluateTargets, machine, renderReport, type Report } from './report';
 import { BenchStage } from './stage';
 import { baselineSubject, hiqtySubject } from './subjects';
@@ -27,14 +29,46 @@ export async function runBench(config: BenchConfig, progress: Progress = (l) => 
   const startedAt = new Date().toISOString();
   const host = machine();
   const maxCount = Math.max(...config.passthrough.counts, ...config.transcode.counts);
+  // Cost, herd and stall steps: the sandbox in a process of its own, verifying a sample of windows.
+  const costStage = await BenchStage.start(
+    Math.max(maxCount, herdGuilds(config.herd), config.stall.guilds, ...config.services.youtubeCounts, ...config.services.soundcloudCounts, 1),
+    {},
+    config.dave,
+    { in: 'process', verify: config.verify },
+  );
+  const cost: CostRun[] = [];
+  let herd: HerdFigures;
+  let stall: StallFigures;
+  let servicesCost: CostRun[];
+  try {
+    progress('making tone tracks');
+    const [passUrl, transUrl] = await Promise.all([costStage.tone(440, config.trackMs, 'ogg-opus'), costStage.tone(660, config.trackMs, 'mp3')]);
+    const costOf = async (kind: CostRun['kind'], c: CostConfig, url: string, start: StartSubject): Promise<void> => {
+      cost.push(await measureCostInNewPlayer(costStage, start, kind, { ...config, counts: c.counts, url, progress }, 'cost'));
+    };
+    await costOf('passthrough', config.passthrough, passUrl, hiqtySubject);
+    if (config.baseline) await costOf('passthrough', config.passthrough, passUrl, baselineSubject);
+    await costOf('transcode', config.transcode, transUrl, hiqtySubject);
+    if (config.baseline) await costOf('transcode', config.transcode, transUrl, baselineSubject);
+
+    progress(`stall: ${config.stall.guilds} guilds over ${config.stall.windowMs / 1000} s`);
+    stall = await measureStall(costStage, config.stall, { ...config, url: passUrl, progress });
+
+    progress(`herd: ${config.herd.steady} guilds playing, then ${config.herd.shapes.map((s) => `${s.herd} ${s.format}`).join(' / ')} started at once, paced and unpaced`);
+    herd = await measureHerd(costStage, config.herd, await herdUrls(costStage, config.herd.trackMs), progress);
+
+    servicesCost = await measureServicesCost(costStage, config, progress);
+  } finally {
+    await costStage.stop();
+  }
+
   const stage = await BenchStage.start(
-    Math.max(maxCount, config.latencyPlays * 2, config.recoveryTries * 2, herdGuilds(config.herd), servicesGuilds(config.services), 1),
+    Math.max(config.latencyPlays * 2, config.recoveryTries * 2, servicesGuilds(config.services), 1),
     {},
     config.dave,
   );
   let main: Omit<Report, 'dave' | 'seconds'>;
   try {
-    progress('making tone tracks');
     const [passUrl, transUrl, crashUrl, rollA, rollB] = await Promise.all([
       stage.tone(440, config.trackMs, 'ogg-opus'),
       stage.tone(660, config.trackMs, 'mp3'),
@@ -42,20 +76,10 @@ export async function runBench(config: BenchConfig, progress: Progress = (l) => 
       stage.tone(440, config.rolloutTrackMs, 'ogg-opus'),
       stage.tone(660, config.rolloutTrackMs, 'ogg-opus'),
     ]);
-    const cost: CostRun[] = [];
-    const costOf = async (kind: CostRun['kind'], c: CostConfig, url: string, start: StartSubject): Promise<void> => {
-      cost.push(await measureCostInNewPlayer(stage, start, kind, { ...config, counts: c.counts, url, progress }, 'cost'));
-    };
-    await costOf('passthrough', config.passthrough, passUrl, hiqtySubject);
-    if (config.baseline) await costOf('passthrough', config.passthrough, passUrl, baselineSubject);
-    await costOf('transcode', config.transcode, transUrl, hiqtySubject);
-    if (config.baseline) await costOf('transcode', config.transcode, transUrl, baselineSubject);
-
-    await stage.flush();
     progress(`latency: ${config.latencyPlays} plays each`);
     const latency = await measureLatency(stage, { plays: config.latencyPlays, passthroughUrl: passUrl, transcodeUrl: transUrl, progress });
 
-    const services = await measureServices(stage, config, progress);
+    const services = await measureServices(stage, config, progress, servicesCost);
 
     await stage.flush();
     progress(`recovery: ${config.recoveryTries} crashes and ${config.recoveryTries} rollouts, lock TTL ${config.lockTtlMs} ms`);
@@ -73,9 +97,6 @@ export async function runBench(config: BenchConfig, progress: Progress = (l) => 
     progress(`idle: ${config.idleGuilds} guilds, ${config.idleWindowMs / 1000} s`);
     const idle = await measureIdle(stage, { guilds: config.idleGuilds, resyncMs: config.idleResyncMs, windowMs: config.idleWindowMs, progress });
 
-    progress(`herd: ${config.herd.steady} guilds playing, then ${config.herd.shapes.map((s) => `${s.herd} ${s.format}`).join(' / ')} started at once, paced and unpaced`);
-    const herd = await measureHerd(stage, config.herd, await herdUrls(stage, config.herd.trackMs), progress);
-
     progress(`reactions: ${config.reactions.tries} tries each of lease loss, skip, stop, track gap and SIGTERM, on a stage of their own`);
     const reactions = await runReactions(config.reactions, progress, config.dave);
 
@@ -89,7 +110,9 @@ export async function runBench(config: BenchConfig, progress: Progress = (l) => 
       idle,
       herd,
       reactions,
+      stall,
       targets: evaluateTargets(cost, latency, recovery, config.passthrough.counts.includes(100) ? 100 : Math.max(...config.passthrough.counts)),
+      targets14: evaluateTargets14(cost, stall, herd, idle),
     };
   } finally {
     await stage.stop();

@@ -44,9 +44,10 @@ export function servicesGuilds(c: ServicesConfig): number {
   return Math.max(...c.youtubeCounts, ...c.soundcloudCounts, serviceLatencyGuilds(c));
 }
 
-export async function measureServices(stage: BenchStage, config: ServicesRunConfig, progress: (line: string) => void): Promise<ServiceFigures> {
+/** The service tracks' cost runs (3a, 3b) alone, on a stage of their own (`make bench`: the sandbox in its own process). */
+export async function measureServicesCost(stage: BenchStage, config: ServicesRunConfig, progress: (line: string) => void): Promise<CostRun[]> {
   const c = config.services;
-  progress(`services: starting the YouTube and SoundCloud fakes (SoundCloud tones ${config.trackMs / 1000} s)`);
+  progress(`services cost: starting the YouTube and SoundCloud fakes (SoundCloud tones ${config.trackMs / 1000} s)`);
   const fakes = await stage.services(config.trackMs);
   const baselineUrls = {
     youtube: await youtubeOpusUrl(fakes.youtube, SERVICE_TRACKS.youtubeId),
@@ -60,7 +61,15 @@ export async function measureServices(stage: BenchStage, config: ServicesRunConf
   if (config.baseline) await costOf('youtube', c.youtubeCounts, baselineUrls.youtube, baselineSubject);
   await costOf('soundcloud', c.soundcloudCounts, SERVICE_TRACKS.soundcloud, hiqtySubject);
   if (config.baseline) await costOf('soundcloud', c.soundcloudCounts, baselineUrls.soundcloud, baselineSubject);
+  return cost;
+}
 
+/** Every service part; `cost` given (measured on another stage by measureServicesCost) skips the cost runs. */
+export async function measureServices(stage: BenchStage, config: ServicesRunConfig, progress: (line: string) => void, measuredCost?: readonly CostRun[]): Promise<ServiceFigures> {
+  const c = config.services;
+  const cost = measuredCost ?? (await measureServicesCost(stage, config, progress));
+  progress(`services: starting the YouTube and SoundCloud fakes (SoundCloud tones ${config.trackMs / 1000} s)`);
+  const fakes = await stage.services(config.trackMs);
   await stage.flush();
   progress(`services latency: ${c.coldPlays} cold plays (a fresh bot each) and ${c.warmPlays} warm plays per kind`);
   const latency = await measureServiceLatency(stage, fakes, {

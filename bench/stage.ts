@@ -1,14 +1,15 @@
 /**
- * What every bench section runs against: the local Discord sandbox (in this process, measuring the
- * audio of every guild with a 40 ms gap threshold), the fixture server with tone tracks, a real
- * redis-server, and hiqty bots as child processes.
+ * What every bench section runs against: the local Discord sandbox (in this process, or in a process
+ * of its own for the cost, herd and stall steps: `SandboxPlacement`), measuring the audio of every
+ * guild with a 40 ms gap threshold, the fixture server with tone tracks, a real redis-server, and
+ * hiqty bots as child processes.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { copyFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { Redis } from 'ioredis';
-import { DEFAULT_DAVE_MODE, demoGuilds, startSandbox, type DaveMode, type GuildSpec, type Sandbox } from '../src/sandbox';
+import { DEFAULT_DAVE_MODE, demoGuilds, startSandbox, type DaveMode, type GuildSpec, type Sandbox, type VerifyMode } from '../src/sandbox';
 import type { MonitorOptions } from '../src/sandbox/audio/monitor';
 import { startFixtureServer, type FixtureServer } from '../src/sandbox/fixtures/server';
 import { makeTone, type ToneFormat } from '../src/sandbox/fixtures/tones';
@@ -16,7 +17,10 @@ import { silentLogger } from '../src/log';
 import { connectRedis, guildKeys, GUILDS_KEY } from '../src/state';
 import { freePort, startLocalRedis, type LocalRedisServer } from '../src/state/server';
 import { waitFor } from '../test/support/wait';
+import { localProbe, type AudioProbe } from './audio-probe';
+import { LATE_MS } from './late';
 import { cleanEnv, killProgram, startProgram, type Program } from './procs';
+import { startSandboxProcess, type SandboxProcess } from './sandbox-client';
 import { soundcloudPlaylistFile, startBenchServices, type BenchServices } from './service-fakes';
 
 /**
@@ -25,8 +29,18 @@ import { soundcloudPlaylistFile, startBenchServices, type BenchServices } from '
  */
 export const BENCH_DAVE_MODE: DaveMode = DEFAULT_DAVE_MODE;
 
-/** A frame later than this after the previous one counts as late (issue #8: two frame periods). */
-export const LATE_MS = 40;
+export { LATE_MS };
+
+/**
+ * Where a stage's sandbox runs. 'this' (the default): in the bench's process, with the whole Sandbox API
+ * (commands, users joining voice, windows) for the sections that need it. 'process': a process of its own
+ * (bench/sandbox-process.ts), its CPU measured apart, reached through `stage.audio` only; `verify` says which
+ * packets it decrypts (default: 1 s in every 10 s per stream).
+ */
+export type SandboxPlacement = { readonly in: 'this' } | { readonly in: 'process'; readonly verify?: VerifyMode };
+
+/** The cost steps' sampling: every packet timed, each stream's packets decrypted 1 s in every 10 s, staggered. */
+export const BENCH_VERIFY: VerifyMode = { sampleEveryMs: 10_000, windowMs: 1000 };
 
 export interface Bot {
   readonly instance: string;
@@ -38,37 +52,66 @@ export class BenchStage {
   private bots: Bot[] = [];
   private counter = 0;
   private serviceFakes: BenchServices | undefined;
+  /** What the cost, herd and stall steps read: the sandbox's audio per guild, wherever it runs. */
+  readonly audio: AudioProbe;
   private constructor(
-    readonly sandbox: Sandbox,
+    private readonly local: Sandbox | undefined,
+    private readonly remote: SandboxProcess | undefined,
     readonly fixtures: FixtureServer,
     private readonly redisServer: LocalRedisServer,
     readonly redisUrl: string,
     readonly db: Redis,
     private readonly dir: string,
-  ) {}
+  ) {
+    const probe = local ? localProbe(local) : remote;
+    if (!probe) throw new Error('a bench stage needs a sandbox');
+    this.audio = probe;
+  }
 
   /**
    * `monitor` overrides the sandbox's audio monitor options (bench/reactions.ts decodes every short
-   * window); `dave` is the sandbox's DAVE mode, default BENCH_DAVE_MODE ('required').
+   * window; in-process only); `dave` is the sandbox's DAVE mode, default BENCH_DAVE_MODE ('required');
+   * `placement` where the sandbox runs (default in this process).
    */
-  static async start(guildCount: number, monitor: MonitorOptions = {}, dave: DaveMode = BENCH_DAVE_MODE): Promise<BenchStage> {
+  static async start(guildCount: number, monitor: MonitorOptions = {}, dave: DaveMode = BENCH_DAVE_MODE, placement: SandboxPlacement = { in: 'this' }): Promise<BenchStage> {
     const dir = mkdtempSync(path.join(tmpdir(), 'hiqty-bench-'));
     // Every packet is counted and timed; decoding one 200 ms window in ten keeps the sandbox cheap at 200 streams.
-    const sandbox = await startSandbox({
-      guilds: demoGuilds(guildCount),
-      dataDir: path.join(dir, 'sandbox'),
-      log: silentLogger,
-      monitor: { gapThresholdMs: LATE_MS, decodeEvery: { windowsOutOf: 10 }, ...monitor },
-      dave,
-    });
+    const local =
+      placement.in === 'this'
+        ? await startSandbox({
+            guilds: demoGuilds(guildCount),
+            dataDir: path.join(dir, 'sandbox'),
+            log: silentLogger,
+            monitor: { gapThresholdMs: LATE_MS, decodeEvery: { windowsOutOf: 10 }, ...monitor },
+            dave,
+          })
+        : undefined;
+    // Sampled verification decodes only inside verified windows, so every one of those is decoded.
+    const remote =
+      placement.in === 'process'
+        ? await startSandboxProcess({ guilds: guildCount, dataDir: path.join(dir, 'sandbox'), dave, verify: placement.verify ?? BENCH_VERIFY, decodeWindowsOutOf: placement.verify === 'all' ? 10 : 1 })
+        : undefined;
     const fixtures = await startFixtureServer({ dir: path.join(dir, 'tracks') });
     const redisServer = await startLocalRedis({ dir: path.join(dir, 'redis') });
     const db = connectRedis(redisServer.url, { maxRetriesPerRequest: null });
-    return new BenchStage(sandbox, fixtures, redisServer, redisServer.url, db, dir);
+    return new BenchStage(local, remote, fixtures, redisServer, redisServer.url, db, dir);
+  }
+
+  /** The in-process sandbox, for the sections that act as users; a stage whose sandbox runs apart has none. */
+  get sandbox(): Sandbox {
+    if (!this.local) throw new Error('this stage runs its sandbox in a process of its own: use stage.audio');
+    return this.local;
+  }
+
+  /** What a bot or the baseline needs to connect: token, REST base, the CA certificate to trust. */
+  get connection(): { readonly token: string; readonly apiBase: string; readonly caCertPath: string } {
+    const s = this.local ?? this.remote;
+    if (!s) throw new Error('a bench stage needs a sandbox');
+    return { token: s.token, apiBase: s.apiBase, caCertPath: s.caCertPath };
   }
 
   get guilds(): GuildSpec[] {
-    return this.sandbox.guilds;
+    return this.local ? this.local.guilds : [...(this.remote?.guilds ?? [])];
   }
 
   /** A URL on the fixture server for a tone track (cached across runs in the OS temp directory). */
@@ -107,7 +150,9 @@ export class BenchStage {
       'app/bin/hiqty',
       ['run'],
       cleanEnv({
-        ...this.sandbox.botEnv(),
+        DISCORD_TOKEN: this.connection.token,
+        DISCORD_API_BASE: this.connection.apiBase,
+        NODE_EXTRA_CA_CERTS: this.connection.caCertPath,
         REDIS_URL: this.redisUrl,
         HIQTY_INSTANCE_ID: instance,
         HIQTY_HTTP_PORT: String(httpPort),
@@ -164,30 +209,36 @@ export class BenchStage {
     await multi.exec();
   }
 
+  /** In-process only (sections acting as users); the cost, herd and stall steps use `stage.audio.reset`. */
   resetAudio(guilds: readonly GuildSpec[]): void {
     for (const g of guilds) this.sandbox.resetVoiceStats(g.id);
   }
 
   /** Waits until every guild has received at least `frames` audio frames; returns how many have. */
   async heardAll(guilds: readonly GuildSpec[], frames: number, timeoutMs: number): Promise<number> {
-    const heard = (): number => guilds.filter((g) => this.sandbox.voiceStats(g.id, { flush: false }).frames >= frames).length;
+    const ids = guilds.map((g) => g.id);
+    let heard = 0;
     try {
-      await waitFor('every guild to be heard', () => heard() === guilds.length, { timeoutMs, intervalMs: 100 });
+      await waitFor(
+        'every guild to be heard',
+        async () => {
+          heard = (await this.audio.audio(ids)).filter((a) => a.frames >= frames).length;
+          return heard === guilds.length;
+        },
+        { timeoutMs, intervalMs: 100 },
+      );
     } catch {
       // Reported by the caller as "not every guild was heard".
     }
-    return heard();
+    return heard;
   }
 
   /** Waits until no guild has received a packet for `quietMs` (at most `timeoutMs`). */
   async quiet(guilds: readonly GuildSpec[], quietMs = 300, timeoutMs = 10_000): Promise<void> {
+    const ids = guilds.map((g) => g.id);
     await waitFor(
       'silence',
-      () =>
-        guilds.every((g) => {
-          const last = this.sandbox.voiceStats(g.id, { flush: false }).lastPacketAtMs;
-          return last === undefined || performance.now() - last > quietMs;
-        }),
+      async () => (await this.audio.audio(ids)).every((a) => a.lastPacketAtMs === undefined || performance.now() - a.lastPacketAtMs > quietMs),
       { timeoutMs, intervalMs: 100 },
     ).catch(() => undefined);
   }
@@ -202,7 +253,8 @@ export class BenchStage {
     this.db.disconnect();
     await this.redisServer.stop({ graceful: false });
     await this.fixtures.stop();
-    await this.sandbox.stop();
+    await this.local?.stop();
+    await this.remote?.stop();
     rmSync(this.dir, { recursive: true, force: true });
   }
 }

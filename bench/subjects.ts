@@ -12,6 +12,8 @@ export interface Subject {
   readonly name: 'hiqty' | 'baseline';
   /** The processes whose trees are measured. */
   readonly pids: readonly number[];
+  /** Where the player's Prometheus metrics are (hiqty's engine counters), when it has them. */
+  readonly metricsUrl?: string;
   play(guilds: readonly GuildSpec[], url: string): Promise<void>;
   stop(guilds: readonly GuildSpec[]): Promise<void>;
   /** Errors the player reported itself (the baseline prints them; hiqty's are in Redis quarantine). */
@@ -24,6 +26,7 @@ export async function hiqtySubject(stage: BenchStage): Promise<Subject> {
   return {
     name: 'hiqty',
     pids: [bot.program.pid],
+    metricsUrl: `http://127.0.0.1:${bot.httpPort}/metrics`,
     play: (guilds, url) => stage.play(guilds, [url]),
     stop: (guilds) => stage.stopGuilds(guilds),
     errors: () => [],
@@ -40,7 +43,7 @@ export async function hiqtySubject(stage: BenchStage): Promise<Subject> {
 export const BASELINE_GUILDS_PER_PROCESS = 20;
 
 export async function baselineSubject(stage: BenchStage, maxGuilds: number): Promise<Subject> {
-  const sb = stage.sandbox;
+  const sb = stage.connection;
   const count = Math.max(1, Math.ceil(maxGuilds / BASELINE_GUILDS_PER_PROCESS));
   const programs = await Promise.all(
     Array.from({ length: count }, async () => {

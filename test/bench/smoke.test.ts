@@ -36,8 +36,15 @@ describe('bench: the make bench pipeline at N = 2', function () {
         finite(`${subject} ${kind} late ‰`, step.latePermille);
         assert.ok(step.frames > 0, `${subject} ${kind}: frames in the window`);
         assert.ok((step.e2ee?.frames ?? 0) > 0, `${subject} ${kind}: the sandbox's listeners decrypted DAVE frames (the bench runs with DAVE required)`);
+        assert.equal(step.e2ee?.failures, 0, `${subject} ${kind}: no DAVE failures`);
+        finite(`${subject} ${kind} µs per packet`, step.usPerPacket);
+        finite(`${subject} ${kind} sandbox process CPU`, step.window.sandboxCpuPct);
+        finite(`${subject} ${kind} longest gap`, step.maxGapMs);
       }
     }
+    finite('stall: longest gap', report.stall.maxGapMs);
+    assert.equal(report.stall.heard, report.stall.guilds, 'stall: every guild heard');
+    assert.equal(report.targets14.length, 9, 'every issue-14 target is evaluated');
     assert.equal(report.dave.mode, 'required');
     assert.equal(report.dave.other.mode, 'off');
     for (const kind of ['passthrough', 'transcode'] as const) {
@@ -107,6 +114,6 @@ describe('bench: the make bench pipeline at N = 2', function () {
     const text = renderReport(report);
     assert.ok(report.herd.runs.length > 0, 'the herd was measured');
     for (const run of report.herd.runs) assert.equal(run.herdHeard, run.herd, `${run.mode} herd: every herd guild heard`);
-    for (const heading of ['1. Passthrough', '2. Transcoded', '3a. YouTube', '3b. SoundCloud', '4. Play to first packet', 'service tracks via /play', '5. Recovery', '6. Idle', '7. A herd of starts', '8. Reaction times', '9a. DAVE off vs on', "9b. DAVE's cost per 20 ms Opus packet", 'Targets']) assert.ok(text.includes(heading), `table has ${heading}`);
+    for (const heading of ['1. Passthrough', '2. Transcoded', '3a. YouTube', '3b. SoundCloud', '4. Play to first packet', 'service tracks via /play', '5. Recovery', '6. Idle', '7. A herd of starts', '8. Reaction times', '9a. DAVE off vs on', "9b. DAVE's cost per 20 ms Opus packet", '10a. Voice engine', '10b. Stall', '10c. Projection', '10d. Targets of issue 14', 'Targets']) assert.ok(text.includes(heading), `table has ${heading}`);
   });
 });
