@@ -200,4 +200,21 @@ describe('voice engine with a real client, DAVE required', function () {
     const ended = await waitFor('ended', () => find('ended', (e) => e.play === play), { timeoutMs: 5000 });
     assert.deepEqual(ended.end, { kind: 'stopped' });
   });
+
+  it('a live MP3 plays through one ffmpeg; close stops it at once, drops the link and leaves no ffmpeg', async () => {
+    const join = await joinAndWait();
+    const play = ++plays;
+    engine?.handle({ type: 'play', guild: guildId, play, request: request(fixtures.url('live.mp3'), { isLive: true }) });
+    const opened = await waitFor('opened', () => find('opened', (e) => e.play === play), { timeoutMs: 15_000 });
+    assert.deepEqual(opened.result, { kind: 'playing', path: 'transcoded' });
+    await waitFor('some audio', () => positionOf(play) >= 200, { timeoutMs: 15_000 });
+    assert.equal(engine?.stats().ffmpegProcesses, 1);
+    assert.equal(engine?.stats().playing, 1);
+    engine?.handle({ type: 'close', guild: guildId });
+    const ended = await waitFor('ended', () => find('ended', (e) => e.play === play), { timeoutMs: 5000 });
+    assert.deepEqual(ended.end, { kind: 'stopped' });
+    await waitFor('the link gone', () => find('link', (e) => e.join === join && e.state === 'gone'), { timeoutMs: 5000 });
+    assert.equal(engine?.stats().guilds, 0);
+    await waitFor('no ffmpeg left', () => engine?.stats().ffmpegProcesses === 0, { timeoutMs: 5000 });
+  });
 });
