@@ -4,6 +4,7 @@
  */
 import { Transform, type TransformCallback } from 'node:stream';
 import { systemClock, type Clock, type Timer } from '../clock';
+import { AUDIO_BYTE_HIGH_WATER_MARK } from './stream-sizes';
 
 /** 'cancelled': the fetch's signal fired after the headers (safeFetch destroys the body with it). */
 export type BodyFailure = 'truncated' | 'idle' | 'too-large' | 'cancelled';
@@ -45,7 +46,7 @@ export class MeteredBody extends Transform {
   private readonly clock: Clock;
 
   constructor(private readonly options: MeterOptions) {
-    super();
+    super({ highWaterMark: AUDIO_BYTE_HIGH_WATER_MARK });
     this.clock = options.clock ?? systemClock;
     this.lastProgressAt = this.clock.monotonic();
     this.schedule(options.idleTimeoutMs);

@@ -4,6 +4,7 @@
  * pass-through scanner notices, without copying page bodies and without touching the audio.
  */
 import { Transform, type TransformCallback } from 'node:stream';
+import { AUDIO_BYTE_HIGH_WATER_MARK } from './stream-sizes';
 
 const HEADER_BYTES = 27;
 const CAPTURE = Buffer.from('OggS');
@@ -18,7 +19,7 @@ export class OggEndCheck extends Transform {
   private lost = false;
 
   constructor(private readonly onEnd: (complete: boolean) => void) {
-    super();
+    super({ highWaterMark: AUDIO_BYTE_HIGH_WATER_MARK });
   }
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {

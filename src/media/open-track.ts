@@ -20,6 +20,7 @@ import type { PlanProvider } from './plan';
 import { DEFAULT_IDLE_TIMEOUT_MS, DEFAULT_MAX_BYTES, describeUrlText, type LookupAll, type RequestFn } from './safe-fetch';
 import { OpenGate } from './open-gate';
 import { ffmpegProcesses, transcode, type FfmpegProcesses, type TranscodeExit } from './transcode';
+import { AUDIO_BYTE_HIGH_WATER_MARK, AUDIO_PACKET_HIGH_WATER_MARK } from './stream-sizes';
 
 export interface TrackRequest {
   /** The link, or for a planned track the page it came from: shown in logs when there is no plan. */
@@ -217,12 +218,12 @@ async function openSignalled(request: TrackRequest, deps: OpenTrackDeps, signal:
     }
     slot.release = admission.release;
   }
-  const source = head.kind === 'ended' ? Readable.from([Buffer.concat(head.chunks)], { objectMode: false }) : body;
+  const source = head.kind === 'ended' ? Readable.from([Buffer.concat(head.chunks)], { objectMode: false, highWaterMark: AUDIO_BYTE_HIGH_WATER_MARK }) : body;
 
   const path = choosePath(probed, volumePercent, input.transcodeOnly);
   // Known once the first bytes are out (an HLS reader learns it from the playlist).
   const skipMs = input.skipMs();
-  const out = new PassThrough({ objectMode: true });
+  const out = new PassThrough({ objectMode: true, highWaterMark: AUDIO_PACKET_HIGH_WATER_MARK });
   let exit: Promise<TranscodeExit | undefined> = Promise.resolve(undefined);
   let stop: () => void;
 

@@ -8,6 +8,7 @@
 import { Transform, type Readable, type TransformCallback } from 'node:stream';
 import { opus } from 'prism-media';
 import { OggEndCheck } from './ogg-end';
+import { AUDIO_BYTE_HIGH_WATER_MARK, AUDIO_PACKET_HIGH_WATER_MARK } from './stream-sizes';
 
 export type OpusContainer = 'ogg' | 'webm';
 
@@ -35,7 +36,7 @@ export class SkipUntil extends Transform {
   private positionMs = 0;
 
   constructor(private readonly startMs: number) {
-    super({ objectMode: true });
+    super({ objectMode: true, highWaterMark: AUDIO_PACKET_HIGH_WATER_MARK });
   }
 
   override _transform(packet: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
@@ -49,7 +50,9 @@ export class SkipUntil extends Transform {
 }
 
 export function createDemuxer(container: OpusContainer): Transform {
-  return container === 'ogg' ? new opus.OggDemuxer() : new opus.WebmDemuxer();
+  // Bytes in (the writable side), Opus packets out (the readable side, object mode).
+  const sizes = { writableHighWaterMark: AUDIO_BYTE_HIGH_WATER_MARK, readableHighWaterMark: AUDIO_PACKET_HIGH_WATER_MARK };
+  return container === 'ogg' ? new opus.OggDemuxer(sizes) : new opus.WebmDemuxer(sizes);
 }
 
 export interface Passthrough {

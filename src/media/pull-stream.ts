@@ -4,12 +4,14 @@
  * playlist poll) to finish before the stream closes, so a stop would wait on the network.
  */
 import { Readable } from 'node:stream';
+import { AUDIO_BYTE_HIGH_WATER_MARK } from './stream-sizes';
 
 export function pullStream(produce: (signal: AbortSignal) => AsyncGenerator<Buffer, void, undefined>): Readable {
   const controller = new AbortController();
   let iterator: AsyncGenerator<Buffer, void, undefined> | undefined;
   let pulling = false;
   const stream: Readable = new Readable({
+    highWaterMark: AUDIO_BYTE_HIGH_WATER_MARK,
     read() {
       if (pulling) return;
       pulling = true;

@@ -1,0 +1,15 @@
+/**
+ * Stream buffers sized for audio (issue 14): each hop between the socket and the packetizer holds
+ * about 1 s of audio, not Node's default 64 KiB per byte stream. Every hop a track has is paid per
+ * playing track, so 64 KiB over five hops was ~320 KiB of buffering per track on its own.
+ */
+
+/**
+ * Default 32 KiB: a byte hop's highWaterMark, about 1 s of passthrough Opus at 256 kbit/s (2 s at
+ * 128 kbit/s). Known limit: the HTTP response (IncomingMessage) and ffmpeg's stdio pipes keep
+ * Node's own sizes; neither takes a highWaterMark where hiqty creates them.
+ */
+export const AUDIO_BYTE_HIGH_WATER_MARK = 32 * 1024;
+
+/** Default 50: an object-mode hop's highWaterMark in Opus packets, 1 s of 20 ms frames. */
+export const AUDIO_PACKET_HIGH_WATER_MARK = 50;
