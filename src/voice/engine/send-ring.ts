@@ -6,6 +6,9 @@
  * queues them first in, first out), so completions are counted, not matched: the slot after the
  * newest is free once `sent - completed < slots`. When it is not, `take` hands out a fresh buffer
  * (counted in `fresh`), which is sent without a callback: Node holds it until the datagram is out.
+ * Known limit: a socket closed while sends wait on their address lookup never calls them back, so
+ * its ring hands out only fresh buffers after that; a closed socket refuses every send anyway, and
+ * the sink makes a new ring for the connection's next socket.
  */
 
 /** The part of a dgram socket the ring uses (node:dgram's Socket has it; tests hold the callbacks of a fake). */
