@@ -152,7 +152,13 @@ describe('voice engine with a real client, DAVE required', function () {
     assert.deepEqual(replaced.end, { kind: 'stopped' });
     const done = await waitFor('the replacing play ended', () => find('ended', (e) => e.play === third), { timeoutMs: 15_000 });
     assert.deepEqual(done.end, { kind: 'finished' });
+    const index = (match: (e: EngineEvent) => boolean): number => events.findIndex(match);
+    assert.ok(
+      index((e) => e.type === 'ended' && e.play === second) < index((e) => e.type === 'first-packet' && e.play === third),
+      'the new play speaks only after the old one sent its silence',
+    );
     const stats = sb.voiceStats(guildId);
+    assert.equal(stats.overlap, 0);
     assert.equal(stats.unencrypted, 0);
     assert.equal(stats.e2eeFailures, 0);
   });

@@ -175,12 +175,14 @@ export function createVoiceEngine(deps: EngineDeps): Engine {
       p.audio.stop();
       return;
     }
+    const state = p.audio.state;
+    if (state.kind === 'ended') return;
+    g.ending = p;
+    // All its audio was sent and its silence is going out: it finishes as it was going to.
+    if (state.kind === 'silence') return;
     // Nothing more is read: close the media now, the silence frames need none of it.
     p.media.close();
-    if (p.audio.state.kind !== 'ended') {
-      g.ending = p;
-      p.audio.stop();
-    }
+    p.audio.stop();
   }
 
   async function audioEnded(g: Guild, p: Play, how: AudioEnd): Promise<void> {

@@ -212,6 +212,8 @@ export class TrackAudio implements FrameSubscriber {
       return this.prepare();
     }
     // An underrun: nothing to send this tick, and the stream has more to come.
+    // Known limit: a Readable says it ended (readableEnded) only once a read() found it empty, in the
+    // next turn, so the end of every track counts one underrun and its silence starts a tick later.
     this.counters.underruns++;
     return false;
   }
