@@ -213,6 +213,12 @@ export class WorkerEngineHost implements EngineHost {
     }
   }
 
+  /*
+   * Known limit: a worker that dies abruptly (a crash, kill()) leaves its ffmpeg children (transcoded
+   * tracks) orphaned from their thread: their pipes close, so they exit, but libuv reaps a child only
+   * in the loop that spawned it, so each stays a zombie until the process ends. Passthrough tracks run
+   * no ffmpeg. A clean close() lets the engine stop them first.
+   */
   private onExit(life: Extract<Life, { kind: 'running' }>, code: number): void {
     for (const resolve of this.exited) resolve();
     this.exited.clear();
