@@ -10,20 +10,20 @@ import { startResponder } from '../controllers/responder';
 import { sleep, systemClock, type Clock } from '../src/clock';
 import type { Config } from '../src/config';
 import { announcer, discordTextPoster } from '../src/discord/announce';
-import { createDiscordClient, loginDiscord } from '../src/discord/client';
-import { discordVoicePort } from '../src/discord/voice';
+import { createDiscordClient, discordReady, loginDiscord } from '../src/discord/client';
 import { Health } from '../src/http/health';
 import { createMetrics, registerMetricsRoute } from '../src/http/metrics';
 import { createApi } from '../src/http/api';
 import { startHttpServer } from '../src/http/server';
 import { startKube } from '../src/kube';
 import { redactUrl, type Logger } from '../src/log';
-import { ffmpegProcesses, resolveFfmpeg, trackOpener } from '../src/media';
+import { resolveFfmpeg } from '../src/media';
 import { createServiceLayer } from '../src/sources';
 import { DEFAULT_OPS_LIMITS } from '../src/ops';
 import { KeyspaceHub } from '../src/reconcile';
 import { COMMAND_TIMEOUT_MS, connectRedis, cutRedis, GUILD_KEY_PATTERN, GuildStore, redisAnswers } from '../src/state';
 import { startEmbeddedRedis } from '../src/state/embedded';
+import { startVoiceEngines } from '../src/voice/voice-engines';
 
 /** How long a drain waits for Redis to answer a PING before it treats Redis as away. Default 1000. */
 export const REDIS_PROBE_MS = 1000;
@@ -118,14 +118,11 @@ export async function startApp(config: Config, discord: DiscordTarget, log: Logg
 
     const kube = await startKube({ mode: config.HIQTY_KUBE, podName: config.HIQTY_POD_NAME ?? os.hostname(), log, clock });
     teardown.add('kubernetes integration', () => kube.stop());
-    const unwatchFfmpeg = ffmpegProcesses.subscribe((live) => metrics.ffmpegProcesses.set(live));
-    teardown.add('ffmpeg gauge', unwatchFfmpeg);
 
     const client = createDiscordClient({ token: discord.token, apiBase: discord.apiBase, log });
     teardown.add('discord client', () => client.destroy());
     await loginDiscord(client, discord.token);
-    const voice = discordVoicePort(client, clock, log);
-    health.require('discord', () => voice.ready());
+    health.require('discord', () => discordReady(client));
 
     const ffmpeg = resolveFfmpeg(process.env);
     if (!ffmpeg.found) log.warn({ ffmpeg: ffmpeg.path }, 'no ffmpeg found: only Ogg/Opus and WebM/Opus sources will play');
@@ -136,6 +133,18 @@ export async function startApp(config: Config, discord: DiscordTarget, log: Logg
     keyspace.start();
     teardown.add('keyspace subscriber', () => keyspace.stop());
     const services = createServiceLayer(config, { redis, clock, log, metrics: metrics.sources });
+    // The voice engines (in workers unless HIQTY_VOICE_WORKERS=0) stop after the Player lets go of every guild.
+    const engines = startVoiceEngines({
+      workers: config.HIQTY_VOICE_WORKERS,
+      client,
+      planner: services.planner,
+      media: { allow: config.HIQTY_FETCH_ALLOW, overrides: config.HIQTY_SERVICE_ORIGINS, ffmpegPath: ffmpeg.path, maxOpening: config.HIQTY_MAX_OPENING },
+      logLevel: config.HIQTY_LOG_LEVEL,
+      clock,
+      log,
+    });
+    teardown.add('voice engines', () => engines.close());
+    metrics.watchVoice(() => engines.totals());
     // The number of guilds played feeds both the gauge and the pod's deletion cost.
     const playerMetrics: PlayerMetrics = {
       ...metrics.player,
@@ -152,10 +161,9 @@ export async function startApp(config: Config, discord: DiscordTarget, log: Logg
       workers: config.HIQTY_WORKERS,
       resyncIntervalMs: config.HIQTY_RESYNC_INTERVAL_MS,
       store,
-      voice,
+      voice: engines.port,
       clock,
       log,
-      openTrack: services.opener(trackOpener({ allow: config.HIQTY_FETCH_ALLOW, overrides: config.HIQTY_SERVICE_ORIGINS, ffmpegPath: ffmpeg.path, log, clock, maxOpening: config.HIQTY_MAX_OPENING })),
       announce: announcer(discordTextPoster(client, log)),
       metrics: playerMetrics,
       reconcileMetrics: metrics.reconcile,

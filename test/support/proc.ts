@@ -87,5 +87,7 @@ export function spawnHiqty(args: string[], env: NodeJS.ProcessEnv, options: { re
 /** An environment without the developer's own settings leaking in; it keeps the test run's marker (see procfs). */
 export function cleanEnv(extra: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: 'test', [TEST_RUN_MARKER]: process.env[TEST_RUN_MARKER] };
+  // The suite runs once more with the voice engine in the main thread: `HIQTY_VOICE_WORKERS=0 make test`.
+  if (process.env.HIQTY_VOICE_WORKERS !== undefined) env.HIQTY_VOICE_WORKERS = process.env.HIQTY_VOICE_WORKERS;
   return { ...env, ...extra };
 }
