@@ -58,6 +58,8 @@ export async function startPlayer(wiring: PlayerWiring, store: PlayerStore = wir
   const resync = new ResyncSource<string>({
     list: (signal) => scanGuilds(wiring.redis, signal),
     periodMs: wiring.resyncIntervalMs,
+    // The keyspace subscription triggers the start-up run (at once when the hub is already subscribed).
+    runAtStart: false,
     clock,
     logger: log,
   });
@@ -69,7 +71,8 @@ export async function startPlayer(wiring: PlayerWiring, store: PlayerStore = wir
     name: 'player',
     reconciler: player,
     workers: wiring.workers,
-    sources: [keyspace, resync],
+    // The resync first: the keyspace source may trigger it while starting.
+    sources: [resync, keyspace],
     clock,
     logger: log,
     metrics: wiring.reconcileMetrics,

@@ -96,7 +96,8 @@ export class NowPlayingReconciler implements Reconciler<string> {
     // Cheap gate first: every instance hears every guild's status checkpoints.
     const lock = LockValue.decode(await redis.get(guildKeys(guild).player_lock));
     if (isLeft(lock) || lock.right.instance !== this.deps.instance) return done();
-    const { snapshot } = await store.snapshot(guild);
+    // The message shows the head, the next track and the length: the first two entries are all it reads.
+    const { snapshot } = await store.snapshot(guild, { queue: { first: 2 } });
     const { raw, record } = await readNpRecord(redis, guild);
     const now = clock.now();
     const np = nowPlayingOf(snapshot, now);
@@ -161,7 +162,8 @@ export interface NowPlayingLoop {
 }
 
 export async function startNowPlaying(deps: NowPlayingDeps & { readonly keyspace: KeyspaceHub; readonly resyncIntervalMs: number }): Promise<NowPlayingLoop> {
-  const resync = new ResyncSource<string>({ list: (signal) => scanGuilds(deps.redis, signal), periodMs: deps.resyncIntervalMs, clock: deps.clock, logger: deps.log });
+  // The keyspace subscription triggers the start-up run (at once when the hub is already subscribed).
+  const resync = new ResyncSource<string>({ list: (signal) => scanGuilds(deps.redis, signal), periodMs: deps.resyncIntervalMs, runAtStart: false, clock: deps.clock, logger: deps.log });
   const keyspace = deps.keyspace.source<string>({
     keyToId: npHint,
     onSubscribed: ({ reconnect }) => resync.trigger(reconnect ? 'redis reconnect' : 'start'),
@@ -170,7 +172,8 @@ export async function startNowPlaying(deps: NowPlayingDeps & { readonly keyspace
     name: 'now-playing',
     reconciler: new NowPlayingReconciler(deps),
     workers: 4,
-    sources: [keyspace, resync],
+    // The resync first: the keyspace source may trigger it while starting.
+    sources: [resync, keyspace],
     clock: deps.clock,
     logger: deps.log,
     describeKey: (guild) => guild,

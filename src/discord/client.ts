@@ -3,7 +3,7 @@
  * Every instance connects every shard the gateway recommends (internal sharding), so any instance
  * can take over any guild when its lock frees up.
  */
-import { Client, GatewayIntentBits, Options, Status } from 'discord.js';
+import { Client, GatewayIntentBits, Options, Status, type CacheWithLimitsOptions, type GuildMember, type SweeperOptions } from 'discord.js';
 import type { Logger } from '../log';
 
 export interface DiscordOptions {
@@ -13,21 +13,58 @@ export interface DiscordOptions {
   readonly log: Logger;
 }
 
+/** A member worth keeping: the bot itself, or someone in a voice channel (skip votes count them, access checks read their channel). */
+function keptMember(member: GuildMember): boolean {
+  return member.id === member.client.user.id || member.voice.channelId !== null;
+}
+
+/**
+ * What hiqty reads from the gateway cache, and nothing more: guilds (hasGuild, voice adapters), their
+ * channels (voice joins, announcements: the managers discord.js cannot do without), roles (the DJ
+ * check), voice states (access, listeners), and members only while they are in voice or are the bot.
+ * An interaction carries its member, which discord.js builds without caching it here. Everything else
+ * (messages, presences, reactions, emojis, stickers, threads, invites, bans, scheduled events, stage
+ * instances, automod rules, commands) grows with the number of servers and is never read: 0.
+ * Known limit: a feature that reads another cache (say, members not in voice) must add it here.
+ */
+const CACHE_LIMITS: CacheWithLimitsOptions = {
+  MessageManager: 0,
+  PresenceManager: 0,
+  ReactionManager: 0,
+  ReactionUserManager: 0,
+  GuildEmojiManager: 0,
+  BaseGuildEmojiManager: 0,
+  GuildStickerManager: 0,
+  ThreadManager: 0,
+  ThreadMemberManager: 0,
+  GuildInviteManager: 0,
+  GuildBanManager: 0,
+  GuildScheduledEventManager: 0,
+  StageInstanceManager: 0,
+  AutoModerationRuleManager: 0,
+  ApplicationCommandManager: 0,
+  GuildMessageManager: 0,
+  DMMessageManager: 0,
+  GuildForumThreadManager: 0,
+  GuildTextThreadManager: 0,
+  GuildMemberManager: { maxSize: 0, keepOverLimit: keptMember },
+  // Members keep their own user object; the client-wide cache needs only the bot.
+  UserManager: { maxSize: 0, keepOverLimit: (user) => user.id === user.client.user?.id },
+};
+
+/** Members kept while in voice are let go within an hour of leaving it (default sweepers otherwise). */
+const SWEEPERS: SweeperOptions = {
+  ...Options.DefaultSweeperSettings,
+  guildMembers: { interval: 3600, filter: () => (member) => !keptMember(member) },
+};
+
 export function createDiscordClient(options: DiscordOptions): Client {
   const client = new Client({
     intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildVoiceStates],
     shards: 'auto',
     rest: { api: options.apiBase },
-    // Music needs guilds, channels, voice states and our own member; caching messages and other
-    // members' presences would grow memory with server count for nothing.
-    makeCache: Options.cacheWithLimits({
-      ...Options.DefaultMakeCacheSettings,
-      MessageManager: 0,
-      PresenceManager: 0,
-      ReactionManager: 0,
-      GuildEmojiManager: 0,
-      GuildStickerManager: 0,
-    }),
+    makeCache: Options.cacheWithLimits(CACHE_LIMITS),
+    sweepers: SWEEPERS,
   });
   const log = options.log.child({ component: 'discord' });
   client.on('shardReady', (shard) => log.info({ shard }, 'shard ready'));

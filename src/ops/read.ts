@@ -14,7 +14,7 @@ export interface QueuePage {
   readonly page: number;
   readonly pages: number;
   readonly pageSize: number;
-  /** Entries that decode, with their 1-based queue index. */
+  /** Entries of the page that decode, with their 1-based queue index (an undecodable one leaves a gap). */
   readonly entries: readonly { readonly index: number; readonly track: Track }[];
   readonly length: number;
   /** Sum of the known durations; `unknownDurations` counts the rest. */
@@ -28,25 +28,24 @@ export const queuePage =
   (deps: OpsDeps) =>
   (input: QueuePageInput): TaskEither<OpError, QueuePage> =>
     withInput(QueuePageInput, input, async (i) => {
-      const { snapshot } = await deps.store.snapshot(i.guild);
-      const length = snapshot.playlist.length;
-      if (length === 0) return fail({ kind: 'queue-empty' });
+      // Only the page and the totals are read: the queue may hold 10,000 tracks.
       const pageSize = i.pageSize ?? DEFAULT_PAGE_SIZE;
-      const pages = Math.max(1, Math.ceil(length / pageSize));
       const page = i.page ?? 1;
+      const start = (Math.max(1, page) - 1) * pageSize;
+      const [{ snapshot }, read] = await Promise.all([deps.store.snapshot(i.guild, { queue: 'head' }), deps.store.queuePage(i.guild, start, pageSize)]);
+      const length = read.length;
+      if (length === 0) return fail({ kind: 'queue-empty' });
+      const pages = Math.max(1, Math.ceil(length / pageSize));
       if (page < 1 || page > pages) return fail({ kind: 'page-out-of-range', page, pages });
-      const start = (page - 1) * pageSize;
-      const entries = snapshot.playlist.slice(start, start + pageSize).map((track, n) => ({ index: start + n + 1, track }));
-      const known = snapshot.playlist.filter((t) => t.durationMs !== undefined);
       return ok({
         kind: 'queue-page',
         page,
         pages,
         pageSize,
-        entries,
+        entries: read.entries.map(({ index, track }) => ({ index: index + 1, track })),
         length,
-        totalDurationMs: known.reduce((sum, t) => sum + (t.durationMs ?? 0) - (t.startMs ?? 0), 0),
-        unknownDurations: length - known.length,
+        totalDurationMs: read.knownDurationMs,
+        unknownDurations: length - read.knownDurations,
         state: snapshot.state,
         loop: snapshot.settings.loop,
       });
@@ -86,7 +85,8 @@ export function nowPlayingOf(snapshot: GuildSnapshot, now: number): NowPlaying |
     durationMs: track.durationMs,
     loop: snapshot.settings.loop,
     volume: snapshot.settings.volume,
-    queueLength: snapshot.playlist.length,
+    // The whole queue's length: the snapshot may hold only its first entries (SnapshotOptions.queue).
+    queueLength: snapshot.playlistLength,
     next: snapshot.playlist[1],
   };
 }

@@ -28,6 +28,7 @@ declare module 'ioredis' {
     hiqtyQuarantine(...args: Arg[]): Result<unknown, Context>;
     hiqtyRequeue(...args: Arg[]): Result<unknown, Context>;
     hiqtyForget(...args: Arg[]): Result<unknown, Context>;
+    hiqtyQueuePage(...args: Arg[]): Result<unknown, Context>;
     hiqtyReplaceHead(...args: Arg[]): Result<unknown, Context>;
     hiqtyCompareAndSet(...args: Arg[]): Result<unknown, Context>;
     hiqtyEnqueueAndPlay(...args: Arg[]): Result<unknown, Context>;
@@ -87,6 +88,13 @@ return 0
 `;
 
 /**
+ * Tracks per RPUSH/LPUSH inside the enqueue scripts (1000). One push per track made a 10,000-track
+ * playlist 10,000 commands; one push of all would pass them through Lua's unpack, whose C stack takes
+ * about 8000 values (LUAI_MAXCSTACK) before "too many results to unpack".
+ */
+export const PUSH_CHUNK = 1000;
+
+/**
  * The enqueue step shared by ENQUEUE_LUA and ENQUEUE_AND_PLAY_LUA, as a Lua function:
  * enqueue(playlistKey, guildsKey, guild, next ('1'/'0'), maxLength ('' = none), maxPerUser ('' = none),
  * tracks (JSONs), requesters (ids, '' = none)).
@@ -95,6 +103,7 @@ return 0
  * Returns {'enqueued', firstPosition} or {'queue-full', limit} or {'user-limit', limit}.
  */
 const ENQUEUE_FUNCTION = `
+local PUSH_CHUNK = ${PUSH_CHUNK}
 local function enqueue(playlistKey, guildsKey, guild, nextFlag, maxLengthArg, maxPerUserArg, tracks, requesters)
   local n = #tracks
   local maxLength = tonumber(maxLengthArg)
@@ -132,15 +141,23 @@ local function enqueue(playlistKey, guildsKey, guild, nextFlag, maxLengthArg, ma
   end
   local first = length
   if nextFlag == '1' and length > 0 then
+    -- LPUSH a, b, c leaves c first: the chunks go from the last track back, each reversed.
     local head = redis.call('LPOP', playlistKey)
-    for i = n, 1, -1 do
-      redis.call('LPUSH', playlistKey, tracks[i])
+    local hi = n
+    while hi >= 1 do
+      local lo = math.max(1, hi - PUSH_CHUNK + 1)
+      local chunk = {}
+      for i = hi, lo, -1 do
+        chunk[#chunk + 1] = tracks[i]
+      end
+      redis.call('LPUSH', playlistKey, unpack(chunk))
+      hi = lo - 1
     end
     redis.call('LPUSH', playlistKey, head)
     first = 1
   else
-    for i = 1, n do
-      redis.call('RPUSH', playlistKey, tracks[i])
+    for lo = 1, n, PUSH_CHUNK do
+      redis.call('RPUSH', playlistKey, unpack(tracks, lo, math.min(n, lo + PUSH_CHUNK - 1)))
     end
   end
   redis.call('SADD', guildsKey, guild)
@@ -448,7 +465,39 @@ end
 return {1, 0, math.floor((now + horizon - nextTat) / interval)}
 `;
 
+/**
+ * One page of the queue and its totals, without sending the whole list. KEYS: playlist. ARGV: start
+ * (0-based), count. Returns {length, knownDurationMs, knownCount, raw entries of the page...}, where the
+ * durations are summed (durationMs - startMs) over entries that are JSON objects with a numeric
+ * durationMs. Known limit: the totals decode every entry inside Redis (about 1 ms per 1000 entries),
+ * which blocks the server that long; a queue is capped by max_queue.
+ */
+export const QUEUE_PAGE_LUA = `
+local length = redis.call('LLEN', KEYS[1])
+local sum = 0
+local known = 0
+for _, raw in ipairs(redis.call('LRANGE', KEYS[1], 0, -1)) do
+  local ok, entry = pcall(cjson.decode, raw)
+  if ok and type(entry) == 'table' and type(entry.durationMs) == 'number' then
+    local from = 0
+    if type(entry.startMs) == 'number' then
+      from = entry.startMs
+    end
+    sum = sum + entry.durationMs - from
+    known = known + 1
+  end
+end
+local start = tonumber(ARGV[1])
+local page = redis.call('LRANGE', KEYS[1], start, start + tonumber(ARGV[2]) - 1)
+local out = {length, string.format('%d', sum), known}
+for i = 1, #page do
+  out[3 + i] = page[i]
+end
+return out
+`;
+
 const SCRIPTS = {
+  hiqtyQueuePage: { numberOfKeys: 1, lua: QUEUE_PAGE_LUA },
   hiqtyClaim: { numberOfKeys: 3, lua: CLAIM_LUA },
   hiqtyRenew: { numberOfKeys: 1, lua: RENEW_LUA },
   hiqtyRelease: { numberOfKeys: 1, lua: RELEASE_LUA },

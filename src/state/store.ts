@@ -42,9 +42,21 @@ export type Entry =
   | { readonly kind: 'track'; readonly raw: string; readonly track: Track }
   | { readonly kind: 'corrupt'; readonly raw: string; readonly reason: string };
 
+/**
+ * How much of the queue a snapshot reads: 'all' (the default), 'head' (the head only, as the Player
+ * needs), or the first `first` entries (e.g. 2: the head and the next, for the now-playing message).
+ * The length (playlistLength) is always the whole queue's.
+ */
+export type SnapshotQueue = 'all' | 'head' | { readonly first: number };
+
+export interface SnapshotOptions {
+  /** Default 'all'. */
+  readonly queue?: SnapshotQueue;
+}
+
 export interface GuildSnapshot {
   readonly guild: string;
-  /** The entries that decode, in queue order. */
+  /** The entries that decode, in queue order: all of them, or those among the first entries read (SnapshotOptions.queue). */
   readonly playlist: readonly Track[];
   /** The real head, decodable or not: an undecodable head must be quarantined before anything plays, since advance compares the real head. */
   readonly head: Entry | undefined;
@@ -126,12 +138,25 @@ export type ForgetResult =
   | { readonly kind: 'not-indexed' }
   | { readonly kind: 'kept'; readonly because: 'queue' | 'stay' };
 
+/** One page of the queue (GuildStore.queuePage). */
+export interface QueuePageRead {
+  /** Entries of the page that decode, with their 0-based queue index (undecodable ones are in corrupt). */
+  readonly entries: readonly { readonly index: number; readonly track: Track }[];
+  /** Raw entries in the whole queue, corrupt ones included. */
+  readonly length: number;
+  /** Sum of durationMs - startMs over the entries that carry a duration, and how many do. */
+  readonly knownDurationMs: number;
+  readonly knownDurations: number;
+  readonly corrupt: readonly Corrupt[];
+}
+
 export interface QuarantineList {
   readonly entries: readonly { readonly index: number; readonly entry: QuarantineEntry }[];
   readonly corrupt: readonly Corrupt[];
 }
 
 const ListReply = t.tuple([t.string, t.union([t.string, t.number])]);
+const QueuePageReply = t.array(t.union([t.string, t.number]));
 const PopHeadReply = t.keyof({ 'lease-lost': null, 'not-head': null, changed: null, advanced: null, 'looped-track': null, 'looped-queue': null });
 const QuarantineReply = t.keyof({ quarantined: null, 'not-found': null, 'lease-lost': null });
 const RequeueReply = t.keyof({ requeued: null, changed: null });
@@ -468,12 +493,18 @@ export class GuildStore {
     return r === 1 ? { kind: 'written', status } : { kind: 'lease-lost' };
   }
 
-  /** The whole guild in one round trip (MULTI, so it is also one consistent point in time). */
-  async snapshot(guild: string): Promise<SnapshotResult> {
+  /**
+   * The whole guild in one round trip (MULTI, so it is also one consistent point in time). With
+   * `{ queue: 'head' }` only the head of the queue is read (and its length), which is all a reconcile
+   * needs: at 10,000 guilds, or a 10,000-track queue, the whole list is the bulk of the bytes.
+   */
+  async snapshot(guild: string, options: SnapshotOptions = {}): Promise<SnapshotResult> {
     const k = guildKeys(guild);
-    const replies = await this.redis
+    const queue = options.queue ?? 'all';
+    const last = queue === 'all' ? -1 : queue === 'head' ? 0 : Math.max(1, Math.floor(queue.first)) - 1;
+    const tx = this.redis
       .multi()
-      .lrange(k.playlist, 0, -1)
+      .lrange(k.playlist, 0, last)
       .get(k.state)
       .get(k.channel)
       .get(k.text_channel)
@@ -482,8 +513,10 @@ export class GuildStore {
       .pttl(k.player_lock)
       .get(k.epoch)
       .get(k.status)
-      .llen(k.quarantine)
-      .exec();
+      .llen(k.quarantine);
+    // A part of the queue needs its length apart; the whole of it is its own length.
+    if (queue !== 'all') tx.llen(k.playlist);
+    const replies = await tx.exec();
     const corrupt: Corrupt[] = [];
 
     // A reply that is an error (e.g. WRONGTYPE: a key written as the wrong type) is reported like bad data.
@@ -532,13 +565,14 @@ export class GuildStore {
     const epoch = scalar(7, Epoch, 'epoch') ?? 0;
     const status = scalar(8, Status, 'status', true);
     const quarantineLength = at(9, Count, 'quarantine') ?? 0;
+    const playlistLength = queue === 'all' ? raws.length : (at(10, Count, 'playlist') ?? raws.length);
 
     return {
       snapshot: {
         guild,
         playlist,
         head: entries[0],
-        playlistLength: raws.length,
+        playlistLength,
         state,
         channel,
         textChannel,
@@ -551,6 +585,24 @@ export class GuildStore {
       },
       corrupt,
     };
+  }
+
+  /**
+   * Entries start .. start + count - 1 of the queue (0-based) and its totals, in one script: an
+   * interface shows a page of a 10,000-track queue without reading the other 9,990.
+   */
+  async queuePage(guild: string, start: number, count: number): Promise<QueuePageRead> {
+    const from = Math.max(0, Math.floor(start));
+    const r = reply(QueuePageReply, await this.redis.hiqtyQueuePage(guildKeys(guild).playlist, from, Math.max(0, Math.floor(count))), 'queue-page');
+    const [length, sum, known, ...raws] = r;
+    const entries: { index: number; track: Track }[] = [];
+    const corrupt: Corrupt[] = [];
+    raws.forEach((raw, n) => {
+      const entry = decodeEntry(String(raw));
+      if (entry.kind === 'track') entries.push({ index: from + n, track: entry.track });
+      else corrupt.push({ where: 'playlist', index: from + n, raw: entry.raw, reason: entry.reason });
+    });
+    return { entries, length: Number(length ?? 0), knownDurationMs: Number(sum ?? 0), knownDurations: Number(known ?? 0), corrupt };
   }
 
   /**

@@ -21,6 +21,7 @@ describe('ResyncSource', () => {
     const draws = [0, 0.999, 0.5];
     const source = new ResyncSource<string>({
       list: () => keys(3),
+      spread: false,
       periodMs: 1000,
       jitter: 0.2,
       clock,
@@ -82,5 +83,72 @@ describe('ResyncSource', () => {
     await clock.advance(1000);
     await source.stop();
     assert.deepEqual(runs.map((r) => r.outcome), ['failed', 'complete']);
+  });
+
+  describe('spread', () => {
+    /** Keys enqueued per second of the clock, from t = 0. */
+    function perSecond(at: number[], seconds: number): number[] {
+      const out = Array.from({ length: seconds }, () => 0);
+      for (const t of at) out[Math.floor(t / 1000)] = (out[Math.floor(t / 1000)] ?? 0) + 1;
+      return out;
+    }
+
+    it('enqueues a start-up run at once, and a periodic run in slices over its period', async () => {
+      const at: number[] = [];
+      const runs: ResyncRun[] = [];
+      const source = new ResyncSource<string>({ list: () => keys(100), periodMs: 10_000, jitter: 0, sliceMs: 1000, clock, onRun: (r) => runs.push(r) });
+      source.start(() => at.push(clock.monotonic()));
+      await clock.advance(0);
+      assert.equal(at.length, 100, 'the start-up run enqueues everything at once');
+      at.length = 0;
+      await clock.advance(10_000 + 9_999);
+      assert.deepEqual(perSecond(at.map((t) => t - 10_000), 10), [10, 10, 10, 10, 10, 10, 10, 10, 10, 10]);
+      assert.deepEqual(runs.map((r) => [r.reason, r.outcome, r.keys, r.spread]), [['start', 'complete', 100, false], ['periodic', 'complete', 100, true]]);
+      // The next periodic run starts when the spread one's period ends, not a period after its last slice.
+      at.length = 0;
+      await clock.advance(1);
+      assert.equal(at.length, 10, 'the next period begins at once');
+      await source.stop();
+    });
+
+    it('puts each slice at a random point of its share of the period (jitter)', async () => {
+      const at: number[] = [];
+      const source = new ResyncSource<string>({ list: () => keys(40), periodMs: 4000, jitter: 0.5, sliceMs: 1000, random: () => 0.5, clock, runAtStart: false });
+      source.start(() => at.push(clock.monotonic()));
+      // runAtStart false: nothing until the first period (random 0.5 draws exactly 4000 ms).
+      await clock.advance(3999);
+      assert.equal(at.length, 0);
+      // 4 slices of 1000 ms, each at jitter × random = a quarter of its share.
+      await clock.advance(1 + 3999);
+      const offsets = [...new Set(at.map((t) => Math.round(t - 4000)))];
+      assert.deepEqual(offsets, [250, 1250, 2250, 3250]);
+      assert.equal(at.length, 40);
+      await source.stop();
+    });
+
+    it('a trigger during a spread run enqueues the rest at once (a reconnect cannot wait a period)', async () => {
+      const enqueued: string[] = [];
+      const runs: ResyncRun[] = [];
+      const source = new ResyncSource<string>({ list: () => keys(100), periodMs: 10_000, jitter: 0, clock, runAtStart: false, onRun: (r) => runs.push(r) });
+      source.start((k) => enqueued.push(k));
+      await clock.advance(10_000 + 2500);
+      assert.equal(enqueued.length, 30);
+      source.trigger('redis reconnect');
+      await clock.advance(0);
+      assert.equal(enqueued.length, 130, 'the triggered run enqueues every key at once');
+      assert.deepEqual(runs.map((r) => [r.reason, r.outcome, r.spread]), [['periodic', 'cancelled', true], ['redis reconnect', 'complete', false]]);
+      await source.stop();
+    });
+
+    it('stop() during a spread run cancels its remaining slices and timers', async () => {
+      const enqueued: string[] = [];
+      const source = new ResyncSource<string>({ list: () => keys(100), periodMs: 10_000, jitter: 0, clock, runAtStart: false });
+      source.start((k) => enqueued.push(k));
+      await clock.advance(10_000 + 500);
+      await source.stop();
+      await clock.advance(20_000);
+      assert.equal(enqueued.length, 10);
+      assert.equal(clock.pendingTimers(), 0);
+    });
   });
 });

@@ -60,6 +60,12 @@ describe('state/store', function () {
     return r.lease;
   }
 
+  /** How often Redis has run a command (scripts' calls included), from INFO commandstats. */
+  async function calls(command: string): Promise<number> {
+    const m = new RegExp(`^cmdstat_${command}:calls=(\\d+)`, 'm').exec(await client.info('commandstats'));
+    return m ? Number(m[1]) : 0;
+  }
+
   async function indexed(guild: string): Promise<boolean> {
     return (await client.sismember(GUILDS_KEY, guild)) === 1;
   }
@@ -127,6 +133,91 @@ describe('state/store', function () {
       assert.match(r.kind === 'invalid' ? r.problems.join() : '', /track 1: id: got "", expected a non-empty string/);
       assert.equal(await client.exists(guildKeys(g).playlist), 0);
       assert.equal(await indexed(g), false);
+    });
+
+    // Lua's unpack gives up near 8000 values, and one push per track made 10,000 commands: the scripts push in chunks.
+    it('enqueues a 10,000-track playlist in one call, in order, at the end and after the head', async function () {
+      this.timeout(60_000);
+      const g = newGuild();
+      const head = [track(0), track(1)];
+      await store.enqueue(g, head);
+      const many = Array.from({ length: 10_000 }, (_, i) => track(100 + i));
+      const rpushBefore = await calls('rpush');
+      assert.deepEqual(await store.enqueue(g, many), { kind: 'enqueued', positions: many.map((_, i) => 2 + i) });
+      assert.equal((await calls('rpush')) - rpushBefore, 10, 'ten pushes of 1000, not one per track');
+      const next = Array.from({ length: 8_500 }, (_, i) => track(20_000 + i));
+      const lpushBefore = await calls('lpush');
+      assert.deepEqual(await store.enqueue(g, next, { next: true }), { kind: 'enqueued', positions: next.map((_, i) => 1 + i) });
+      assert.equal((await calls('lpush')) - lpushBefore, 9 + 1, 'nine chunks, then the head back on top');
+      assert.deepEqual(await ids(g), [head[0], ...next, head[1], ...many].map((t) => t!.id));
+    });
+
+    it('enqueueAndPlay takes 9,000 tracks in one call as well', async function () {
+      this.timeout(60_000);
+      const g = newGuild();
+      const many = Array.from({ length: 9_000 }, (_, i) => track(i));
+      const r = await store.enqueueAndPlay(g, many, { channel: '123456789012345678' });
+      assert.deepEqual(r, { kind: 'enqueued', positions: many.map((_, i) => i) });
+      assert.deepEqual(await ids(g), many.map((t) => t.id));
+    });
+  });
+
+  describe('queuePage', () => {
+    it('returns one page with queue indexes and the totals of the whole queue, garbage reported', async () => {
+      const g = newGuild();
+      const q = Array.from({ length: 25 }, (_, i) => track(i, i % 2 === 0 ? { durationMs: 10_000 } : {}));
+      await store.enqueue(g, q);
+      await client.lset(guildKeys(g).playlist, 11, 'garbage');
+      await client.lset(guildKeys(g).playlist, 12, JSON.stringify({ ...track(99), durationMs: 10_000, startMs: 4000 }));
+      const page = await store.queuePage(g, 10, 10);
+      assert.equal(page.length, 25);
+      assert.deepEqual(page.entries.map((e) => e.index), [10, 12, 13, 14, 15, 16, 17, 18, 19]);
+      assert.deepEqual(page.corrupt.map((c) => [c.index, c.raw]), [[11, 'garbage']]);
+      // 13 even indexes carry 10 s; index 12 (even) now starts at 4 s: 12 × 10 s + 6 s.
+      assert.deepEqual([page.knownDurationMs, page.knownDurations], [126_000, 13]);
+      const last = await store.queuePage(g, 20, 10);
+      assert.deepEqual(last.entries.map((e) => e.track.id), q.slice(20).map((t) => t.id));
+      assert.deepEqual((await store.queuePage(newGuild(), 0, 10)).length, 0);
+    });
+  });
+
+  describe('snapshot head form', () => {
+    it("{ queue: 'head' } reads the head and the whole length, and the rest as the full form", async () => {
+      const g = newGuild();
+      const q = Array.from({ length: 50 }, (_, i) => track(i));
+      await store.enqueue(g, q);
+      await store.setChannel(g, '123456789012345678');
+      await store.setState(g, 'playing');
+      const full = await store.snapshot(g);
+      const head = await store.snapshot(g, { queue: 'head' });
+      assert.deepEqual(head.snapshot.playlist, [q[0]]);
+      assert.equal(head.snapshot.playlistLength, 50);
+      assert.deepEqual(head.snapshot.head, full.snapshot.head);
+      assert.deepEqual({ ...head.snapshot, playlist: [] }, { ...full.snapshot, playlist: [] }, 'everything but the list is the same');
+      const two = await store.snapshot(g, { queue: { first: 2 } });
+      assert.deepEqual(two.snapshot.playlist, [q[0], q[1]]);
+      assert.equal(two.snapshot.playlistLength, 50);
+    });
+
+    it('an undecodable head is the head (to quarantine) and counts in the length; entries past the head are not read', async () => {
+      const g = newGuild();
+      await client.rpush(guildKeys(g).playlist, 'garbage', JSON.stringify(track(1)), 'more garbage');
+      const { snapshot, corrupt } = await store.snapshot(g, { queue: 'head' });
+      assert.equal(snapshot.head?.kind, 'corrupt');
+      assert.deepEqual(snapshot.playlist, []);
+      assert.equal(snapshot.playlistLength, 3);
+      assert.deepEqual(corrupt.map((c) => [c.where, c.index, c.raw]), [['playlist', 0, 'garbage']]);
+    });
+
+    it('an empty queue: no head, length 0; a playlist of the wrong type is reported, not fatal', async () => {
+      const g = newGuild();
+      const empty = await store.snapshot(g, { queue: 'head' });
+      assert.equal(empty.snapshot.head, undefined);
+      assert.equal(empty.snapshot.playlistLength, 0);
+      await client.set(guildKeys(g).playlist, 'not a list');
+      const wrong = await store.snapshot(g, { queue: 'head' });
+      assert.equal(wrong.snapshot.playlistLength, 0);
+      assert.equal(wrong.corrupt.filter((c) => c.where === 'playlist').length, 2, 'the LRANGE and the LLEN both refuse');
     });
   });
 
