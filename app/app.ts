@@ -23,7 +23,7 @@ import { DEFAULT_OPS_LIMITS } from '../src/ops';
 import { KeyspaceHub } from '../src/reconcile';
 import { COMMAND_TIMEOUT_MS, connectRedis, cutRedis, GUILD_KEY_PATTERN, GuildStore, redisAnswers } from '../src/state';
 import { startEmbeddedRedis } from '../src/state/embedded';
-import { startVoiceEngines } from '../src/voice/voice-engines';
+import { startVoiceEngines, type VoiceEngines } from '../src/voice/voice-engines';
 
 /** How long a drain waits for Redis to answer a PING before it treats Redis as away. Default 1000. */
 export const REDIS_PROBE_MS = 1000;
@@ -40,6 +40,8 @@ export interface RunningApp {
   readonly httpPort: number;
   readonly health: Health;
   readonly player: Player;
+  /** The voice engines behind the Player (workers, or one in the main thread). */
+  readonly voice: VoiceEngines;
   /** The configuration the app runs with (sandbox mode fills some of it in). */
   readonly config: Config;
   /**
@@ -213,6 +215,7 @@ export async function startApp(config: Config, discord: DiscordTarget, log: Logg
       httpPort: http.port,
       health,
       player,
+      voice: engines,
       config,
       shutdown(mode) {
         draining = true;

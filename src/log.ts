@@ -17,15 +17,16 @@ const REDACT = [
   'config.REDIS_URL',
 ];
 
-/** One JSON object per line on stdout. */
-export function createLogger(level: LogLevel, base: Record<string, unknown> = {}): Logger {
-  return pino({
+/** One JSON object per line, on stdout unless another destination is given (tests read their app's lines). */
+export function createLogger(level: LogLevel, base: Record<string, unknown> = {}, destination?: pino.DestinationStream): Logger {
+  const options: pino.LoggerOptions = {
     level,
     base,
     redact: { paths: REDACT, censor: '[redacted]' },
     timestamp: pino.stdTimeFunctions.isoTime,
     formatters: { level: (label) => ({ level: label }) },
-  });
+  };
+  return destination === undefined ? pino(options) : pino(options, destination);
 }
 
 /** A logger that writes nothing: for tests and tools that have no use for logs. */

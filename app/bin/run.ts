@@ -9,6 +9,7 @@ import { startApp, type DiscordTarget } from '../app';
 import { EXIT_BAD_CONFIG, loadConfig, type Config } from '../../src/config';
 import { createLogger, type Logger } from '../../src/log';
 import { startSandboxMode } from './sandbox-mode';
+import { isClosedUdpKeepAlive } from '../../src/voice/engine/known-races';
 
 /**
  * After a first SIGTERM, the process exits this long after the drain timeout even if shutdown hangs.
@@ -38,8 +39,8 @@ export async function runCommand(env: NodeJS.ProcessEnv): Promise<number> {
   process.on('unhandledRejection', (err) => log.error({ err }, 'unhandled rejection (a bug): logged, and the bot carries on'));
   process.on('uncaughtException', (err) => {
     // One library bug is known and harmless to the rest: a keep-alive of an already closed voice UDP
-    // socket (see src/discord/voice.ts). Anything else is unknown state: log it and exit as Node would.
-    if (isClosedUdpSend(err)) {
+    // socket (see src/voice/engine/known-races.ts). Anything else is unknown state: log it and exit as Node would.
+    if (isClosedUdpKeepAlive(err)) {
       log.warn({ err }, 'a closed voice UDP socket was sent to (a known @discordjs/voice race): ignored');
       return;
     }
@@ -92,7 +93,3 @@ export async function runCommand(env: NodeJS.ProcessEnv): Promise<number> {
   });
 }
 
-/** ERR_SOCKET_DGRAM_NOT_RUNNING thrown by @discordjs/voice's VoiceUDPSocket keep-alive. */
-function isClosedUdpSend(err: Error): boolean {
-  return 'code' in err && err.code === 'ERR_SOCKET_DGRAM_NOT_RUNNING' && (err.stack ?? '').includes('keepAlive');
-}

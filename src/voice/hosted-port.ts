@@ -29,6 +29,8 @@ export interface HostedPortDeps {
 export interface HostedVoicePort extends VoicePort {
   /** Guilds open on each host, by host name: for metrics and tests. */
   load(): ReadonlyMap<string, number>;
+  /** The name of the host a guild's voice is open on. */
+  hostOf(guildId: string): string | undefined;
 }
 
 export function hostedVoicePort(deps: HostedPortDeps): HostedVoicePort {
@@ -72,6 +74,7 @@ export function hostedVoicePort(deps: HostedPortDeps): HostedVoicePort {
       return voice;
     },
     load: () => new Map([...onHost].map(([host, voices]) => [host.name, voices.size])),
+    hostOf: (guildId) => open.get(guildId)?.hostName(),
   };
 }
 
@@ -117,6 +120,10 @@ class HostedGuildVoice implements GuildVoice {
     private readonly events: GuildVoiceEvents,
     private readonly forget: () => void,
   ) {}
+
+  hostName(): string {
+    return this.host.name;
+  }
 
   link(): VoiceLink | undefined {
     const m = this.mirrored;

@@ -42,17 +42,29 @@ export interface VoiceEngines {
   readonly port: HostedVoicePort;
   /** The engines' counters summed, for the metrics (read at scrape time). */
   totals(): VoiceTotals;
+  /**
+   * Terminates a voice worker as a crash would (its host restarts it, and its guilds start again at their
+   * position): for an operator's wedged worker, and for the tests. False when no worker has that name.
+   */
+  kill(hostName: string): Promise<boolean>;
   close(): Promise<void>;
 }
 
 export function startVoiceEngines(o: VoiceEnginesOptions): VoiceEngines {
   const log = o.log.child({ component: 'voice' });
-  const hosts: EngineHost[] = o.workers === 0 ? [inThreadHost(o, log)] : Array.from({ length: o.workers }, (_, index) => workerHost(o, index, log));
+  const workers = Array.from({ length: o.workers }, (_, index) => workerHost(o, index, log));
+  const hosts: EngineHost[] = o.workers === 0 ? [inThreadHost(o, log)] : workers;
   const port = hostedVoicePort({ guilds: discordGuildView(o.client), hosts, planner: o.planner, clock: o.clock, log });
   log.info({ workers: o.workers }, o.workers === 0 ? 'voice engine in the main thread' : 'voice engines in worker threads');
   return {
     port,
     totals: () => ({ ...sumStats(hosts.map((h) => h.stats())), workers: o.workers, workerRestarts: hosts.reduce((n, h) => n + h.restarts(), 0) }),
+    kill: async (hostName) => {
+      const worker = workers.find((w) => w.name === hostName);
+      if (worker === undefined) return false;
+      await worker.kill();
+      return true;
+    },
     close: async () => {
       await Promise.all(hosts.map((h) => h.close()));
     },
@@ -69,7 +81,7 @@ function inThreadHost(o: VoiceEnginesOptions, log: Logger): EngineHost {
   });
 }
 
-function workerHost(o: VoiceEnginesOptions, index: number, log: Logger): EngineHost {
+function workerHost(o: VoiceEnginesOptions, index: number, log: Logger): WorkerEngineHost {
   return new WorkerEngineHost({
     index,
     client: o.client,

@@ -85,31 +85,38 @@ export class Stage {
 
   /** Starts a hiqty instance against the sandbox and waits until it is ready. */
   async startBot(extraEnv: NodeJS.ProcessEnv = {}): Promise<Bot> {
-    this.counter += 1;
-    const instance = `test-${process.pid}-${this.counter}`;
-    const proc = spawnHiqty(
-      ['run'],
-      cleanEnv({
-        ...this.sandbox.botEnv(),
-        REDIS_URL: this.redis.url,
-        HIQTY_INSTANCE_ID: instance,
-        HIQTY_HTTP_PORT: '0',
-        // Attachments come from the sandbox's CDN, services from their fakes: both through HIQTY_SERVICE_ORIGINS.
-        HIQTY_FETCH_ALLOW: [new URL(this.fixtures.origin).host, ...this.sandbox.cdn.allow, ...(this.fakes?.allow ?? [])].join(','),
-        HIQTY_SERVICE_ORIGINS: [serviceOriginsValue([this.sandbox.cdn]), this.fakes?.origins ?? ''].filter((v) => v !== '').join(','),
-        HIQTY_LOCK_TTL_MS: '2000',
-        HIQTY_RESYNC_INTERVAL_MS: '2000',
-        HIQTY_DRAIN_TIMEOUT_MS: '20000',
-        HIQTY_LOG_LEVEL: 'info',
-        HIQTY_DATA_DIR: path.join(this.dir, instance),
-        ...this.env,
-        ...extraEnv,
-      }),
-    );
+    const instance = this.nextInstance();
+    const proc = spawnHiqty(['run'], cleanEnv(this.botEnv(instance, extraEnv)));
     const running = await startedUp(instance, proc);
     const bot: Bot = { instance, proc, httpPort: Number(running.port), ffmpegs: () => (proc.child.pid === undefined ? [] : childProcesses(proc.child.pid, 'ffmpeg')) };
     this.bots.push(bot);
     return bot;
+  }
+
+  /** A fresh instance id for a bot of this stage. */
+  nextInstance(): string {
+    this.counter += 1;
+    return `test-${process.pid}-${this.counter}`;
+  }
+
+  /** The environment a bot of this stage runs with: for startBot, and for a test that runs the app in its own process. */
+  botEnv(instance: string, extraEnv: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+    return {
+      ...this.sandbox.botEnv(),
+      REDIS_URL: this.redis.url,
+      HIQTY_INSTANCE_ID: instance,
+      HIQTY_HTTP_PORT: '0',
+      // Attachments come from the sandbox's CDN, services from their fakes: both through HIQTY_SERVICE_ORIGINS.
+      HIQTY_FETCH_ALLOW: [new URL(this.fixtures.origin).host, ...this.sandbox.cdn.allow, ...(this.fakes?.allow ?? [])].join(','),
+      HIQTY_SERVICE_ORIGINS: [serviceOriginsValue([this.sandbox.cdn]), this.fakes?.origins ?? ''].filter((v) => v !== '').join(','),
+      HIQTY_LOCK_TTL_MS: '2000',
+      HIQTY_RESYNC_INTERVAL_MS: '2000',
+      HIQTY_DRAIN_TIMEOUT_MS: '20000',
+      HIQTY_LOG_LEVEL: 'info',
+      HIQTY_DATA_DIR: path.join(this.dir, instance),
+      ...this.env,
+      ...extraEnv,
+    };
   }
 
   /** The bot whose instance id is in the guild's lock, once there is one. */

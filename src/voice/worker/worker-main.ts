@@ -17,6 +17,7 @@ import { createVoiceEngine, librarySinks } from '../engine';
 import { packetSinks } from '../engine/packet-sink';
 import { adapterProxy } from './adapter-proxy';
 import { MessageDrops, ToWorkerCodec, type FromWorker } from './messages';
+import { isClosedUdpKeepAlive } from '../engine/known-races';
 import { WorkerDataCodec, type SinkKind, type WorkerData } from './worker-data';
 
 /** The worker's exit code when its workerData does not decode (a host bug, not a media fault). */
@@ -31,7 +32,10 @@ function dieOn(log: Logger): void {
     log.fatal({ err }, `${what} in a voice worker: it exits and its host restarts it`);
     process.exit(EXIT_UNCAUGHT);
   };
-  process.on('uncaughtException', (err) => die(err, 'uncaught error'));
+  process.on('uncaughtException', (err) => {
+    if (isClosedUdpKeepAlive(err)) log.warn({ err }, 'a closed voice UDP socket was sent to (a known @discordjs/voice race): ignored');
+    else die(err, 'uncaught error');
+  });
   process.on('unhandledRejection', (err) => die(err, 'unhandled rejection'));
 }
 
