@@ -1,5 +1,6 @@
 import type { DaveMode, VerifyMode } from '../src/sandbox';
 import { DAVE_PACKET_FULL, DAVE_PACKET_SMOKE, type DavePacketConfig } from './dave-packet';
+import { PACKET_PATH_FULL, PACKET_PATH_SMOKE, type PacketPathConfig } from './packet-path';
 import { HERD_FULL, HERD_SMOKE, type HerdConfig } from './herd';
 import { REACTIONS_FULL, REACTIONS_SMOKE, type ReactionsConfig } from './reactions';
 import { SERVICES_FULL, SERVICES_SMOKE, type ServicesConfig } from './services-config';
@@ -29,6 +30,8 @@ export interface BenchConfig {
   readonly daveOther: DaveOtherConfig;
   /** DAVE's per-packet cost microbenchmark (bench/dave-packet.ts). */
   readonly davePacket: DavePacketConfig;
+  /** The packet path step by step: the library's, the key imported once, hiqty's own (bench/packet-path.ts, section 10e). */
+  readonly packetPath: PacketPathConfig;
   readonly passthrough: CostConfig;
   readonly transcode: CostConfig;
   /** Run the usual-approach baseline player beside hiqty. */
@@ -77,6 +80,7 @@ export const FULL: BenchConfig = {
   // One loaded step each (plus the idle 0), at counts the DAVE run also measures: about 70 s more.
   daveOther: { passthrough: { counts: [0, 50] }, transcode: { counts: [0, 25] } },
   davePacket: DAVE_PACKET_FULL,
+  packetPath: PACKET_PATH_FULL,
   // Issue 14: 100, 200 and 400 guilds (the slope 100 → 400 is the target's figure), then more while the machine keeps up.
   passthrough: { counts: [0, 100, 200, 400, 600, 800] },
   transcode: { counts: [0, 10, 25, 50] },
@@ -113,6 +117,7 @@ export const SMOKE: BenchConfig = {
   dave: BENCH_DAVE_MODE,
   daveOther: { passthrough: { counts: [0, 2] }, transcode: { counts: [0, 2] } },
   davePacket: DAVE_PACKET_SMOKE,
+  packetPath: PACKET_PATH_SMOKE,
   passthrough: { counts: [0, 2] },
   transcode: { counts: [0, 2] },
   baseline: true,

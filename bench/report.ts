@@ -2,6 +2,7 @@
  * The result of `make bench`: one JSON document (bench/results/latest.json) and the same figures
  * as plain-text tables, with each of issue #8's targets marked met or missed.
  */
+import { renderPacketPath, type PacketPathFigures } from './packet-path';
 import { readFileSync } from 'node:fs';
 import * as os from 'node:os';
 import type { CostRun, CostStep } from './cost';
@@ -52,6 +53,8 @@ export interface Report {
   /** Issue 14: the stall step and the targets table (section 10). */
   readonly stall: StallFigures;
   readonly targets14: readonly Target14[];
+  /** Issue 14: the packet path step by step (section 10e). */
+  readonly packetPath: PacketPathFigures;
 }
 
 export function machine(): Machine {
@@ -410,6 +413,9 @@ export function renderReport(r: Report): string {
   out.push(stallLine(r.stall));
   out.push('');
   out.push(projectionLine(r.cost.find((c) => c.subject === 'hiqty' && c.kind === 'passthrough')));
+  out.push('');
+  out.push('10e. The packet path, step by step (one thread, 50 connections per tick, DAVE on and off)');
+  out.push(...renderPacketPath(r.packetPath));
   out.push('');
   out.push('10d. Targets of issue 14 (herd: section 7; idle: section 6)');
   out.push(targets14Table(r.targets14, table));

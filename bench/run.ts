@@ -7,6 +7,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { measureCostInNewPlayer, type CostRun, type StartSubject } from './cost';
 import { measureDave } from './dave';
+import { measurePacketPath } from './packet-path';
 import { FULL, SMOKE, type BenchConfig, type CostConfig } from './config';
 import { herdGuilds, herdUrls, measureHerd, type HerdFigures } from './herd';
 import { measureIdle } from './idle';
@@ -67,7 +68,7 @@ export async function runBench(config: BenchConfig, progress: Progress = (l) => 
     {},
     config.dave,
   );
-  let main: Omit<Report, 'dave' | 'seconds'>;
+  let main: Omit<Report, 'dave' | 'packetPath' | 'seconds'>;
   try {
     const [passUrl, transUrl, crashUrl, rollA, rollB] = await Promise.all([
       stage.tone(440, config.trackMs, 'ogg-opus'),
@@ -119,7 +120,9 @@ export async function runBench(config: BenchConfig, progress: Progress = (l) => 
   }
   // After the main stage has stopped: its sandbox and bots would share the cores with these.
   const dave = await measureDave(config, progress);
-  return { ...main, dave, seconds: (performance.now() - started) / 1000 };
+  progress(`packet path: ${config.packetPath.rounds} rounds of ${config.packetPath.packets} packets over ${config.packetPath.guilds} connections, library vs own`);
+  const packetPath = await measurePacketPath(config.packetPath);
+  return { ...main, dave, packetPath, seconds: (performance.now() - started) / 1000 };
 }
 
 export function writeReport(report: Report, file = path.join(ROOT, 'bench', 'results', 'latest.json')): string {

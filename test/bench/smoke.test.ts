@@ -62,6 +62,12 @@ describe('bench: the make bench pipeline at N = 2', function () {
       finite(`DAVE per packet: ${k} fastest round µs`, packet[k].minUs);
     }
     assert.ok(packet.daveBytes > packet.opusBytes, 'encryptOpus adds its tag, nonce and marker');
+    for (const [mode, set] of [['on', report.packetPath.daveOn], ['off', report.packetPath.daveOff]] as const) {
+      for (const path of ['library', 'keyObject', 'own'] as const) {
+        finite(`packet path ${path}, DAVE ${mode}: µs per packet`, set[path].us);
+        finite(`packet path ${path}, DAVE ${mode}: bytes per packet`, set[path].bytes);
+      }
+    }
     for (const subject of ['hiqty', 'baseline'] as const) {
       for (const kind of ['youtube', 'soundcloud'] as const) {
         const run = report.services.cost.find((r) => r.subject === subject && r.kind === kind);
