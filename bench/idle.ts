@@ -13,6 +13,8 @@ import { sleep } from './stats';
 
 export interface IdleFigures {
   readonly guilds: number;
+  /** Whether the sandbox knew the guilds (so the bot's discord.js caches held them). */
+  readonly knownToDiscord: boolean;
   readonly resyncIntervalMs: number;
   readonly seconds: number;
   readonly cpuPct: number;
@@ -40,18 +42,30 @@ export interface IdleOptions {
 /** Guild ids that the sandbox does not know: nothing is asked of Discord for a stopped guild. */
 const idleGuildId = (i: number): string => String(900_000_000_000_000_000n + BigInt(i));
 
+/**
+ * The idle guilds: the sandbox's own when it holds enough (then the bot's discord.js caches hold them,
+ * as on Discord: `BenchStage.start(10_000)`, about 1 MB of world), else ids it does not know.
+ */
+function idleGuilds(stage: BenchStage, count: number): { readonly id: string; readonly voice: string }[] {
+  const known = stage.guilds;
+  if (known.length >= count) return known.slice(0, count).map((g) => ({ id: g.id, voice: g.voiceChannels[0]?.id ?? '1' }));
+  return Array.from({ length: count }, (_, i) => ({ id: idleGuildId(i), voice: '1' }));
+}
+
 export async function measureIdle(stage: BenchStage, o: IdleOptions): Promise<IdleFigures> {
   await stage.flush();
+  const guilds = idleGuilds(stage, o.guilds);
   const batch = 1000;
   for (let start = 0; start < o.guilds; start += batch) {
     const pipe = stage.db.pipeline();
     const ids: string[] = [];
     for (let i = start; i < Math.min(o.guilds, start + batch); i++) {
-      const id = idleGuildId(i);
-      const keys = guildKeys(id);
-      ids.push(id);
+      const guild = guilds[i];
+      if (guild === undefined) continue;
+      const keys = guildKeys(guild.id);
+      ids.push(guild.id);
       pipe.rpush(keys.playlist, JSON.stringify({ id: `idle-${i}`, url: 'https://example.org/idle.ogg' }));
-      pipe.set(keys.channel, '1');
+      pipe.set(keys.channel, guild.voice);
       pipe.set(keys.state, 'stopped');
     }
     pipe.sadd(GUILDS_KEY, ...ids);
@@ -72,6 +86,7 @@ export async function measureIdle(stage: BenchStage, o: IdleOptions): Promise<Id
   const sorted = [...rates].sort((a, b) => a - b);
   const figures = {
     guilds: o.guilds,
+    knownToDiscord: stage.guilds.length >= o.guilds,
     resyncIntervalMs: o.resyncMs,
     seconds: window.seconds,
     cpuPct: window.cpuPct.total,
@@ -83,7 +98,7 @@ export async function measureIdle(stage: BenchStage, o: IdleOptions): Promise<Id
     ...heap,
   };
   o.progress(
-    `  ${o.guilds} idle guilds: CPU ${figures.cpuPct.toFixed(2)}%, RSS ${(figures.rssKb / 1024).toFixed(1)} MB (heap used ${(figures.heapUsedKb / 1024).toFixed(1)} MB of ${(figures.heapTotalKb / 1024).toFixed(1)}, external ${(figures.externalKb / 1024).toFixed(1)}), Redis commands/s mean ${figures.redisCommandsPerSecond.toFixed(1)}, median second ${figures.redisCommandsPerSecondMedian.toFixed(1)}, peak second ${figures.redisCommandsPerSecondPeak.toFixed(0)} (start-up resync before the window: ${figures.startupCommandsPerSecondPeak.toFixed(0)})`,
+    `  ${o.guilds} idle guilds${figures.knownToDiscord ? ' (known to the sandbox)' : ''}: CPU ${figures.cpuPct.toFixed(2)}%, RSS ${(figures.rssKb / 1024).toFixed(1)} MB (heap used ${(figures.heapUsedKb / 1024).toFixed(1)} MB of ${(figures.heapTotalKb / 1024).toFixed(1)}, external ${(figures.externalKb / 1024).toFixed(1)}), Redis commands/s mean ${figures.redisCommandsPerSecond.toFixed(1)}, median second ${figures.redisCommandsPerSecondMedian.toFixed(1)}, peak second ${figures.redisCommandsPerSecondPeak.toFixed(0)} (start-up resync before the window: ${figures.startupCommandsPerSecondPeak.toFixed(0)})`,
   );
   return figures;
 }
@@ -136,14 +151,19 @@ async function commandsProcessed(stage: BenchStage): Promise<number> {
 
 /**
  * The idle section alone, with the FULL settings (10,000 guilds, 30 s resync, 40 s window) or, with
- * `--smoke`, SMOKE's: `make build && node dist/bench/idle.js` (or `npx tsx bench/idle.ts`, whose bot
+ * `--smoke`, SMOKE's (`--guilds N` sets the count; `--unknown` keeps them from the sandbox, as in `make
+ * bench`): `make build && node dist/bench/idle.js` (or `npx tsx bench/idle.ts`, whose bot
  * then runs under tsx too and carries its RSS). Prints the figures as JSON.
  */
 async function main(): Promise<void> {
   const config = process.argv.includes('--smoke') ? SMOKE : FULL;
-  const stage = await BenchStage.start(1);
+  // `--guilds N` overrides the count, e.g. 0 for the floor of an idle bot.
+  const at = process.argv.indexOf('--guilds');
+  const guilds = at > 0 ? Number(process.argv[at + 1]) : config.idleGuilds;
+  // `--unknown`: guilds the sandbox does not know (as `make bench`, whose stage holds a few hundred).
+  const stage = await BenchStage.start(process.argv.includes('--unknown') ? 1 : Math.max(1, guilds));
   try {
-    const figures = await measureIdle(stage, { guilds: config.idleGuilds, resyncMs: config.idleResyncMs, windowMs: config.idleWindowMs, progress: (l) => console.error(l) });
+    const figures = await measureIdle(stage, { guilds, resyncMs: config.idleResyncMs, windowMs: config.idleWindowMs, progress: (l) => console.error(l) });
     console.log(JSON.stringify(figures));
   } finally {
     await stage.stop();

@@ -194,6 +194,8 @@ export class Controller<K extends QueueKey> {
 
     const label: ReconcileOutcome = outcome.kind;
     this.metrics.observe(this.name, label, durationMs / 1000);
+    // A resync reconciles every guild every period: the fields of a debug line nobody reads are not built.
+    if (outcome.kind !== 'error' && !this.log.isLevelEnabled('debug')) return;
     const fields = { key: this.describeKey(key), reconcileId, outcome: label, durationMs: Math.round(durationMs * 1000) / 1000 };
     if (outcome.kind === 'error') {
       this.log.warn({ ...fields, err: outcome.error, failures: this.queue.numRequeues(key) }, 'reconcile failed; will retry');

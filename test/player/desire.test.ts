@@ -23,6 +23,14 @@ function snapshot(over: Partial<GuildSnapshot>): GuildSnapshot {
 }
 
 describe('player: what desired state asks for', () => {
+  it("reads only the head, so the head form of a 10,000-track queue (snapshot(g, { queue: 'head' })) asks the same", () => {
+    const second = { id: 'b', url: 'https://example.org/b.ogg' };
+    const whole = desireOf(snapshot({ playlist: [track, second], playlistLength: 10_000 }));
+    const head = desireOf(snapshot({ playlist: [track], playlistLength: 10_000 }));
+    assert.deepEqual(head, whole);
+    // Not even the decoded list: the head entry alone decides.
+    assert.deepEqual(desireOf(snapshot({ playlist: [], playlistLength: 10_000 })), whole);
+  });
   it('asks for the head, from the start, in the channel', () => {
     const d = desireOf(snapshot({}));
     assert.equal(d.kind, 'audio');
