@@ -111,6 +111,16 @@ describe('ResyncSource', () => {
       await source.stop();
     });
 
+    it('slices every 100 ms by default', async () => {
+      const at: number[] = [];
+      const source = new ResyncSource<string>({ list: () => keys(300), periodMs: 3000, jitter: 0, clock, runAtStart: false });
+      source.start(() => at.push(clock.monotonic()));
+      await clock.advance(3000 + 2999);
+      assert.equal(new Set(at).size, 30);
+      assert.equal(at.length, 300);
+      await source.stop();
+    });
+
     it('puts each slice at a random point of its share of the period (jitter)', async () => {
       const at: number[] = [];
       const source = new ResyncSource<string>({ list: () => keys(40), periodMs: 4000, jitter: 0.5, sliceMs: 1000, random: () => 0.5, clock, runAtStart: false });
@@ -129,7 +139,7 @@ describe('ResyncSource', () => {
     it('a trigger during a spread run enqueues the rest at once (a reconnect cannot wait a period)', async () => {
       const enqueued: string[] = [];
       const runs: ResyncRun[] = [];
-      const source = new ResyncSource<string>({ list: () => keys(100), periodMs: 10_000, jitter: 0, clock, runAtStart: false, onRun: (r) => runs.push(r) });
+      const source = new ResyncSource<string>({ list: () => keys(100), periodMs: 10_000, jitter: 0, sliceMs: 1000, clock, runAtStart: false, onRun: (r) => runs.push(r) });
       source.start((k) => enqueued.push(k));
       await clock.advance(10_000 + 2500);
       assert.equal(enqueued.length, 30);
@@ -142,7 +152,7 @@ describe('ResyncSource', () => {
 
     it('stop() during a spread run cancels its remaining slices and timers', async () => {
       const enqueued: string[] = [];
-      const source = new ResyncSource<string>({ list: () => keys(100), periodMs: 10_000, jitter: 0, clock, runAtStart: false });
+      const source = new ResyncSource<string>({ list: () => keys(100), periodMs: 10_000, jitter: 0, sliceMs: 1000, clock, runAtStart: false });
       source.start((k) => enqueued.push(k));
       await clock.advance(10_000 + 500);
       await source.stop();
