@@ -38,6 +38,8 @@ export interface IdleOptions {
   readonly guilds: number;
   readonly resyncMs: number;
   readonly windowMs: number;
+  /** NODE_OPTIONS for the bot, e.g. a V8 heap size to see what it does to RSS. Default: none. */
+  readonly nodeOptions?: string;
   readonly progress: (line: string) => void;
 }
 
@@ -73,7 +75,7 @@ export async function measureIdle(stage: BenchStage, o: IdleOptions): Promise<Id
     pipe.sadd(GUILDS_KEY, ...ids);
     await pipe.exec();
   }
-  const bot = await stage.startBot({ HIQTY_RESYNC_INTERVAL_MS: String(o.resyncMs) });
+  const bot = await stage.startBot({ HIQTY_RESYNC_INTERVAL_MS: String(o.resyncMs), ...(o.nodeOptions === undefined ? {} : { NODE_OPTIONS: o.nodeOptions }) });
   // The start-up resync of every guild (all at once: it is not idle) must be over before the window opens.
   const startup = await startupBurst(stage, Math.min(3000, o.resyncMs / 2), o.resyncMs / 2);
   const [window, counts] = await Promise.all([measureWindow([bot.program.pid], o.windowMs, 1000), commandTimeline(stage, o.windowMs)]);
@@ -162,7 +164,7 @@ async function commandsProcessed(stage: BenchStage): Promise<number> {
 /**
  * The idle section alone, with the FULL settings (10,000 guilds, 30 s resync, 40 s window) or, with
  * `--smoke`, SMOKE's (`--guilds N` sets the count; `--unknown` keeps them from the sandbox, as in `make
- * bench`): `make build && node dist/bench/idle.js` (or `npx tsx bench/idle.ts`, whose bot
+ * bench`; `--node-options '...'` sets the bot's NODE_OPTIONS): `make build && node dist/bench/idle.js` (or `npx tsx bench/idle.ts`, whose bot
  * then runs under tsx too and carries its RSS). Prints the figures as JSON.
  */
 async function main(): Promise<void> {
@@ -173,7 +175,9 @@ async function main(): Promise<void> {
   // `--unknown`: guilds the sandbox does not know (as `make bench`, whose stage holds a few hundred).
   const stage = await BenchStage.start(process.argv.includes('--unknown') ? 1 : Math.max(1, guilds));
   try {
-    const figures = await measureIdle(stage, { guilds, resyncMs: config.idleResyncMs, windowMs: config.idleWindowMs, progress: (l) => console.error(l) });
+    const options = process.argv.indexOf('--node-options');
+    const nodeOptions = options > 0 ? process.argv[options + 1] : undefined;
+    const figures = await measureIdle(stage, { guilds, resyncMs: config.idleResyncMs, windowMs: config.idleWindowMs, progress: (l) => console.error(l), ...(nodeOptions === undefined ? {} : { nodeOptions }) });
     console.log(JSON.stringify(figures));
   } finally {
     await stage.stop();
