@@ -23,6 +23,8 @@ export interface SandboxProcess extends AudioProbe {
 
 export interface SandboxProcessOptions {
   readonly guilds: number;
+  /** Gateway shards the sandbox recommends (see BENCH_GUILDS_PER_SHARD). */
+  readonly shards: number;
   readonly dataDir: string;
   readonly dave: DaveMode;
   readonly verify: VerifyMode;
@@ -41,7 +43,7 @@ function toGuildAudio(w: WireAudio): GuildAudio {
 }
 
 export async function startSandboxProcess(o: SandboxProcessOptions): Promise<SandboxProcess> {
-  const job: SandboxJob = { guilds: o.guilds, dataDir: o.dataDir, dave: o.dave, verify: o.verify, decodeWindowsOutOf: o.decodeWindowsOutOf };
+  const job: SandboxJob = { guilds: o.guilds, shards: o.shards, dataDir: o.dataDir, dave: o.dave, verify: o.verify, decodeWindowsOutOf: o.decodeWindowsOutOf };
   const entry = COMPILED ? path.join(ROOT, 'dist', 'bench', 'sandbox-process.js') : path.join(ROOT, 'bench', 'sandbox-process.ts');
   const child: ChildProcess = fork(entry, [JSON.stringify(job)], {
     cwd: ROOT,

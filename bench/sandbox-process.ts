@@ -33,6 +33,7 @@ async function main(): Promise<void> {
   const job = decodeOrThrow('the sandbox job', SandboxJob, JSON.parse(process.argv[2] ?? 'null'));
   const sandbox = await startSandbox({
     guilds: demoGuilds(job.guilds),
+    shards: job.shards,
     dataDir: path.join(job.dataDir),
     log: silentLogger,
     monitor: { gapThresholdMs: LATE_MS, decodeEvery: { windowsOutOf: job.decodeWindowsOutOf } },

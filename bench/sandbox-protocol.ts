@@ -17,7 +17,7 @@ const DaveModeCodec = t.keyof({ required: null, off: null });
 const VerifyCodec = t.union([t.literal('all'), t.type({ sampleEveryMs: t.number, windowMs: t.number })]);
 
 /** argv[2] of the sandbox process, as JSON. */
-export const SandboxJob = t.type({ guilds: t.number, dataDir: t.string, dave: DaveModeCodec, verify: VerifyCodec, decodeWindowsOutOf: t.number });
+export const SandboxJob = t.type({ guilds: t.number, shards: t.number, dataDir: t.string, dave: DaveModeCodec, verify: VerifyCodec, decodeWindowsOutOf: t.number });
 export type SandboxJob = t.TypeOf<typeof SandboxJob>;
 
 export const SandboxRequest = t.union([

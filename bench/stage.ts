@@ -48,6 +48,18 @@ export interface Bot {
   readonly httpPort: number;
 }
 
+/**
+ * Guilds per gateway shard in the bench's sandbox. Discord lets a shard send 120 payloads a minute
+ * (discord.js keeps to 115), and each voice join is one: a herd of 200 joins on one shard would take
+ * two minutes whatever the bot does. A bot playing hundreds of guilds at once has thousands of servers
+ * and many shards, so the bench gives the sandbox one shard per 100 of its guilds.
+ */
+export const BENCH_GUILDS_PER_SHARD = 100;
+
+function shardsFor(guildCount: number): number {
+  return Math.max(1, Math.ceil(guildCount / BENCH_GUILDS_PER_SHARD));
+}
+
 export class BenchStage {
   private bots: Bot[] = [];
   private counter = 0;
@@ -80,6 +92,7 @@ export class BenchStage {
       placement.in === 'this'
         ? await startSandbox({
             guilds: demoGuilds(guildCount),
+            shards: shardsFor(guildCount),
             dataDir: path.join(dir, 'sandbox'),
             log: silentLogger,
             monitor: { gapThresholdMs: LATE_MS, decodeEvery: { windowsOutOf: 10 }, ...monitor },
@@ -89,7 +102,7 @@ export class BenchStage {
     // Sampled verification decodes only inside verified windows, so every one of those is decoded.
     const remote =
       placement.in === 'process'
-        ? await startSandboxProcess({ guilds: guildCount, dataDir: path.join(dir, 'sandbox'), dave, verify: placement.verify ?? BENCH_VERIFY, decodeWindowsOutOf: placement.verify === 'all' ? 10 : 1 })
+        ? await startSandboxProcess({ guilds: guildCount, shards: shardsFor(guildCount), dataDir: path.join(dir, 'sandbox'), dave, verify: placement.verify ?? BENCH_VERIFY, decodeWindowsOutOf: placement.verify === 'all' ? 10 : 1 })
         : undefined;
     const fixtures = await startFixtureServer({ dir: path.join(dir, 'tracks') });
     const redisServer = await startLocalRedis({ dir: path.join(dir, 'redis') });

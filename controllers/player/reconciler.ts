@@ -88,8 +88,12 @@ export class PlayerReconciler implements Reconciler<string> {
       // Checked before any Redis read: a guild in backoff costs nothing when a resync or a hint brings it.
       const wait = this.claimWait(guild);
       if (wait !== undefined) return requeueAfter(wait);
+      // Most guilds a resync brings are idle: one small script tells, before the whole snapshot is read.
+      if (await this.deps.store.isIdle(guild)) return done();
+      if (this.sessions.get(guild) !== before) return done();
     }
-    const { snapshot, corrupt } = await this.deps.store.snapshot(guild);
+    // The head and the length are all a reconcile needs; a queue of thousands is not read every time.
+    const { snapshot, corrupt } = await this.deps.store.snapshot(guild, { queue: 'head' });
     const desire = desireOf(snapshot);
     let session = this.sessions.get(guild);
     if (session !== before) return done(); // lost or claimed while reading: the poke that came with it runs next.
@@ -112,7 +116,7 @@ export class PlayerReconciler implements Reconciler<string> {
     // act (say, rejoin voice after another instance took it over) on a lease past its deadline.
     if (!session.lease.isValid(this.deps.clock.monotonic())) return this.lose(guild, 'expired', session.lease);
 
-    // Corrupt entries behind the head are moved aside too, so the queue the members see is clean.
+    // A corrupt entry is moved aside when it reaches the head (the only entry read): quarantined, never dropped.
     for (const entry of corrupt) {
       if (entry.where !== 'playlist' || (snapshot.head?.kind === 'corrupt' && snapshot.head.raw === entry.raw)) continue;
       const moved = await this.deps.store.quarantine(guild, entry.raw, entry.reason, { source: 'player', lease: session.lease });

@@ -22,6 +22,7 @@ declare module 'ioredis' {
     hiqtyEnqueue(...args: Arg[]): Result<unknown, Context>;
     hiqtyPopHead(...args: Arg[]): Result<unknown, Context>;
     hiqtyWriteStatus(...args: Arg[]): Result<unknown, Context>;
+    hiqtyIsIdle(...args: Arg[]): Result<unknown, Context>;
     hiqtyRemoveAt(...args: Arg[]): Result<unknown, Context>;
     hiqtyMove(...args: Arg[]): Result<unknown, Context>;
     hiqtyShuffle(...args: Arg[]): Result<unknown, Context>;
@@ -270,6 +271,24 @@ return 1
 `;
 
 /**
+ * KEYS: channel, state, settings, playlist. Returns 1 when the guild surely wants no player: no channel,
+ * or `stopped` or an empty queue, and `stay` plainly off. Anything it cannot read plainly (a wrong type,
+ * an odd `stay`) answers 0, so the full snapshot reads and reports it.
+ */
+export const IS_IDLE_LUA = `
+local function kind(key) return redis.call('TYPE', key).ok end
+local function plain(key, expected) local k = kind(key) return k == 'none' or k == expected end
+if not (plain(KEYS[1], 'string') and plain(KEYS[2], 'string') and plain(KEYS[3], 'hash') and plain(KEYS[4], 'list')) then return 0 end
+if redis.call('EXISTS', KEYS[1]) == 0 then return 1 end
+local stay = redis.call('HGET', KEYS[3], 'stay')
+if stay ~= false and stay ~= '0' and stay ~= 'false' then return 0 end
+local state = redis.call('GET', KEYS[2])
+if state == false or state == 'stopped' then return 1 end
+if redis.call('LLEN', KEYS[4]) == 0 then return 1 end
+return 0
+`;
+
+/**
  * KEYS: list. ARGV: index (0-based), tombstone (a value unique to this call).
  * LSET to the tombstone then LREM it: removes exactly that position even if another entry has the same bytes.
  * Returns {'removed', raw} or {'out-of-range', length}.
@@ -504,6 +523,7 @@ const SCRIPTS = {
   hiqtyEnqueue: { numberOfKeys: 2, lua: ENQUEUE_LUA },
   hiqtyPopHead: { numberOfKeys: 3, lua: POP_HEAD_LUA },
   hiqtyWriteStatus: { numberOfKeys: 2, lua: WRITE_STATUS_LUA },
+  hiqtyIsIdle: { numberOfKeys: 4, lua: IS_IDLE_LUA },
   hiqtyRemoveAt: { numberOfKeys: 1, lua: REMOVE_AT_LUA },
   hiqtyMove: { numberOfKeys: 1, lua: MOVE_LUA },
   hiqtyShuffle: { numberOfKeys: 1, lua: SHUFFLE_LUA },

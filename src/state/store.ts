@@ -494,6 +494,16 @@ export class GuildStore {
   }
 
   /**
+   * True when the guild surely wants no player (no channel; or stopped or empty, and not 24/7): one
+   * script call, so that an instance with thousands of idle guilds does not read each one whole on every
+   * resync. False whenever in doubt (an odd value is for the snapshot to read and report).
+   */
+  async isIdle(guild: string): Promise<boolean> {
+    const k = guildKeys(guild);
+    return reply(Flag, await this.redis.hiqtyIsIdle(k.channel, k.state, k.settings, k.playlist), 'is-idle') === 1;
+  }
+
+  /**
    * The whole guild in one round trip (MULTI, so it is also one consistent point in time). With
    * `{ queue: 'head' }` only the head of the queue is read (and its length), which is all a reconcile
    * needs: at 10,000 guilds, or a 10,000-track queue, the whole list is the bulk of the bytes.

@@ -98,6 +98,12 @@ export class FakeStore implements PlayerStore {
     return lease !== undefined && !this.world.fenced(lease);
   }
 
+  isIdle(): Promise<boolean> {
+    this.calls.push('isIdle');
+    const w = this.world;
+    return Promise.resolve(w.channel === undefined || ((w.state === 'stopped' || w.playlist.length === 0) && !w.settings.stay));
+  }
+
   snapshot(): Promise<SnapshotResult> {
     this.calls.push('snapshot');
     const snapshot = this.world.snapshot();

@@ -221,6 +221,34 @@ describe('state/store', function () {
     });
   });
 
+  describe('isIdle', () => {
+    it('answers idle only when the guild surely wants no player, and not idle whenever in doubt', async () => {
+      const g = 'idle-guild';
+      const k = guildKeys(g);
+      const idle = (): Promise<boolean> => store.isIdle(g);
+      assert.equal(await idle(), true, 'nothing at all');
+      await client.rpush(k.playlist, JSON.stringify({ id: 'a', url: 'https://example.org/a.ogg' }));
+      assert.equal(await idle(), true, 'a queue but no channel');
+      await client.set(k.channel, '123456789012345678');
+      assert.equal(await idle(), true, 'a queue in a channel, no state (stopped by default)');
+      await client.set(k.state, 'playing');
+      assert.equal(await idle(), false, 'playing a queue in a channel');
+      await client.set(k.state, 'stopped');
+      assert.equal(await idle(), true, 'stopped');
+      await client.hset(k.settings, 'stay', '1');
+      assert.equal(await idle(), false, 'stopped but 24/7');
+      await client.hset(k.settings, 'stay', 'maybe');
+      assert.equal(await idle(), false, 'an odd stay is for the snapshot to report');
+      await client.hset(k.settings, 'stay', 'false');
+      await client.set(k.state, 'paused');
+      assert.equal(await idle(), false, 'paused holds the guild');
+      await client.del(k.playlist);
+      assert.equal(await idle(), true, 'an empty queue');
+      await client.sadd(k.playlist, 'x');
+      assert.equal(await idle(), false, 'a queue of the wrong type is for the snapshot to report');
+    });
+  });
+
   describe('advanceIfHead', () => {
     it('removes the head only if it is the ended track: two calls remove one entry', async () => {
       const g = newGuild();
