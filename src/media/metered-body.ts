@@ -39,6 +39,23 @@ export function formatBytes(n: number): string {
   return n >= 1024 * 1024 ? `${Math.round(n / (1024 * 1024))} MiB` : `${n} bytes`;
 }
 
+/**
+ * Default 8 KiB: the most a chunk of a body may hold once it leaves the meter (half a second of audio
+ * at 128 kbit/s). A socket read lands in a fresh 64 KiB buffer (on loopback, or a fast link, a full
+ * one), and the chunk handed on is a slice of it: every hop queues at least one chunk whatever its
+ * highWaterMark, and a small slice waiting in a queue keeps the whole 64 KiB alive (heap snapshots
+ * showed four such buffers per playing track). Copied out in pieces of their own, the hops behind the
+ * meter hold what their highWaterMark says, and a read buffer is let go as soon as it is copied.
+ */
+export const BODY_PIECE_BYTES = 8 * 1024;
+
+/** A copy in a buffer of its own: Buffer.from would take a slice of Node's shared 64 KiB pool, pinning it the same way. */
+function ownCopy(piece: Buffer): Buffer {
+  const copy = Buffer.allocUnsafeSlow(piece.length);
+  piece.copy(copy);
+  return copy;
+}
+
 export class MeteredBody extends Transform {
   private received = 0;
   private lastProgressAt: number;
@@ -46,7 +63,8 @@ export class MeteredBody extends Transform {
   private readonly clock: Clock;
 
   constructor(private readonly options: MeterOptions) {
-    super({ highWaterMark: AUDIO_BYTE_HIGH_WATER_MARK });
+    // One read at a time waits on the writable side: the pieces queue on the readable side.
+    super({ writableHighWaterMark: 1, readableHighWaterMark: AUDIO_BYTE_HIGH_WATER_MARK });
     this.clock = options.clock ?? systemClock;
     this.lastProgressAt = this.clock.monotonic();
     this.schedule(options.idleTimeoutMs);
@@ -64,7 +82,8 @@ export class MeteredBody extends Transform {
       callback(new BodyError('too-large', `the file is larger than the ${formatBytes(maxBytes)} limit`));
       return;
     }
-    callback(null, chunk);
+    for (let at = 0; at < chunk.length; at += BODY_PIECE_BYTES) this.push(ownCopy(chunk.subarray(at, at + BODY_PIECE_BYTES)));
+    callback();
   }
 
   override _flush(callback: TransformCallback): void {

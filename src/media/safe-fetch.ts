@@ -12,6 +12,7 @@ import { checkAddress, hostPort, isAllowListed, unbracket } from './address-poli
 import { systemLookup, type LookupAll, type ResolvedAddress } from './dns-lookup';
 import { BodyError, formatSeconds, MeteredBody, TRUNCATED_REASON } from './metered-body';
 import { applyOverrides, NO_OVERRIDES, type OriginOverrides } from './origins';
+import { AUDIO_BYTE_HIGH_WATER_MARK } from './stream-sizes';
 
 export type { LookupAll, ResolvedAddress } from './dns-lookup';
 
@@ -180,7 +181,8 @@ function requestHop(url: URL, asked: URL, addresses: readonly ResolvedAddress[],
   const rangeStart = options.rangeStart ?? 0;
   if (rangeStart > 0 || options.rangeEnd !== undefined) headers.range = `bytes=${rangeStart}-${options.rangeEnd ?? ''}`;
   if (hopRequest.body !== undefined) headers['content-length'] = Buffer.byteLength(hopRequest.body);
-  const requestOptions: https.RequestOptions = {
+  // highWaterMark is a request option Node reads (it sizes the socket and the response) that @types/node does not list.
+  const requestOptions: https.RequestOptions & { readonly highWaterMark: number } = {
     protocol: url.protocol,
     host,
     port: url.port === '' ? undefined : Number(url.port),
@@ -190,6 +192,8 @@ function requestHop(url: URL, asked: URL, addresses: readonly ResolvedAddress[],
     lookup: pinnedLookup(addresses),
     // A fresh agent per request: a pooled socket keyed by host name could outlive the check.
     agent: false,
+    // The socket and the response hold about a second of audio, not Node's 64 KiB (src/media/stream-sizes.ts).
+    highWaterMark: AUDIO_BYTE_HIGH_WATER_MARK,
     ...(url.protocol === 'https:' && isIP(host) === 0 ? { servername: host } : {}),
   };
 
