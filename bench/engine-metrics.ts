@@ -10,6 +10,7 @@ export const ENGINE_COUNTERS = [
   'hiqty_voice_packets_prepared_total',
   'hiqty_audio_frames_sent_total',
   'hiqty_voice_ticks_missed_total',
+  'hiqty_audio_frames_late_total',
 ] as const;
 export type EngineCounter = (typeof ENGINE_COUNTERS)[number];
 export type EngineReading = Partial<Record<EngineCounter, number>>;
@@ -46,6 +47,8 @@ export interface EngineFigures {
   readonly prepareUsPerPacket?: number;
   readonly dispatchUsPerPacket?: number;
   readonly ticksMissed?: number;
+  /** Frames the engine itself sent over 40 ms after the previous one of their track, per thousand sent: the sender's view of the late ‰ the sandbox measures. */
+  readonly sentLatePermille?: number;
 }
 
 export function engineFigures(before: EngineReading, after: EngineReading): EngineFigures {
@@ -67,5 +70,7 @@ export function engineFigures(before: EngineReading, after: EngineReading): Engi
   if (dispatch !== undefined) out.dispatchUsPerPacket = dispatch;
   const missed = delta('hiqty_voice_ticks_missed_total');
   if (missed !== undefined) out.ticksMissed = missed;
+  const late = delta('hiqty_audio_frames_late_total');
+  if (late !== undefined && framesSent !== undefined && framesSent > 0) out.sentLatePermille = (late / framesSent) * 1000;
   return out;
 }

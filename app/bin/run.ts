@@ -10,7 +10,6 @@ import { EXIT_BAD_CONFIG, loadConfig, type Config } from '../../src/config';
 import { createLogger, type Logger } from '../../src/log';
 import { startSandboxMode } from './sandbox-mode';
 import { isClosedUdpKeepAlive } from '../../src/voice/engine/known-races';
-import { useAudioBufferPool } from '../../src/media/stream-sizes';
 
 /**
  * After a first SIGTERM, the process exits this long after the drain timeout even if shutdown hangs.
@@ -28,7 +27,6 @@ async function discordTarget(config: Config, log: Logger, stack: Array<() => Pro
 }
 
 export async function runCommand(env: NodeJS.ProcessEnv): Promise<number> {
-  useAudioBufferPool();
   // .env fills in what the real environment does not set; it never overrides it.
   loadDotenv({ quiet: true });
   const decoded = loadConfig(env);

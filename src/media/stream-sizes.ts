@@ -13,16 +13,3 @@ export const AUDIO_BYTE_HIGH_WATER_MARK = 16 * 1024;
 
 /** Default 50: an object-mode hop's highWaterMark in Opus packets, 1 s of 20 ms frames. */
 export const AUDIO_PACKET_HIGH_WATER_MARK = 50;
-
-/**
- * Default 8 KiB (Node's own until Node 24 raised it to 64 KiB): the slab Buffer.allocUnsafe,
- * Buffer.from and Buffer.concat carve small buffers from. An Opus packet from a demuxer is a slice of
- * such a buffer, and each slice held keeps its whole slab alive: with 64 KiB slabs, the second of
- * packets a playing track queues pinned about 200 KiB of slabs (heap snapshots, 100 tracks).
- */
-export const AUDIO_BUFFER_POOL_BYTES = 8 * 1024;
-
-/** Sizes this thread's Buffer pool for audio: once at the start of the process and of each voice worker. */
-export function useAudioBufferPool(): void {
-  Buffer.poolSize = AUDIO_BUFFER_POOL_BYTES;
-}

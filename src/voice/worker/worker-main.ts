@@ -18,7 +18,6 @@ import { packetSinks } from '../engine/packet-sink';
 import { adapterProxy } from './adapter-proxy';
 import { MessageDrops, ToWorkerCodec, type FromWorker } from './messages';
 import { isClosedUdpKeepAlive } from '../engine/known-races';
-import { useAudioBufferPool } from '../../media/stream-sizes';
 import { WorkerDataCodec, type SinkKind, type WorkerData } from './worker-data';
 
 /** The worker's exit code when its workerData does not decode (a host bug, not a media fault). */
@@ -48,7 +47,6 @@ function trustAsMainThread(pems: readonly string[]): void {
 }
 
 export function runVoiceWorker(port: MessagePort, data: WorkerData): void {
-  useAudioBufferPool();
   const log = createLogger(data.logLevel, { worker: data.index });
   dieOn(log);
   const origins = parseOriginOverrides(data.media.serviceOrigins);
