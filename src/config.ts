@@ -2,6 +2,7 @@
  * The environment, decoded once by one io-ts codec. Every variable has a default or is optional,
  * and a bad value is reported with its name, its value and what was expected (exit code 2).
  */
+import { readFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as t from 'io-ts';
 import { isLeft, type Either, left, right } from 'fp-ts/Either';
@@ -126,9 +127,24 @@ export const KUBE_MODES = ['auto', 'on', 'off'] as const;
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
-/** Default of HIQTY_VOICE_WORKERS: one voice worker per core this process may use, capped at the variable's range. */
-export function defaultVoiceWorkers(): number {
-  return Math.min(64, Math.max(1, os.availableParallelism()));
+/**
+ * Default of HIQTY_VOICE_WORKERS: one voice worker per core this process may use. In a container with a
+ * CPU limit (cgroup v2 `cpu.max`, as Kubernetes sets it) that is the limit rounded up, not the node's
+ * cores: a pod limited to 2 CPUs on a 64-core node runs 2 workers, not 64.
+ */
+export function defaultVoiceWorkers(cpuMax: () => string | undefined = readCgroupCpuMax): number {
+  const cores = os.availableParallelism();
+  const quota = /^(\d+)\s+(\d+)\s*$/.exec(cpuMax() ?? '');
+  const limit = quota === null ? cores : Math.ceil(Number(quota[1]) / Number(quota[2]));
+  return Math.min(64, Math.max(1, Math.min(cores, limit)));
+}
+
+function readCgroupCpuMax(): string | undefined {
+  try {
+    return readFileSync('/sys/fs/cgroup/cpu.max', 'utf8');
+  } catch {
+    return undefined;
+  }
 }
 
 export function defaultInstanceId(): string {

@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { isLeft, isRight } from 'fp-ts/Either';
-import { loadConfig } from '../src/config';
+import { availableParallelism } from 'node:os';
+import { defaultVoiceWorkers, loadConfig } from '../src/config';
 
 function errorsOf(env: NodeJS.ProcessEnv): string[] {
   const result = loadConfig(env, 'test-1');
@@ -9,6 +10,15 @@ function errorsOf(env: NodeJS.ProcessEnv): string[] {
 }
 
 describe('config', () => {
+  it('runs one voice worker per core it may use: the cgroup CPU limit where there is one', () => {
+    const cores = availableParallelism();
+    assert.equal(defaultVoiceWorkers(() => undefined), Math.min(64, cores), 'no cgroup file: every core');
+    assert.equal(defaultVoiceWorkers(() => 'max 100000\n'), Math.min(64, cores), 'no limit');
+    assert.equal(defaultVoiceWorkers(() => '150000 100000\n'), Math.min(2, cores), '1.5 CPUs round up');
+    assert.equal(defaultVoiceWorkers(() => '25000 100000\n'), 1, 'a quarter CPU still gets one worker');
+    assert.equal(defaultVoiceWorkers(() => 'garbage'), Math.min(64, cores), 'an unreadable limit is ignored');
+  });
+
   it('applies the documented defaults to an empty environment', () => {
     const result = loadConfig({}, 'host-42');
     assert.ok(isRight(result));
