@@ -36,7 +36,8 @@ const say = (line: Record<string, unknown>): void => void process.stdout.write(`
 async function main(): Promise<void> {
   const token = process.env.BASELINE_TOKEN ?? '';
   const api = process.env.BASELINE_API_BASE ?? '';
-  const client = new Client({ intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildVoiceStates], rest: { api } });
+  // As the usual bot does, it connects the shards the gateway recommends (the bench's sandbox has one per 100 guilds).
+  const client = new Client({ intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildVoiceStates], shards: 'auto', rest: { api } });
   const ready = new Promise<void>((resolve) => client.once('clientReady', () => resolve()));
   await client.login(token);
   await ready;

@@ -99,33 +99,15 @@ export class VoiceUdp {
     }
     const sequence = msg.readUInt16BE(2);
     const receivedAtMs = performance.now();
+    const heard = { guildId: stream.guildId, sessionId: stream.sessionId, receivedAtMs, sequence, timestamp: msg.readUInt32BE(4), ssrc, stale: stream.stale };
     if (this.verify !== 'all' && !inSampledWindow(this.verify, ssrc, receivedAtMs)) {
       // Outside the stream's sampled window: counted and timed from the clear RTP header, not decrypted.
-      this.onPacket({
-        guildId: stream.guildId,
-        sessionId: stream.sessionId,
-        receivedAtMs,
-        sequence,
-        timestamp: msg.readUInt32BE(4),
-        ssrc,
-        opus: undefined,
-        unverifiedBytes: unverifiedPayloadBytes(msg),
-        stale: stream.stale,
-      });
+      this.onPacket({ ...heard, opus: undefined, unverifiedBytes: unverifiedPayloadBytes(msg) });
       return;
     }
     const plain = decryptRtp(stream.crypto, msg);
-    this.onPacket({
-      guildId: stream.guildId,
-      sessionId: stream.sessionId,
-      receivedAtMs,
-      sequence,
-      timestamp: msg.readUInt32BE(4),
-      ssrc,
-      // DAVE decryption happens on arrival, against the group state of that moment; stale frames pass unchanged.
-      opus: plain !== undefined && !stream.stale && stream.e2ee !== undefined ? stream.e2ee.receive(sequence, plain) : plain,
-      stale: stream.stale,
-    });
+    // DAVE decryption happens on arrival, against the group state of that moment; stale frames pass unchanged.
+    this.onPacket({ ...heard, opus: plain !== undefined && !stream.stale && stream.e2ee !== undefined ? stream.e2ee.receive(sequence, plain) : plain });
   }
 
   private discover(socket: Socket, msg: Buffer, rinfo: RemoteInfo): void {

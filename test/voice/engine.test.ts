@@ -4,29 +4,25 @@
  * sink (@discordjs/voice's own packet path). The sandbox's listener decrypts what the engine sends.
  */
 import { strict as assert } from 'node:assert';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import * as path from 'node:path';
-import { Client, GatewayIntentBits } from 'discord.js';
+import type { Client } from 'discord.js';
 import { systemClock } from '../../src/clock';
 import { silentLogger } from '../../src/log';
 import { resolveFfmpeg } from '../../src/media';
 import { trackOpener } from '../../src/media/open-track';
-import { startSandbox, trustSandboxCa, type Sandbox } from '../../src/sandbox';
-import { startFixtureServer, type FixtureServer } from '../../src/sandbox/fixtures/server';
-import { makeTone } from '../../src/sandbox/fixtures/tones';
+import type { Sandbox } from '../../src/sandbox';
+import type { FixtureServer } from '../../src/sandbox/fixtures/server';
 import type { Engine, EngineEvent, EnginePlayRequest } from '../../src/voice/engine/contract';
 import { createVoiceEngine, librarySinks } from '../../src/voice/engine';
 import { waitFor } from '../support/wait';
+import { lastPosition, startVoiceStage, type EventOf, type VoiceStage } from './voice-stage';
 
-type EventOf<T extends EngineEvent['type']> = Extract<EngineEvent, { type: T }>;
 
 describe('voice engine with a real client, DAVE required', function () {
   this.timeout(60_000);
   let sb: Sandbox;
   let client: Client;
   let fixtures: FixtureServer;
-  let dir: string;
+  let stage: VoiceStage | undefined;
   let short: string;
   let long: string;
   let engine: Engine | undefined;
@@ -38,29 +34,15 @@ describe('voice engine with a real client, DAVE required', function () {
 
   const ofType = <T extends EngineEvent['type']>(type: T): EventOf<T>[] => events.filter((e): e is EventOf<T> => e.type === type);
   const find = <T extends EngineEvent['type']>(type: T, match: (e: EventOf<T>) => boolean = () => true): EventOf<T> | undefined => ofType(type).find(match);
-  const positionOf = (play: number): number => {
-    let last = -1;
-    for (const e of ofType('positions')) for (const p of e.entries) if (p.play === play) last = p.positionMs;
-    return last;
-  };
+  const positionOf = (play: number): number => lastPosition(events, play);
   const request = (url: string, extra: Partial<EnginePlayRequest> = {}): EnginePlayRequest => ({ url, startMs: 0, volumePercent: 100, isLive: false, planned: false, ...extra });
 
   before(async () => {
-    dir = await mkdtemp(path.join(tmpdir(), 'hiqty-engine-'));
-    short = path.basename(await makeTone({ hz: 440, durationMs: 1000, format: 'ogg-opus', dir }));
-    long = path.basename(await makeTone({ hz: 660, durationMs: 4000, format: 'ogg-opus', dir }));
-    fixtures = await startFixtureServer({ dir });
-    sb = await startSandbox({ dave: 'required', log: silentLogger });
-    trustSandboxCa(sb.caCertPem);
-    const guild = sb.guilds[0];
-    const channel = guild?.voiceChannels[0];
-    assert.ok(guild && channel);
-    guildId = guild.id;
-    channelId = channel.id;
-    client = new Client({ intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildVoiceStates], rest: { api: sb.apiBase } });
-    const ready = new Promise<void>((resolve) => client.once('clientReady', () => resolve()));
-    await client.login(sb.token);
-    await ready;
+    stage = await startVoiceStage('hiqty-engine-', [{ hz: 440, durationMs: 1000 }, { hz: 660, durationMs: 4000 }]);
+    ({ sb, client, fixtures, guildId, channelId } = stage);
+    const [first, second] = stage.tones;
+    assert.ok(first !== undefined && second !== undefined);
+    [short, long] = [first, second];
   });
 
   beforeEach(() => {
@@ -87,12 +69,7 @@ describe('voice engine with a real client, DAVE required', function () {
     await waitFor('the voice connection closed', () => !sb.voiceConnections().some((c) => c.guildId === guildId && c.open && !c.stale), { timeoutMs: 10_000 });
   });
 
-  after(async () => {
-    await client?.destroy();
-    await sb?.stop();
-    await fixtures?.stop();
-    await rm(dir, { recursive: true, force: true });
-  });
+  after(() => stage?.stop());
 
   const joinAndWait = async (): Promise<number> => {
     const join = ++joins;

@@ -6,20 +6,16 @@
  * a play from the last reported position are heard from there, with nothing from the dead worker.
  */
 import { strict as assert } from 'node:assert';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import * as path from 'node:path';
-import { Client, GatewayIntentBits } from 'discord.js';
+import type { Client } from 'discord.js';
 import { silentLogger } from '../../src/log';
 import { resolveFfmpeg } from '../../src/media';
-import { startSandbox, trustSandboxCa, type Sandbox } from '../../src/sandbox';
-import { startFixtureServer, type FixtureServer } from '../../src/sandbox/fixtures/server';
-import { makeTone } from '../../src/sandbox/fixtures/tones';
+import type { Sandbox } from '../../src/sandbox';
+import type { FixtureServer } from '../../src/sandbox/fixtures/server';
 import type { EngineEvent, EnginePlayRequest } from '../../src/voice/engine/contract';
 import { WorkerEngineHost } from '../../src/voice/worker';
 import { waitFor } from '../support/wait';
+import { lastPosition, startVoiceStage, type EventOf, type VoiceStage } from './voice-stage';
 
-type EventOf<T extends EngineEvent['type']> = Extract<EngineEvent, { type: T }>;
 
 const TRACK_MS = 5000;
 
@@ -28,7 +24,7 @@ describe('voice worker host with a real client, DAVE required', function () {
   let sb: Sandbox;
   let client: Client;
   let fixtures: FixtureServer;
-  let dir: string;
+  let stage: VoiceStage | undefined;
   let tone: string;
   let host: WorkerEngineHost | undefined;
   let events: EngineEvent[] = [];
@@ -37,30 +33,16 @@ describe('voice worker host with a real client, DAVE required', function () {
 
   const ofType = <T extends EngineEvent['type']>(type: T): EventOf<T>[] => events.filter((e): e is EventOf<T> => e.type === type);
   const find = <T extends EngineEvent['type']>(type: T, match: (e: EventOf<T>) => boolean = () => true): EventOf<T> | undefined => ofType(type).find(match);
-  const positionOf = (play: number): number => {
-    let last = -1;
-    for (const e of ofType('positions')) for (const p of e.entries) if (p.play === play) last = p.positionMs;
-    return last;
-  };
+  const positionOf = (play: number): number => lastPosition(events, play);
   const request = (url: string, startMs = 0): EnginePlayRequest => ({ url, startMs, volumePercent: 100, isLive: false, planned: false, durationMs: TRACK_MS });
   const liveConnections = (): number => sb.voiceConnections().filter((c) => c.guildId === guildId && c.open && !c.stale).length;
 
   before(async () => {
-    dir = await mkdtemp(path.join(tmpdir(), 'hiqty-worker-host-'));
-    tone = path.basename(await makeTone({ hz: 440, durationMs: TRACK_MS, format: 'ogg-opus', dir }));
-    fixtures = await startFixtureServer({ dir });
-    sb = await startSandbox({ dave: 'required', log: silentLogger });
-    // The worker trusts what this thread trusts (WorkerData.caCertificates).
-    trustSandboxCa(sb.caCertPem);
-    const guild = sb.guilds[0];
-    const channel = guild?.voiceChannels[0];
-    assert.ok(guild && channel);
-    guildId = guild.id;
-    channelId = channel.id;
-    client = new Client({ intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildVoiceStates], rest: { api: sb.apiBase } });
-    const ready = new Promise<void>((resolve) => client.once('clientReady', () => resolve()));
-    await client.login(sb.token);
-    await ready;
+    stage = await startVoiceStage('hiqty-worker-host-', [{ hz: 440, durationMs: TRACK_MS }]);
+    ({ sb, client, fixtures, guildId, channelId } = stage);
+    const [first] = stage.tones;
+    assert.ok(first !== undefined);
+    tone = first;
   });
 
   beforeEach(() => {
@@ -82,12 +64,7 @@ describe('voice worker host with a real client, DAVE required', function () {
     await waitFor('the voice connection closed', () => liveConnections() === 0, { timeoutMs: 10_000 });
   });
 
-  after(async () => {
-    await client?.destroy();
-    await sb?.stop();
-    await fixtures?.stop();
-    await rm(dir, { recursive: true, force: true });
-  });
+  after(() => stage?.stop());
 
   const joinAndWait = async (join: number): Promise<void> => {
     host?.send({ type: 'join', guild: guildId, join, channelId });
