@@ -36,6 +36,12 @@ export interface BenchConfig {
   readonly transcode: CostConfig;
   /** Run the usual-approach baseline player beside hiqty. */
   readonly baseline: boolean;
+  /**
+   * The baseline's passthrough steps go up to this many guilds: it runs one process per 20 guilds (see
+   * bench/subjects.ts), each connecting every shard, so at 400 guilds its 20 processes alone would
+   * saturate the machine before a frame is played; past 200 it only ever measures its own saturation.
+   */
+  readonly baselineMaxGuilds: number;
   /** Length of the tone tracks of the cost steps: longer than ramp + window, so none ends inside. */
   readonly trackMs: number;
   /** How long RSS and CPU are sampled at each step, and how often RSS is read during it. */
@@ -85,6 +91,7 @@ export const FULL: BenchConfig = {
   passthrough: { counts: [0, 100, 200, 400, 600, 800] },
   transcode: { counts: [0, 10, 25, 50] },
   baseline: true,
+  baselineMaxGuilds: 200,
   // Longer than the stall step's ramp + 60 s window, so no track ends inside it.
   trackMs: 100_000,
   windowMs: 10_000,
@@ -121,6 +128,7 @@ export const SMOKE: BenchConfig = {
   passthrough: { counts: [0, 2] },
   transcode: { counts: [0, 2] },
   baseline: true,
+  baselineMaxGuilds: 2,
   trackMs: 10_000,
   windowMs: 1000,
   rssEveryMs: 250,

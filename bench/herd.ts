@@ -11,6 +11,7 @@
  * `node dist/bench/herd.js` runs this stage alone (about 40 s; `--herd N [--mp3]`, `--steady N`,
  * `--paced N`, `--unpaced-first` try other shapes); `make bench` runs it with the rest.
  */
+import { engineFigures, readEngineCounters } from './engine-metrics';
 import type { GuildSpec } from '../src/sandbox';
 import { DEFAULT_MAX_OPENING } from '../src/media/open-gate';
 import { DEFAULT_MAX_JOINING } from '../src/voice/join-pacer';
@@ -83,6 +84,8 @@ export interface HerdRun {
   readonly herdHeard: number;
   /** Herd write to each herd guild's first packet at the sandbox. */
   readonly herdFirstPacketMs: Summary;
+  /** The bot's own count over the herd window (every play it sent): frames it sent over 40 ms after the previous of their track, per thousand. */
+  readonly sentLatePermille?: number;
 }
 
 export interface HerdFigures {
@@ -103,7 +106,7 @@ async function herdRun(stage: BenchStage, c: HerdConfig, shape: HerdShape, mode:
   const herd = stage.guilds.slice(c.steady, c.steady + shape.herd);
   await stage.flush();
   // Unpaced means neither starts nor voice joins wait: the herd does everything at once.
-  await stage.startBot({ HIQTY_MAX_OPENING: String(maxOpening), HIQTY_MAX_JOINING: String(mode === 'paced' ? DEFAULT_MAX_JOINING : 1000) });
+  const bot = await stage.startBot({ HIQTY_MAX_OPENING: String(maxOpening), HIQTY_MAX_JOINING: String(mode === 'paced' ? DEFAULT_MAX_JOINING : 1000) });
   try {
     const ids = (gs: readonly GuildSpec[]): string[] => gs.map((g) => g.id);
     await stage.audio.reset(ids([...steady, ...herd]));
@@ -114,6 +117,8 @@ async function herdRun(stage: BenchStage, c: HerdConfig, shape: HerdShape, mode:
 
     // The herd: one MULTI for all of its guilds, the way a failover hands them over in one instant.
     await stage.audio.reset(ids([...steady, ...herd]));
+    const metricsUrl = `http://127.0.0.1:${bot.httpPort}/metrics`;
+    const engineBefore = await readEngineCounters(metricsUrl);
     const sentAt = performance.now();
     await stage.play(herd, [urls[shape.format]]);
     const firstPackets = async (): Promise<Array<number | undefined>> => (await stage.audio.audio(ids(herd))).map((a) => a.firstPacketAtMs);
@@ -121,6 +126,7 @@ async function herdRun(stage: BenchStage, c: HerdConfig, shape: HerdShape, mode:
     await sleep(c.afterMs);
     const duringSeconds = (performance.now() - sentAt) / 1000;
     const during = await audioWindow(stage, steady, duringSeconds);
+    const sent = engineFigures(engineBefore, await readEngineCounters(metricsUrl));
     const starts = (await firstPackets()).flatMap((t) => (t === undefined ? [] : [t - sentAt]));
 
     // The reference: the same guilds, the herd now playing steadily too, over a window as long.
@@ -128,10 +134,10 @@ async function herdRun(stage: BenchStage, c: HerdConfig, shape: HerdShape, mode:
     await sleep(duringSeconds * 1000);
     const quiet = await audioWindow(stage, steady, duringSeconds);
 
-    const run: HerdRun = { mode, format: shape.format, maxOpening, steady: steady.length, herd: herd.length, quiet, during, herdHeard: starts.length, herdFirstPacketMs: summarize(starts) };
+    const run: HerdRun = { mode, format: shape.format, maxOpening, steady: steady.length, herd: herd.length, quiet, during, herdHeard: starts.length, herdFirstPacketMs: summarize(starts), ...(sent.sentLatePermille === undefined ? {} : { sentLatePermille: sent.sentLatePermille }) };
     progress(
       `  herd of ${herd.length} ${shape.format === 'mp3' ? 'transcoded' : 'passthrough'}, ${mode} (HIQTY_MAX_OPENING=${maxOpening}): steady guilds during the herd: ${during.late} late of ${during.frames} frames (${during.framesPct.toFixed(0)}% of expected), ` +
-        `${(during.delayMs / 1000).toFixed(1)} s late in all, max gap ${during.maxGapMs.toFixed(0)} ms; after it: ${quiet.late} late, ${(quiet.delayMs / 1000).toFixed(1)} s late; herd heard ${starts.length}/${herd.length}, first packet p50 ${run.herdFirstPacketMs.p50.toFixed(0)} ms max ${run.herdFirstPacketMs.max.toFixed(0)} ms`,
+        `${(during.delayMs / 1000).toFixed(1)} s late in all, max gap ${during.maxGapMs.toFixed(0)} ms (the bot's own count: ${run.sentLatePermille?.toFixed(2) ?? '-'}‰ late as sent); after it: ${quiet.late} late, ${(quiet.delayMs / 1000).toFixed(1)} s late; herd heard ${starts.length}/${herd.length}, first packet p50 ${run.herdFirstPacketMs.p50.toFixed(0)} ms max ${run.herdFirstPacketMs.max.toFixed(0)} ms`,
     );
     await stage.stopGuilds([...steady, ...herd]);
     await stage.quiet([...steady, ...herd]);

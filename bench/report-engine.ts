@@ -52,7 +52,7 @@ export function projectionLine(hiqty: CostRun | undefined): string {
 export function engineTable(cost: readonly CostRun[], table: (h: readonly string[], rows: readonly (readonly string[])[]) => string): string {
   const h = cost.find((r) => r.subject === 'hiqty' && r.kind === 'passthrough');
   const b = cost.find((r) => r.subject === 'baseline' && r.kind === 'passthrough');
-  const header = ['guilds', 'RSS MB', 'KB/tr', 'step KB/tr', 'CPU %/tr', 'µs/pkt', 'prep µs', 'disp µs', 'missed', 'late ‰', 'max gap', 'base KB/tr', 'base %/tr', 'base µs/pkt', 'base late ‰', 'sandbox %', 'machine %'];
+  const header = ['guilds', 'RSS MB', 'KB/tr', 'step KB/tr', 'CPU %/tr', 'µs/pkt', 'prep µs', 'disp µs', 'missed', 'late ‰', 'sent late ‰', 'max gap', 'base KB/tr', 'base %/tr', 'base µs/pkt', 'base late ‰', 'sandbox %', 'machine %'];
   const rows = (h?.steps ?? []).filter((s) => s.guilds > 0).map((s) => {
     const bs = b?.steps.find((x) => x.guilds === s.guilds);
     const has = s.window !== undefined;
@@ -68,6 +68,7 @@ export function engineTable(cost: readonly CostRun[], table: (h: readonly string
       fmt(s.engine?.dispatchUsPerPacket, 1),
       s.engine?.ticksMissed === undefined ? '-' : String(s.engine.ticksMissed),
       has ? fmt(s.latePermille, 2) : '-',
+      fmt(s.engine?.sentLatePermille, 2),
       has ? fmt(s.maxGapMs, 0) : '-',
       bHas ? fmt(bs.slopeKb, 0) : bs?.note?.startsWith('skipped') ? 'skipped' : '-',
       bHas ? fmt(bs.cpuPctPerTrack, 3) : '-',
@@ -83,6 +84,7 @@ export function engineTable(cost: readonly CostRun[], table: (h: readonly string
     table(header, rows),
     `   KB/tr = (RSS(N) − RSS(0)) / N; step KB/tr = the slope from the step before; µs/pkt = the player's main process CPU time ÷ packets sent`,
     `   (hiqty_audio_frames_sent_total); prep/disp µs = hiqty_voice_prepare/dispatch_seconds_total ÷ packets prepared/sent; missed = hiqty_voice_ticks_missed_total;`,
+    `   late ‰ = frames the sandbox received over 40 ms after the previous of their guild; sent late ‰ = the same as the bot sent them (hiqty_audio_frames_late_total): the difference is the receiving side's own delays;`,
     `   max gap = the longest gap between two frames of any guild; sandbox % = the sandbox's own process (every packet timed, each stream decrypted 1 s in 10 s)`,
     `   verified windows: ${checked || '-'}`,
   ].join('\n');

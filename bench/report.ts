@@ -234,11 +234,13 @@ export function servicesTables(s: ServiceFigures): string {
 }
 
 export function herdTable(runs: readonly HerdRun[]): string {
-  const header = ['herd', 'opening', 'late', 'frames %', 'max gap ms', 'late after', 'herd heard', 'first packet p50', 'max'];
+  const header = ['herd', 'opening', 'late', 'late ‰', 'sent late ‰', 'frames %', 'max gap ms', 'late after', 'herd heard', 'first packet p50', 'max'];
   const rows = runs.map((h) => [
     `${h.herd} ${h.format === 'mp3' ? 'transcoded' : 'passthrough'}, ${h.mode}`,
     String(h.maxOpening),
     `${h.during.late} of ${h.during.frames}`,
+    fmt(h.during.latePermille, 2),
+    h.sentLatePermille === undefined ? '-' : fmt(h.sentLatePermille, 2),
     fmt(h.during.framesPct, 0),
     fmt(h.during.maxGapMs, 0),
     String(h.quiet.late),

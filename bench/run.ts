@@ -48,7 +48,7 @@ export async function runBench(config: BenchConfig, progress: Progress = (l) => 
       cost.push(await measureCostInNewPlayer(costStage, start, kind, { ...config, counts: c.counts, url, progress }, 'cost'));
     };
     await costOf('passthrough', config.passthrough, passUrl, hiqtySubject);
-    if (config.baseline) await costOf('passthrough', config.passthrough, passUrl, baselineSubject);
+    if (config.baseline) await costOf('passthrough', { counts: config.passthrough.counts.filter((n) => n <= config.baselineMaxGuilds) }, passUrl, baselineSubject);
     await costOf('transcode', config.transcode, transUrl, hiqtySubject);
     if (config.baseline) await costOf('transcode', config.transcode, transUrl, baselineSubject);
 

@@ -8,7 +8,7 @@ import type { EngineStats } from '../voice/engine/contract';
 
 /** What the voice side reports, summed over its engines (src/voice/voice-engines.ts). */
 export interface VoiceTotals extends EngineStats {
-  /** Voice worker threads (0: the engine runs in the main thread). */
+  /** Voice worker threads running (0: none started yet, or the engine runs in the main thread). */
   readonly workers: number;
   readonly workerRestarts: number;
 }
@@ -46,7 +46,7 @@ export function registerVoiceMetrics(registry: Registry, read: () => VoiceTotals
   followingCounter(registry, 'hiqty_voice_prepare_seconds_total', 'Time the voice engines spent preparing packets.', () => current().prepareMicros / 1e6);
   followingCounter(registry, 'hiqty_voice_dispatch_seconds_total', 'Time the voice engines spent sending prepared packets.', () => current().dispatchMicros / 1e6);
   const gauges: ReadonlyArray<{ readonly name: string; readonly help: string; readonly value: (t: VoiceTotals) => number }> = [
-    { name: 'hiqty_voice_workers', help: 'Voice worker threads (0: the engine runs in the main thread).', value: (t) => t.workers },
+    { name: 'hiqty_voice_workers', help: 'Voice worker threads running (each starts with the first guild it is given; 0 with HIQTY_VOICE_WORKERS=0).', value: (t) => t.workers },
     { name: 'hiqty_voice_playing', help: 'Plays sending audio now.', value: (t) => t.playing },
     { name: 'hiqty_voice_longest_gap_seconds', help: 'The longest gap between two frames of any play in the last second.', value: (t) => t.longestGapMs / 1000 },
     { name: 'hiqty_ffmpeg_processes', help: 'ffmpeg processes running now, in every voice engine.', value: (t) => t.ffmpegProcesses },

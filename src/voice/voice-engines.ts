@@ -58,7 +58,7 @@ export function startVoiceEngines(o: VoiceEnginesOptions): VoiceEngines {
   log.info({ workers: o.workers }, o.workers === 0 ? 'voice engine in the main thread' : 'voice engines in worker threads');
   return {
     port,
-    totals: () => ({ ...sumStats(hosts.map((h) => h.stats())), workers: o.workers, workerRestarts: hosts.reduce((n, h) => n + h.restarts(), 0) }),
+    totals: () => ({ ...sumStats(hosts.map((h) => h.stats())), workers: workers.filter((w) => w.started()).length, workerRestarts: hosts.reduce((n, h) => n + h.restarts(), 0) }),
     kill: async (hostName) => {
       const worker = workers.find((w) => w.name === hostName);
       if (worker === undefined) return false;
@@ -88,6 +88,8 @@ function workerHost(o: VoiceEnginesOptions, index: number, log: Logger): WorkerE
     log,
     logLevel: o.logLevel,
     sinks: 'packet',
+    // A worker starts with the first guild it is given: an idle instance runs none.
+    start: 'on-first-command',
     media: { allow: o.media.allow, serviceOrigins: o.media.overrides, ffmpegPath: o.media.ffmpegPath, maxOpening: Math.max(1, Math.ceil(o.media.maxOpening / o.workers)) },
     clock: o.clock,
   });

@@ -49,9 +49,10 @@ describe('voice worker host: faults of the worker', function () {
     await client.destroy();
   });
 
-  const start = (log: pino.Logger, clock?: ManualClock): WorkerEngineHost =>
+  const start = (log: pino.Logger, clock?: ManualClock, when: 'now' | 'on-first-command' = 'now'): WorkerEngineHost =>
     new WorkerEngineHost({
       ...(clock === undefined ? {} : { clock }),
+      start: when,
       index: 7,
       client,
       log,
@@ -61,6 +62,21 @@ describe('voice worker host: faults of the worker', function () {
       restart: { firstDelayMs: 50, maxDelayMs: 400, stableLifeMs: 60_000 },
       entry: path.join(__dirname, 'worker-fixture.ts'),
     });
+
+  it('started on first command: no worker runs until a command comes, then it gets that command', async () => {
+    const { log } = capturingLogger();
+    host = start(log, undefined, 'on-first-command');
+    const h = host;
+    const events: EngineEvent[] = [];
+    h.onEvent((e) => events.push(e));
+    assert.equal(h.started(), false, 'no worker before any command');
+    assert.equal(h.stats().framesSent, 0);
+    h.send({ type: 'join', guild: '1', join: 1, channelId: '2' });
+    assert.equal(h.started(), true);
+    await waitFor('the join echoed', () => events.find((e) => e.type === 'link'));
+    assert.equal(h.commandsDropped(), 0, 'the first command reached the worker it started');
+    await waitFor('the new worker\'s stats', () => h.stats().framesSent === 10);
+  });
 
   it('drops messages that do not decode, logging each kind once, and keeps the valid ones', async () => {
     const { log, lines } = capturingLogger();

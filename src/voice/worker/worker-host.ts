@@ -49,9 +49,17 @@ export interface WorkerHostOptions {
   readonly restart?: RestartPolicy;
   /** The worker script. Default worker-main next to this file (.ts under tsx, .js from dist); tests may run another. */
   readonly entry?: string;
+  /**
+   * 'now' (the default) starts the worker at once; 'on-first-command' when the first command comes for it,
+   * so an instance with nothing playing (thousands of idle guilds, or a fresh pod) runs no worker and pays
+   * nothing for one (each is a V8 isolate with hiqty's media and voice modules, tens of MB).
+   */
+  readonly start?: 'now' | 'on-first-command';
 }
 
 type Life =
+  /** Not started yet (start 'on-first-command'). */
+  | { readonly kind: 'unborn' }
   | { readonly kind: 'running'; readonly worker: Worker; readonly startedAt: number; error: unknown }
   | { readonly kind: 'restarting'; readonly timer: Timer }
   | { readonly kind: 'closed' };
@@ -99,10 +107,11 @@ export class WorkerEngineHost implements EngineHost {
     this.backoff = new RestartBackoff(options.restart ?? DEFAULT_RESTART_POLICY);
     this.drops = new MessageDrops(options.log, this.name);
     this.bridge = new AdapterBridge(options.client, (message) => this.post(message), options.log.child({ host: this.name }));
-    this.life = this.spawn();
+    this.life = options.start === 'on-first-command' ? { kind: 'unborn' } : this.spawn();
   }
 
   send(command: EngineCommand): void {
+    if (this.life.kind === 'unborn') this.life = this.spawn();
     if (this.life.kind === 'running') this.life.worker.postMessage(command);
     else this.dropped += 1;
   }
@@ -121,6 +130,11 @@ export class WorkerEngineHost implements EngineHost {
 
   restarts(): number {
     return this.restartCount;
+  }
+
+  /** A worker thread has been started (with start 'on-first-command', only once a command came). */
+  started(): boolean {
+    return this.life.kind !== 'unborn';
   }
 
   /** Commands dropped because the worker was restarting (or closed). */
