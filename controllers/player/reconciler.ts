@@ -21,6 +21,8 @@ import { GuildSession } from './session';
 const NOT_READY_RETRY_MS = 1000;
 /** At the drain deadline, how long checkpointing and then releasing may each wait on Redis. */
 const RELEASE_STEP_BUDGET_MS = 500;
+/** At most this long a release waits for the audio it stopped to go quiet (five silence frames take 100 ms). */
+const HANDOVER_QUIET_MS = 500;
 /** First retry for a guild this session cannot see; it doubles up to options.unseenGuildMaxBackoffMs. */
 const UNSEEN_FIRST_RETRY_MS = 1000;
 
@@ -250,6 +252,9 @@ export class PlayerReconciler implements Reconciler<string> {
    * Never rejects: with Redis away the lock cannot be deleted, and it then expires after its TTL.
    */
   private async release(session: GuildSession, how: { leave: boolean }): Promise<void> {
+    // The next owner may start as soon as the lock is gone: what this instance stopped must be silent
+    // first, or the two overlap (a stop still sends its five silence frames, from whichever thread plays).
+    await within(this.deps.clock, session.silenced(), HANDOVER_QUIET_MS);
     if (how.leave) session.voice.leave();
     this.forgetSession(session);
     try {

@@ -18,6 +18,8 @@ export class GuildSession {
    * Undefined until a drain begins; null when nothing was playing then.
    */
   drainTrackId: string | null | undefined;
+  /** Settles once the last play this session stopped is silent (its five silence frames sent), or never opened. */
+  private lastStopped: Promise<void> = Promise.resolve();
 
   constructor(
     readonly guild: string,
@@ -36,8 +38,17 @@ export class GuildSession {
     if (previous === next) return;
     this.current = next;
     // A start that opened becomes `playing` with the same play; anything else stops the play.
-    if ((previous.kind === 'starting' || previous.kind === 'playing') && !(next.kind === 'playing' && next.audio === previous.audio)) previous.audio.stop();
+    if ((previous.kind === 'starting' || previous.kind === 'playing') && !(next.kind === 'playing' && next.audio === previous.audio)) {
+      const audio = previous.audio;
+      audio.stop();
+      this.lastStopped = audio.opened.then((result) => (result.kind === 'playing' ? audio.ended.then(() => undefined) : undefined));
+    }
     this.log.debug({ guild: this.guild, from: previous.kind, to: next.kind, trackId: next.kind === 'idle' ? undefined : next.item.track.id }, 'playback');
+  }
+
+  /** Settles once the audio this session stopped last has gone quiet (see lastStopped). Never rejects. */
+  silenced(): Promise<void> {
+    return this.lastStopped;
   }
 
   /** Stops audio at once, releases the stream and drops voice without a leave payload. Final. */

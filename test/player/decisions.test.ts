@@ -97,6 +97,24 @@ describe('player reconciler: the decision table', () => {
     assert.equal(h.voice.current().lastPlay().spec.track.url, 'https://media.example/b.ogg');
   });
 
+  it('a handover waits until the stopped play is silent before it lets go of the lock', async () => {
+    const h = harness();
+    h.world.track('a');
+    h.world.track('b');
+    const play = await playHead(h);
+    play.silenceByHand = true;
+    h.reconciler.startDraining();
+    h.world.playlist.shift(); // a skip during the drain: b is the next owner's
+    const reconciling = h.reconcile();
+    await settle();
+    assert.ok(play.stopped);
+    assert.notEqual(h.world.lock, undefined, 'the lock is held while the stopped play still sends its silence');
+    play.finish({ kind: 'stopped' });
+    await reconciling;
+    assert.equal(h.world.lock, undefined, 'released once it was silent');
+    assert.equal(h.counted.handedOver, 1);
+  });
+
   it('a volume change restarts the play where the listener is, at the new volume', async () => {
     const h = harness();
     h.world.track('a');

@@ -187,6 +187,10 @@ export class FakePlay implements PlayingTrack {
   readonly ended: Promise<PlayEnd>;
   stopped = false;
   position = 0;
+  /** Set by the test to end a stopped play itself (`finish({ kind: 'stopped' })`), as its silence frames finish. */
+  silenceByHand = false;
+  private answered = false;
+  private playing = false;
   private endedWith: PlayEnd | undefined;
   private answerOpen: (result: OpenResult) => void = () => {};
   private answerEnd: (end: PlayEnd) => void = () => {};
@@ -201,6 +205,9 @@ export class FakePlay implements PlayingTrack {
 
   /** The engine answers the open. */
   answer(result: OpenResult = { kind: 'playing', path: 'passthrough' }): void {
+    if (this.answered) return;
+    this.answered = true;
+    this.playing = result.kind === 'playing';
     this.answerOpen(result);
   }
 
@@ -219,8 +226,15 @@ export class FakePlay implements PlayingTrack {
     return this.position;
   }
 
+  /** As an engine does: an open not answered yet is cancelled; a playing one ends `stopped` after its silence. */
   stop(): void {
+    if (this.stopped) return;
     this.stopped = true;
+    if (!this.answered) this.answer({ kind: 'cancelled' });
+    else if (this.playing && this.endedWith === undefined && !this.silenceByHand) {
+      this.endedWith = { kind: 'stopped' };
+      this.answerEnd(this.endedWith);
+    }
   }
 }
 
