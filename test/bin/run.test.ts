@@ -75,6 +75,8 @@ describe('hiqty run', function () {
   });
 
   it('without DISCORD_TOKEN, the printed /play lines typed into the terminal search and play from the service fakes', async () => {
+    // The test before left its demo tracks queued in the same guild: this one counts its own from an empty queue.
+    await redis.current.client().flushall();
     const proc = spawnHiqty(['run'], cleanEnv({ REDIS_URL: redis.current.url, HIQTY_DATA_DIR: dataDir, HIQTY_HTTP_PORT: '0' }), { stdin: 'pipe' });
     await proc.waitForLine('start-up', (l) => l.msg === 'hiqty is running');
     const printed = await waitFor('the instructions', () => {
