@@ -83,8 +83,8 @@ export interface BenchConfig {
 
 export const FULL: BenchConfig = {
   dave: BENCH_DAVE_MODE,
-  // One loaded step each (plus the idle 0), at counts the DAVE run also measures: about 70 s more.
-  daveOther: { passthrough: { counts: [0, 50] }, transcode: { counts: [0, 25] } },
+  // One loaded step each (plus the idle 0), at counts the DAVE-on steps also measure: about 70 s more.
+  daveOther: { passthrough: { counts: [0, 100] }, transcode: { counts: [0, 25] } },
   davePacket: DAVE_PACKET_FULL,
   packetPath: PACKET_PATH_FULL,
   // Issue 14: 100, 200 and 400 guilds (the slope 100 → 400 is the target's figure), then more while the machine keeps up.

@@ -8,6 +8,7 @@ import type { Client } from 'discord.js';
 import type { Clock } from '../clock';
 import type { LogLevel, Logger } from '../log';
 import { trackOpener } from '../media/open-track';
+import { ffmpegProcesses } from '../media/transcode';
 import type { OriginOverrides } from '../media/origins';
 import type { TrackPlanner } from '../sources/planner';
 import { discordGuildView } from '../discord/guild-view';
@@ -74,7 +75,8 @@ export function startVoiceEngines(o: VoiceEnginesOptions): VoiceEngines {
 function inThreadHost(o: VoiceEnginesOptions, log: Logger): EngineHost {
   return localEngineHost({
     adapterFor: (guild) => o.client.guilds.cache.get(guild)?.voiceAdapterCreator ?? unavailableAdapter,
-    openTrack: trackOpener({ ...o.media, log, clock: o.clock }),
+    openTrack: trackOpener({ ...o.media, log, clock: o.clock, ffmpeg: ffmpegProcesses }),
+    ffmpeg: ffmpegProcesses,
     sinks: packetSinks,
     clock: o.clock,
     log,

@@ -37,7 +37,8 @@ describe('player: /metrics during real plays', function () {
 
     // A passthrough track that a command enqueued (addedAt), then a transcoded one.
     await stage.db.rpush(keys.playlist, JSON.stringify({ id: 'm1', url: await stage.tone(440, 3000), addedAt: Date.now() }));
-    await stage.play([await stage.tone(660, 6000, 'mp3')]);
+    // Long enough that its ffmpeg is still running (blocked on its output) when the gauge is read.
+    await stage.play([await stage.tone(660, 15000, 'mp3')]);
     await waitFor('the first track', () => framesOf(stage.segments(), 440) >= 25, { timeoutMs: 15_000 });
     // The engines' counters reach /metrics with their next report (a voice worker reports every second).
     const playing = await waitFor('the frames on /metrics', async () => {

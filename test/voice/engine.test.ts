@@ -9,6 +9,7 @@ import { systemClock } from '../../src/clock';
 import { silentLogger } from '../../src/log';
 import { resolveFfmpeg } from '../../src/media';
 import { trackOpener } from '../../src/media/open-track';
+import { ffmpegProcesses } from '../../src/media/transcode';
 import type { Sandbox } from '../../src/sandbox';
 import type { FixtureServer } from '../../src/sandbox/fixtures/server';
 import type { Engine, EngineEvent, EnginePlayRequest } from '../../src/voice/engine/contract';
@@ -54,7 +55,8 @@ describe('voice engine with a real client, DAVE required', function () {
         if (g === undefined) throw new Error(`guild ${guild} is not visible`);
         return g.voiceAdapterCreator;
       },
-      openTrack: trackOpener({ allow, ffmpegPath: resolveFfmpeg().path, log: silentLogger, maxOpening: 4 }),
+      openTrack: trackOpener({ allow, ffmpegPath: resolveFfmpeg().path, log: silentLogger, maxOpening: 4, ffmpeg: ffmpegProcesses }),
+      ffmpeg: ffmpegProcesses,
       sinks: librarySinks,
       clock: systemClock,
       log: silentLogger,

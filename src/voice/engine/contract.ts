@@ -90,6 +90,8 @@ export interface EngineDeps {
   adapterFor(guild: string): DiscordGatewayAdapterCreator;
   /** Opens a track's media (src/media trackOpener, with this thread's gate of HIQTY_MAX_OPENING). */
   openTrack(request: TrackRequest): Promise<OpenOutcome>;
+  /** The ffmpeg processes openTrack runs (the registry given to it), counted in the engine's stats. */
+  readonly ffmpeg: { readonly count: number };
   /** Makes the sink that packetizes and sends for one ready connection (src/voice/engine/sink.ts). */
   readonly sinks: SinkFactory;
   readonly clock: Clock;

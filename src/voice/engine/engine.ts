@@ -9,7 +9,6 @@
 import type { Timer } from '../../clock';
 import { createVoiceGate } from '../../discord/voice-gate';
 import type { OpenOutcome, TrackEnd, TrackRequest } from '../../media/open-track';
-import { ffmpegProcesses } from '../../media/transcode';
 import type { PlayEnd } from '../port';
 import { POSITION_REPORT_MS, STATS_REPORT_MS, type AudioSink, type Engine, type EngineCommand, type EngineDeps, type EnginePlayRequest, type EngineStats } from './contract';
 import { FrameClock } from './frame-clock';
@@ -279,7 +278,7 @@ export function createVoiceEngine(deps: EngineDeps): Engine {
       prepareMicros: Math.round(c.prepareMicros),
       dispatchMicros: Math.round(c.dispatchMicros),
       longestGapMs: counters.longestGapMs,
-      ffmpegProcesses: ffmpegProcesses.count,
+      ffmpegProcesses: deps.ffmpeg.count,
     };
     const now = clock.monotonic();
     if (now - gapWindowStart >= STATS_REPORT_MS) {

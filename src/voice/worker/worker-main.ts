@@ -11,6 +11,7 @@ import { systemClock } from '../../clock';
 import { decode } from '../../codecs';
 import { createLogger, type Logger } from '../../log';
 import { trackOpener } from '../../media/open-track';
+import { ffmpegProcesses } from '../../media/transcode';
 import { parseOriginOverrides } from '../../media/origins';
 import { STATS_REPORT_MS, type SinkFactory } from '../engine/contract';
 import { createVoiceEngine, librarySinks } from '../engine';
@@ -58,13 +59,18 @@ export function runVoiceWorker(port: MessagePort, data: WorkerData): void {
   const { maxOpening, allow, ffmpegPath, maxBytes, idleTimeoutMs, firstAudioTimeoutMs } = data.media;
   const engine = createVoiceEngine({
     adapterFor: adapters.adapterFor,
-    openTrack: trackOpener({ allow, ffmpegPath, log, clock: systemClock, overrides: origins.ok, maxOpening, maxBytes, idleTimeoutMs, firstAudioTimeoutMs }),
+    // One registry for the opener and the stats: the count must be of the processes this opener runs.
+    openTrack: trackOpener({ allow, ffmpegPath, log, clock: systemClock, overrides: origins.ok, maxOpening, maxBytes, idleTimeoutMs, firstAudioTimeoutMs, ffmpeg: ffmpegProcesses }),
+    ffmpeg: ffmpegProcesses,
     sinks: SINKS[data.sinks],
     clock: systemClock,
     log,
     emit: post,
   });
-  const statsTimer = setInterval(() => post({ type: 'stats', stats: engine.stats() }), STATS_REPORT_MS);
+  const reportStats = (): void => post({ type: 'stats', stats: engine.stats() });
+  const statsTimer = setInterval(reportStats, STATS_REPORT_MS);
+  // An ffmpeg that starts or ends is reported at once: one may live shorter than the stats period.
+  const unwatchFfmpeg = ffmpegProcesses.subscribe(reportStats);
   statsTimer.unref();
 
   const drops = new MessageDrops(log, 'main thread');
@@ -80,6 +86,7 @@ export function runVoiceWorker(port: MessagePort, data: WorkerData): void {
       case 'shutdown':
         engine.close();
         clearInterval(statsTimer);
+        unwatchFfmpeg();
         port.off('message', onMessage);
         // The worker ends once the connections' sockets have closed; its host terminates it after a second.
         port.unref();
