@@ -6,7 +6,6 @@
  */
 import { Command, CommanderError } from 'commander';
 import { registerCliCommands } from '../../src/cli/commands';
-import { runCommand } from './run';
 
 const program = new Command()
   .name('hiqty')
@@ -20,6 +19,8 @@ program
   .action(async () => {
     // Exit at once: a connection that is still closing (a Redis that stopped answering) must not keep
     // a drained bot alive past its grace period. Logs are written synchronously, so nothing is lost.
+    // Loaded here, so the operator commands start without loading the bot.
+    const { runCommand } = await import('./run.js');
     process.exit(await runCommand(process.env));
   });
 

@@ -36,7 +36,8 @@ export async function startSandboxMode(config: Config, log: Logger): Promise<San
     makeTone({ hz: 660, durationMs: 20_000, format: 'mp3', dir: tracksDir }),
   ]);
   const fixtures = await startFixtureServer({ dir: tracksDir });
-  const services = await startServiceFakes({ dir: path.join(dir, 'services') });
+  // Their media is made once per machine (SERVICE_MEDIA_CACHE), not once per data directory.
+  const services = await startServiceFakes();
   // Attachments come from the sandbox's CDN stand-in, as services come from their fakes.
   const overrides = parseOriginOverrides([services.origins, serviceOriginsValue([sandbox.cdn])].join(','));
   if (!('ok' in overrides)) throw new Error(`the service fakes' origins do not parse: ${overrides.error}`);

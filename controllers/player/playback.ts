@@ -20,14 +20,29 @@ export type Playback =
   /** The engine is opening the track (plan, fetch, probe, maybe ffmpeg) where its audio will run. */
   | { readonly kind: 'starting'; readonly item: QueuedTrack; readonly startMs: number; readonly volume: number; readonly audio: PlayingTrack }
   | { readonly kind: 'playing'; readonly item: QueuedTrack; readonly startMs: number; readonly volume: number; readonly path: PlayPath; readonly audio: PlayingTrack }
-  /** Paused holds no stream and no ffmpeg: resuming reopens at the position. */
-  | { readonly kind: 'paused'; readonly item: QueuedTrack; readonly positionMs: number; readonly volume: number }
+  /**
+   * Paused holds no stream and no ffmpeg: resuming reopens at the position. `stopping` is the play the
+   * pause stopped: until it has ended (its engine may be a worker, a message away) `positionMs` is the
+   * last position reported; once it has, its own count of what it sent is exact.
+   */
+  | { readonly kind: 'paused'; readonly item: QueuedTrack; readonly positionMs: number; readonly volume: number; readonly stopping?: StoppedPlay }
   /** The engine that played it went away (a voice worker died): it starts again here, at the position. */
   | { readonly kind: 'interrupted'; readonly item: QueuedTrack; readonly positionMs: number; readonly volume: number }
   /** Waiting for the reconciler to advance or quarantine. */
   | { readonly kind: 'ended'; readonly item: QueuedTrack; readonly outcome: TrackOutcome };
 
 export type PlaybackKind = Playback['kind'];
+
+/** A play that was stopped, with the position it had started at. */
+export interface StoppedPlay {
+  readonly startMs: number;
+  readonly audio: PlayingTrack;
+}
+
+/** True while a pause's stopped play may still be sending (its final position not yet known). */
+export function stillStopping(playback: Playback): boolean {
+  return playback.kind === 'paused' && playback.stopping !== undefined && playback.stopping.audio.end() === undefined;
+}
 
 /** Where the listener is in the current track. */
 export function positionOf(playback: Playback): number | undefined {
@@ -37,6 +52,7 @@ export function positionOf(playback: Playback): number | undefined {
     case 'starting':
       return playback.startMs;
     case 'paused':
+      return playback.stopping?.audio.end() === undefined ? playback.positionMs : playback.stopping.startMs + playback.stopping.audio.positionMs();
     case 'interrupted':
       return playback.positionMs;
     case 'idle':

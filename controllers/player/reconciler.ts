@@ -13,7 +13,7 @@ import { done, requeueAfter, type Reconciler, type Result } from '../../src/reco
 import type { GuildSnapshot, Lease, StatusUpdate } from '../../src/state';
 import type { PlayerDeps } from './deps';
 import { desireOf, type Desire } from './desire';
-import { positionOf, type QueuedTrack } from './playback';
+import { positionOf, stillStopping, type QueuedTrack } from './playback';
 import { JoinPacer } from '../../src/voice/join-pacer';
 import { GuildSession } from './session';
 
@@ -347,10 +347,14 @@ export class PlayerReconciler implements Reconciler<string> {
     if (desire.paused) {
       if (playback.kind === 'starting' || playback.kind === 'playing' || playback.kind === 'interrupted' || playback.kind === 'idle') {
         const positionMs = positionOf(playback) ?? desire.resumeAtMs;
-        session.setPlayback({ kind: 'paused', item: desire.head, positionMs, volume: desire.settings.volume });
+        const stopping = playback.kind === 'playing' ? { startMs: playback.startMs, audio: playback.audio } : undefined;
+        session.setPlayback({ kind: 'paused', item: desire.head, positionMs, volume: desire.settings.volume, ...(stopping && { stopping }) });
       }
+      // The status is written now at the last reported position, and again (exact) when the stopped play
+      // ends and pokes the guild; a hand-over waits for that end, so the next owner resumes exactly.
+      if (this.draining) await within(this.deps.clock, session.silenced(), HANDOVER_QUIET_MS);
       const paused = session.playback;
-      if (paused.kind === 'paused' && !(await this.writeStatus(session, snapshot, { trackId: paused.item.track.id, positionMs: paused.positionMs, state: 'paused' }))) return done();
+      if (paused.kind === 'paused' && !(await this.writeStatus(session, snapshot, { trackId: paused.item.track.id, positionMs: positionOf(paused) ?? paused.positionMs, state: 'paused' }))) return done();
       if (this.draining && !session.disposed) await this.release(session, { leave: false });
       return done();
     }
@@ -364,6 +368,11 @@ export class PlayerReconciler implements Reconciler<string> {
         this.start(session, desire.head, desire.resumeAtMs, desire.settings.volume);
         break;
       case 'paused':
+        // Resuming before the paused play has ended would replay what it sent after its last report.
+        // Its end pokes the guild; the requeue is only a backstop.
+        if (stillStopping(playback)) return requeueAfter(HANDOVER_QUIET_MS);
+        this.start(session, desire.head, positionOf(playback) ?? playback.positionMs, desire.settings.volume);
+        break;
       case 'interrupted':
         this.start(session, desire.head, playback.positionMs, desire.settings.volume);
         break;

@@ -10,9 +10,7 @@ import * as E from 'fp-ts/Either';
 import { isLeft } from 'fp-ts/Either';
 import { urlString } from '../codecs';
 import { EXIT_BAD_CONFIG, loadConfig } from '../config';
-import { apiBackend } from './api-client';
 import type { Action, Backend, CliFailure, Outcome } from './backend';
-import { directBackend } from './direct';
 import { formatGuild, formatGuildList, formatQuarantine, formatResult, formatSearch, formatWatchLine } from './format';
 
 export const EXIT_OK = 0;
@@ -60,7 +58,8 @@ export function playQueries(args: readonly string[]): E.Either<string, string[]>
   return E.left('Give either links (one or more) or words to search for, not both. Quote the words to search for them.');
 }
 
-function backendFor(options: GlobalOptions, env: NodeJS.ProcessEnv): E.Either<CliFailure, Backend> {
+/** The backends are loaded only when a command runs: usage errors and --help answer without loading Redis, the sources or the API client. */
+async function backendFor(options: GlobalOptions, env: NodeJS.ProcessEnv): Promise<E.Either<CliFailure, Backend>> {
   loadDotenv({ quiet: true });
   const config = loadConfig(env);
   if (isLeft(config)) return E.left({ error: 'bad-configuration', detail: config.left.map((e) => e.message).join('\n'), usage: true });
@@ -68,18 +67,20 @@ function backendFor(options: GlobalOptions, env: NodeJS.ProcessEnv): E.Either<Cl
     if (!urlString(['http', 'https']).is(options.api)) return E.left(usage(`--api must be an http(s) URL such as http://localhost:8080, not ${JSON.stringify(options.api)}.`));
     const token = config.right.HIQTY_API_TOKEN;
     if (token === undefined) return E.left(usage('--api needs the API token in HIQTY_API_TOKEN.'));
+    const { apiBackend } = await import('./api-client.js');
     return E.right(apiBackend({ url: options.api, token }));
   }
   const redisUrl = options.redis ?? config.right.REDIS_URL;
   if (redisUrl === undefined) return E.left(usage('No Redis to talk to: set REDIS_URL or pass --redis URL (or use --api URL).'));
   if (!urlString(['redis', 'rediss']).is(redisUrl)) return E.left(usage(`--redis must be a redis:// or rediss:// URL.`));
+  const { directBackend } = await import('./direct.js');
   return E.right(directBackend({ redisUrl, config: config.right, maxQueue: config.right.HIQTY_MAX_QUEUE }));
 }
 
 /** Runs one command body with a backend and turns its outcome into output and an exit code. */
 async function execute(cmd: Command, env: NodeJS.ProcessEnv, body: (backend: Backend, json: boolean) => Promise<Outcome<string | undefined>>): Promise<number> {
   const options = globals(cmd);
-  const backend = backendFor(options, env);
+  const backend = await backendFor(options, env);
   if (isLeft(backend)) return report(backend.left);
   try {
     const result = await body(backend.right, options.json === true);

@@ -4,7 +4,8 @@ import type { TaskEither } from 'fp-ts/TaskEither';
 import { systemClock } from '../clock';
 import { silentLogger } from '../log';
 import * as ops from '../ops';
-import { createServiceLayer, type ServiceConfig } from '../sources';
+import type { ServiceConfig } from '../sources';
+import type { QueryResolver } from '../sources/query';
 import { NO_SOURCE_METRICS } from '../sources/source-metrics';
 import { DEFAULT_OPS_LIMITS, opErrorMessage, type OpError, type OpsDeps } from '../ops';
 import { connectRedis, GuildStore } from '../state';
@@ -26,6 +27,16 @@ export interface DirectOptions {
   readonly maxQueue: number;
 }
 
+/** A resolver made on first use: the service layer loads youtubei.js (about 0.6 s), and only play and search need it. */
+function lazyResolver(make: () => Promise<QueryResolver>): QueryResolver {
+  let made: Promise<QueryResolver> | undefined;
+  const resolver = (): Promise<QueryResolver> => (made ??= make());
+  return {
+    resolve: async (query, resolveOptions) => (await resolver()).resolve(query, resolveOptions),
+    search: async (query, searchOptions) => (await resolver()).search(query, searchOptions),
+  };
+}
+
 export function directBackend(options: DirectOptions): Backend {
   // A CLI should fail fast, not wait forever for a Redis that is not there.
   const redis = connectRedis(options.redisUrl, { maxRetriesPerRequest: 1, retryStrategy: (attempt) => (attempt > 3 ? null : 200) });
@@ -35,7 +46,10 @@ export function directBackend(options: DirectOptions): Backend {
     redis,
     clock: systemClock,
     // The same service layer as `hiqty run`: a CLI search shares the Redis cache and tokens with the fleet.
-    resolver: createServiceLayer(options.config, { redis, clock: systemClock, log: silentLogger, metrics: NO_SOURCE_METRICS }).resolver,
+    resolver: lazyResolver(async () => {
+      const { createServiceLayer } = await import('../sources/index.js');
+      return createServiceLayer(options.config, { redis, clock: systemClock, log: silentLogger, metrics: NO_SOURCE_METRICS }).resolver;
+    }),
     limits: { ...DEFAULT_OPS_LIMITS, defaultMaxQueue: options.maxQueue },
   };
   const watcher = new ops.GuildWatcher(() => connectRedis(options.redisUrl, { maxRetriesPerRequest: null }));

@@ -2,6 +2,7 @@ import { strict as assert } from 'node:assert';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { startServiceFakes } from '../../src/sandbox/services';
 import { cleanEnv, spawnHiqty } from '../support/proc';
 import { useRedis } from '../support/redis';
 import { waitFor } from '../support/wait';
@@ -10,6 +11,12 @@ describe('hiqty run', function () {
   this.timeout(60_000);
   const redis = useRedis();
   let dataDir: string;
+  // The first `hiqty run` on a machine makes the service fakes' media (about 20 s of ffmpeg, shared by every
+  // later run): made here first, so the start-up waits below time start-up, not ffmpeg.
+  before(async function () {
+    this.timeout(180_000);
+    await (await startServiceFakes()).stop();
+  });
   beforeEach(() => (dataDir = mkdtempSync(path.join(tmpdir(), 'hiqty-run-'))));
   afterEach(() => rmSync(dataDir, { recursive: true, force: true }));
 

@@ -46,7 +46,8 @@ describe('CLI end to end (the real hiqty binary, sandbox, real Redis, a hiqty ch
 
       it('play queues links (--channel, --next, --json) and the track is heard in the sandbox', async () => {
         const tone = mode === 'direct' ? 587 : 659;
-        const url = await stage.tone(tone, 1500);
+        // Long enough not to end (and be advanced past) while the commands below run, even on a loaded machine.
+        const url = await stage.tone(tone, 20_000);
         const played = parse(await hiqty('play', guild, url, `${long}?a`, '--channel', g.music, '--json'));
         assert.equal(field(played, 'kind'), 'queued');
         assert.equal(field(played, 'position'), 1);
@@ -56,7 +57,7 @@ describe('CLI end to end (the real hiqty binary, sandbox, real Redis, a hiqty ch
         const human = await hiqty('play', guild, `${long}?next`, '--next');
         assert.equal(human.code, 0, human.stderr);
         assert.match(human.stdout, /Queued .* at position 2\./);
-        assert.equal((await urls())[1], `${long}?next`);
+        assert.deepEqual(await urls(), [url, `${long}?next`, `${long}?a`]);
         const requester = JSON.parse((await stage.db.lindex(keys.playlist, 0)) ?? '{}').requester;
         assert.deepEqual(requester, mode === 'api' ? { id: 'api', name: 'REST API' } : { id: 'cli', name: 'CLI' });
         await stage.heard([tone], 15_000, g.spec);

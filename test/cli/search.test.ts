@@ -5,7 +5,6 @@
  * gets the same HIQTY_SERVICE_ORIGINS as the bot.
  */
 import { strict as assert } from 'node:assert';
-import * as path from 'node:path';
 import { startServiceFakes, type ServiceFakes } from '../../src/sandbox/services';
 import { guildKeys } from '../../src/state';
 import { apiClient, field, TOKEN } from '../api/support';
@@ -35,7 +34,7 @@ describe('REST API and CLI: text queries and search against the service fakes', 
 
   before(async () => {
     stage = await Stage.start(redis.current, { sandbox: { guilds: [g.spec] } });
-    fakes = await startServiceFakes({ dir: path.join(stage.dir, 'services') });
+    fakes = await startServiceFakes();
     const services = fakes.env([new URL(stage.fixtures.origin).host]);
     const bot = await stage.startBot({ ...services, HIQTY_API_TOKEN: TOKEN, HIQTY_API_RATE_LIMIT: '1000/10s', HIQTY_RATE_LIMIT: '1000/10s' });
     apiUrl = `http://127.0.0.1:${bot.httpPort}`;

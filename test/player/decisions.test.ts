@@ -86,6 +86,45 @@ describe('player reconciler: the decision table', () => {
     assert.equal(resumed.spec.startMs, 42_000);
   });
 
+  it('paused while its engine still sends (a worker reports positions late): the status is corrected to where the audio really stopped, and playing again waits for that', async () => {
+    const h = harness();
+    h.world.track('a');
+    const play = await playHead(h);
+    play.silenceByHand = true;
+    play.position = 42_000; // the last position the engine reported
+    h.world.state = 'paused';
+    await h.reconcile();
+    assert.ok(play.stopped);
+    assert.equal(h.world.status?.positionMs, 42_000, 'the last reported position, at once');
+    h.world.state = 'playing';
+    const early = await h.reconcile();
+    assert.equal(h.voice.current().lastPlay(), play, 'no new play while the stopped one may still be sending');
+    assert.ok(early.requeueAfterMs !== undefined && early.requeueAfterMs > 0, 'a backstop requeue while it stops');
+    play.position = 42_180; // what it really sent before its silence
+    play.finish({ kind: 'stopped' });
+    assert.ok(h.pokes.length > 0, 'the end pokes the guild');
+    await h.reconcile();
+    const resumed = h.voice.current().lastPlay();
+    assert.notEqual(resumed, play);
+    assert.equal(resumed.spec.startMs, 42_180, 'resumed where the audio stopped, not where it was last reported');
+  });
+
+  it('a paused guild rewrites its status once the stopped play has ended, with the exact position', async () => {
+    const h = harness();
+    h.world.track('a');
+    const play = await playHead(h);
+    play.silenceByHand = true;
+    play.position = 10_000;
+    h.world.state = 'paused';
+    await h.reconcile();
+    assert.equal(h.world.status?.positionMs, 10_000);
+    play.position = 10_140;
+    play.finish({ kind: 'stopped' });
+    await h.reconcile();
+    assert.equal(h.world.status?.state, 'paused');
+    assert.equal(h.world.status?.positionMs, 10_140);
+  });
+
   it('a skip (the head changed) stops the play and starts the new head', async () => {
     const h = harness();
     h.world.track('a');

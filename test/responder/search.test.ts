@@ -63,7 +63,7 @@ describe('responder: search, autocomplete and /search against the service fakes'
 
   before(async () => {
     stage = await Stage.start(redis.current, { sandbox: { guilds: [g.spec] } });
-    fakes = await startServiceFakes({ dir: path.join(stage.dir, 'services') });
+    fakes = await startServiceFakes();
     const cdn = stage.sandbox.cdn;
     const env = fakes.env([new URL(stage.fixtures.origin).host, ...cdn.allow]);
     await stage.startBot({ HIQTY_RATE_LIMIT: '1000/10s', HIQTY_SERVICE_ORIGINS: [env.HIQTY_SERVICE_ORIGINS, serviceOriginsValue([cdn])].join(','), HIQTY_FETCH_ALLOW: env.HIQTY_FETCH_ALLOW });

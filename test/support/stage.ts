@@ -53,8 +53,8 @@ export class Stage {
     const dir = mkdtempSync(path.join(tmpdir(), 'hiqty-stage-'));
     const sandbox = await startSandbox({ dataDir: path.join(dir, 'sandbox'), log: silentLogger, ...options.sandbox });
     const fixtures = await startFixtureServer({ dir: path.join(dir, 'tracks') });
-    // The fakes' media is cached across suites and runs, like the tone tracks of every other suite.
-    const fakes = options.services === true ? await startServiceFakes({ dir: path.join(tmpdir(), 'hiqty-service-fakes') }) : undefined;
+    // The fakes' media is cached across suites and runs (SERVICE_MEDIA_CACHE).
+    const fakes = options.services === true ? await startServiceFakes() : undefined;
     return new Stage(sandbox, fixtures, redis, redis.client(), dir, options.env ?? {}, fakes);
   }
 

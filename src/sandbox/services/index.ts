@@ -2,6 +2,7 @@
  * Every service fake at once, for the sandbox, tests, benchmarks and `make run`: what the bot needs is
  * the HIQTY_SERVICE_ORIGINS text and the listeners to add to HIQTY_FETCH_ALLOW.
  */
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startSoundcloudFake, type SoundcloudFake } from './soundcloud';
 import { serviceOriginsValue, type ServiceFake } from './types';
@@ -19,13 +20,21 @@ export interface ServiceFakes {
   stop(): Promise<void>;
 }
 
+/**
+ * Where the fakes make and cache their media by default: one place per machine, shared by `make run`,
+ * tests and benchmarks. The tones are the same everywhere, and every file is written aside and renamed,
+ * so concurrent processes never see half a file; making them all takes ffmpeg about 20 s, once.
+ */
+export const SERVICE_MEDIA_CACHE = path.join(tmpdir(), 'hiqty-service-fakes');
+
 export interface ServiceFakesOptions {
-  /** Where the fakes make and cache their media. */
-  readonly dir: string;
+  /** Where the fakes make and cache their media. Default SERVICE_MEDIA_CACHE. */
+  readonly dir?: string;
 }
 
-export async function startServiceFakes(options: ServiceFakesOptions): Promise<ServiceFakes> {
-  const [youtube, soundcloud] = await Promise.all([startYoutubeFake({ dir: path.join(options.dir, 'youtube') }), startSoundcloudFake({ dir: path.join(options.dir, 'soundcloud') })]);
+export async function startServiceFakes(options: ServiceFakesOptions = {}): Promise<ServiceFakes> {
+  const dir = options.dir ?? SERVICE_MEDIA_CACHE;
+  const [youtube, soundcloud] = await Promise.all([startYoutubeFake({ dir: path.join(dir, 'youtube') }), startSoundcloudFake({ dir: path.join(dir, 'soundcloud') })]);
   // Every tone made before the bot asks, so no player answer waits on ffmpeg.
   await youtube.prepare(Object.values(VIDEOS).map((v) => v.id));
   const all: ServiceFake[] = [youtube, soundcloud];
