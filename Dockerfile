@@ -35,7 +35,9 @@ WORKDIR /app
 COPY --from=deps /app/node_modules ./node_modules
 COPY --from=build /src/dist ./dist
 COPY package.json ./
+# NODE_OPTIONS: app/node-options.ts says why (a small young generation for the main thread); `env` in the chart overrides it.
 ENV NODE_ENV=production \
+    NODE_OPTIONS=--max-semi-space-size=4 \
     FFMPEG_PATH=/usr/bin/ffmpeg \
     HIQTY_DATA_DIR=/var/lib/hiqty \
     HIQTY_HTTP_PORT=8080

@@ -98,8 +98,9 @@ lint: typecheck
 test: setup lint
 	npx mocha 'test/**/*.test.ts'
 
+# The node options are the image's (app/node-options.ts).
 run: setup build
-	node dist/app/bin/hiqty.js run
+	node --max-semi-space-size=4 dist/app/bin/hiqty.js run
 
 # Compiled, so no TypeScript loader sits in the measured processes; helm is not needed here.
 bench: system-deps build

@@ -38,7 +38,7 @@ export interface IdleOptions {
   readonly guilds: number;
   readonly resyncMs: number;
   readonly windowMs: number;
-  /** NODE_OPTIONS for the bot, e.g. a V8 heap size to see what it does to RSS. Default: none. */
+  /** NODE_OPTIONS for the bot, e.g. a V8 heap size to see what it does to RSS. Default: the image's (app/node-options.ts). */
   readonly nodeOptions?: string;
   readonly progress: (line: string) => void;
 }

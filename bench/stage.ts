@@ -9,6 +9,7 @@ import { copyFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { Redis } from 'ioredis';
+import { HIQTY_NODE_OPTIONS } from '../app/node-options';
 import { DEFAULT_DAVE_MODE, demoGuilds, startSandbox, type DaveMode, type GuildSpec, type Sandbox, type VerifyMode } from '../src/sandbox';
 import type { MonitorOptions } from '../src/sandbox/audio/monitor';
 import { startFixtureServer, type FixtureServer } from '../src/sandbox/fixtures/server';
@@ -174,6 +175,8 @@ export class BenchStage {
         HIQTY_LOG_LEVEL: 'warn',
         HIQTY_COMMANDS_SCOPE: 'global',
         HIQTY_DATA_DIR: path.join(this.dir, instance),
+        // As the image runs it.
+        NODE_OPTIONS: HIQTY_NODE_OPTIONS,
         ...env,
       }),
     );

@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { HIQTY_NODE_OPTIONS } from '../app/node-options';
 import { CONFIG_DOCS } from '../src/config';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -20,6 +21,13 @@ describe('documentation stays true to the code', () => {
       assert.ok(row, `README has no configuration row for ${name}`);
       assert.ok(row.includes(doc.default), `README row for ${name} does not state its default ${doc.default}`);
     }
+  });
+
+  it('the image, make run and the bench start the bot with the same node options', () => {
+    const dockerfile = readFileSync(path.join(ROOT, 'Dockerfile'), 'utf8');
+    const makefile = readFileSync(path.join(ROOT, 'Makefile'), 'utf8');
+    assert.match(dockerfile, new RegExp(`^\\s+NODE_OPTIONS=${HIQTY_NODE_OPTIONS} `, 'm'));
+    assert.match(makefile, new RegExp(`^\\tnode ${HIQTY_NODE_OPTIONS} dist/app/bin/hiqty\\.js run$`, 'm'));
   });
 
   it('the README shows the two commands', () => {

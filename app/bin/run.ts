@@ -8,7 +8,6 @@ import { isLeft } from 'fp-ts/Either';
 import { startApp, type DiscordTarget } from '../app';
 import { EXIT_BAD_CONFIG, loadConfig, type Config } from '../../src/config';
 import { createLogger, type Logger } from '../../src/log';
-import { startSandboxMode } from './sandbox-mode';
 import { isClosedUdpKeepAlive } from '../../src/voice/engine/known-races';
 
 /**
@@ -21,6 +20,8 @@ async function discordTarget(config: Config, log: Logger, stack: Array<() => Pro
   if (config.DISCORD_TOKEN !== undefined) {
     return { target: { token: config.DISCORD_TOKEN, apiBase: config.DISCORD_API_BASE }, config, afterStart: () => {} };
   }
+  // Loaded only here: a bot on real Discord never carries the sandbox (its certificates, tones, fakes).
+  const { startSandboxMode } = await import('./sandbox-mode.js');
   const sandbox = await startSandboxMode(config, log);
   stack.push(() => sandbox.stop());
   return { target: sandbox.target, config: sandbox.config, afterStart: (app) => sandbox.printHowTo(app.redisUrl) };

@@ -40,7 +40,7 @@ export interface Announcer {
 }
 
 /** The store operations the Player uses: every write among them is fenced by the lease. */
-export type PlayerStore = Pick<GuildStore, 'isIdle' | 'snapshot' | 'quarantine' | 'advanceIfHead' | 'writeStatus' | 'forgetIfEmpty'>;
+export type PlayerStore = Pick<GuildStore, 'isIdle' | 'idleAmong' | 'snapshot' | 'quarantine' | 'advanceIfHead' | 'writeStatus' | 'forgetIfEmpty'>;
 
 /** The leases the Player holds. */
 export type PlayerLeases = Pick<LeaseKeeper, 'claim' | 'forget' | 'release'>;

@@ -57,6 +57,8 @@ export async function startPlayer(wiring: PlayerWiring, store: PlayerStore = wir
 
   const resync = new ResyncSource<string>({
     list: (signal) => scanGuilds(wiring.redis, signal),
+    // Guilds surely idle and not held here are left out in one batched read, before any reconcile.
+    select: (guilds) => player.worthReconciling(guilds),
     periodMs: wiring.resyncIntervalMs,
     // The keyspace subscription triggers the start-up run (at once when the hub is already subscribed).
     runAtStart: false,

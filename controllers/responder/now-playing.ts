@@ -163,7 +163,18 @@ export interface NowPlayingLoop {
 
 export async function startNowPlaying(deps: NowPlayingDeps & { readonly keyspace: KeyspaceHub; readonly resyncIntervalMs: number }): Promise<NowPlayingLoop> {
   // The keyspace subscription triggers the start-up run (at once when the hub is already subscribed).
-  const resync = new ResyncSource<string>({ list: (signal) => scanGuilds(deps.redis, signal), periodMs: deps.resyncIntervalMs, runAtStart: false, clock: deps.clock, logger: deps.log });
+  const resync = new ResyncSource<string>({
+    list: (signal) => scanGuilds(deps.redis, signal),
+    // The reconcile's own gate, for a whole slice in one round trip: only guilds this instance plays have a message to keep.
+    select: async (guilds) => {
+      const held = await deps.store.lockedBy(deps.instance, guilds);
+      return guilds.filter((g) => held.has(g));
+    },
+    periodMs: deps.resyncIntervalMs,
+    runAtStart: false,
+    clock: deps.clock,
+    logger: deps.log,
+  });
   const keyspace = deps.keyspace.source<string>({
     keyToId: npHint,
     onSubscribed: ({ reconnect }) => resync.trigger(reconnect ? 'redis reconnect' : 'start'),

@@ -271,21 +271,27 @@ return 1
 `;
 
 /**
- * KEYS: channel, state, settings, playlist. Returns 1 when the guild surely wants no player: no channel,
- * or `stopped` or an empty queue, and `stay` plainly off. Anything it cannot read plainly (a wrong type,
- * an odd `stay`) answers 0, so the full snapshot reads and reports it.
+ * KEYS: channel, state, settings, playlist of each guild, four per guild (numkeys is the caller's, so a
+ * resync slice asks about its guilds in one call). Returns one flag per guild: 1 when the guild surely
+ * wants no player: no channel, or `stopped` or an empty queue, and `stay` plainly off. Anything it
+ * cannot read plainly (a wrong type, an odd `stay`) answers 0, so the full snapshot reads and reports it.
  */
 export const IS_IDLE_LUA = `
 local function kind(key) return redis.call('TYPE', key).ok end
 local function plain(key, expected) local k = kind(key) return k == 'none' or k == expected end
-if not (plain(KEYS[1], 'string') and plain(KEYS[2], 'string') and plain(KEYS[3], 'hash') and plain(KEYS[4], 'list')) then return 0 end
-if redis.call('EXISTS', KEYS[1]) == 0 then return 1 end
-local stay = redis.call('HGET', KEYS[3], 'stay')
-if stay ~= false and stay ~= '0' and stay ~= 'false' then return 0 end
-local state = redis.call('GET', KEYS[2])
-if state == false or state == 'stopped' then return 1 end
-if redis.call('LLEN', KEYS[4]) == 0 then return 1 end
-return 0
+local function idle(channel, state, settings, playlist)
+  if not (plain(channel, 'string') and plain(state, 'string') and plain(settings, 'hash') and plain(playlist, 'list')) then return 0 end
+  if redis.call('EXISTS', channel) == 0 then return 1 end
+  local stay = redis.call('HGET', settings, 'stay')
+  if stay ~= false and stay ~= '0' and stay ~= 'false' then return 0 end
+  local wanted = redis.call('GET', state)
+  if wanted == false or wanted == 'stopped' then return 1 end
+  if redis.call('LLEN', playlist) == 0 then return 1 end
+  return 0
+end
+local flags = {}
+for i = 1, #KEYS - 3, 4 do flags[#flags + 1] = idle(KEYS[i], KEYS[i + 1], KEYS[i + 2], KEYS[i + 3]) end
+return flags
 `;
 
 /**
@@ -523,7 +529,8 @@ const SCRIPTS = {
   hiqtyEnqueue: { numberOfKeys: 2, lua: ENQUEUE_LUA },
   hiqtyPopHead: { numberOfKeys: 3, lua: POP_HEAD_LUA },
   hiqtyWriteStatus: { numberOfKeys: 2, lua: WRITE_STATUS_LUA },
-  hiqtyIsIdle: { numberOfKeys: 4, lua: IS_IDLE_LUA },
+  // numkeys is the first argument: four per guild asked about.
+  hiqtyIsIdle: { lua: IS_IDLE_LUA },
   hiqtyRemoveAt: { numberOfKeys: 1, lua: REMOVE_AT_LUA },
   hiqtyMove: { numberOfKeys: 1, lua: MOVE_LUA },
   hiqtyShuffle: { numberOfKeys: 1, lua: SHUFFLE_LUA },

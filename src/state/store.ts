@@ -4,7 +4,7 @@
  */
 import { getRandomValues, randomUUID } from 'node:crypto';
 import * as t from 'io-ts';
-import { isLeft } from 'fp-ts/Either';
+import { isLeft, isRight } from 'fp-ts/Either';
 import type { Redis } from 'ioredis';
 import type { Clock } from '../clock';
 import { decode, decodeJson, Snowflake } from '../codecs';
@@ -499,8 +499,34 @@ export class GuildStore {
    * resync. False whenever in doubt (an odd value is for the snapshot to read and report).
    */
   async isIdle(guild: string): Promise<boolean> {
-    const k = guildKeys(guild);
-    return reply(Flag, await this.redis.hiqtyIsIdle(k.channel, k.state, k.settings, k.playlist), 'is-idle') === 1;
+    return (await this.idleAmong([guild])).has(guild);
+  }
+
+  /**
+   * The guilds among these that are surely idle (as isIdle), in one script call: a resync slice asks
+   * about its guilds at once instead of one round trip each. A reply that does not decode rejects.
+   */
+  async idleAmong(guilds: readonly string[]): Promise<ReadonlySet<string>> {
+    if (guilds.length === 0) return new Set();
+    const keys = guilds.flatMap((guild) => {
+      const k = guildKeys(guild);
+      return [k.channel, k.state, k.settings, k.playlist];
+    });
+    const flags = reply(t.array(Flag), await this.redis.hiqtyIsIdle(keys.length, ...keys), 'is-idle');
+    if (flags.length !== guilds.length) throw new Error(`is-idle script answered ${flags.length} flags for ${guilds.length} guilds`);
+    return new Set(guilds.filter((_, i) => flags[i] === 1));
+  }
+
+  /** The guilds among these whose player lock names `instance`, in one MGET. An odd lock value is nobody's. */
+  async lockedBy(instance: string, guilds: readonly string[]): Promise<ReadonlySet<string>> {
+    if (guilds.length === 0) return new Set();
+    const values = await this.redis.mget(guilds.map((guild) => guildKeys(guild).player_lock));
+    return new Set(
+      guilds.filter((_, i) => {
+        const lock = decode(LockValue, values[i]);
+        return isRight(lock) && lock.right.instance === instance;
+      }),
+    );
   }
 
   /**

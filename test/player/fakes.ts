@@ -100,8 +100,18 @@ export class FakeStore implements PlayerStore {
 
   isIdle(): Promise<boolean> {
     this.calls.push('isIdle');
+    return Promise.resolve(this.idle());
+  }
+
+  /** The World is one guild: every guild asked about is answered as that one. */
+  idleAmong(guilds: readonly string[]): Promise<ReadonlySet<string>> {
+    this.calls.push('idleAmong');
+    return Promise.resolve(new Set(this.idle() ? guilds : []));
+  }
+
+  private idle(): boolean {
     const w = this.world;
-    return Promise.resolve(w.channel === undefined || ((w.state === 'stopped' || w.playlist.length === 0) && !w.settings.stay));
+    return w.channel === undefined || ((w.state === 'stopped' || w.playlist.length === 0) && !w.settings.stay);
   }
 
   snapshot(): Promise<SnapshotResult> {

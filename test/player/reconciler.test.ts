@@ -238,3 +238,18 @@ describe('player reconciler: a guild this session cannot see', () => {
     assert.deepEqual(h.voice.current().joins, [CHANNEL]);
   });
 });
+
+describe('player reconciler: what a resync reconciles', () => {
+  it('leaves out guilds that are surely idle and not held here, in one batched read; keeps every guild it holds', async () => {
+    const h = harness();
+    h.world.track('a');
+    h.world.state = 'stopped';
+    assert.deepEqual(await h.reconciler.worthReconciling([GUILD, 'other']), [], 'idle and not held: nothing to reconcile');
+    assert.deepEqual(h.store.calls, ['idleAmong'], 'one read for the lot');
+    h.world.state = 'playing';
+    assert.deepEqual(await h.reconciler.worthReconciling([GUILD, 'other']), [GUILD, 'other'], 'not idle: reconciled');
+    await playHead(h);
+    h.world.state = 'stopped';
+    assert.deepEqual(await h.reconciler.worthReconciling([GUILD, 'other']), [GUILD], 'held here: reconciled even when idle (it must stop and let go)');
+  });
+});

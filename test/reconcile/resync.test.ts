@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { ManualClock, settle } from '../../src/clock';
+import pino from 'pino';
 import { ResyncSource, type ResyncRun } from '../../src/reconcile/sources/resync';
 
 async function* keys(n: number, gate?: { after: number; wait: Promise<void> }): AsyncIterable<string> {
@@ -8,6 +9,8 @@ async function* keys(n: number, gate?: { after: number; wait: Promise<void> }): 
     yield `k${i}`;
   }
 }
+
+const keysOf = (n: number): string[] => Array.from({ length: n }, (_, i) => `k${i}`);
 
 describe('ResyncSource', () => {
   let clock: ManualClock;
@@ -83,6 +86,75 @@ describe('ResyncSource', () => {
     await clock.advance(1000);
     await source.stop();
     assert.deepEqual(runs.map((r) => r.outcome), ['failed', 'complete']);
+  });
+
+  describe('select', () => {
+    const even = (batch: readonly string[]): Promise<readonly string[]> => Promise.resolve(batch.filter((k) => Number(k.slice(1)) % 2 === 0));
+
+    it('a triggered run asks about its keys in batches of yieldEvery and enqueues only those kept', async () => {
+      const batches: number[] = [];
+      const enqueued: string[] = [];
+      const runs: ResyncRun[] = [];
+      const source = new ResyncSource<string>({
+        list: () => keys(1200),
+        yieldEvery: 500,
+        clock,
+        onRun: (r) => runs.push(r),
+        select: (batch) => {
+          batches.push(batch.length);
+          return even(batch);
+        },
+      });
+      source.start((k) => enqueued.push(k));
+      for (let i = 0; i < 20 && runs.length === 0; i++) await settle();
+      assert.deepEqual(batches, [500, 500, 200]);
+      assert.equal(enqueued.length, 600);
+      assert.ok(enqueued.every((k) => Number(k.slice(1)) % 2 === 0));
+      assert.deepEqual(runs.map((r) => [r.keys, r.enqueued, r.outcome]), [[1200, 600, 'complete']]);
+      await source.stop();
+    });
+
+    it('a spread run asks ahead, yieldEvery keys at a time, and still enqueues slice by slice', async () => {
+      const batches: number[] = [];
+      const at: Array<[number, string]> = [];
+      // 100 keys over 10 slices of 10; select batches of 25 end inside slices (at 25, 50, 75).
+      const source = new ResyncSource<string>({ list: () => keys(100), periodMs: 10_000, jitter: 0, sliceMs: 1000, yieldEvery: 25, clock, runAtStart: false, select: (batch) => (batches.push(batch.length), even(batch)) });
+      source.start((k) => at.push([clock.monotonic() - 10_000, k]));
+      await clock.advance(10_000);
+      // The listing yields to the event loop every yieldEvery keys (real setImmediates, not the clock's).
+      for (let i = 0; i < 10; i++) await new Promise((resolve) => setImmediate(resolve));
+      await clock.advance(9_999);
+      assert.deepEqual(batches, [25, 25, 25, 25]);
+      assert.deepEqual(at.map(([, k]) => k), keysOf(100).filter((k) => Number(k.slice(1)) % 2 === 0), 'every kept key, in order, none twice');
+      const perSlice = Array.from({ length: 10 }, (_, i) => at.filter(([t]) => Math.floor(t / 1000) === i).length);
+      assert.deepEqual(perSlice, [5, 5, 5, 5, 5, 5, 5, 5, 5, 5], 'still one slice a second');
+      await source.stop();
+    });
+
+    it('a select that fails lets the whole batch through, and says so once per run', async () => {
+      const enqueued: string[] = [];
+      const lines: string[] = [];
+      const logger = pino({ level: 'warn' }, { write: (line: string) => void lines.push(line) });
+      const runs: ResyncRun[] = [];
+      const source = new ResyncSource<string>({ list: () => keys(1000), yieldEvery: 100, clock, logger, onRun: (r) => runs.push(r), select: () => Promise.reject(new Error('redis away')) });
+      source.start((k) => enqueued.push(k));
+      for (let i = 0; i < 40 && runs.length === 0; i++) await settle();
+      assert.equal(enqueued.length, 1000);
+      assert.equal(lines.filter((l) => l.includes('resync could not narrow its keys')).length, 1);
+      await source.stop();
+    });
+
+    it('keys kept by a select that answers after stop() are not enqueued', async () => {
+      const enqueued: string[] = [];
+      let answer = (_: readonly string[]): void => undefined;
+      const source = new ResyncSource<string>({ list: () => keys(10), clock, select: (batch) => new Promise((resolve) => (answer = () => resolve(batch))) });
+      source.start((k) => enqueued.push(k));
+      await settle();
+      await source.stop();
+      answer([]);
+      await settle();
+      assert.equal(enqueued.length, 0);
+    });
   });
 
   describe('spread', () => {

@@ -249,6 +249,39 @@ describe('state/store', function () {
     });
   });
 
+  describe('idleAmong and lockedBy (one round trip for a resync slice)', () => {
+    it('idleAmong answers as isIdle does, guild by guild', async () => {
+      const guilds = ['among-1', 'among-2', 'among-3', 'among-4'];
+      const [stopped, playing, stay, wrongType] = guilds.map((g) => guildKeys(g));
+      await client.set(stopped!.channel, '1');
+      await client.set(stopped!.state, 'stopped');
+      await client.set(playing!.channel, '1');
+      await client.set(playing!.state, 'playing');
+      await client.rpush(playing!.playlist, JSON.stringify({ id: 'a', url: 'https://example.org/a.ogg' }));
+      await client.set(stay!.channel, '1');
+      await client.hset(stay!.settings, 'stay', '1');
+      await client.set(wrongType!.channel, '1');
+      await client.sadd(wrongType!.playlist, 'x');
+      await client.set(wrongType!.state, 'playing');
+      const idle = await store.idleAmong([...guilds, 'among-nothing']);
+      assert.deepEqual([...idle].sort(), ['among-1', 'among-nothing']);
+      for (const g of [...guilds, 'among-nothing']) assert.equal(idle.has(g), await store.isIdle(g), g);
+    });
+
+    it('lockedBy keeps the guilds whose lock names the instance, and nothing for an odd lock value', async () => {
+      await client.set(guildKeys('locked-1').player_lock, 'me:3');
+      await client.set(guildKeys('locked-2').player_lock, 'other:4');
+      await client.set(guildKeys('locked-3').player_lock, 'not a lock value');
+      const held = await store.lockedBy('me', ['locked-1', 'locked-2', 'locked-3', 'locked-4']);
+      assert.deepEqual([...held], ['locked-1']);
+    });
+
+    it('an empty list is answered without a round trip', async () => {
+      assert.equal((await store.idleAmong([])).size, 0);
+      assert.equal((await store.lockedBy('me', [])).size, 0);
+    });
+  });
+
   describe('advanceIfHead', () => {
     it('removes the head only if it is the ended track: two calls remove one entry', async () => {
       const g = newGuild();

@@ -39,6 +39,14 @@ export interface ResyncSourceOptions<K> {
   /** Whether periodic runs spread their keys over the period (false: all at once). Default true. */
   readonly spread?: boolean;
   /**
+   * Narrows a batch of listed keys (yieldEvery of them, ahead of the slices of a spread run) to
+   * those worth a reconcile, in one round trip for the lot: a resync over thousands of idle keys then
+   * costs a few batched reads instead of a reconcile each. A key left out is one whose reconcile would
+   * have found nothing to do. If it fails, the whole batch goes through (logged once per run): the
+   * resync is the safety net, and a reconcile can always tell for itself. Default: every key.
+   */
+  readonly select?: (keys: readonly K[], signal: AbortSignal) => Promise<readonly K[]>;
+  /**
    * About how far apart the slices of a spread run are. Default 100 ms: a slice's reconciles run as fast
    * as the workers go, so larger slices are bursts (1000 ms slices made 5,000 commands in half a second).
    */
@@ -48,7 +56,9 @@ export interface ResyncSourceOptions<K> {
 export interface ResyncRun {
   readonly reason: string;
   readonly outcome: 'complete' | 'failed' | 'cancelled';
+  /** Keys listed, and of those the ones enqueued (all of them without `select`). */
   readonly keys: number;
+  readonly enqueued: number;
   readonly durationMs: number;
   /** Whether the keys were spread over the period (a periodic run) rather than enqueued at once. */
   readonly spread: boolean;
@@ -60,7 +70,7 @@ export interface ResyncRun {
  */
 type RunState =
   | { readonly kind: 'waiting'; readonly next: Timer | undefined }
-  | { readonly kind: 'listing'; readonly abort: AbortController; readonly spread: boolean; again: string | undefined };
+  | { readonly kind: 'listing'; readonly abort: AbortController; readonly spread: boolean; again: string | undefined; enqueued: number; selectFailed: boolean };
 
 type SourceState<K> =
   | { readonly phase: 'idle' }
@@ -121,7 +131,7 @@ export class ResyncSource<K> implements Source<K> {
 
   private begin(state: Extract<SourceState<K>, { phase: 'running' }>, reason: string, spread: boolean): void {
     const abort = new AbortController();
-    const run: Extract<RunState, { kind: 'listing' }> = { kind: 'listing', abort, spread, again: undefined };
+    const run: Extract<RunState, { kind: 'listing' }> = { kind: 'listing', abort, spread, again: undefined, enqueued: 0, selectFailed: false };
     state.run = run;
     void this.runOnce(state, run, reason);
   }
@@ -146,15 +156,20 @@ export class ResyncSource<K> implements Source<K> {
     let keys = 0;
     let outcome: ResyncRun['outcome'] = 'complete';
     try {
-      if (run.spread) keys = await this.spreadOver(state, signal, started, periodMs);
+      if (run.spread) keys = await this.spreadOver(state, run, started, periodMs);
       else {
+        const batch: K[] = [];
         for await (const key of this.options.list(signal)) {
           if (signal.aborted) break;
-          state.enqueue(key);
-          if (++keys % this.yieldEvery === 0) await new Promise((resolve) => setImmediate(resolve));
+          batch.push(key);
+          keys += 1;
+          if (batch.length < this.yieldEvery) continue;
+          this.enqueue(state, run, await this.selected(run, batch.splice(0)));
+          await new Promise((resolve) => setImmediate(resolve));
           // Checked again after the yield: stop() may have run meanwhile.
           if (signal.aborted) break;
         }
+        if (!signal.aborted) this.enqueue(state, run, await this.selected(run, batch));
       }
       if (signal.aborted) outcome = 'cancelled';
     } catch (error) {
@@ -162,7 +177,7 @@ export class ResyncSource<K> implements Source<K> {
       // The next trigger or period retries; a reconnect will trigger one anyway if Redis was down.
       if (outcome === 'failed') this.log.warn({ reason, keys, error: error instanceof Error ? error.message : String(error) }, 'resync failed');
     }
-    const result: ResyncRun = { reason, outcome, keys, durationMs: this.clock.monotonic() - started, spread: run.spread };
+    const result: ResyncRun = { reason, outcome, keys, enqueued: run.enqueued, durationMs: this.clock.monotonic() - started, spread: run.spread };
     this.log.debug(result, 'resync finished');
     this.options.onRun?.(result);
     // Superseded (a trigger cut a spread run short) or stopped: whoever replaced it schedules what follows.
@@ -182,7 +197,8 @@ export class ResyncSource<K> implements Source<K> {
    * random point of its share of the period (so instances and consumers do not pulse together).
    * Known limit: the listed ids are held in memory for the period (10,000 guild ids: about 0.5 MB).
    */
-  private async spreadOver(state: Extract<SourceState<K>, { phase: 'running' }>, signal: AbortSignal, started: number, periodMs: number): Promise<number> {
+  private async spreadOver(state: Extract<SourceState<K>, { phase: 'running' }>, run: Extract<RunState, { kind: 'listing' }>, started: number, periodMs: number): Promise<number> {
+    const signal = run.abort.signal;
     const listed: K[] = [];
     for await (const key of this.options.list(signal)) {
       if (signal.aborted) return 0;
@@ -192,16 +208,45 @@ export class ResyncSource<K> implements Source<K> {
     const slices = Math.max(1, Math.min(listed.length, Math.round(periodMs / this.sliceMs)));
     const shareMs = periodMs / slices;
     let enqueued = 0;
+    let selectedTo = 0;
+    /** Keys `select` kept that have yet to be enqueued (a batch may end inside a slice). */
+    const kept = new Set<K>();
     for (let slice = 0; slice < slices; slice++) {
       const at = started + (slice + this.jitter * this.random()) * shareMs;
       const waitMs = at - this.clock.monotonic();
       if (waitMs > 0) await sleep(this.clock, waitMs, signal);
       if (signal.aborted) break;
       const end = Math.round(((slice + 1) * listed.length) / slices);
-      for (const key of listed.slice(enqueued, end)) state.enqueue(key);
+      // `select` is asked ahead, for yieldEvery keys at a time (one call covers several slices).
+      if (end > selectedTo) {
+        const upTo = Math.min(listed.length, Math.max(end, selectedTo + this.yieldEvery));
+        for (const key of await this.selected(run, listed.slice(selectedTo, upTo))) kept.add(key);
+        selectedTo = upTo;
+      }
+      this.enqueue(state, run, listed.slice(enqueued, end).filter((key) => kept.delete(key)));
       enqueued = end;
     }
     return enqueued;
+  }
+
+  /** The keys of a batch that `select` keeps (all of them if it fails; none once the run is cancelled). */
+  private async selected(run: Extract<RunState, { kind: 'listing' }>, batch: readonly K[]): Promise<readonly K[]> {
+    const signal = run.abort.signal;
+    if (this.options.select === undefined || batch.length === 0) return batch;
+    try {
+      return await this.options.select(batch, signal);
+    } catch (error) {
+      if (!run.selectFailed && !signal.aborted) this.log.warn({ keys: batch.length, error: error instanceof Error ? error.message : String(error) }, 'resync could not narrow its keys: reconciling every one');
+      run.selectFailed = true;
+      return batch;
+    }
+  }
+
+  /** Enqueues keys of a run that is still going (stop() or a trigger may have come during a select). */
+  private enqueue(state: Extract<SourceState<K>, { phase: 'running' }>, run: Extract<RunState, { kind: 'listing' }>, keys: readonly K[]): void {
+    if (run.abort.signal.aborted) return;
+    for (const key of keys) state.enqueue(key);
+    run.enqueued += keys.length;
   }
 
   private nextPeriod(): number {
