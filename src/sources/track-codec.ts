@@ -4,7 +4,7 @@ import { oneOf } from '../codecs';
 import { withOptional } from '../state/schema';
 import type { SourceName, SourceTrack } from './types';
 
-export const SOURCE_NAMES = ['youtube', 'youtube-music', 'soundcloud', 'url', 'attachment'] as const satisfies readonly SourceName[];
+export const SOURCE_NAMES = ['youtube', 'youtube-music', 'soundcloud', 'bandcamp', 'twitch', 'vimeo', 'spotify', 'apple-music', 'deezer', 'url', 'attachment'] as const satisfies readonly SourceName[];
 
 export const SourceNameCodec = oneOf(SOURCE_NAMES);
 

@@ -8,7 +8,19 @@ import type { FetchOutcome, SafeFetchOptions } from '../media/safe-fetch';
 import type { PlanOutcome } from '../media/plan';
 
 /** Names as stored in Track.source and accepted as search prefixes' targets. */
-export type SourceName = 'youtube' | 'youtube-music' | 'soundcloud' | 'url' | 'attachment';
+export type SourceName =
+  | 'youtube'
+  | 'youtube-music'
+  | 'soundcloud'
+  | 'bandcamp'
+  | 'twitch'
+  | 'vimeo'
+  /** Metadata sources: their tracks play through a mirror on a playable source (src/sources/mirror.ts). */
+  | 'spotify'
+  | 'apple-music'
+  | 'deezer'
+  | 'url'
+  | 'attachment';
 
 /** Track metadata as a source resolves it; becomes a Track (src/state/schema.ts) when queued. */
 export interface SourceTrack {
@@ -72,6 +84,19 @@ export interface Source {
   readonly search?: (text: string, options: { readonly signal?: AbortSignal; readonly limit: number }) => Promise<SearchOutcome>;
   /** A fresh stream plan for a track this source resolved, possibly on another instance long ago. */
   open(track: PlayableTrack, options: { readonly attempt: number; readonly signal: AbortSignal }): Promise<PlanOutcome>;
+}
+
+/**
+ * A service whose links give metadata only (Spotify, Apple Music, Deezer): title, artists, duration and
+ * ISRC, but no audio a bot may fetch. The service layer wraps one in a mirror (src/sources/mirror.ts),
+ * which at play time finds the same song on a playable source, so to the rest of hiqty it is a Source.
+ * Its tracks carry `source` = its own name and `url` = the service's page of the track.
+ */
+export interface MetadataSource {
+  readonly name: SourceName;
+  readonly label: string;
+  matches(url: URL): boolean;
+  resolve(url: URL, options: { readonly signal?: AbortSignal }): Promise<ResolveOutcome>;
 }
 
 /** safeFetch with the instance's policy (allow list, overrides, DNS) already bound. */
