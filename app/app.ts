@@ -19,6 +19,7 @@ import { startKube } from '../src/kube';
 import { redactUrl, type Logger } from '../src/log';
 import { resolveFfmpeg } from '../src/media';
 import { createServiceLayer } from '../src/sources';
+import { startHealthPublisher } from '../src/sources/health';
 import { DEFAULT_OPS_LIMITS } from '../src/ops';
 import { KeyspaceHub } from '../src/reconcile';
 import { COMMAND_TIMEOUT_MS, connectRedis, cutRedis, GUILD_KEY_PATTERN, GuildStore, redisAnswers } from '../src/state';
@@ -135,6 +136,9 @@ export async function startApp(config: Config, discord: DiscordTarget, log: Logg
     keyspace.start();
     teardown.add('keyspace subscriber', () => keyspace.stop());
     const services = createServiceLayer(config, { redis, clock, log, metrics: metrics.sources });
+    metrics.watchSources(() => services.health());
+    const healthPublisher = startHealthPublisher({ redis, instance: config.HIQTY_INSTANCE_ID, read: () => services.health(), clock, log });
+    teardown.add('source health publisher', () => healthPublisher.stop());
     // The voice engines (in workers unless HIQTY_VOICE_WORKERS=0) stop after the Player lets go of every guild.
     const engines = startVoiceEngines({
       workers: config.HIQTY_VOICE_WORKERS,

@@ -53,17 +53,21 @@ const YoutubeClients = new t.Type<readonly YoutubeClient[], string, unknown>(
 export const SEARCHABLE_SOURCES = ['youtube', 'youtube-music', 'soundcloud'] as const;
 export type SearchableSource = (typeof SEARCHABLE_SOURCES)[number];
 
-const SearchSources = new t.Type<readonly SearchableSource[], string, unknown>(
-  `a comma-separated list of ${SEARCHABLE_SOURCES.join(', ')} (at least one, no repeats)`,
-  (u): u is readonly SearchableSource[] => Array.isArray(u),
-  (u, c) => {
-    if (typeof u !== 'string') return t.failure(u, c);
-    const names = u.split(',').map((s) => s.trim().toLowerCase()).filter((s) => s !== '');
-    const known = names.filter((n): n is SearchableSource => SEARCHABLE_SOURCES.some((s) => s === n));
-    return names.length > 0 && known.length === names.length && new Set(known).size === known.length ? t.success(known) : t.failure(u, c);
-  },
-  (names) => names.join(','),
-);
+/** A comma-separated list of searchable sources, in order, with no repeats; `atLeast` of them. */
+const sourceList = (atLeast: 0 | 1) =>
+  new t.Type<readonly SearchableSource[], string, unknown>(
+    `a comma-separated list of ${SEARCHABLE_SOURCES.join(', ')} (${atLeast === 1 ? 'at least one' : 'or empty'}, no repeats)`,
+    (u): u is readonly SearchableSource[] => Array.isArray(u),
+    (u, c) => {
+      if (typeof u !== 'string') return t.failure(u, c);
+      const names = u.split(',').map((s) => s.trim().toLowerCase()).filter((s) => s !== '');
+      const known = names.filter((n): n is SearchableSource => SEARCHABLE_SOURCES.some((s) => s === n));
+      return names.length >= atLeast && known.length === names.length && new Set(known).size === known.length ? t.success(known) : t.failure(u, c);
+    },
+    (names) => names.join(','),
+  );
+const SearchSources = sourceList(1);
+const FallbackSources = sourceList(0);
 
 /** The instance id goes into lock values as `{instance}:{epoch}`, so it may not contain a colon. */
 const InstanceId = new t.Type<string, string, unknown>(
@@ -163,6 +167,7 @@ export function envCodec(instanceIdDefault: string = defaultInstanceId()) {
     HIQTY_FETCH_ALLOW: withDefault(HostPortList, []),
     HIQTY_SERVICE_ORIGINS: withDefault(ServiceOrigins, NO_OVERRIDES),
     HIQTY_SEARCH_SOURCES: withDefault(SearchSources, ['youtube', 'soundcloud']),
+    HIQTY_FALLBACK_SOURCES: withDefault(FallbackSources, ['youtube', 'soundcloud']),
     HIQTY_YOUTUBE_CLIENTS: withDefault(YoutubeClients, defaultClientOrder()),
     HIQTY_YOUTUBE_PO_TOKEN: optional(NonEmptyString),
     HIQTY_YOUTUBE_VISITOR_DATA: optional(NonEmptyString),
@@ -210,6 +215,10 @@ export const CONFIG_DOCS: { readonly [K in keyof Config]: { readonly default: st
   HIQTY_SEARCH_SOURCES: {
     default: 'youtube,soundcloud',
     doc: 'Where `/play <words>` searches, in order: the first source with a result gives the track; autocomplete and `/search` show results from all of them. Any of `youtube`, `youtube-music`, `soundcloud`. A `yt:`, `ytm:` or `sc:` prefix asks one source whatever this says.',
+  },
+  HIQTY_FALLBACK_SOURCES: {
+    default: 'youtube,soundcloud',
+    doc: 'Where a track plays when its own source cannot, in order. A Spotify, Apple Music or Deezer track (metadata only) always plays from the first of these that has the song; a track whose source refuses to open it (a login wall, a region block, the service down) is tried on the others before it is quarantined. A song is looked for by ISRC, then by title and artist, and a candidate is taken only within ±5 s or ±5% of its length. Any of the `HIQTY_SEARCH_SOURCES` names; empty turns fallback off (metadata links then cannot play).',
   },
   HIQTY_YOUTUBE_CLIENTS: {
     default: DEFAULT_YOUTUBE_CLIENT_ORDER.join(','),

@@ -1,6 +1,7 @@
 /** What the Player needs from the rest of the process, injected so each part can be replaced in tests. */
 export { noopPlayerMetrics, type PlayerMetrics } from '../../src/player-metrics';
 import type { Clock } from '../../src/clock';
+import type { PlanVia } from '../../src/media/plan';
 import type { Logger } from '../../src/log';
 import type { PlayerMetrics } from '../../src/player-metrics';
 import type { GuildStore, LeaseKeeper, Track } from '../../src/state';
@@ -37,6 +38,8 @@ export const DEFAULT_PLAYER_OPTIONS: PlayerOptions = {
 /** Tells a guild's members what happened to their track. Never throws; failures are logged. */
 export interface Announcer {
   unplayable(guild: string, textChannel: string | undefined, track: Track, reason: string): void;
+  /** Its own source refused the track and another plays it: says which and why. */
+  playedElsewhere(guild: string, textChannel: string | undefined, track: Track, via: PlanVia): void;
 }
 
 /** The store operations the Player uses: every write among them is fenced by the lease. */

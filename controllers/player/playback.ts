@@ -3,6 +3,7 @@
  * moves between these states, and it stops whatever play the old state held.
  */
 import type { PlayPath } from '../../src/media';
+import type { PlanVia } from '../../src/media/plan';
 import type { Track } from '../../src/state';
 import type { PlayingTrack } from '../../src/voice/port';
 
@@ -19,7 +20,8 @@ export type Playback =
   | { readonly kind: 'idle' }
   /** The engine is opening the track (plan, fetch, probe, maybe ffmpeg) where its audio will run. */
   | { readonly kind: 'starting'; readonly item: QueuedTrack; readonly startMs: number; readonly volume: number; readonly audio: PlayingTrack }
-  | { readonly kind: 'playing'; readonly item: QueuedTrack; readonly startMs: number; readonly volume: number; readonly path: PlayPath; readonly audio: PlayingTrack }
+  /** `via`: it plays from another source than its own (a mirror, or a fallback). */
+  | { readonly kind: 'playing'; readonly item: QueuedTrack; readonly startMs: number; readonly volume: number; readonly path: PlayPath; readonly audio: PlayingTrack; readonly via?: PlanVia }
   /**
    * Paused holds no stream and no ffmpeg: resuming reopens at the position. `stopping` is the play the
    * pause stopped: until it has ended (its engine may be a worker, a message away) `positionMs` is the
@@ -59,6 +61,11 @@ export function positionOf(playback: Playback): number | undefined {
     case 'ended':
       return undefined;
   }
+}
+
+/** The status field naming the source a playing track plays from, when not its own. */
+export function playedFromOf(playback: Playback): { readonly playedFrom?: { readonly source: string; readonly label: string } } {
+  return playback.kind === 'playing' && playback.via !== undefined ? { playedFrom: { source: playback.via.source, label: playback.via.label } } : {};
 }
 
 export function trackIdOf(playback: Playback): string | undefined {

@@ -13,7 +13,7 @@ import { done, requeueAfter, type Reconciler, type Result } from '../../src/reco
 import type { GuildSnapshot, Lease, StatusUpdate } from '../../src/state';
 import type { PlayerDeps } from './deps';
 import { desireOf, type Desire } from './desire';
-import { positionOf, stillStopping, type QueuedTrack } from './playback';
+import { playedFromOf, positionOf, stillStopping, type QueuedTrack } from './playback';
 import { JoinPacer } from '../../src/voice/join-pacer';
 import { GuildSession } from './session';
 
@@ -135,6 +135,7 @@ export class PlayerReconciler implements Reconciler<string> {
       if (this.fencedOut(session, moved)) return done();
     }
     if (session.disposed) return done();
+    session.textChannel = snapshot.textChannel;
 
     const playback = session.playback;
     if (playback.kind === 'ended') return this.settleEnded(session, snapshot, playback.item, playback.outcome);
@@ -426,10 +427,13 @@ export class PlayerReconciler implements Reconciler<string> {
       case 'playing':
         break;
     }
-    session.setPlayback({ kind: 'playing', item, startMs, volume, path: result.path, audio });
+    const playing = { kind: 'playing', item, startMs, volume, path: result.path, audio, ...(result.via === undefined ? {} : { via: result.via }) } as const;
+    session.setPlayback(playing);
     this.deps.metrics.trackStarted(result.path);
-    this.deps.log.info({ guild: session.guild, trackId: item.track.id, path: result.path, startMs }, 'track started');
-    const status = await this.deps.store.writeStatus(session.guild, { trackId: item.track.id, positionMs: startMs, state: 'playing' }, session.lease);
+    this.deps.log.info({ guild: session.guild, trackId: item.track.id, path: result.path, startMs, via: result.via }, 'track started');
+    // A fallback is news (its own source refused it); a mirror's source is shown in the now-playing message.
+    if (result.via?.because !== undefined && startMs === 0) this.deps.announce.playedElsewhere(session.guild, session.textChannel, item.track, result.via);
+    const status = await this.deps.store.writeStatus(session.guild, { trackId: item.track.id, positionMs: startMs, state: 'playing', ...playedFromOf(playing) }, session.lease);
     this.fencedOut(session, status);
   }
 
@@ -496,7 +500,7 @@ export class PlayerReconciler implements Reconciler<string> {
       if (playback.kind !== 'playing') continue;
       const positionMs = positionOf(playback) ?? 0;
       writes.push(
-        this.deps.store.writeStatus(session.guild, { trackId: playback.item.track.id, positionMs, state: 'playing' }, session.lease).then((result) => {
+        this.deps.store.writeStatus(session.guild, { trackId: playback.item.track.id, positionMs, state: 'playing', ...playedFromOf(playback) }, session.lease).then((result) => {
           this.fencedOut(session, result);
         }),
       );

@@ -9,6 +9,8 @@ import type { Playback } from './playback';
 
 export class GuildSession {
   private current: Playback = { kind: 'idle' };
+  /** Where announcements go, as the last reconcile read it. */
+  textChannel: string | undefined;
   /** Monotonic time since when nothing was wanted here (stopped, empty queue); undefined while busy. */
   idleSinceMs: number | undefined;
   /** Set once: every async continuation checks it before touching anything. */

@@ -74,7 +74,7 @@ export function discordNpChannel(client: Client, log: Logger): NpChannel {
 }
 
 function signatureOf(np: NowPlaying): string {
-  return JSON.stringify([np.track.id, np.state, np.loop, np.volume, np.next?.id ?? null, np.queueLength]);
+  return JSON.stringify([np.track.id, np.state, np.loop, np.volume, np.next?.id ?? null, np.queueLength, np.playedFrom ?? null]);
 }
 
 const ENDED: Body = { content: '⏹️ Nothing is playing now. Use /play to start something.', embeds: [], components: [] };

@@ -87,7 +87,7 @@ export function nowPlayingContent(np: NowPlaying): string {
   const loop = np.loop === 'off' ? '' : ` · 🔁 loop ${np.loop}`;
   const lines = [
     `${stateIcon(np)} **${np.state === 'paused' ? 'Paused' : 'Now playing'}:** ${label(np.track)}${byArtist(np.track)}`,
-    `Requested by ${requesterOf(np.track)} · ${sourceLabel(np.track.source ?? 'url')} · 🔊 ${np.volume}%${loop}`,
+    `Requested by ${requesterOf(np.track)} · ${sourceLabel(np.track.source ?? 'url')}${np.playedFrom === undefined ? '' : `, played from ${escapeMarkdown(np.playedFrom)}`} · 🔊 ${np.volume}%${loop}`,
     `\`${progressBar(np.positionMs, np.durationMs, np.track.live === true)}\``,
   ];
   if (np.next !== undefined) lines.push(`Up next: ${label(np.next)}${np.queueLength > 2 ? ` (+${np.queueLength - 2} more)` : ''}`);

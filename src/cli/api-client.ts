@@ -105,6 +105,9 @@ export function apiBackend(options: { readonly url: string; readonly token: stri
     search: (query, limit) => call('GET', `/search?${new URLSearchParams({ q: query, limit: String(limit) }).toString()}`),
     act,
     quarantine: (id) => call('GET', `${g(id)}/quarantine`),
+    sources: () => call('GET', '/sources'),
+    cacheStats: () => call('GET', '/cache'),
+    cacheClear: (kind) => call('DELETE', kind === undefined ? '/cache' : `/cache?${new URLSearchParams({ kind }).toString()}`),
     async watch(id, onView, signal) {
       // The stream ends when that instance shuts down: reconnect (a load balancer picks another one).
       while (!signal.aborted) {

@@ -38,6 +38,12 @@ export interface Backend {
   act(id: string, action: Action): Promise<Outcome<unknown>>;
   /** A QuarantineView. */
   quarantine(id: string): Promise<Outcome<unknown>>;
+  /** A SourcesView: each source's health as each instance sees it. */
+  sources(): Promise<Outcome<unknown>>;
+  /** A CacheView: what the shared caches hold. */
+  cacheStats(): Promise<Outcome<unknown>>;
+  /** Empties the shared caches (one kind, or all): a CacheCleared result. */
+  cacheClear(kind: 'search' | 'resolve' | undefined): Promise<Outcome<unknown>>;
   /** Calls onView with the GuildView (null without state) now and on every change, until the signal aborts. */
   watch(id: string, onView: (view: unknown) => void, signal: AbortSignal): Promise<Outcome<void>>;
   close(): Promise<void>;

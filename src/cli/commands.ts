@@ -11,7 +11,7 @@ import { isLeft } from 'fp-ts/Either';
 import { urlString } from '../codecs';
 import { EXIT_BAD_CONFIG, loadConfig } from '../config';
 import type { Action, Backend, CliFailure, Outcome } from './backend';
-import { formatGuild, formatGuildList, formatQuarantine, formatResult, formatSearch, formatWatchLine } from './format';
+import { formatCacheStats, formatGuild, formatGuildList, formatQuarantine, formatResult, formatSearch, formatSources, formatWatchLine } from './format';
 
 export const EXIT_OK = 0;
 export const EXIT_FAILED = 1;
@@ -43,6 +43,11 @@ const usage = (detail: string): CliFailure => ({ error: 'usage', detail, usage: 
 const limit = (value: string): number => {
   if (!/^\d{1,2}$/.test(value) || Number(value) < 1 || Number(value) > 25) throw new InvalidArgumentError('the limit is a whole number from 1 to 25.');
   return Number(value);
+};
+
+const cacheKind = (value: string): 'search' | 'resolve' => {
+  if (value !== 'search' && value !== 'resolve') throw new InvalidArgumentError('the cache is search or resolve.');
+  return value;
 };
 
 const LINK = /^[a-z][a-z0-9+.-]*:\/\//i;
@@ -110,13 +115,36 @@ export function registerCliCommands(program: Command, env: NodeJS.ProcessEnv): v
 
   program
     .command('status')
-    .description('a table of the guilds with state, or one guild\'s queue and now-playing with its position')
+    .description('a table of the guilds with state, or one guild\'s queue and now-playing with its position; --sources: the sources\' health')
     .argument('[guild]', 'guild id', guildId)
+    .option('--sources', "each source's recent failure rate and circuit, as each instance sees them")
     .option('--json', 'print JSON')
-    .action(async (guild: string | undefined, _o: unknown, cmd: Command) => {
-      process.exitCode = await execute(cmd, env, async (b, json) =>
-        guild === undefined ? E.map(show(json, formatGuildList))(await b.guilds()) : E.map(show(json, formatGuild))(await b.guild(guild)),
-      );
+    .action(async (guild: string | undefined, o: { sources?: boolean }, cmd: Command) => {
+      if (o.sources === true && guild !== undefined) {
+        process.exitCode = report(usage('--sources shows every source of the fleet: give no guild with it.'));
+        return;
+      }
+      process.exitCode = await execute(cmd, env, async (b, json) => {
+        if (o.sources === true) return E.map(show(json, (v) => formatSources(v)))(await b.sources());
+        return guild === undefined ? E.map(show(json, formatGuildList))(await b.guilds()) : E.map(show(json, formatGuild))(await b.guild(guild));
+      });
+    });
+
+  const cache = program.command('cache').description('the shared caches of searches, link resolutions and mirror matches');
+  cache
+    .command('stats')
+    .description('entries and size per cache, and entries per source')
+    .option('--json', 'print JSON')
+    .action(async (_o: unknown, cmd: Command) => {
+      process.exitCode = await execute(cmd, env, async (b, json) => E.map(show(json, formatCacheStats))(await b.cacheStats()));
+    });
+  cache
+    .command('clear')
+    .description('empty the caches (every instance asks the services again)')
+    .option('--kind <kind>', 'only one cache: search or resolve (link resolutions and mirror matches)', cacheKind)
+    .option('--json', 'print JSON')
+    .action(async (o: { kind?: 'search' | 'resolve' }, cmd: Command) => {
+      process.exitCode = await execute(cmd, env, async (b, json) => E.map(show(json, formatResult))(await b.cacheClear(o.kind)));
     });
 
   program

@@ -89,6 +89,9 @@ export function directBackend(options: DirectOptions): Backend {
     search: async (query, limit) => run(ops.search(deps)({ query, limit })),
     act: async (id, action) => run(act(id, action)),
     quarantine: async (id) => run(ops.quarantineList(deps)({ guild: id })),
+    sources: async () => run(ops.sourceHealth(deps)()),
+    cacheStats: async () => run(ops.cacheStats(deps)()),
+    cacheClear: async (kind) => run(ops.cacheClear(deps)(kind === undefined ? {} : { kind })),
     async watch(id, onView, signal) {
       const first = await run(ops.guildView(deps)({ guild: id }));
       if (E.isLeft(first)) return first;

@@ -53,6 +53,7 @@ const Result = t.intersection([
     from: t.number,
     to: t.number,
     already: t.boolean,
+    caches: t.string,
   }),
 ]);
 
@@ -135,6 +136,39 @@ export function formatSearch(value: unknown): string {
   return [table(['#', 'TITLE', 'LENGTH', 'SOURCE', 'URL'], rows), ...skipped].join('\n');
 }
 
+const SourcesDisplay = t.type({
+  sources: t.array(t.type({ source: t.string, instance: t.string, failureRate: t.number, requests: t.number, circuit: t.string, openUntil: t.union([t.number, t.null]), updatedAt: t.number })),
+});
+
+/** `hiqty status --sources`: one row per source and instance. */
+export function formatSources(value: unknown, now: number = Date.now()): string {
+  const v = shape(SourcesDisplay, value);
+  if (v.sources.length === 0) return 'No instance has published source health yet (an instance publishes it every 10 s once a source was asked).';
+  const rows = v.sources.map((s) => [
+    sourceLabel(s.source),
+    s.instance,
+    `${Math.round(s.failureRate * 100)}%`,
+    String(s.requests),
+    s.circuit === 'open' && s.openUntil !== null ? `open (${Math.max(0, Math.ceil((s.openUntil - now) / 1000))} s left)` : s.circuit,
+    `${Math.max(0, Math.round((now - s.updatedAt) / 1000))} s ago`,
+  ]);
+  return table(['SOURCE', 'INSTANCE', 'FAILED', 'OF', 'CIRCUIT', 'SEEN'], rows);
+}
+
+const CacheDisplay = t.type({ caches: t.array(t.type({ kind: t.string, entries: t.number, bytes: t.number, bySource: t.record(t.string, t.number) })) });
+
+/** `hiqty cache stats`: entries and size per kind, and entries per source. */
+export function formatCacheStats(value: unknown): string {
+  const v = shape(CacheDisplay, value);
+  const rows = v.caches.flatMap((c) => [
+    [c.kind, 'all', String(c.entries), `${(c.bytes / 1024).toFixed(1)} KiB`],
+    ...Object.entries(c.bySource)
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([source, n]) => ['', source, String(n), '']),
+  ]);
+  return table(['CACHE', 'SOURCE', 'ENTRIES', 'SIZE'], rows);
+}
+
 /** What a write did, in one sentence. */
 export function formatResult(value: unknown): string {
   const r = shape(Result, value);
@@ -166,6 +200,8 @@ export function formatResult(value: unknown): string {
       return `Moved ${track ?? 'the entry'} from ${r.from ?? '?'} to ${r.to ?? '?'}.`;
     case 'requeued':
       return `Put quarantined entry ${r.index ?? '?'} (${track ?? 'a track'}) back at the end of the queue.`;
+    case 'cache-cleared':
+      return `Cleared ${r.removed ?? 0} cached answers${r.caches === undefined || r.caches === 'all' ? '' : ` (${r.caches})`}.`;
     default:
       return `Done (${r.kind}).`;
   }

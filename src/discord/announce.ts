@@ -1,6 +1,7 @@
 /** Messages the Player posts in a guild's text channel. A failed post is logged, never fatal. */
 import type { Client } from 'discord.js';
 import type { Logger } from '../log';
+import type { PlanVia } from '../media/plan';
 import type { Track } from '../state';
 
 export interface TextPoster {
@@ -31,6 +32,10 @@ export function announcer(poster: TextPoster) {
     unplayable(_guild: string, textChannel: string | undefined, track: Track, reason: string): void {
       if (textChannel === undefined) return;
       void poster.post(textChannel, `⚠️ Skipped **${trackLabel(track)}**: ${reason}. It was moved to the quarantine; the queue goes on.`);
+    },
+    playedElsewhere(_guild: string, textChannel: string | undefined, track: Track, via: PlanVia): void {
+      if (textChannel === undefined) return;
+      void poster.post(textChannel, `🔁 **${trackLabel(track)}**: ${via.because ?? 'its source could not play it'}; playing it from ${via.label}.`);
     },
   };
 }

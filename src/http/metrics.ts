@@ -4,6 +4,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { Counter, Gauge, Histogram, collectDefaultMetrics, type Registry } from 'prom-client';
+import { HEALTH_WINDOW, type SourceHealth } from '../sources/breaker';
 import type { PlayerMetrics } from '../player-metrics';
 import type { PlayPath } from '../media';
 import { promReconcileMetrics, type ReconcileMetrics } from '../reconcile/metrics';
@@ -39,9 +40,10 @@ export interface Metrics {
   watchRedis(connection: { readonly status: string }): void;
   /** Makes the voice counters (frames, ticks, packets, workers, ffmpeg) follow the voice engines, read at scrape time. */
   watchVoice(read: () => VoiceTotals): void;
+  /** Makes the source health gauges (failure rate, open circuit) follow the sources' breaker, read at scrape time. */
+  watchSources(read: () => readonly SourceHealth[]): void;
 }
 
-/** Registers everything, including prom-client's process and Node metrics, on registry. Call once per registry. */
 /**
  * The period of prom-client's event-loop-lag sampler. Its timer wakes the main thread at this period:
  * at prom-client's default, 10 ms, that alone was 0.8% of a core on an instance with nothing to do
@@ -49,6 +51,7 @@ export interface Metrics {
  */
 export const EVENT_LOOP_SAMPLE_MS = 50;
 
+/** Registers everything, including prom-client's process and Node metrics, on registry. Call once per registry. */
 export function createMetrics(registry: Registry): Metrics {
   collectDefaultMetrics({ register: registry, eventLoopMonitoringPrecision: EVENT_LOOP_SAMPLE_MS });
   const registers = [registry];
@@ -123,6 +126,28 @@ export function createMetrics(registry: Registry): Metrics {
     },
     watchVoice(read) {
       registerVoiceMetrics(registry, read);
+    },
+    watchSources(read) {
+      new Gauge({
+        name: 'hiqty_source_failure_ratio',
+        help: `Failed share of each source's last ${HEALTH_WINDOW} requests (searches, opens, mirror lookups), as this instance saw them.`,
+        labelNames: ['source'],
+        registers,
+        collect() {
+          this.reset();
+          for (const h of read()) this.set({ source: h.source }, h.failureRate);
+        },
+      });
+      new Gauge({
+        name: 'hiqty_source_circuit_open',
+        help: 'Whether search, mirrors and fallback skip the source now (1) after repeated failures, or ask it (0).',
+        labelNames: ['source'],
+        registers,
+        collect() {
+          this.reset();
+          for (const h of read()) this.set({ source: h.source }, h.openUntil === undefined ? 0 : 1);
+        },
+      });
     },
   };
 }

@@ -62,8 +62,20 @@ export type StreamPlan =
  * What a source answers when asked for a plan. `attempt` counts from 0; a 403 or an expired URL
  * mid-stream asks again with attempt + 1, which a source may use to pick the next client in its table.
  */
+/**
+ * Set on a plan that plays a track from another source than its own (src/sources/elsewhere.ts): which one,
+ * and why when the track's own source refused it ("YouTube refused it (...)"). A mirrored metadata track
+ * (Spotify, Apple Music, Deezer) always has one, without a `because`.
+ */
+export interface PlanVia {
+  /** The source's name (Track.source) and how members know it ("SoundCloud"). */
+  readonly source: string;
+  readonly label: string;
+  readonly because?: string;
+}
+
 export type PlanOutcome =
-  | { readonly kind: 'plan'; readonly plan: StreamPlan }
+  | { readonly kind: 'plan'; readonly plan: StreamPlan; readonly via?: PlanVia }
   /** The track cannot be played from this source (removed, private, DRM, preview only): the reason is for the quarantine. */
   | { readonly kind: 'unplayable'; readonly reason: string }
   /** The service failed (down, malformed answer): the reason is for the quarantine. */

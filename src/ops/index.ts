@@ -37,3 +37,4 @@ export { playMany } from './play';
 export { guildExists, guildView, guildViewOf, listGuilds, type GuildSummary, type GuildView } from './guilds';
 export { quarantineList, requeueQuarantined, type QuarantineView, type RequeueResult } from './quarantine';
 export { GuildWatcher, streamGuild, type StreamOptions } from './watch';
+export { cacheClear, cacheStats, sourceHealth, type CacheCleared, type CacheView, type SourceHealthRow, type SourcesView } from './sources';

@@ -63,6 +63,8 @@ export interface NowPlaying {
   readonly volume: number;
   readonly queueLength: number;
   readonly next: Track | undefined;
+  /** The source it plays from, when not its own (a mirror or a fallback): "SoundCloud". */
+  readonly playedFrom: string | undefined;
 }
 
 /**
@@ -88,6 +90,7 @@ export function nowPlayingOf(snapshot: GuildSnapshot, now: number): NowPlaying |
     // The whole queue's length: the snapshot may hold only its first entries (SnapshotOptions.queue).
     queueLength: snapshot.playlistLength,
     next: snapshot.playlist[1],
+    playedFrom: status?.playedFrom?.label,
   };
 }
 

@@ -1,21 +1,36 @@
 /**
- * Cool-down of a source whose requests keep failing: after `failures` failed searches in a row, search
- * skips it for `coolDownMs`, so members get answers from the sources that work instead of waiting on a
- * broken one, and the reply says which source was skipped. One success closes it again. Per instance:
- * each instance learns on its own, which costs a fleet a few failed searches each, not a Redis round trip
- * on every keystroke.
+ * The health of each source, and its circuit: after `failures` failed requests in a row (searches,
+ * opens, mirror lookups), search, mirrors and fallback skip the source for `coolDownMs`, so members get
+ * answers and audio from the sources that work instead of waiting on a broken one, and the reply says
+ * which source was skipped. One success closes it again. Per instance: each instance learns on its own,
+ * which costs a fleet a few failed requests each, not a Redis round trip on every keystroke; what each
+ * instance sees is published for operators (src/sources/health.ts).
  */
 import type { Clock } from '../clock';
 
-/** Default failures in a row that start a cool-down: 3. */
+/** Default failures in a row that open the circuit: 3. */
 export const DEFAULT_BREAKER_FAILURES = 3;
 /** Default cool-down: 60 s. */
 export const DEFAULT_COOL_DOWN_MS = 60_000;
+/** How many recent outcomes per source the failure rate is taken over (default 20). */
+export const HEALTH_WINDOW = 20;
 
 type BreakerState = { readonly kind: 'closed'; readonly failures: number } | { readonly kind: 'cooling'; readonly untilMs: number };
 
+/** One source as this instance sees it. */
+export interface SourceHealth {
+  readonly source: string;
+  /** Failed share of the last HEALTH_WINDOW requests (0 when none yet). */
+  readonly failureRate: number;
+  readonly requests: number;
+  /** Until when (wall clock ms) the circuit is open; absent when closed. */
+  readonly openUntil?: number;
+}
+
 export class SourceBreaker {
   private readonly states = new Map<string, BreakerState>();
+  /** Recent outcomes per source, newest last: true for a failure. */
+  private readonly recent = new Map<string, boolean[]>();
 
   constructor(
     private readonly clock: Clock,
@@ -36,11 +51,13 @@ export class SourceBreaker {
   }
 
   succeeded(source: string): void {
+    this.record(source, false);
     this.states.set(source, { kind: 'closed', failures: 0 });
   }
 
   /** Returns true when this failure started a cool-down. */
   failed(source: string): boolean {
+    this.record(source, true);
     const state = this.states.get(source);
     const failures = (state?.kind === 'closed' ? state.failures : 0) + 1;
     if (failures >= this.failures) {
@@ -49,5 +66,25 @@ export class SourceBreaker {
     }
     this.states.set(source, { kind: 'closed', failures });
     return false;
+  }
+
+  /** Every source that made a request, with its failure rate and circuit. */
+  health(): SourceHealth[] {
+    return [...this.recent].map(([source, outcomes]) => {
+      const openUntil = this.coolingUntil(source);
+      return {
+        source,
+        failureRate: outcomes.length === 0 ? 0 : outcomes.filter((f) => f).length / outcomes.length,
+        requests: outcomes.length,
+        ...(openUntil === undefined ? {} : { openUntil }),
+      };
+    });
+  }
+
+  private record(source: string, failure: boolean): void {
+    const outcomes = this.recent.get(source) ?? [];
+    outcomes.push(failure);
+    if (outcomes.length > HEALTH_WINDOW) outcomes.shift();
+    this.recent.set(source, outcomes);
   }
 }

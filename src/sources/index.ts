@@ -9,17 +9,19 @@ import type { Config } from '../config';
 import type { Logger } from '../log';
 import { DEFAULT_RESOLVE_CACHE_TTL_MS, DEFAULT_SEARCH_CACHE_TTL_MS, redisSourceCache } from '../state/source-cache';
 import { redisTokenStore } from '../state/source-tokens';
-import { SourceBreaker } from './breaker';
+import { SourceBreaker, type SourceHealth } from './breaker';
 import { sourceFetcher, type FetchPolicy } from './fetcher';
 import { sourcePlanner, type TrackPlanner } from './planner';
 import type { QueryResolver } from './query';
 import { SourceRegistry } from './registry';
 import { withCachedResolutions } from './cached-resolutions';
 import { createQueryResolver } from './resolver';
+import { mirroredSource, withFallback } from './elsewhere';
+import { songMirror } from './mirror';
 import { soundcloudSource } from './soundcloud';
 import type { SourceMetrics } from './source-metrics';
 import { youtubeMusicSource, youtubeSource } from './youtube';
-import type { Source } from './types';
+import type { MetadataSource, Source } from './types';
 import { isDiscordAttachment, isHttpLink, urlSource } from './url';
 
 export type { PlannedTrack, TrackPlanner } from './planner';
@@ -28,7 +30,7 @@ export type { SourceName, SourceTrack } from './types';
 
 export type ServiceConfig = Pick<
   Config,
-  'HIQTY_FETCH_ALLOW' | 'HIQTY_SERVICE_ORIGINS' | 'HIQTY_SEARCH_SOURCES' | 'HIQTY_YOUTUBE_CLIENTS' | 'HIQTY_YOUTUBE_PO_TOKEN' | 'HIQTY_YOUTUBE_VISITOR_DATA'
+  'HIQTY_FETCH_ALLOW' | 'HIQTY_SERVICE_ORIGINS' | 'HIQTY_SEARCH_SOURCES' | 'HIQTY_FALLBACK_SOURCES' | 'HIQTY_YOUTUBE_CLIENTS' | 'HIQTY_YOUTUBE_PO_TOKEN' | 'HIQTY_YOUTUBE_VISITOR_DATA'
 >;
 
 export interface ServiceLayerDeps {
@@ -44,6 +46,8 @@ export interface ServiceLayer {
   readonly resolver: QueryResolver;
   /** How the voice engine plays a queued track: a fresh plan from the track's source at each start. */
   readonly planner: TrackPlanner;
+  /** Each source's recent failure rate and circuit, as this instance sees them. */
+  health(): SourceHealth[];
 }
 
 export function createServiceLayer(config: ServiceConfig, deps: ServiceLayerDeps): ServiceLayer {
@@ -64,18 +68,30 @@ export function createServiceLayer(config: ServiceConfig, deps: ServiceLayerDeps
     youtubeMusicSource({ ...youtube, fetcher: fetcherFor('youtube-music') }),
     soundcloudSource({ fetch: fetcherFor('soundcloud'), tokens, clock: deps.clock, log: log.child({ source: 'soundcloud' }) }),
   ];
-  const sources: Source[] = [
-    ...services.map((s) => withCachedResolutions(s, resolutions, log)),
+  // One breaker for search, mirrors and fallback: a source that keeps failing is skipped by all three.
+  const breaker = new SourceBreaker(deps.clock);
+  const playable = services.map((s) => withCachedResolutions(s, resolutions, log));
+  // Mirrors and fallbacks open songs on the playable sources themselves, never through a fallback again.
+  const playableRegistry = new SourceRegistry(playable);
+  const elsewhere = {
+    registry: playableRegistry,
+    order: config.HIQTY_FALLBACK_SOURCES,
+    mirror: songMirror({ registry: playableRegistry, cache: resolutions, breaker, log }),
+    breaker,
+  };
+  const metadata: MetadataSource[] = [];
+  const registry = new SourceRegistry([
+    ...playable.map((s) => withFallback(s, elsewhere)),
+    ...metadata.map((m) => withCachedResolutions(mirroredSource(m, elsewhere), resolutions, log)),
     urlSource({ name: 'attachment', label: 'Discord attachment', matches: isDiscordAttachment, fetch: fetcherFor('attachment') }),
     urlSource({ name: 'url', label: 'Link', matches: isHttpLink, fetch: fetcherFor('url') }),
-  ];
-  const registry = new SourceRegistry(sources);
+  ]);
   const resolver = createQueryResolver({
     registry,
     searchSources: config.HIQTY_SEARCH_SOURCES,
     searchCache: redisSourceCache(deps.redis, 'search', DEFAULT_SEARCH_CACHE_TTL_MS),
-    breaker: new SourceBreaker(deps.clock),
+    breaker,
     log,
   });
-  return { registry, resolver, planner: sourcePlanner(registry) };
+  return { registry, resolver, planner: sourcePlanner(registry), health: () => breaker.health() };
 }

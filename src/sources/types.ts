@@ -71,6 +71,10 @@ export interface PlayableTrack {
   readonly sourceId?: string;
   readonly live?: boolean;
   readonly durationMs?: number;
+  /** What a mirror or a fallback looks for on another source (src/sources/mirror.ts). */
+  readonly title?: string;
+  readonly artist?: string;
+  readonly isrc?: string;
 }
 
 export interface Source {

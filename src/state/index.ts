@@ -11,3 +11,4 @@ export * from './votes';
 export * from './np-message';
 export * from './source-tokens';
 export * from './source-cache';
+export * from './source-health';

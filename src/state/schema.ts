@@ -218,7 +218,7 @@ export function orNull<A, O>(codec: t.Type<A, O, unknown>): t.Type<A | null, O |
 export const OBSERVED_STATES = ['playing', 'paused', 'stopped'] as const;
 
 /** The observed state, checkpointed by the lock holder so another instance can resume at the position. */
-export const Status = t.type(
+export const Status = withOptional(
   {
     instance: NonEmptyString,
     epoch: intInRange(1, Number.MAX_SAFE_INTEGER),
@@ -229,12 +229,19 @@ export const Status = t.type(
     /** Wall-clock ms: for people and for other processes, never for deadlines. */
     updatedAt: NonNegativeNumber,
   },
+  {
+    /**
+     * The source the track plays from when it is not its own: a mirrored Spotify, Apple Music or Deezer
+     * track, or a fallback after its source refused it. `{source, label}` ("soundcloud", "SoundCloud").
+     */
+    playedFrom: t.type({ source: NonEmptyString, label: NonEmptyString }),
+  },
   'a status object',
 );
 export type Status = t.TypeOf<typeof Status>;
 
 /** The part of the status the player provides; instance, epoch and updatedAt come from the lease and clock. */
-export type StatusUpdate = Pick<Status, 'trackId' | 'positionMs' | 'state'>;
+export type StatusUpdate = Pick<Status, 'trackId' | 'positionMs' | 'state' | 'playedFrom'>;
 
 /** `{instance}:{epoch}`, parsed. Instance ids cannot contain a colon (config.ts), so the last colon splits. */
 export interface LockValue {

@@ -34,6 +34,7 @@ declare module 'ioredis' {
     hiqtyCompareAndSet(...args: Arg[]): Result<unknown, Context>;
     hiqtyEnqueueAndPlay(...args: Arg[]): Result<unknown, Context>;
     hiqtyTakeToken(...args: Arg[]): Result<unknown, Context>;
+    hiqtyCacheSet(...args: Arg[]): Result<unknown, Context>;
   }
 }
 
@@ -521,6 +522,27 @@ end
 return out
 `;
 
+/**
+ * KEYS: entry, index (a sorted set of entry keys scored by expiry). ARGV: value, ttlMs, maxEntries.
+ * Sets the entry with its TTL and indexes it; drops index members already expired, then deletes the
+ * entries closest to expiring while the index is over maxEntries. Returns how many it evicted.
+ */
+export const CACHE_SET_LUA = `
+local ttl = tonumber(ARGV[2])
+local max = tonumber(ARGV[3])
+local now = redis.call('TIME')
+local nowMs = tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000)
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ttl)
+redis.call('ZADD', KEYS[2], nowMs + ttl, KEYS[1])
+redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', nowMs)
+local over = redis.call('ZCARD', KEYS[2]) - max
+if over <= 0 then return 0 end
+local oldest = redis.call('ZRANGE', KEYS[2], 0, over - 1)
+for _, key in ipairs(oldest) do redis.call('DEL', key) end
+redis.call('ZREMRANGEBYRANK', KEYS[2], 0, over - 1)
+return over
+`;
+
 const SCRIPTS = {
   hiqtyQueuePage: { numberOfKeys: 1, lua: QUEUE_PAGE_LUA },
   hiqtyClaim: { numberOfKeys: 3, lua: CLAIM_LUA },
@@ -541,7 +563,9 @@ const SCRIPTS = {
   hiqtyCompareAndSet: { numberOfKeys: 1, lua: COMPARE_AND_SET_LUA },
   hiqtyEnqueueAndPlay: { numberOfKeys: 6, lua: ENQUEUE_AND_PLAY_LUA },
   hiqtyTakeToken: { numberOfKeys: 1, lua: TAKE_TOKEN_LUA },
+  hiqtyCacheSet: { numberOfKeys: 2, lua: CACHE_SET_LUA },
 } as const;
+
 
 const registered = new WeakSet<Redis>();
 

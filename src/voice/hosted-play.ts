@@ -3,6 +3,7 @@
  * worker) opens and sends the track. It only mirrors what the engine reports; `stop` is the one thing
  * it asks of the engine.
  */
+import type { PlanVia } from '../media/plan';
 import type { OpenResult, PlayEnd, PlayingTrack } from '../voice/port';
 
 export class HostedPlay implements PlayingTrack {
@@ -14,6 +15,8 @@ export class HostedPlay implements PlayingTrack {
   private resolveEnded: (end: PlayEnd) => void = () => {};
   private position = 0;
   private stopped = false;
+  /** The source the last plan came from, when not the track's own. */
+  private playedVia: PlanVia | undefined;
 
   constructor(
     /** The guild's count of plays: the id the engine's events name. */
@@ -60,6 +63,15 @@ export class HostedPlay implements PlayingTrack {
     if (this.openedWith.kind !== 'playing') return;
     this.endedWith = end;
     this.resolveEnded(end);
+  }
+
+  /** Where the last plan made for this play came from (undefined: the track's own source). */
+  noteVia(via: PlanVia | undefined): void {
+    this.playedVia = via;
+  }
+
+  via(): PlanVia | undefined {
+    return this.playedVia;
   }
 
   reportPosition(positionMs: number): void {

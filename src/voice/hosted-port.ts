@@ -206,7 +206,9 @@ class HostedGuildVoice implements GuildVoice {
       case 'opened': {
         const play = this.playOf(event.play);
         if (play === undefined) return;
-        play.settleOpened(event.result);
+        // The engine never sees where a plan came from: the source it played from is known here.
+        const via = play.via();
+        play.settleOpened(event.result.kind === 'playing' && via !== undefined ? { ...event.result, via } : event.result);
         if (event.result.kind !== 'playing') this.endPlanning();
         return;
       }
@@ -263,7 +265,11 @@ class HostedGuildVoice implements GuildVoice {
       return;
     }
     planning.provider(attempt, planning.abort.signal).then(
-      (outcome) => this.send({ type: 'plan-answer', id, outcome }),
+      (outcome) => {
+        if (outcome.kind !== 'plan') return this.send({ type: 'plan-answer', id, outcome });
+        this.playOf(playId)?.noteVia(outcome.via);
+        this.send({ type: 'plan-answer', id, outcome: { kind: 'plan', plan: outcome.plan } });
+      },
       (err: unknown) => {
         this.deps.log.warn({ guild: this.guildId, err }, 'making a stream plan failed unexpectedly');
         this.send({ type: 'plan-answer', id, outcome: { kind: 'failed', reason: 'internal error while asking the service for the track' } });

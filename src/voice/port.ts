@@ -9,6 +9,7 @@
  * port has no pause command: the engine sends five silence frames whenever a track stops or ends.
  */
 import type { PlayPath } from '../media';
+import type { PlanVia } from '../media/plan';
 import type { PlayableTrack } from '../sources/types';
 
 /** A guild's voice connection, as the reconciler needs to tell it apart. */
@@ -37,8 +38,11 @@ export interface PlaySpec {
 
 /** How opening a play went. */
 export type OpenResult =
-  /** The first packet is ready: audio flows from the next 20 ms tick (or once voice is ready). */
-  | { readonly kind: 'playing'; readonly path: PlayPath }
+  /**
+   * The first packet is ready: audio flows from the next 20 ms tick (or once voice is ready). `via`: the
+   * track plays from another source than its own (a mirror, or a fallback after its source refused it).
+   */
+  | { readonly kind: 'playing'; readonly path: PlayPath; readonly via?: PlanVia }
   /** The track cannot be played: the reason is for the quarantine and the guild's members. */
   | { readonly kind: 'unplayable'; readonly reason: string }
   /** stop() came first: nothing is left open, and the track is not at fault. */

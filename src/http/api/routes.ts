@@ -244,6 +244,70 @@ export const ROUTES: readonly RouteSpec[] = [
   },
   {
     method: 'GET',
+    path: '/sources',
+    summary: "The sources' health as each instance sees it: the failed share of recent requests, and whether the circuit is open (search, mirrors and fallback skip the source)",
+    needsGuild: false,
+    ok: {
+      status: 200,
+      schema: {
+        type: 'object',
+        required: ['sources'],
+        properties: {
+          sources: {
+            type: 'array',
+            items: {
+              type: 'object',
+              required: ['source', 'instance', 'failureRate', 'requests', 'circuit', 'openUntil', 'updatedAt'],
+              properties: {
+                source: { type: 'string' },
+                instance: { type: 'string' },
+                failureRate: { type: 'number', minimum: 0, maximum: 1 },
+                requests: { type: 'integer' },
+                circuit: { enum: ['closed', 'open'] },
+                openUntil: { type: ['integer', 'null'] },
+                updatedAt: { type: 'integer' },
+              },
+            },
+          },
+        },
+      },
+    },
+    errors: [],
+    handle: async ({ deps }) => run(ops.sourceHealth(deps)()),
+  },
+  {
+    method: 'GET',
+    path: '/cache',
+    summary: 'What the shared caches of searches, link resolutions and mirror matches hold: entries and bytes per kind, entries per source',
+    needsGuild: false,
+    ok: {
+      status: 200,
+      schema: {
+        type: 'object',
+        required: ['caches'],
+        properties: {
+          caches: {
+            type: 'array',
+            items: { type: 'object', required: ['kind', 'entries', 'bytes', 'bySource'], properties: { kind: { enum: ['search', 'resolve'] }, entries: { type: 'integer' }, bytes: { type: 'integer' }, bySource: { type: 'object', additionalProperties: { type: 'integer' } } } },
+          },
+        },
+      },
+    },
+    errors: [],
+    handle: async ({ deps }) => run(ops.cacheStats(deps)()),
+  },
+  {
+    method: 'DELETE',
+    path: '/cache',
+    summary: 'Empty the shared caches (all, or one kind with `?kind=search` or `?kind=resolve`): every instance asks the services again',
+    needsGuild: false,
+    queryParameters: [{ name: 'kind', in: 'query', required: false, schema: { enum: ['search', 'resolve'] } }],
+    ok: { status: 200, schema: result('cache-cleared') },
+    errors: [400],
+    handle: async ({ deps, query }) => run(ops.cacheClear(deps)(query ?? {})),
+  },
+  {
+    method: 'GET',
     path: '/openapi.json',
     summary: 'This document (no token needed)',
     needsGuild: false,
