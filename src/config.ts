@@ -218,7 +218,7 @@ export const CONFIG_DOCS: { readonly [K in keyof Config]: { readonly default: st
   },
   HIQTY_FALLBACK_SOURCES: {
     default: 'youtube,soundcloud',
-    doc: 'Where a track plays when its own source cannot, in order. A Spotify, Apple Music or Deezer track (metadata only) always plays from the first of these that has the song; a track whose source refuses to open it (a login wall, a region block, the service down) is tried on the others before it is quarantined. A song is looked for by ISRC, then by title and artist, and a candidate is taken only within ±5 s or ±5% of its length. Any of the `HIQTY_SEARCH_SOURCES` names; empty turns fallback off (metadata links then cannot play).',
+    doc: 'Where a track plays when its own source cannot, in order. A Spotify, Apple Music or Deezer track (metadata only) always plays from the first of these that has the song; a track whose source refuses to open it (a login wall, a region block, the service down) is tried on the others before it is quarantined. A song is looked for by ISRC, then by title and artist, and a candidate is taken only within ±5 s or ±5% of its length, whichever is larger. Any of the `HIQTY_SEARCH_SOURCES` names; empty turns fallback off (metadata links then cannot play).',
   },
   HIQTY_YOUTUBE_CLIENTS: {
     default: DEFAULT_YOUTUBE_CLIENT_ORDER.join(','),

@@ -48,6 +48,8 @@ export interface ServiceLayer {
   readonly planner: TrackPlanner;
   /** Each source's recent failure rate and circuit, as this instance sees them. */
   health(): SourceHealth[];
+  /** Calls back when a source's circuit opens or closes. One listener. */
+  onCircuitChange(listener: (source: string) => void): void;
 }
 
 export function createServiceLayer(config: ServiceConfig, deps: ServiceLayerDeps): ServiceLayer {
@@ -93,5 +95,13 @@ export function createServiceLayer(config: ServiceConfig, deps: ServiceLayerDeps
     breaker,
     log,
   });
-  return { registry, resolver, planner: sourcePlanner(registry), health: () => breaker.health() };
+  return {
+    registry,
+    resolver,
+    planner: sourcePlanner(registry),
+    health: () => breaker.health(),
+    onCircuitChange: (listener) => {
+      breaker.onCircuitChange = listener;
+    },
+  };
 }
