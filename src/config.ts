@@ -50,7 +50,7 @@ const YoutubeClients = new t.Type<readonly YoutubeClient[], string, unknown>(
 );
 
 /** Source names search may ask, in order (HIQTY_SEARCH_SOURCES). */
-export const SEARCHABLE_SOURCES = ['youtube', 'youtube-music', 'soundcloud'] as const;
+export const SEARCHABLE_SOURCES = ['youtube', 'youtube-music', 'soundcloud', 'bandcamp'] as const;
 export type SearchableSource = (typeof SEARCHABLE_SOURCES)[number];
 
 /** A comma-separated list of searchable sources, in order, with no repeats; `atLeast` of them. */
@@ -214,7 +214,7 @@ export const CONFIG_DOCS: { readonly [K in keyof Config]: { readonly default: st
   },
   HIQTY_SEARCH_SOURCES: {
     default: 'youtube,soundcloud',
-    doc: 'Where `/play <words>` searches, in order: the first source with a result gives the track; autocomplete and `/search` show results from all of them. Any of `youtube`, `youtube-music`, `soundcloud`. A `yt:`, `ytm:` or `sc:` prefix asks one source whatever this says.',
+    doc: 'Where `/play <words>` searches, in order: the first source with a result gives the track; autocomplete and `/search` show results from all of them. Any of `youtube`, `youtube-music`, `soundcloud`, `bandcamp`. A `yt:`, `ytm:`, `sc:` or `bc:` prefix asks one source whatever this says.',
   },
   HIQTY_FALLBACK_SOURCES: {
     default: 'youtube,soundcloud',

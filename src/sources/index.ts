@@ -16,6 +16,7 @@ import type { QueryResolver } from './query';
 import { SourceRegistry } from './registry';
 import { withCachedResolutions } from './cached-resolutions';
 import { createQueryResolver } from './resolver';
+import { bandcampSource } from './bandcamp';
 import { mirroredSource, withFallback } from './elsewhere';
 import { songMirror } from './mirror';
 import { soundcloudSource } from './soundcloud';
@@ -83,6 +84,7 @@ export function createServiceLayer(config: ServiceConfig, deps: ServiceLayerDeps
     youtubeSource({ ...youtube, fetcher: fetcherFor('youtube') }),
     youtubeMusicSource({ ...youtube, fetcher: fetcherFor('youtube-music') }),
     soundcloudSource({ fetch: fetcherFor('soundcloud'), tokens, clock: deps.clock, log: log.child({ source: 'soundcloud' }) }),
+    bandcampSource({ fetch: fetcherFor('bandcamp'), log: log.child({ source: 'bandcamp' }) }),
   ];
   // One breaker for search, mirrors and fallback: a source that keeps failing is skipped by all three.
   const breaker = new SourceBreaker(deps.clock);
