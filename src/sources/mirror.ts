@@ -76,6 +76,22 @@ export type SongMirror = (song: Song, sources: readonly SourceName[], signal: Ab
 /** Cached per source and song: a match, or that the source has none (asked again after the TTL). */
 const CachedMatch = t.union([t.type({ found: t.literal(true), by: t.union([t.literal('isrc'), t.literal('title')]), track: SourceTrackCodec }), t.type({ found: t.literal(false) })]);
 
+/** Bracketed parts that say how a video was made, not which song it is. */
+const PRODUCTION_NOTE = /\s*[([](?:[^)\]]*\b(?:official|video|audio|lyrics?|visuali[sz]er|hd|hq|4k|remaster(?:ed)?|m\/?v|clip|explicit)\b[^)\]]*)[)\]]/gi;
+
+/**
+ * The words a title is searched by elsewhere: without production notes ("(Official Video)", "[HD]") and
+ * without a leading "Artist - " that repeats the artist, as video titles carry them and song titles do not.
+ */
+export function searchableTitle(title: string, artist: string | undefined): string {
+  let clean = title.replace(PRODUCTION_NOTE, '').trim();
+  if (artist !== undefined && artist !== '') {
+    const prefix = `${artist.toLowerCase()} - `;
+    if (clean.toLowerCase().startsWith(prefix)) clean = clean.slice(prefix.length).trim();
+  }
+  return clean === '' ? title : clean;
+}
+
 function songKey(song: Song): string | undefined {
   if (song.isrc !== undefined) return `isrc:${song.isrc.toUpperCase()}`;
   if (song.title === undefined) return undefined;
@@ -124,7 +140,7 @@ export function songMirror(deps: MirrorDeps): SongMirror {
       if (hit !== undefined) return { kind: 'found', match: { source: source.name, track: hit, by: 'isrc' } };
     }
     if (song.title !== undefined) {
-      const results = await search(source, [song.title, song.artist].filter((w) => w !== undefined && w !== '').join(' '), signal);
+      const results = await search(source, [searchableTitle(song.title, song.artist), song.artist].filter((w) => w !== undefined && w !== '').join(' '), signal);
       if (results === 'cancelled') return { kind: 'cancelled' };
       if ('failed' in results) return { kind: 'failed', reason: `${source.label} search failed: ${results.failed}` };
       const hit = results.find(usable);

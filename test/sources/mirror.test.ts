@@ -10,7 +10,7 @@ import { silentLogger } from '../../src/log';
 import type { PlanOutcome } from '../../src/media/plan';
 import { SourceBreaker } from '../../src/sources/breaker';
 import { mirroredSource, withFallback, type ElsewhereDeps } from '../../src/sources/elsewhere';
-import { songMirror, withinTolerance } from '../../src/sources/mirror';
+import { searchableTitle, songMirror, withinTolerance } from '../../src/sources/mirror';
 import { SourceRegistry } from '../../src/sources/registry';
 import type { MetadataSource, PlayableTrack, Source, SourceName, SourceTrack } from '../../src/sources/types';
 import { redisSourceCache } from '../../src/state';
@@ -91,6 +91,13 @@ describe('sources: finding a song elsewhere (mirror and fallback)', () => {
     assert.ok(withinTolerance(600_000, 629_000), '5% of ten minutes is 30 s');
     assert.ok(!withinTolerance(600_000, 631_000));
     assert.ok(!withinTolerance(undefined, 200_000), 'an unknown length matches nothing');
+  });
+
+  it('searches a title without its production notes and without the artist it repeats', () => {
+    assert.equal(searchableTitle('Rick Astley - Never Gonna Give You Up (Official Video)', 'Rick Astley'), 'Never Gonna Give You Up');
+    assert.equal(searchableTitle('Blue Tone [HD] (Lyrics)', 'The Tones'), 'Blue Tone');
+    assert.equal(searchableTitle('Video Killed the Radio Star', 'The Buggles'), 'Video Killed the Radio Star', 'a word of the song itself stays');
+    assert.equal(searchableTitle('(Official Audio)', undefined), '(Official Audio)', 'nothing left: the title as it was');
   });
 
   it('by ISRC first; a result that names another ISRC is not taken', async () => {

@@ -62,6 +62,11 @@ export interface SoundcloudFake extends ServiceFake {
    */
   rotateClientId(options?: { readonly scripts?: 'fresh' | 'stale' }): { readonly old: string; readonly current: string };
   setApiMode(mode: SoundcloudApiMode): void;
+  /**
+   * Every track fetched by id (what a play reads, fresh) comes back blocked in this region (policy BLOCK, no
+   * transcodings), while search and resolve still list them as before: a catalogue-wide block. Off with false.
+   */
+  blockEveryStream(on: boolean): void;
   /** A listener no override maps and no allow list names: where TRACK_ROGUE's stream URL points. */
   readonly trap: { readonly origin: string; readonly requests: readonly ServiceRequest[] };
   /** Requests to soundcloud.com's home page: one per client_id scrape. */
@@ -95,6 +100,7 @@ export async function startSoundcloudFake(options: SoundcloudFakeOptions): Promi
   const segmentMs = options.segmentMs ?? 2000;
   const durations = { toneMs };
   const bigSet: FakeSet = { ...BIG_SET, tracks: bigSetTracks(), fullEntries: 5 };
+  let blockingStreams = false;
   const allTracks = new Map<number, FakeTrack>([...TRACKS, ...bigSet.tracks].map((t) => [t.id, t]));
   const sets = new Map<number, FakeSet>([SET_TONES, bigSet].map((s) => [s.id, s]));
 
@@ -166,7 +172,8 @@ export async function startSoundcloudFake(options: SoundcloudFakeOptions): Promi
     let m = /^\/tracks\/(\d+)$/.exec(p);
     if (m) {
       const track = allTracks.get(Number(m[1]));
-      return track ? sendJson(res, 200, trackJson(track, durations)) : sendJson(res, 404, {});
+      if (track === undefined) return sendJson(res, 404, {});
+      return sendJson(res, 200, trackJson(blockingStreams ? { ...track, policy: 'BLOCK', streams: [] } : track, durations));
     }
     if (p === '/tracks') {
       const ids = (url.searchParams.get('ids') ?? '').split(',').filter((s) => s !== '');
@@ -293,6 +300,9 @@ export async function startSoundcloudFake(options: SoundcloudFakeOptions): Promi
     },
     setApiMode(mode) {
       apiMode = mode;
+    },
+    blockEveryStream(on) {
+      blockingStreams = on;
     },
     trap: { origin: trap.origin, requests: trapRequests },
     scrapes: () => requests.filter((r) => r.host === 'soundcloud.com' && r.path === '/').length,

@@ -52,11 +52,23 @@ export interface YoutubeFake extends ServiceFake {
   readonly visitorData: string;
   /** Turns service-wide trouble on, or off with undefined. */
   setTrouble(trouble: ServiceTrouble | undefined): void;
+  /**
+   * Every `player` answer becomes LOGIN_REQUIRED "Sign in to confirm you’re not a bot", as YouTube answered
+   * whole hosting providers in 2024; search and browse go on working. Off with false.
+   */
+  refuseEveryPlay(on: boolean): void;
   /** Makes the media of these videos now (ffmpeg), so a first `player` answer is not held by an encode. */
   prepare(ids: readonly string[]): Promise<void>;
   /** Publishes the next segment(s) of the live stream's window (VIDEOS.live). */
   advanceLive(segments?: number): Promise<void>;
 }
+
+/** What YouTube's player answers a client it takes for a bot. */
+const BOT_CHECK = {
+  status: 'LOGIN_REQUIRED',
+  reason: 'Sign in to confirm you’re not a bot',
+  errorScreen: { playerErrorMessageRenderer: { reason: { simpleText: 'Sign in to confirm you’re not a bot' }, subreason: { runs: [{ text: 'This helps protect our community. Learn more' }] } } },
+};
 
 /** The visitorData the fake hands out unless told otherwise. */
 export const FAKE_VISITOR_DATA = 'CgtoaXF0eUZha2VWRCiAgICAgAYyBgoCVVMSAA%3D%3D';
@@ -123,6 +135,7 @@ export async function startYoutubeFake(options: YoutubeFakeOptions): Promise<You
   const media = new Map<string, Promise<Media>>();
   const timers = new Set<NodeJS.Timeout>();
   let trouble: ServiceTrouble | undefined;
+  let refusingPlays = false;
 
   function mediaOf(video: FakeVideo): Promise<Media> {
     let job = media.get(video.id);
@@ -188,7 +201,7 @@ export async function startYoutubeFake(options: YoutubeFakeOptions): Promise<You
     }
     if (video.trouble === 'slow') await hold(res, slowMs);
     if (res.destroyed) return;
-    const status = playabilityStatus(video);
+    const status = refusingPlays ? BOT_CHECK : playabilityStatus(video);
     const base = { responseContext: responseContext(visitorData), playabilityStatus: status, videoDetails: videoDetails(video), trackingParams: 'CAAQ' };
     if (status.status !== 'OK') return sendJson(res, 200, base);
     if (video.kind === 'live') {
@@ -359,6 +372,9 @@ export async function startYoutubeFake(options: YoutubeFakeOptions): Promise<You
     requests,
     setTrouble(t) {
       trouble = t;
+    },
+    refuseEveryPlay(on) {
+      refusingPlays = on;
     },
     async prepare(ids) {
       await Promise.all(ids.map((id) => fakeVideo(id)).filter((v): v is FakeVideo => v !== undefined).map((v) => (v.kind === 'live' ? liveName(v) : mediaOf(v))));
