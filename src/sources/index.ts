@@ -23,6 +23,7 @@ import type { SourceMetrics } from './source-metrics';
 import { youtubeMusicSource, youtubeSource } from './youtube';
 import type { MetadataSource, Source } from './types';
 import { isDiscordAttachment, isHttpLink, urlSource } from './url';
+import { vimeoSource } from './vimeo';
 
 export type { PlannedTrack, TrackPlanner } from './planner';
 export type { QueryOutcome, QueryResolver, SearchResults } from './query';
@@ -67,6 +68,7 @@ export function createServiceLayer(config: ServiceConfig, deps: ServiceLayerDeps
     youtubeSource({ ...youtube, fetcher: fetcherFor('youtube') }),
     youtubeMusicSource({ ...youtube, fetcher: fetcherFor('youtube-music') }),
     soundcloudSource({ fetch: fetcherFor('soundcloud'), tokens, clock: deps.clock, log: log.child({ source: 'soundcloud' }) }),
+    vimeoSource({ fetch: fetcherFor('vimeo'), log: log.child({ source: 'vimeo' }) }),
   ];
   // One breaker for search, mirrors and fallback: a source that keeps failing is skipped by all three.
   const breaker = new SourceBreaker(deps.clock);
