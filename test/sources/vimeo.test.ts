@@ -6,7 +6,9 @@ import assert from 'node:assert/strict';
 import { safeFetch } from '../../src/media/safe-fetch';
 import type { PlanOutcome, StreamPlan } from '../../src/media/plan';
 import { DEFAULT_CDN, HLS_CDNS, PLAYER_HOST, PROGRESSIVE_HOST, VIMEO_VIDEOS, vimeoPlayerUrl, vimeoUrl, type FakeVimeoVideo, type VimeoFake } from '../../src/sandbox/services/vimeo';
-import { NOT_A_VIDEO_REASON, PASSWORD_REASON, parseVimeoLink, REMOVED_REASON, UNLISTED_REASON } from '../../src/sources/vimeo';
+import { NO_STREAM_REASON, NOT_A_VIDEO_REASON, PASSWORD_REASON, parseVimeoLink, REMOVED_REASON, UNLISTED_REASON } from '../../src/sources/vimeo';
+import { readConfigAnswer } from '../../src/sources/vimeo/player-config';
+import { choosePlan } from '../../src/sources/vimeo/streams';
 import type { ResolveOutcome, Source, SourceTrack } from '../../src/sources/types';
 import { bytesOf } from './soundcloud-support';
 import { overridesOf, sourceFor, startFake } from './vimeo-support';
@@ -72,6 +74,22 @@ describe('Vimeo source (player config, against the fake)', function () {
         'https://www.youtube.com/watch?v=dQw4w9WgXcQ',
       ];
       for (const url of others) assert.equal(source.matches(new URL(url)), false, url);
+    });
+  });
+
+  describe('reading the player\'s answer', () => {
+    it('a config of the wrong shape is a failure naming the field, not a crash', () => {
+      const outcome = readConfigAnswer(200, JSON.stringify({ video: { id: 1, title: 7 }, request: { files: { hls: { cdns: { x: { url: 'not a url' } } } } } }));
+      const reason = reasonOf(outcome, 'failed');
+      assert.match(reason, /video\.title: got 7, expected string/);
+      assert.match(reason, /request\.files\.hls\.cdns\.x\.url: got "not a url"/);
+    });
+
+    it('a config without streams (null or empty, as the player sends them) has nothing to play', () => {
+      const outcome = readConfigAnswer(200, JSON.stringify({ video: { id: 1, title: 'Soon', duration: null, owner: null }, request: { files: { progressive: [], hls: null } } }));
+      assert.equal(outcome.kind, 'config', JSON.stringify(outcome));
+      if (outcome.kind !== 'config') return;
+      assert.deepEqual(choosePlan(outcome.config, 0), { kind: 'unplayable', reason: NO_STREAM_REASON });
     });
   });
 

@@ -7,48 +7,59 @@
 import * as t from 'io-ts';
 import { urlString } from '../../codecs';
 
-function nullable<C extends t.Mixed>(codec: C): t.UnionC<[C, t.NullC]> {
-  return t.union([codec, t.null]);
+/**
+ * A field the player may leave out or send as null (it does both): read as undefined. Failures keep
+ * the field's own path (`request.files.hls`), not a union's or an intersection's branch numbers, so
+ * a reason names what Vimeo changed.
+ */
+function maybe<A, O>(codec: t.Type<A, O, unknown>): t.Type<A | undefined, O | undefined, unknown> {
+  return new t.Type<A | undefined, O | undefined, unknown>(
+    `${codec.name} or nothing`,
+    (u): u is A | undefined => u === undefined || codec.is(u),
+    (u, c) => (u === undefined || u === null ? t.success(undefined) : codec.validate(u, c)),
+    (a) => (a === undefined ? undefined : codec.encode(a)),
+  );
 }
 
 const mediaUrl = urlString(['https', 'http']);
 
 /** One MP4 with video and audio (`quality` "360p", `width` 640). Often none are offered nowadays. */
-export const ProgressiveFile = t.intersection([
-  t.type({ url: mediaUrl }),
-  t.partial({ quality: t.string, width: t.number, height: t.number, mime: t.string }),
-]);
+export const ProgressiveFile = t.type({
+  url: mediaUrl,
+  quality: maybe(t.string),
+  width: maybe(t.number),
+  height: maybe(t.number),
+});
 export type ProgressiveFile = t.TypeOf<typeof ProgressiveFile>;
 
 /** The same stream on several CDNs (`akfire_interconnect_quic`, `fastly_skyfire`), the player's choice named. */
-export const CdnSet = t.intersection([
-  t.type({ cdns: t.record(t.string, t.type({ url: mediaUrl })) }),
-  t.partial({ default_cdn: t.string }),
-]);
+export const CdnSet = t.type({
+  cdns: t.record(t.string, t.type({ url: mediaUrl })),
+  default_cdn: maybe(t.string),
+});
 export type CdnSet = t.TypeOf<typeof CdnSet>;
 
-export const Files = t.partial({
-  progressive: nullable(t.array(ProgressiveFile)),
-  hls: nullable(CdnSet),
+export const Files = t.type({
+  progressive: maybe(t.array(ProgressiveFile)),
+  hls: maybe(CdnSet),
 });
 export type Files = t.TypeOf<typeof Files>;
 
-export const Video = t.intersection([
-  t.type({ id: t.number, title: t.string }),
-  t.partial({
-    /** Seconds. */
-    duration: nullable(t.number),
-    owner: nullable(t.partial({ name: nullable(t.string), url: nullable(t.string) })),
-    /** Thumbnail URLs by width ("640", "960", "1280") and "base". */
-    thumbs: nullable(t.record(t.string, t.string)),
-  }),
-]);
+export const Video = t.type({
+  id: t.number,
+  title: t.string,
+  /** Seconds. */
+  duration: maybe(t.number),
+  owner: maybe(t.type({ name: maybe(t.string) })),
+  /** Thumbnail URLs by width ("640", "960", "1280") and "base". */
+  thumbs: maybe(t.record(t.string, t.string)),
+});
 export type Video = t.TypeOf<typeof Video>;
 
-export const PlayerConfig = t.intersection([
-  t.type({ video: Video }),
-  t.partial({ request: nullable(t.partial({ files: nullable(Files) })) }),
-]);
+export const PlayerConfig = t.type({
+  video: Video,
+  request: maybe(t.type({ files: maybe(Files) })),
+});
 export type PlayerConfig = t.TypeOf<typeof PlayerConfig>;
 
 /**
@@ -56,7 +67,7 @@ export type PlayerConfig = t.TypeOf<typeof PlayerConfig>;
  * observes) and, on an error, Vimeo's own `title` and `message` ("Because of its privacy settings,
  * this video cannot be played here.").
  */
-export const PlayerNotice = t.partial({ view: t.number, title: t.string, message: t.string });
+export const PlayerNotice = t.type({ view: maybe(t.number), title: maybe(t.string), message: maybe(t.string) });
 export type PlayerNotice = t.TypeOf<typeof PlayerNotice>;
 
 /** `view` of a config that asks for the video's password instead of playing it. */

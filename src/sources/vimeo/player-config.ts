@@ -40,7 +40,7 @@ export interface ConfigRequest {
 /** Vimeo's own words from an answer's body, when it has some. */
 function noticeOf(text: string): PlayerNotice {
   const decoded = decodeJson(PlayerNotice, text);
-  return isRight(decoded) ? decoded.right : {};
+  return isRight(decoded) ? decoded.right : { view: undefined, title: undefined, message: undefined };
 }
 
 function withWords(reason: string, notice: PlayerNotice): string {

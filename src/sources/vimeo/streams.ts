@@ -35,13 +35,13 @@ export function cdnUrls(hls: CdnSet): string[] {
  * next HLS CDN, wrapping round, since the fresh config re-signs every URL anyway.
  */
 export function choosePlan(config: PlayerConfig, attempt: number): StreamChoice {
-  const files = config.request?.files ?? undefined;
+  const files = config.request?.files;
   const headers = { 'user-agent': BROWSER_USER_AGENT };
-  const duration = config.video.duration ?? undefined;
+  const duration = config.video.duration;
   const durationMs = duration !== undefined && duration > 0 ? Math.round(duration * 1000) : undefined;
   const progressive = smallestProgressive(files?.progressive ?? []);
   if (progressive !== undefined) return { kind: 'plan', plan: { kind: 'file', url: progressive.url, headers, ...(durationMs !== undefined ? { durationMs } : {}) } };
-  const hls = files?.hls ?? undefined;
+  const hls = files?.hls;
   const urls = hls === undefined ? [] : cdnUrls(hls);
   const url = urls[attempt % Math.max(1, urls.length)];
   if (url !== undefined) return { kind: 'plan', plan: { kind: 'hls', url, headers } };

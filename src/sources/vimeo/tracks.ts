@@ -4,8 +4,8 @@ import type { PlayerConfig } from './codecs';
 import { canonicalUrl, type VimeoLink } from './links';
 
 /** The widest thumbnail (`thumbs` is keyed by width, with a `base` image that takes any size). */
-export function artworkOf(thumbs: Readonly<Record<string, string>> | null | undefined): string | undefined {
-  if (thumbs === null || thumbs === undefined) return undefined;
+export function artworkOf(thumbs: Readonly<Record<string, string>> | undefined): string | undefined {
+  if (thumbs === undefined) return undefined;
   const widest = Object.keys(thumbs)
     .filter((k) => /^\d+$/.test(k))
     .sort((a, b) => Number(b) - Number(a))[0];
@@ -14,8 +14,8 @@ export function artworkOf(thumbs: Readonly<Record<string, string>> | null | unde
 
 export function toSourceTrack(config: PlayerConfig, link: VimeoLink): SourceTrack {
   const video = config.video;
-  const artist = video.owner?.name ?? undefined;
-  const durationMs = video.duration !== undefined && video.duration !== null && video.duration > 0 ? Math.round(video.duration * 1000) : undefined;
+  const artist = video.owner?.name;
+  const durationMs = video.duration !== undefined && video.duration > 0 ? Math.round(video.duration * 1000) : undefined;
   const artworkUrl = artworkOf(video.thumbs);
   return {
     url: canonicalUrl(link),
