@@ -1,7 +1,7 @@
 /**
- * What the Vimeo fake serves: videos whose audio is a tone of its own (frequencies no other fake's
- * catalog uses, so the sandbox's monitor tells them apart), and videos scripted to be refused the
- * ways Vimeo's player refuses them. Tests import these constants instead of repeating ids and links.
+ * What the Vimeo fake serves: videos whose audio is a tone of its own (1730 to 2150 Hz, clear of the
+ * YouTube, SoundCloud and Bandcamp fakes' tones, so the sandbox's monitor tells them apart), and
+ * videos scripted to be refused the ways Vimeo's player refuses them. Tests import these constants instead of repeating ids and links.
  */
 
 /** How a video's config offers its streams, or how the player refuses it. */
@@ -33,13 +33,13 @@ const TONES = { name: 'hiqty tones on Vimeo', slug: 'hiqtytones' } as const;
 const TROUBLES = { name: 'hiqty troubles', slug: 'hiqtytroubles' } as const;
 
 export const VIMEO_VIDEOS = {
-  progressive: { id: 900_000_001, title: 'Tone 1330 Hz (progressive MP4)', owner: TONES, hz: 1330, kind: 'progressive' },
-  hls: { id: 900_000_002, title: 'Tone 1470 Hz (HLS only)', owner: TONES, hz: 1470, kind: 'hls' },
-  unlisted: { id: 900_000_003, title: 'Tone 1390 Hz (unlisted)', owner: TONES, hz: 1390, kind: 'hls', hash: '8c2d4e6f1a' },
-  private: { id: 900_000_004, title: 'A private tone', owner: TROUBLES, hz: 1510, kind: 'private' },
-  password: { id: 900_000_005, title: 'A tone behind a password', owner: TROUBLES, hz: 1530, kind: 'password' },
-  removed: { id: 900_000_006, title: 'A removed tone', owner: TROUBLES, hz: 1550, kind: 'removed' },
-  malformed: { id: 900_000_007, title: 'A tone with a broken config', owner: TROUBLES, hz: 1570, kind: 'malformed' },
+  progressive: { id: 900_000_001, title: 'Tone 1730 Hz (progressive MP4)', owner: TONES, hz: 1730, kind: 'progressive' },
+  hls: { id: 900_000_002, title: 'Tone 1790 Hz (HLS only)', owner: TONES, hz: 1790, kind: 'hls' },
+  unlisted: { id: 900_000_003, title: 'Tone 1950 Hz (unlisted)', owner: TONES, hz: 1950, kind: 'hls', hash: '8c2d4e6f1a' },
+  private: { id: 900_000_004, title: 'A private tone', owner: TROUBLES, hz: 2090, kind: 'private' },
+  password: { id: 900_000_005, title: 'A tone behind a password', owner: TROUBLES, hz: 2110, kind: 'password' },
+  removed: { id: 900_000_006, title: 'A removed tone', owner: TROUBLES, hz: 2130, kind: 'removed' },
+  malformed: { id: 900_000_007, title: 'A tone with a broken config', owner: TROUBLES, hz: 2150, kind: 'malformed' },
 } as const satisfies Record<string, FakeVimeoVideo>;
 
 const ALL: readonly FakeVimeoVideo[] = Object.values(VIMEO_VIDEOS);
