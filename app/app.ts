@@ -138,6 +138,7 @@ export async function startApp(config: Config, discord: DiscordTarget, log: Logg
     const services = createServiceLayer(config, { redis, clock, log, metrics: metrics.sources });
     metrics.watchSources(() => services.health());
     const healthPublisher = startHealthPublisher({ redis, instance: config.HIQTY_INSTANCE_ID, read: () => services.health(), clock, log });
+    services.onCircuitChange(() => healthPublisher.publishNow());
     teardown.add('source health publisher', () => healthPublisher.stop());
     // The voice engines (in workers unless HIQTY_VOICE_WORKERS=0) stop after the Player lets go of every guild.
     const engines = startVoiceEngines({

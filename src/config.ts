@@ -50,7 +50,7 @@ const YoutubeClients = new t.Type<readonly YoutubeClient[], string, unknown>(
 );
 
 /** Source names search may ask, in order (HIQTY_SEARCH_SOURCES). */
-export const SEARCHABLE_SOURCES = ['youtube', 'youtube-music', 'soundcloud'] as const;
+export const SEARCHABLE_SOURCES = ['youtube', 'youtube-music', 'soundcloud', 'bandcamp'] as const;
 export type SearchableSource = (typeof SEARCHABLE_SOURCES)[number];
 
 /** A comma-separated list of searchable sources, in order, with no repeats; `atLeast` of them. */
@@ -214,11 +214,11 @@ export const CONFIG_DOCS: { readonly [K in keyof Config]: { readonly default: st
   },
   HIQTY_SEARCH_SOURCES: {
     default: 'youtube,soundcloud',
-    doc: 'Where `/play <words>` searches, in order: the first source with a result gives the track; autocomplete and `/search` show results from all of them. Any of `youtube`, `youtube-music`, `soundcloud`. A `yt:`, `ytm:` or `sc:` prefix asks one source whatever this says.',
+    doc: 'Where `/play <words>` searches, in order: the first source with a result gives the track; autocomplete and `/search` show results from all of them. Any of `youtube`, `youtube-music`, `soundcloud`, `bandcamp`. A `yt:`, `ytm:`, `sc:` or `bc:` prefix asks one source whatever this says.',
   },
   HIQTY_FALLBACK_SOURCES: {
     default: 'youtube,soundcloud',
-    doc: 'Where a track plays when its own source cannot, in order. A Spotify, Apple Music or Deezer track (metadata only) always plays from the first of these that has the song; a track whose source refuses to open it (a login wall, a region block, the service down) is tried on the others before it is quarantined. A song is looked for by ISRC, then by title and artist, and a candidate is taken only within ±5 s or ±5% of its length. Any of the `HIQTY_SEARCH_SOURCES` names; empty turns fallback off (metadata links then cannot play).',
+    doc: 'Where a track plays when its own source cannot, in order. A Spotify, Apple Music or Deezer track (metadata only) always plays from the first of these that has the song; a track whose source refuses to open it (a login wall, a region block, the service down) is tried on the others before it is quarantined. A song is looked for by ISRC, then by title and artist, and a candidate is taken only within ±5 s or ±5% of its length, whichever is larger. Any of the `HIQTY_SEARCH_SOURCES` names; empty turns fallback off (metadata links then cannot play).',
   },
   HIQTY_YOUTUBE_CLIENTS: {
     default: DEFAULT_YOUTUBE_CLIENT_ORDER.join(','),

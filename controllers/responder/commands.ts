@@ -20,14 +20,14 @@ export function commandDefinitions(): RESTPostAPIChatInputApplicationCommandsJSO
       .addStringOption((o) =>
         o
           .setName('query')
-          .setDescription('Words to search for (yt:, ytm:, sc: pick a source), or a link')
+          .setDescription('Words to search for (yt:, ytm:, sc:, bc: pick a source), or a link')
           .setMaxLength(2000)
           .setAutocomplete(true),
       )
       .addAttachmentOption((o) => o.setName('file').setDescription('An audio file to play (instead of a query)'))
       .addBooleanOption((o) => o.setName('next').setDescription('Play it right after the current track instead of at the end')),
     command('search', 'Search YouTube and SoundCloud and pick results to queue').addStringOption((o) =>
-      o.setName('query').setDescription('Words to search for (yt:, ytm:, sc: pick a source)').setRequired(true).setMaxLength(200),
+      o.setName('query').setDescription('Words to search for (yt:, ytm:, sc:, bc: pick a source)').setRequired(true).setMaxLength(200),
     ),
     command('skip', 'Skip the current track (starts a vote when others are listening and you are not a DJ)'),
     command('stop', 'Stop playing and empty the queue (DJ)'),

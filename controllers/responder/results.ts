@@ -13,7 +13,7 @@ import { clip, webUrl, type Body } from './render';
 export const CHOICE_MAX = 100;
 
 /** Prefix that pins a query to one source (parsed by the resolver). */
-const PREFIX: Readonly<Record<string, string>> = { youtube: 'yt:', 'youtube-music': 'ytm:', soundcloud: 'sc:' };
+const PREFIX: Readonly<Record<string, string>> = { youtube: 'yt:', 'youtube-music': 'ytm:', soundcloud: 'sc:', bandcamp: 'bc:' };
 
 /** `(3:32)`, `(live)` or nothing. */
 function lengthOf(r: SourceTrack): string {

@@ -21,7 +21,7 @@ export type Action =
   | { readonly kind: 'requeue'; readonly index: number };
 
 export interface PlayRequest {
-  /** Links, or one text query (words, optionally with a yt:, ytm: or sc: prefix). */
+  /** Links, or one text query (words, optionally with a yt:, ytm:, sc: or bc: prefix). */
   readonly queries: readonly string[];
   readonly next: boolean;
   readonly channel: string | undefined;

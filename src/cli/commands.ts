@@ -151,7 +151,7 @@ export function registerCliCommands(program: Command, env: NodeJS.ProcessEnv): v
     .command('play')
     .description('queue the best match for some words, or one or more links (all or nothing), and make the guild play')
     .argument('<guild>', 'guild id', guildId)
-    .argument('<query...>', 'words to search for (yt:, ytm:, sc: pick a source), or links to pages, audio files or playlists')
+    .argument('<query...>', 'words to search for (yt:, ytm:, sc:, bc: pick a source), or links to pages, audio files or playlists')
     .option('--channel <id>', 'the voice channel to play in (needed while the guild has none)', guildId)
     .option('--next', 'right after the current track')
     .option('--json', 'print JSON')
@@ -164,7 +164,7 @@ export function registerCliCommands(program: Command, env: NodeJS.ProcessEnv): v
 
   program
     .command('search')
-    .description('search the sources (HIQTY_SEARCH_SOURCES, or the one a yt:, ytm: or sc: prefix names) without queueing anything')
+    .description('search the sources (HIQTY_SEARCH_SOURCES, or the one a yt:, ytm:, sc: or bc: prefix names) without queueing anything')
     .argument('<words...>', 'what to search for')
     .option('--limit <n>', 'how many results, 1 to 25 (default 10)', limit)
     .option('--json', 'print JSON')

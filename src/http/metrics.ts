@@ -80,6 +80,12 @@ export function createMetrics(registry: Registry): Metrics {
     labelNames: ['source', 'outcome'],
     registers,
   });
+  const sourceCacheReads = new Counter({
+    name: 'hiqty_source_cache_reads_total',
+    help: 'Reads of the fleet\'s caches of service answers, by cache (search, resolve, mirror), source and outcome (hit: no request to the service; miss).',
+    labelNames: ['cache', 'source', 'outcome'],
+    registers,
+  });
   const sourceRequestDuration = new Histogram({
     name: 'hiqty_source_request_duration_seconds',
     help: 'Time from a source request to its response headers (or its failure), by source.',
@@ -120,6 +126,7 @@ export function createMetrics(registry: Registry): Metrics {
         sourceRequests.inc({ source, outcome });
         sourceRequestDuration.observe({ source }, seconds);
       },
+      cache: (cache, source, hit) => sourceCacheReads.inc({ cache, source, outcome: hit ? 'hit' : 'miss' }),
     },
     watchRedis(connection) {
       redis = connection;

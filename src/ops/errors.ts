@@ -95,7 +95,7 @@ export function opErrorMessage(e: OpError): string {
       return `${listOf(e.sources.map(sourceLabel))} search ${e.sources.length === 1 ? 'is' : 'are'} resting after errors; try again in a minute or paste a link.`;
     case 'no-results': {
       const skipped = e.skipped.length === 0 ? '' : ` (${e.skipped.map((s) => `${sourceLabel(s.source)} skipped: ${s.reason}`).join('; ')})`;
-      return `Nothing found for "${clip(e.query, 80)}"${skipped}. Try other words, a yt:, ytm: or sc: prefix, or paste a link.`;
+      return `Nothing found for "${clip(e.query, 80)}"${skipped}. Try other words, a yt:, ytm:, sc: or bc: prefix, or paste a link.`;
     }
     case 'playlist-empty':
       return `That ${e.what} has nothing playable in it. Check the link, or queue its tracks one by one.`;

@@ -32,6 +32,9 @@ export class SourceBreaker {
   /** Recent outcomes per source, newest last: true for a failure. */
   private readonly recent = new Map<string, boolean[]>();
 
+  /** Called when a circuit opens or closes (health publishes at once then, not at its next period). */
+  onCircuitChange: (source: string) => void = () => {};
+
   constructor(
     private readonly clock: Clock,
     private readonly failures = DEFAULT_BREAKER_FAILURES,
@@ -45,6 +48,7 @@ export class SourceBreaker {
     if (this.clock.now() >= state.untilMs) {
       // After the rest, one request tries again; its failure starts a new cool-down at once.
       this.states.set(source, { kind: 'closed', failures: this.failures - 1 });
+      this.onCircuitChange(source);
       return undefined;
     }
     return state.untilMs;
@@ -52,7 +56,9 @@ export class SourceBreaker {
 
   succeeded(source: string): void {
     this.record(source, false);
+    const wasOpen = this.states.get(source)?.kind === 'cooling';
     this.states.set(source, { kind: 'closed', failures: 0 });
+    if (wasOpen) this.onCircuitChange(source);
   }
 
   /** Returns true when this failure started a cool-down. */
@@ -62,6 +68,7 @@ export class SourceBreaker {
     const failures = (state?.kind === 'closed' ? state.failures : 0) + 1;
     if (failures >= this.failures) {
       this.states.set(source, { kind: 'cooling', untilMs: this.clock.now() + this.coolDownMs });
+      this.onCircuitChange(source);
       return true;
     }
     this.states.set(source, { kind: 'closed', failures });

@@ -1,6 +1,6 @@
 /**
- * Publishes what this instance sees of the sources (src/sources/breaker.ts) to Redis every period, for
- * `hiqty status --sources` and the REST API, which show the fleet's view. A failed publish is logged once
+ * Publishes what this instance sees of the sources (src/sources/breaker.ts) to Redis every period and
+ * whenever a circuit opens or closes, for `hiqty status --sources` and the REST API, which show the fleet's view. A failed publish is logged once
  * per run of failures; the record expires after a few periods, so a stopped instance's view goes away.
  */
 import type { Redis } from 'ioredis';
@@ -21,12 +21,27 @@ export interface HealthPublisherDeps {
   readonly periodMs?: number;
 }
 
-export function startHealthPublisher(deps: HealthPublisherDeps): { stop(): void } {
+export interface HealthPublisher {
+  /** Publishes now (a circuit opened or closed), then every period from here. */
+  publishNow(): void;
+  stop(): void;
+}
+
+export function startHealthPublisher(deps: HealthPublisherDeps): HealthPublisher {
   const periodMs = deps.periodMs ?? HEALTH_PUBLISH_MS;
   let timer: Timer | undefined;
   let failing = false;
   let stopped = false;
+  let publishing = false;
+  let again = false;
   const publish = (): void => {
+    timer?.cancel();
+    timer = undefined;
+    if (publishing) {
+      again = true;
+      return;
+    }
+    publishing = true;
     const health = { instance: deps.instance, updatedAt: deps.clock.now(), sources: [...deps.read()] };
     publishSourceHealth(deps.redis, health, periodMs * 3)
       .then(() => {
@@ -38,11 +53,19 @@ export function startHealthPublisher(deps: HealthPublisherDeps): { stop(): void 
         failing = true;
       })
       .finally(() => {
-        if (!stopped) timer = deps.clock.setTimeout(publish, periodMs);
+        publishing = false;
+        if (stopped) return;
+        if (again) {
+          again = false;
+          publish();
+        } else timer = deps.clock.setTimeout(publish, periodMs);
       });
   };
   publish();
   return {
+    publishNow: () => {
+      if (!stopped) publish();
+    },
     stop() {
       stopped = true;
       timer?.cancel();

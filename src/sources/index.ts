@@ -7,7 +7,7 @@ import type { Redis } from 'ioredis';
 import type { Clock } from '../clock';
 import type { Config } from '../config';
 import type { Logger } from '../log';
-import { DEFAULT_RESOLVE_CACHE_TTL_MS, DEFAULT_SEARCH_CACHE_TTL_MS, redisSourceCache } from '../state/source-cache';
+import { DEFAULT_RESOLVE_CACHE_TTL_MS, DEFAULT_SEARCH_CACHE_TTL_MS, redisSourceCache, type SourceCache } from '../state/source-cache';
 import { redisTokenStore } from '../state/source-tokens';
 import { SourceBreaker, type SourceHealth } from './breaker';
 import { sourceFetcher, type FetchPolicy } from './fetcher';
@@ -16,10 +16,11 @@ import type { QueryResolver } from './query';
 import { SourceRegistry } from './registry';
 import { withCachedResolutions } from './cached-resolutions';
 import { createQueryResolver } from './resolver';
+import { bandcampSource } from './bandcamp';
 import { mirroredSource, withFallback } from './elsewhere';
 import { songMirror } from './mirror';
 import { soundcloudSource } from './soundcloud';
-import type { SourceMetrics } from './source-metrics';
+import type { SourceCacheName, SourceMetrics } from './source-metrics';
 import { youtubeMusicSource, youtubeSource } from './youtube';
 import type { MetadataSource, Source } from './types';
 import { isDiscordAttachment, isHttpLink, urlSource } from './url';
@@ -49,6 +50,20 @@ export interface ServiceLayer {
   readonly planner: TrackPlanner;
   /** Each source's recent failure rate and circuit, as this instance sees them. */
   health(): SourceHealth[];
+  /** Calls back when a source's circuit opens or closes. One listener. */
+  onCircuitChange(listener: (source: string) => void): void;
+}
+
+/** A cache whose reads are counted as hits and misses (hiqty_source_cache_reads_total). */
+function countedCache(cache: SourceCache, name: SourceCacheName, metrics: SourceMetrics): SourceCache {
+  return {
+    async get(source, key) {
+      const value = await cache.get(source, key);
+      metrics.cache(name, source, value !== undefined);
+      return value;
+    },
+    set: (source, key, value) => cache.set(source, key, value),
+  };
 }
 
 export function createServiceLayer(config: ServiceConfig, deps: ServiceLayerDeps): ServiceLayer {
@@ -63,11 +78,14 @@ export function createServiceLayer(config: ServiceConfig, deps: ServiceLayerDeps
     visitorData: config.HIQTY_YOUTUBE_VISITOR_DATA,
     log: log.child({ source: 'youtube' }),
   };
-  const resolutions = redisSourceCache(deps.redis, 'resolve', DEFAULT_RESOLVE_CACHE_TTL_MS);
+  const resolutions = countedCache(redisSourceCache(deps.redis, 'resolve', DEFAULT_RESOLVE_CACHE_TTL_MS), 'resolve', deps.metrics);
+  // The mirror keeps its matches beside the resolutions (under mirror-{source}), counted apart.
+  const mirrorMatches = countedCache(redisSourceCache(deps.redis, 'resolve', DEFAULT_RESOLVE_CACHE_TTL_MS), 'mirror', deps.metrics);
   const services: Source[] = [
     youtubeSource({ ...youtube, fetcher: fetcherFor('youtube') }),
     youtubeMusicSource({ ...youtube, fetcher: fetcherFor('youtube-music') }),
     soundcloudSource({ fetch: fetcherFor('soundcloud'), tokens, clock: deps.clock, log: log.child({ source: 'soundcloud' }) }),
+    bandcampSource({ fetch: fetcherFor('bandcamp'), log: log.child({ source: 'bandcamp' }) }),
     vimeoSource({ fetch: fetcherFor('vimeo'), log: log.child({ source: 'vimeo' }) }),
   ];
   // One breaker for search, mirrors and fallback: a source that keeps failing is skipped by all three.
@@ -78,7 +96,7 @@ export function createServiceLayer(config: ServiceConfig, deps: ServiceLayerDeps
   const elsewhere = {
     registry: playableRegistry,
     order: config.HIQTY_FALLBACK_SOURCES,
-    mirror: songMirror({ registry: playableRegistry, cache: resolutions, breaker, log }),
+    mirror: songMirror({ registry: playableRegistry, cache: mirrorMatches, breaker, log }),
     breaker,
   };
   const metadata: MetadataSource[] = [];
@@ -91,9 +109,17 @@ export function createServiceLayer(config: ServiceConfig, deps: ServiceLayerDeps
   const resolver = createQueryResolver({
     registry,
     searchSources: config.HIQTY_SEARCH_SOURCES,
-    searchCache: redisSourceCache(deps.redis, 'search', DEFAULT_SEARCH_CACHE_TTL_MS),
+    searchCache: countedCache(redisSourceCache(deps.redis, 'search', DEFAULT_SEARCH_CACHE_TTL_MS), 'search', deps.metrics),
     breaker,
     log,
   });
-  return { registry, resolver, planner: sourcePlanner(registry), health: () => breaker.health() };
+  return {
+    registry,
+    resolver,
+    planner: sourcePlanner(registry),
+    health: () => breaker.health(),
+    onCircuitChange: (listener) => {
+      breaker.onCircuitChange = listener;
+    },
+  };
 }

@@ -18,7 +18,7 @@ import type { SourceRegistry } from './registry';
 import { SourceTrackCodec } from './track-codec';
 import type { PlayableTrack, Source, SourceName, SourceTrack } from './types';
 
-/** A candidate's length may differ from the song's by the larger of these: ±5 s or ±5% (default). */
+/** A candidate's length may differ from the song's by the larger of these: ±5 s and ±5% (defaults). */
 export const MIRROR_TOLERANCE_MS = 5000;
 export const MIRROR_TOLERANCE_SHARE = 0.05;
 

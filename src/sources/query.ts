@@ -1,6 +1,6 @@
 /**
  * What every interface asks of the service layer: turn what a member typed (a link, an attachment's
- * URL, or words with an optional `yt:`, `ytm:` or `sc:` prefix) into tracks, and search. Ops depend on
+ * URL, or words with an optional `yt:`, `ytm:`, `sc:` or `bc:` prefix) into tracks, and search. Ops depend on
  * this contract only; src/sources/resolver.ts implements it over the registry of sources.
  */
 import type { Playlist, SourceName, SourceTrack } from './types';

@@ -1,6 +1,6 @@
 /**
  * The QueryResolver over the registry (src/sources/query.ts): a link goes to the source that owns it; words
- * are searched in HIQTY_SEARCH_SOURCES order (or the one source a `yt:`, `ytm:` or `sc:` prefix names), and
+ * are searched in HIQTY_SEARCH_SOURCES order (or the one source a `yt:`, `ytm:`, `sc:` or `bc:` prefix names), and
  * the first source with results gives the best match. Searches are cached in Redis per normalized query;
  * a source whose searches keep failing rests for a while (breaker.ts) and the answer says so.
  */
@@ -16,7 +16,7 @@ import type { ResolveOutcome, Source, SourceName, SourceTrack } from './types';
 /** Results asked of each source per search, whatever the caller's limit: one cached answer serves autocomplete, /search and /play. */
 export const RESULTS_PER_SOURCE = 20;
 
-export const SEARCH_PREFIXES: Readonly<Record<string, SourceName>> = { yt: 'youtube', ytm: 'youtube-music', sc: 'soundcloud' };
+export const SEARCH_PREFIXES: Readonly<Record<string, SourceName>> = { yt: 'youtube', ytm: 'youtube-music', sc: 'soundcloud', bc: 'bandcamp' };
 
 export interface QueryResolverDeps {
   readonly registry: SourceRegistry;

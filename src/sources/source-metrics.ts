@@ -6,9 +6,14 @@
 /** ok, http_4xx, http_5xx, refused (the address policy), failed (DNS, connection, timeout), cancelled. */
 export type SourceRequestOutcome = 'ok' | 'http_4xx' | 'http_5xx' | 'refused' | 'failed' | 'cancelled';
 
+/** The fleet's caches of service answers: searches, link resolutions, mirror matches. */
+export type SourceCacheName = 'search' | 'resolve' | 'mirror';
+
 export interface SourceMetrics {
   /** One HTTP request a source made (API or media), and how long it took to its response. */
   request(source: string, outcome: SourceRequestOutcome, seconds: number): void;
+  /** One read of a shared cache, by cache and source: found there (hit) or asked of the service (miss). */
+  cache(cache: SourceCacheName, source: string, hit: boolean): void;
 }
 
-export const NO_SOURCE_METRICS: SourceMetrics = { request: () => undefined };
+export const NO_SOURCE_METRICS: SourceMetrics = { request: () => undefined, cache: () => undefined };

@@ -531,7 +531,8 @@ export const CACHE_SET_LUA = `
 local ttl = tonumber(ARGV[2])
 local max = tonumber(ARGV[3])
 local now = redis.call('TIME')
-local nowMs = tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000)
+-- Microseconds kept: entries written in the same millisecond still expire in the order they came.
+local nowMs = tonumber(now[1]) * 1000 + tonumber(now[2]) / 1000
 redis.call('SET', KEYS[1], ARGV[1], 'PX', ttl)
 redis.call('ZADD', KEYS[2], nowMs + ttl, KEYS[1])
 redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', nowMs)

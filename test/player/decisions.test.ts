@@ -125,6 +125,30 @@ describe('player reconciler: the decision table', () => {
     assert.equal(h.world.status?.positionMs, 10_140);
   });
 
+  it('a track its source refused plays from another: announced once, and every status names where it plays from', async () => {
+    const h = harness();
+    h.world.track('a');
+    await h.reconcile();
+    h.voice.current().lastPlay().answer({ kind: 'playing', path: 'transcoded', via: { source: 'soundcloud', label: 'SoundCloud', because: 'YouTube refused it (LOGIN_REQUIRED)' } });
+    await settle();
+    assert.deepEqual(h.counted.elsewhere, ['SoundCloud']);
+    assert.deepEqual(h.world.status?.playedFrom, { source: 'soundcloud', label: 'SoundCloud' });
+    h.voice.current().lastPlay().position = 5000;
+    await h.reconciler.checkpoint();
+    assert.equal(h.world.status?.positionMs, 5000);
+    assert.deepEqual(h.world.status?.playedFrom, { source: 'soundcloud', label: 'SoundCloud' }, 'checkpoints keep it');
+  });
+
+  it('a mirrored track (no refusal behind it) is not announced, but its status names the source', async () => {
+    const h = harness();
+    h.world.track('a');
+    await h.reconcile();
+    h.voice.current().lastPlay().answer({ kind: 'playing', path: 'passthrough', via: { source: 'youtube', label: 'YouTube' } });
+    await settle();
+    assert.deepEqual(h.counted.elsewhere, []);
+    assert.deepEqual(h.world.status?.playedFrom, { source: 'youtube', label: 'YouTube' });
+  });
+
   it('a skip (the head changed) stops the play and starts the new head', async () => {
     const h = harness();
     h.world.track('a');

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { systemClock } from '../../src/clock';
 import { silentLogger } from '../../src/log';
+import { NO_SOURCE_METRICS } from '../../src/sources/source-metrics';
 import { startFixtureServer, type FixtureServer } from '../../src/sandbox/fixtures/server';
 import { makeHlsTone } from '../../src/sandbox/fixtures/hls-tones';
 import { runFfmpegOk } from '../../src/sandbox/fixtures/run-ffmpeg';
@@ -51,7 +52,7 @@ describe('sources/url: links are checked before they are queued', function () {
     const host = new URL(fixtures.origin).host;
     layer = createServiceLayer(
       serviceConfig({ HIQTY_FETCH_ALLOW: host }),
-      { redis: redisClient, clock: systemClock, log: silentLogger, metrics: { request: (source, outcome) => void requests.push({ source, outcome }) } },
+      { redis: redisClient, clock: systemClock, log: silentLogger, metrics: { ...NO_SOURCE_METRICS, request: (source, outcome) => void requests.push({ source, outcome }) } },
     );
   });
 
@@ -121,7 +122,7 @@ describe('sources/url: links are checked before they are queued', function () {
     copyFileSync(path.join(dir, 'tagged.mp3'), path.join(dir, 'attachments', '11', '22', 'upload.mp3'));
     const cdn = createServiceLayer(
       serviceConfig({ HIQTY_FETCH_ALLOW: new URL(fixtures.origin).host, HIQTY_SERVICE_ORIGINS: `cdn.discordapp.com=${fixtures.origin}` }),
-      { redis: redisClient, clock: systemClock, log: silentLogger, metrics: { request: () => undefined } },
+      { redis: redisClient, clock: systemClock, log: silentLogger, metrics: NO_SOURCE_METRICS },
     );
     const outcome = await cdn.resolver.resolve('https://cdn.discordapp.com/attachments/11/22/upload.mp3?ex=1&is=2&hm=3');
     assertTracks(outcome);

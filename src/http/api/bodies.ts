@@ -70,7 +70,7 @@ export const addTracksSchema: JsonSchema = {
   type: 'object',
   additionalProperties: false,
   properties: {
-    query: { type: 'string', maxLength: 2000, description: 'Words to search for (the best match is queued; `yt:`, `ytm:` or `sc:` picks a source), or a link.' },
+    query: { type: 'string', maxLength: 2000, description: 'Words to search for (the best match is queued; `yt:`, `ytm:`, `sc:` or `bc:` picks a source), or a link.' },
     url: { type: 'string', maxLength: 2000, description: 'A link: a YouTube or SoundCloud page, an audio file, or an M3U/PLS/XSPF/HLS playlist.' },
     urls: { type: 'array', minItems: 1, maxItems: MAX_PLAY_QUERIES, items: { type: 'string', maxLength: 2000 } },
     next: { type: 'boolean', description: 'Right after the current track instead of at the end.' },
@@ -166,7 +166,7 @@ export const settingsSchema: JsonSchema = {
 export const SearchParams = strict('search parameters', { q: Query }, { limit: intFromString(1, MAX_SEARCH_LIMIT) });
 export const DEFAULT_SEARCH_LIMIT = 10;
 export const searchParameters: readonly JsonSchema[] = [
-  { name: 'q', in: 'query', required: true, schema: { type: 'string', maxLength: 2000 }, description: 'Words to search for; `yt:`, `ytm:` or `sc:` searches one source only.' },
+  { name: 'q', in: 'query', required: true, schema: { type: 'string', maxLength: 2000 }, description: 'Words to search for; `yt:`, `ytm:`, `sc:` or `bc:` searches one source only.' },
   { name: 'limit', in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: MAX_SEARCH_LIMIT, default: DEFAULT_SEARCH_LIMIT } },
 ];
 
