@@ -24,6 +24,7 @@ import type { SourceCacheName, SourceMetrics } from './source-metrics';
 import { youtubeMusicSource, youtubeSource } from './youtube';
 import type { MetadataSource, Source } from './types';
 import { isDiscordAttachment, isHttpLink, urlSource } from './url';
+import { vimeoSource } from './vimeo';
 
 export type { PlannedTrack, TrackPlanner } from './planner';
 export type { QueryOutcome, QueryResolver, SearchResults } from './query';
@@ -85,6 +86,7 @@ export function createServiceLayer(config: ServiceConfig, deps: ServiceLayerDeps
     youtubeMusicSource({ ...youtube, fetcher: fetcherFor('youtube-music') }),
     soundcloudSource({ fetch: fetcherFor('soundcloud'), tokens, clock: deps.clock, log: log.child({ source: 'soundcloud' }) }),
     bandcampSource({ fetch: fetcherFor('bandcamp'), log: log.child({ source: 'bandcamp' }) }),
+    vimeoSource({ fetch: fetcherFor('vimeo'), log: log.child({ source: 'vimeo' }) }),
   ];
   // One breaker for search, mirrors and fallback: a source that keeps failing is skipped by all three.
   const breaker = new SourceBreaker(deps.clock);

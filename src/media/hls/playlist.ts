@@ -32,16 +32,21 @@ function isAudioOnly(variant: types.Variant): boolean {
 
 /**
  * The URI to play from a master playlist: the highest-bandwidth audio-only variant; else an AUDIO
- * rendition with its own URI (the default one first); else the lowest-bandwidth variant, whose
- * video ffmpeg drops (`-vn`). Known limit: that last case downloads video it does not need.
+ * rendition with its own URI, from the group of the highest-bandwidth variant that has one (its
+ * default first); else the lowest-bandwidth variant, whose video ffmpeg drops (`-vn`). Known limit:
+ * that last case downloads video it does not need. The group follows the best variant because a
+ * master with several audio groups (Vimeo's "audio-high" and "audio-low") pairs its best video with
+ * its best audio, and BANDWIDTH is the only rate a rendition gets, through the variants using it.
  */
 export function chooseAudio(master: types.MasterPlaylist): string | undefined {
   const variants = master.variants.filter((v) => v.isIFrameOnly !== true);
   const audioOnly = variants.filter(isAudioOnly).sort((a, b) => b.bandwidth - a.bandwidth)[0];
   if (audioOnly !== undefined) return audioOnly.uri;
-  const renditions = variants.flatMap((v) => v.audio).filter((r) => r.uri !== undefined);
-  const rendition = renditions.find((r) => r.isDefault) ?? renditions[0];
-  if (rendition?.uri !== undefined) return rendition.uri;
+  for (const variant of [...variants].sort((a, b) => b.bandwidth - a.bandwidth)) {
+    const renditions = variant.audio.filter((r) => r.uri !== undefined);
+    const rendition = renditions.find((r) => r.isDefault) ?? renditions[0];
+    if (rendition?.uri !== undefined) return rendition.uri;
+  }
   return [...variants].sort((a, b) => a.bandwidth - b.bandwidth)[0]?.uri;
 }
 

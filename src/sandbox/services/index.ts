@@ -7,12 +7,14 @@ import path from 'node:path';
 import { startBandcampFake, type BandcampFake } from './bandcamp';
 import { startSoundcloudFake, type SoundcloudFake } from './soundcloud';
 import { serviceOriginsValue, type ServiceFake } from './types';
+import { startVimeoFake, type VimeoFake } from './vimeo';
 import { startYoutubeFake, VIDEOS, type YoutubeFake } from './youtube';
 
 export interface ServiceFakes {
   readonly youtube: YoutubeFake;
   readonly soundcloud: SoundcloudFake;
   readonly bandcamp: BandcampFake;
+  readonly vimeo: VimeoFake;
   /** HIQTY_SERVICE_ORIGINS for a bot that should reach these fakes. */
   readonly origins: string;
   /** host:port pairs to add to HIQTY_FETCH_ALLOW. */
@@ -36,20 +38,22 @@ export interface ServiceFakesOptions {
 
 export async function startServiceFakes(options: ServiceFakesOptions = {}): Promise<ServiceFakes> {
   const dir = options.dir ?? SERVICE_MEDIA_CACHE;
-  const [youtube, soundcloud, bandcamp] = await Promise.all([
+  const [youtube, soundcloud, bandcamp, vimeo] = await Promise.all([
     startYoutubeFake({ dir: path.join(dir, 'youtube') }),
     startSoundcloudFake({ dir: path.join(dir, 'soundcloud') }),
     startBandcampFake({ dir: path.join(dir, 'bandcamp') }),
+    startVimeoFake({ dir: path.join(dir, 'vimeo') }),
   ]);
   // Every tone made before the bot asks, so no player answer waits on ffmpeg.
   await youtube.prepare(Object.values(VIDEOS).map((v) => v.id));
-  const all: ServiceFake[] = [youtube, soundcloud, bandcamp];
+  const all: ServiceFake[] = [youtube, soundcloud, bandcamp, vimeo];
   const origins = serviceOriginsValue(all);
   const allow = all.flatMap((f) => f.allow);
   return {
     youtube,
     soundcloud,
     bandcamp,
+    vimeo,
     origins,
     allow,
     env: (existingAllow = []) => ({ HIQTY_SERVICE_ORIGINS: origins, HIQTY_FETCH_ALLOW: [...existingAllow, ...allow].join(',') }),
