@@ -88,7 +88,7 @@ export function opErrorMessage(e: OpError): string {
     case 'link-refused':
       return `I can't play that link: ${e.reason}. Paste a link to a YouTube or SoundCloud page, an audio file or a playlist.`;
     case 'source-unavailable':
-      return `${sourceLabel(e.source)} says this ${e.source === 'youtube' ? 'video' : 'track'} is not available: ${e.reason}. Try another one.`;
+      return `${sourceLabel(e.source)} says this ${e.source === 'youtube' || e.source === 'vimeo' ? 'video' : 'track'} is not available: ${e.reason}. Try another one.`;
     case 'source-failed':
       return `${sourceLabel(e.source)} did not answer properly (${e.reason}). Try again in a minute, or paste a link from elsewhere.`;
     case 'cooling-down':
