@@ -19,6 +19,7 @@ import { createQueryResolver } from './resolver';
 import { mirroredSource, withFallback } from './elsewhere';
 import { songMirror } from './mirror';
 import { soundcloudSource } from './soundcloud';
+import { twitchSource } from './twitch';
 import type { SourceMetrics } from './source-metrics';
 import { youtubeMusicSource, youtubeSource } from './youtube';
 import type { MetadataSource, Source } from './types';
@@ -67,6 +68,7 @@ export function createServiceLayer(config: ServiceConfig, deps: ServiceLayerDeps
     youtubeSource({ ...youtube, fetcher: fetcherFor('youtube') }),
     youtubeMusicSource({ ...youtube, fetcher: fetcherFor('youtube-music') }),
     soundcloudSource({ fetch: fetcherFor('soundcloud'), tokens, clock: deps.clock, log: log.child({ source: 'soundcloud' }) }),
+    twitchSource({ fetch: fetcherFor('twitch'), log: log.child({ source: 'twitch' }) }),
   ];
   // One breaker for search, mirrors and fallback: a source that keeps failing is skipped by all three.
   const breaker = new SourceBreaker(deps.clock);

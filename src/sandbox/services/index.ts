@@ -5,12 +5,14 @@
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startSoundcloudFake, type SoundcloudFake } from './soundcloud';
+import { startTwitchFake, type TwitchFake } from './twitch';
 import { serviceOriginsValue, type ServiceFake } from './types';
 import { startYoutubeFake, VIDEOS, type YoutubeFake } from './youtube';
 
 export interface ServiceFakes {
   readonly youtube: YoutubeFake;
   readonly soundcloud: SoundcloudFake;
+  readonly twitch: TwitchFake;
   /** HIQTY_SERVICE_ORIGINS for a bot that should reach these fakes. */
   readonly origins: string;
   /** host:port pairs to add to HIQTY_FETCH_ALLOW. */
@@ -34,15 +36,21 @@ export interface ServiceFakesOptions {
 
 export async function startServiceFakes(options: ServiceFakesOptions = {}): Promise<ServiceFakes> {
   const dir = options.dir ?? SERVICE_MEDIA_CACHE;
-  const [youtube, soundcloud] = await Promise.all([startYoutubeFake({ dir: path.join(dir, 'youtube') }), startSoundcloudFake({ dir: path.join(dir, 'soundcloud') })]);
+  const [youtube, soundcloud, twitch] = await Promise.all([
+    startYoutubeFake({ dir: path.join(dir, 'youtube') }),
+    startSoundcloudFake({ dir: path.join(dir, 'soundcloud') }),
+    // One-second segments: a live stream's end is heard three seconds after it, not six.
+    startTwitchFake({ dir: path.join(dir, 'twitch'), segmentMs: 1000 }),
+  ]);
   // Every tone made before the bot asks, so no player answer waits on ffmpeg.
   await youtube.prepare(Object.values(VIDEOS).map((v) => v.id));
-  const all: ServiceFake[] = [youtube, soundcloud];
+  const all: ServiceFake[] = [youtube, soundcloud, twitch];
   const origins = serviceOriginsValue(all);
   const allow = all.flatMap((f) => f.allow);
   return {
     youtube,
     soundcloud,
+    twitch,
     origins,
     allow,
     env: (existingAllow = []) => ({ HIQTY_SERVICE_ORIGINS: origins, HIQTY_FETCH_ALLOW: [...existingAllow, ...allow].join(',') }),
