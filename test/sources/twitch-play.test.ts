@@ -13,7 +13,7 @@ import { resolveFfmpeg } from '../../src/media/ffmpeg-path';
 import { hlsReader } from '../../src/media/hls/reader';
 import { openTrack } from '../../src/media/open-track';
 import type { PlanProvider } from '../../src/media/plan';
-import { CHANNEL_TONES, VIDEO_TONES, channelUrl, videoUrl, type TwitchFake } from '../../src/sandbox/services/twitch';
+import { CHANNEL_TONES, VIDEO_TONES, channelUrl, videoUrl, type ServedSegment, type TwitchFake } from '../../src/sandbox/services/twitch';
 import type { Source } from '../../src/sources/types';
 import { assertAbout, toneOf, totalMs, whilePlaying } from '../media/plan-support';
 import { collect } from '../media/support';
@@ -137,9 +137,16 @@ describe('Twitch streams through the media layer', function () {
       return { body, counted, watched: watch(body), served: () => fake.segmentsServed.slice(served).filter((s) => s.login === LOGIN) };
     }
 
-    /** The sequences served are one run without a gap or a repeat, and the bytes out are exactly theirs, in order. */
-    async function assertNoGap(chunks: readonly Buffer[], served: ReturnType<Awaited<ReturnType<typeof read>>['served']>): Promise<void> {
-      const sequences = served.map((s) => s.sequence);
+    /**
+     * The sequences served are one run without a gap or a repeat, and the bytes out are exactly theirs, in
+     * order. Looked at once the reader is idle (waiting for its next reload, or ended), so no segment is
+     * half read.
+     */
+    async function assertNoGap(watched: ReturnType<typeof watch>, served: () => readonly ServedSegment[]): Promise<void> {
+      await waitFor('the reader to be idle', () => clock.pendingTimers() > 0 || watched.state.ended || watched.state.error !== undefined);
+      await new Promise((resolve) => setImmediate(resolve));
+      const chunks = watched.chunks;
+      const sequences = served().map((s) => s.sequence);
       const first = sequences[0] ?? 0;
       assert.deepEqual(sequences, Array.from({ length: sequences.length }, (_, i) => first + i), 'every segment once, in order');
       const expected = Buffer.concat(await Promise.all(sequences.map((s) => fake.segmentBytes(LOGIN, s))));
@@ -156,7 +163,6 @@ describe('Twitch streams through the media layer', function () {
       try {
         const startMs = clock.monotonic();
         await driveUntil(clock, '30 s of stream', () => clock.monotonic() - startMs >= 30_000 || watched.state.ended || watched.state.error !== undefined);
-        await waitFor('the last segment read', () => watched.chunks.length > 0 && served().length > 0);
         assert.equal(watched.state.error, undefined);
         assert.equal(watched.state.ended, false, 'the stream goes on');
         // Joined three segments from the edge; then one a second.
@@ -165,7 +171,7 @@ describe('Twitch streams through the media layer', function () {
         const tokens = fake.tokensIssued(LOGIN) - tokensBefore;
         assert.ok(tokens >= 6, `a fresh token every 4 s or so, ${tokens} in 30 s`);
         assert.ok(counted.attempts.every((a) => a === 0), `a refresh is no retry: ${JSON.stringify(counted.attempts)}`);
-        await assertNoGap(watched.chunks, served());
+        await assertNoGap(watched, served);
       } finally {
         body.destroy();
       }
@@ -182,27 +188,28 @@ describe('Twitch streams through the media layer', function () {
         assert.equal(watched.state.error, undefined);
         assert.ok(fake.refusals() > refusedBefore, 'the old URLs were refused');
         assert.deepEqual(counted.attempts, [0, 1], 'asked again once, as a retry');
-        await waitFor('the bytes of the last segment', () => Buffer.concat(watched.chunks).length >= 1);
-        await assertNoGap(watched.chunks, served());
+        await assertNoGap(watched, served);
       } finally {
         body.destroy();
       }
     });
 
-    it('a segment refused (403): the source is asked again and that same segment is fetched from the fresh plan', async () => {
-      const { body, counted, watched, served } = await read();
-      try {
-        await driveUntil(clock, '5 segments', () => served().length >= 5);
-        fake.refuseSegments(1);
-        const before = served().length;
-        await driveUntil(clock, '5 more segments', () => served().length >= before + 5 || watched.state.error !== undefined);
-        assert.equal(watched.state.error, undefined);
-        assert.deepEqual(counted.attempts, [0, 1], 'asked again once, as a retry');
-        await assertNoGap(watched.chunks, served());
-      } finally {
-        body.destroy();
-      }
-    });
+    for (const status of [403, 404]) {
+      it(`a segment answering ${status}: the source is asked again and that same segment is fetched from the fresh plan`, async () => {
+        const { body, counted, watched, served } = await read();
+        try {
+          await driveUntil(clock, '5 segments', () => served().length >= 5);
+          fake.refuseSegments(1, status);
+          const before = served().length;
+          await driveUntil(clock, '5 more segments', () => served().length >= before + 5 || watched.state.error !== undefined);
+          assert.equal(watched.state.error, undefined);
+          assert.deepEqual(counted.attempts, [0, 1], 'asked again once, as a retry');
+          await assertNoGap(watched, served);
+        } finally {
+          body.destroy();
+        }
+      });
+    }
 
     it('a stream refused again right after a fresh plan fails, with both refusals in its reason', async () => {
       const { watched, served } = await read();
@@ -225,7 +232,7 @@ describe('Twitch streams through the media layer', function () {
         await driveUntil(clock, 'the end', () => watched.state.ended || watched.state.error !== undefined);
         assert.equal(watched.state.error, undefined);
         assert.deepEqual(ends, [reason]);
-        await assertNoGap(watched.chunks, served());
+        await assertNoGap(watched, served);
       });
     }
   });

@@ -8,9 +8,9 @@
  * With a plan provider, the source is asked again (replan.ts) shortly before the plan expires, and when
  * a playlist or a segment is refused (401, 403, 410); reading goes on from the next segment by media
  * sequence, so no byte is lost or repeated. A live stream ends on the service's side in three ways, all
- * reported through onLiveEnd: its playlist gets EXT-X-ENDLIST; it is refused with a 404 (gone) and its
- * source, asked again, says it cannot be played (off the air); or it stops updating and its source says
- * the same. A live playlist that stops updating while its source still offers it fails the stream.
+ * reported through onLiveEnd: its playlist gets EXT-X-ENDLIST; its playlist or a segment answers 404
+ * (gone) and its source, asked again, says it cannot be played (off the air); or it stops updating and
+ * its source says the same. A live playlist that stops updating while its source still offers it fails the stream.
  */
 import type { Readable } from 'node:stream';
 import type { types } from 'hls-parser';
@@ -59,7 +59,7 @@ export interface HlsReaderOptions {
 }
 
 type Part = { readonly uri: string; readonly byterange?: types.Byterange };
-/** How fetching one part ended: all of it out, cancelled, or refused with a status the source may cure. */
+/** How fetching one part ended: all of it out, cancelled, or refused with a status a fresh plan may explain (401, 403, 404, 410). */
 type PartEnd = 'done' | 'cancelled' | { readonly refused: number };
 /** Why the source is asked again. */
 type Why = { readonly kind: 'expiring' } | { readonly kind: 'refused'; readonly what: string; readonly status: number } | { readonly kind: 'stale'; readonly reloads: number };
@@ -91,7 +91,8 @@ async function* fetchPart(part: Part, base: string, target: HlsTarget, ctx: Fetc
   const range = byterange === undefined ? {} : { rangeStart: byterange.offset, rangeEnd: byterange.offset + byterange.length - 1 };
   const fetched = await safeFetch(url, { ...ctx, ...(target.headers === undefined ? {} : { headers: target.headers }), ...range, signal });
   if (fetched.kind === 'cancelled') return 'cancelled';
-  if (fetched.kind === 'http-error' && REFUSED_STATUSES.has(fetched.status)) return { refused: fetched.status };
+  // A refusal may be cured by a fresh plan; a 404 may be a live stream that is gone (the caller decides).
+  if (fetched.kind === 'http-error' && (REFUSED_STATUSES.has(fetched.status) || fetched.status === 404)) return { refused: fetched.status };
   if (fetched.kind !== 'ok') throw new MediaInputError(`an HLS segment could not be fetched: ${fetchFailureReason(fetched)}`);
   // A server that ignored the byte range sent the whole file: the range is cut out of it here.
   let skip = byterange !== undefined && fetched.status === 200 ? byterange.offset : 0;
@@ -213,6 +214,8 @@ async function* hlsBytes(options: HlsReaderOptions, signal: AbortSignal): AsyncG
       const got = yield* play(segment);
       if (got === 'cancelled') return;
       if (got !== 'done') {
+        // A VOD segment that is not there will not be there with a fresh plan either.
+        if (!live && got.refused === 404) throw new MediaInputError('an HLS segment could not be fetched: the server answered 404');
         const step = await replan({ kind: 'refused', what: 'an HLS segment', status: got.refused });
         if (step !== 'go-on') return;
         pending = remaining();

@@ -68,8 +68,8 @@ export interface TwitchFake extends ServiceFake {
   setTokenLifetime(ms: number): void;
   /** Every token and signed URL handed out so far answers 403 from now on. */
   revokeTokens(): void;
-  /** The edge answers the next `count` segment requests with 403, as it answers a revoked URL. */
-  refuseSegments(count: number): void;
+  /** The edge answers the next `count` segment requests with `status` (default 403, as it answers a revoked URL). */
+  refuseSegments(count: number, status?: number): void;
   /** Playback access tokens issued so far for a channel's login or a video's id. */
   tokensIssued(name: string): number;
   /** Segments the edge and the VOD CDN served, oldest first. */
@@ -130,7 +130,7 @@ export async function startTwitchFake(options: TwitchFakeOptions): Promise<Twitc
   const segmentsServed: ServedSegment[] = [];
   const issued = new Map<string, number>();
   let refused = 0;
-  let segmentsToRefuse = 0;
+  let segmentsToRefuse = { count: 0, status: 403 };
   let broadcastCount = 0;
   const broadcasts = new Map<string, Broadcast>();
 
@@ -311,10 +311,10 @@ export async function startTwitchFake(options: TwitchFakeOptions): Promise<Twitc
     }
     const sequence = Number(sealed.s);
     if (!broadcast.isPublished(sequence, clock.now())) return sendText(res, 404, 'text/plain', 'Not Found');
-    if (segmentsToRefuse > 0) {
-      segmentsToRefuse--;
-      refused++;
-      return sendText(res, 403, 'text/plain', 'Forbidden');
+    if (segmentsToRefuse.count > 0) {
+      segmentsToRefuse = { ...segmentsToRefuse, count: segmentsToRefuse.count - 1 };
+      if (segmentsToRefuse.status === 403) refused++;
+      return sendText(res, segmentsToRefuse.status, 'text/plain', segmentsToRefuse.status === 403 ? 'Forbidden' : 'Not Found');
     }
     const bytes = await readFile(broadcast.segment(sequence, files).file);
     segmentsServed.push({ login, rendition, sequence, atMs: clock.now() });
@@ -358,8 +358,8 @@ export async function startTwitchFake(options: TwitchFakeOptions): Promise<Twitc
     revokeTokens() {
       signer.revoke();
     },
-    refuseSegments(count) {
-      segmentsToRefuse = count;
+    refuseSegments(count, status = 403) {
+      segmentsToRefuse = { count, status };
     },
     tokensIssued: (name) => issued.get(name) ?? 0,
     segmentsServed,
