@@ -40,7 +40,7 @@ export function announcer(poster: TextPoster) {
     streamEnded(_guild: string, textChannel: string | undefined, track: Track, reason: string): void {
       if (textChannel === undefined) return;
       const who = track.artist !== undefined && track.artist.trim() !== '' ? `**${track.artist}** went offline: ` : '';
-      void poster.post(textChannel, `📴 ${who}the live stream **${trackLabel(track)}** ended (${reason}). The queue goes on.`);
+      void poster.post(textChannel, `📴 ${who}the live stream **${trackLabel(track)}** is over (${reason}). The queue goes on.`);
     },
   };
 }

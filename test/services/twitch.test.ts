@@ -66,7 +66,7 @@ describe('services: a Twitch live channel, heard through the real bot', function
     twitch.goOffline(LOGIN);
     await waitFor('the live track to leave the queue', async () => (await scene.queue()).length === 0, { timeoutMs: 30_000 });
     const told = await waitFor('the announcement', () => scene.channelMessages(/went offline/)[0], { timeoutMs: 10_000 });
-    assert.match(told, /^📴 \*\*HiqtyTones\*\* went offline: the live stream \*\*Sine waves all day\*\* ended \((the stream ended|hiqtytones is not live right now)\)\. The queue goes on\.$/);
+    assert.match(told, /^📴 \*\*HiqtyTones\*\* went offline: the live stream \*\*Sine waves all day\*\* is over \((the broadcast ended|hiqtytones is not live right now)\)\. The queue goes on\.$/);
     assert.deepEqual(await scene.quarantine(), [], 'a stream that ended is finished, not failed');
     assert.deepEqual(scene.channelMessages(/Skipped/), []);
   });

@@ -73,13 +73,13 @@ describe('Twitch streams through the media layer', function () {
       assert.ok(!fake.requests.some((r) => r.host.includes('weaver') && r.path.includes('chunked')), 'no video playlist');
     });
 
-    it('a channel going off the air (ENDLIST) finishes the track, saying the stream ended', async () => {
+    it('a channel going off the air (ENDLIST) finishes the track, saying the broadcast ended', async () => {
       const outcome = await openTrack({ url: channelUrl(CHANNEL_TONES), isLive: true, plan: provider(source).provide }, deps());
       assert.equal(outcome.kind, 'playing', JSON.stringify(outcome));
       if (outcome.kind !== 'playing') return;
       const packets = collect(outcome.stream);
       fake.goOffline(LOGIN, 'endlist');
-      assert.deepEqual(await outcome.done, { kind: 'finished', streamEnded: 'the stream ended' });
+      assert.deepEqual(await outcome.done, { kind: 'finished', streamEnded: 'the broadcast ended' });
       assert.equal(Math.round(toneOf(await packets) ?? 0), CHANNEL_TONES.hz);
     });
 
@@ -220,7 +220,7 @@ describe('Twitch streams through the media layer', function () {
     });
 
     for (const [how, reason] of [
-      ['endlist', 'the stream ended'],
+      ['endlist', 'the broadcast ended'],
       ['stall', 'hiqtytones is not live right now'],
       ['gone', 'hiqtytones is not live right now'],
     ] as const) {

@@ -227,7 +227,7 @@ async function* hlsBytes(options: HlsReaderOptions, signal: AbortSignal): AsyncG
     }
     if (!live) return;
     if (playlist.endlist) {
-      ended('the stream ended');
+      ended('the broadcast ended');
       return;
     }
 
