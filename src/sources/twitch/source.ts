@@ -142,6 +142,8 @@ export function twitchSource(deps: TwitchSourceDeps): Source {
     const authorization = got.value.authorization;
     if (authorization?.forbidden === true) return { kind: 'unplayable', reason: `Twitch does not let hiqty play this (${authorization.reason || 'forbidden'})` };
     const url = link.kind === 'channel' ? channelMasterUrl(link.login, got.token) : videoMasterUrl(link.id, got.token);
+    // Asked here so an offline channel is refused with its name, not with an HTTP status from the reader.
+    // Known limit: the reader then fetches the same master again (a few hundred bytes, once per token).
     const check = await checkMaster(deps.fetch, url, signal, deps.timeoutMs);
     switch (check.kind) {
       case 'ok':
