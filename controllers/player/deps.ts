@@ -40,6 +40,8 @@ export interface Announcer {
   unplayable(guild: string, textChannel: string | undefined, track: Track, reason: string): void;
   /** Its own source refused the track and another plays it: says which and why. */
   playedElsewhere(guild: string, textChannel: string | undefined, track: Track, via: PlanVia): void;
+  /** A live stream went off the air (its service ended it): the track finished, and the queue goes on. */
+  streamEnded(guild: string, textChannel: string | undefined, track: Track, reason: string): void;
 }
 
 /** The store operations the Player uses: every write among them is fenced by the lease. */

@@ -7,8 +7,11 @@ import type { PlanVia } from '../../src/media/plan';
 import type { Track } from '../../src/state';
 import type { PlayingTrack } from '../../src/voice/port';
 
-/** How a track left the speaker. `failed` tracks are quarantined; `finished` ones advance the queue. */
-export type TrackOutcome = { readonly kind: 'finished' } | { readonly kind: 'failed'; readonly reason: string };
+/**
+ * How a track left the speaker. `failed` tracks are quarantined; `finished` ones advance the queue (a
+ * live stream that went off the air is finished, with `streamEnded` saying why, and its members are told).
+ */
+export type TrackOutcome = { readonly kind: 'finished'; readonly streamEnded?: string } | { readonly kind: 'failed'; readonly reason: string };
 
 /** The track a playback is about: the decoded Track and its exact raw queue entry (fenced scripts compare it). */
 export interface QueuedTrack {

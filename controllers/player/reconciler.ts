@@ -13,7 +13,7 @@ import { done, requeueAfter, type Reconciler, type Result } from '../../src/reco
 import type { GuildSnapshot, Lease, StatusUpdate } from '../../src/state';
 import type { PlayerDeps } from './deps';
 import { desireOf, type Desire } from './desire';
-import { playedFromOf, positionOf, stillStopping, type QueuedTrack } from './playback';
+import { playedFromOf, positionOf, stillStopping, type QueuedTrack, type TrackOutcome } from './playback';
 import { JoinPacer } from '../../src/voice/join-pacer';
 import { GuildSession } from './session';
 
@@ -288,7 +288,7 @@ export class PlayerReconciler implements Reconciler<string> {
   // ---- the end of a track ------------------------------------------------------------------------
 
   /** A track ended: advance past it (fenced, only if it is still the head) or quarantine it. */
-  private async settleEnded(session: GuildSession, snapshot: GuildSnapshot, item: QueuedTrack, outcome: { kind: 'finished' } | { kind: 'failed'; reason: string }): Promise<Result> {
+  private async settleEnded(session: GuildSession, snapshot: GuildSnapshot, item: QueuedTrack, outcome: TrackOutcome): Promise<Result> {
     const guild = session.guild;
     if (outcome.kind === 'failed') {
       const result = await this.deps.store.quarantine(guild, item.raw, outcome.reason, { source: 'player', lease: session.lease });
@@ -297,8 +297,9 @@ export class PlayerReconciler implements Reconciler<string> {
       if (result.kind === 'quarantined') this.deps.announce.unplayable(guild, snapshot.textChannel, item.track, outcome.reason);
     } else {
       const result = await this.deps.store.advanceIfHead(guild, item.track.id, session.lease);
-      this.deps.log.debug({ guild, trackId: item.track.id, result: result.kind }, 'track finished');
+      this.deps.log.debug({ guild, trackId: item.track.id, result: result.kind, streamEnded: outcome.streamEnded }, 'track finished');
       if (this.fencedOut(session, result)) return done();
+      if (outcome.streamEnded !== undefined && (result.kind === 'advanced' || result.kind === 'looped')) this.deps.announce.streamEnded(guild, snapshot.textChannel, item.track, outcome.streamEnded);
     }
     this.deps.metrics.trackEnded(outcome.kind);
     session.setPlayback({ kind: 'idle' });

@@ -37,5 +37,10 @@ export function announcer(poster: TextPoster) {
       if (textChannel === undefined) return;
       void poster.post(textChannel, `🔁 **${trackLabel(track)}**: ${via.because ?? 'its source could not play it'}; playing it from ${via.label}.`);
     },
+    streamEnded(_guild: string, textChannel: string | undefined, track: Track, reason: string): void {
+      if (textChannel === undefined) return;
+      const who = track.artist !== undefined && track.artist.trim() !== '' ? `**${track.artist}** went offline: ` : '';
+      void poster.post(textChannel, `📴 ${who}the live stream **${trackLabel(track)}** is over (${reason}). The queue goes on.`);
+    },
   };
 }

@@ -41,6 +41,8 @@ export type MediaInput =
       readonly where: string;
       /** How the start was found (from-start, webm-cues, mp4-sidx, hls-segments, mp3-toc...), for logs. */
       readonly how: string;
+      /** Why a live stream ended on its service's side (it went off the air), once the bytes ended so; else undefined. */
+      liveEnd(): string | undefined;
     }
   | { readonly kind: 'unplayable'; readonly reason: string }
   | { readonly kind: 'cancelled' };
@@ -60,6 +62,7 @@ export function planForLink(url: string, live = false): StreamPlan {
 }
 
 const fixed = (ms: number) => (): number => ms;
+const never = (): undefined => undefined;
 
 async function fromPlan(plan: StreamPlan, request: InputRequest, deps: InputDeps, signal: AbortSignal): Promise<MediaInput> {
   const { ctx } = deps;
@@ -79,7 +82,7 @@ async function fromPlan(plan: StreamPlan, request: InputRequest, deps: InputDeps
       );
       if (opened.kind !== 'body') return opened;
       const live = plan.live === true || request.isLive;
-      return { kind: 'input', body: opened.body, contentType: opened.contentType, skipMs: fixed(opened.skipMs), transcodeOnly: false, live, where: describeUrlText(plan.url), how: opened.how };
+      return { kind: 'input', body: opened.body, contentType: opened.contentType, skipMs: fixed(opened.skipMs), transcodeOnly: false, live, where: describeUrlText(plan.url), how: opened.how, liveEnd: never };
     }
     case 'ranged': {
       const target = { url: plan.url, rangeParam: plan.rangeParam, ...(plan.headers === undefined ? {} : { headers: plan.headers }) };
@@ -95,14 +98,18 @@ async function fromPlan(plan: StreamPlan, request: InputRequest, deps: InputDeps
         ...(request.plan === undefined ? {} : { provider: request.plan }),
         fetch: ctx,
       });
-      return { kind: 'input', body, contentType: undefined, skipMs: fixed(start.skipMs), transcodeOnly: false, live: false, where: describeUrlText(plan.url), how: start.how };
+      return { kind: 'input', body, contentType: undefined, skipMs: fixed(start.skipMs), transcodeOnly: false, live: false, where: describeUrlText(plan.url), how: start.how, liveEnd: never };
     }
     case 'hls': {
       let skipMs = 0;
       let live = plan.live === true;
+      let liveEnd: string | undefined;
       const body = hlsReader({
         url: plan.url,
         ...(plan.headers === undefined ? {} : { headers: plan.headers }),
+        ...(plan.rendition === undefined ? {} : { rendition: plan.rendition }),
+        ...(plan.expiresAt === undefined ? {} : { expiresAt: plan.expiresAt }),
+        ...(request.plan === undefined ? {} : { provider: request.plan }),
         startMs: request.startMs,
         fetch: ctx,
         clock: deps.clock,
@@ -110,15 +117,17 @@ async function fromPlan(plan: StreamPlan, request: InputRequest, deps: InputDeps
           skipMs = s.skipMs;
           live ||= s.live;
         },
+        onLiveEnd: (reason) => void (liveEnd = reason),
       });
-      return { kind: 'input', body, contentType: undefined, skipMs: () => skipMs, transcodeOnly: true, live, where: describeUrlText(plan.url), how: 'hls-segments' };
+      return { kind: 'input', body, contentType: undefined, skipMs: () => skipMs, transcodeOnly: true, live, where: describeUrlText(plan.url), how: 'hls-segments', liveEnd: () => liveEnd };
     }
   }
 }
 
 /**
- * Where the track's bytes come from. With a plan provider, its attempt 0 is played (and the ranged
- * reader asks it again once when a media URL expires); without, the URL is a plain link.
+ * Where the track's bytes come from. With a plan provider, its attempt 0 is played (the ranged reader
+ * asks it again once when a media URL expires; the HLS reader before a plan expires and when it is
+ * refused); without, the URL is a plain link.
  */
 export async function openInput(request: InputRequest, deps: InputDeps, signal: AbortSignal): Promise<MediaInput> {
   let plan: StreamPlan;

@@ -26,9 +26,9 @@ export interface TrackRequest {
   /** The link, or for a planned track the page it came from: shown in logs when there is no plan. */
   readonly url: string;
   /**
-   * Where a service track's bytes are (src/media/plan.ts): asked with attempt 0 at open, and once
-   * more with attempt 1 if a ranged media URL expires mid-stream. Absent: `url` is a plain link (a
-   * file, or an HLS playlist when it ends in .m3u8).
+   * Where a service track's bytes are (src/media/plan.ts): asked with attempt 0 at open, and again
+   * mid-stream when a ranged media URL expires or an HLS plan is about to expire or is refused. Absent:
+   * `url` is a plain link (a file, or an HLS playlist when it ends in .m3u8).
    */
   readonly plan?: PlanProvider;
   /** The track's length where known: lets a position in a plain MP3 link start from a byte estimate. */
@@ -72,8 +72,11 @@ export interface OpenTrackDeps {
 export const DEFAULT_FIRST_AUDIO_TIMEOUT_MS = 15_000;
 
 export type TrackEnd =
-  /** The audio ran to its end and was all read. */
-  | { readonly kind: 'finished' }
+  /**
+   * The audio ran to its end and was all read. `streamEnded`: a live stream that ended on its service's
+   * side (it went off the air), with why, for the members.
+   */
+  | { readonly kind: 'finished'; readonly streamEnded?: string }
   /** It stopped early or could not go on: the reason is for quarantine. Audio already read was valid. */
   | { readonly kind: 'failed'; readonly reason: string }
   /** close() was called or the consumer destroyed the stream. */
@@ -325,7 +328,8 @@ async function openSignalled(request: TrackRequest, deps: OpenTrackDeps, signal:
   const done = Promise.all([outDone, exit]).then(([how]): TrackEnd => {
     if (closed || how === 'closed') return { kind: 'closed' };
     if (failure !== undefined) return { kind: 'failed', reason: failure };
-    return { kind: 'finished' };
+    const streamEnded = input.liveEnd();
+    return streamEnded === undefined ? { kind: 'finished' } : { kind: 'finished', streamEnded };
   });
   log.debug({ path }, 'track playing');
   return playing(out, path === 'transcode' ? 'transcoded' : 'passthrough', close, done);

@@ -56,6 +56,16 @@ export type StreamPlan =
       readonly headers?: PlanHeaders;
       /** A live playlist (a sliding window): no seek, no end. The playlist says so too (no ENDLIST). */
       readonly live?: boolean;
+      /**
+       * The variant a master playlist should be played from, by the NAME or GROUP-ID of its rendition
+       * (Twitch's `audio_only`). Absent, or not offered: the best audio the reader finds (chooseAudio).
+       */
+      readonly rendition?: string;
+      /**
+       * When the plan's URLs stop being accepted (wall clock, ms since the epoch): a signed token's expiry.
+       * The reader asks the source for a fresh plan before then and goes on from the segment it was at.
+       */
+      readonly expiresAt?: number;
     };
 
 /**

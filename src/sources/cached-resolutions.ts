@@ -36,7 +36,8 @@ export function withCachedResolutions(source: Source, cache: SourceCache, log: L
       const hit = await read(key);
       if (hit !== undefined) return hit;
       const outcome = await source.resolve(url, options);
-      if (outcome.kind === 'tracks' && outcome.tracks.length > 0) {
+      // A live stream's resolution says it is on the air now: that is not worth keeping for ten minutes.
+      if (outcome.kind === 'tracks' && outcome.tracks.length > 0 && !outcome.tracks.some((t) => t.live === true)) {
         const value = { tracks: outcome.tracks, ...(outcome.playlist ? { playlist: outcome.playlist } : {}), ...(outcome.skipped ? { skipped: outcome.skipped } : {}) };
         await writeCached(cache, source.name, key, value, 'resolve', log);
       }

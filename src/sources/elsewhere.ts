@@ -79,7 +79,8 @@ export function withFallback(source: Source, deps: ElsewhereDeps): Source {
       // While its circuit is open the source is not asked: the track goes straight to the others.
       const resting = options.attempt === 0 && deps.breaker.coolingUntil(source.name) !== undefined;
       const own: PlanOutcome = resting ? { kind: 'failed', reason: 'it is resting after repeated errors' } : await openCounted(deps.breaker, source, track, options);
-      if (own.kind === 'plan' || own.kind === 'cancelled' || options.attempt > 0) return own;
+      // A live stream has no copy on another source: its refusal (off the air) is the answer.
+      if (own.kind === 'plan' || own.kind === 'cancelled' || options.attempt > 0 || track.live === true) return own;
       const because = resting ? `${source.label} is resting after repeated errors` : `${source.label} refused it (${own.reason})`;
       const elsewhere = await openElsewhere(deps, track, source.name, options, because);
       if (elsewhere.kind !== 'none') return elsewhere;

@@ -21,6 +21,7 @@ import { mirroredSource, withFallback } from './elsewhere';
 import { songMirror } from './mirror';
 import { soundcloudSource } from './soundcloud';
 import type { SourceCacheName, SourceMetrics } from './source-metrics';
+import { twitchSource } from './twitch';
 import { youtubeMusicSource, youtubeSource } from './youtube';
 import type { MetadataSource, Source } from './types';
 import { isDiscordAttachment, isHttpLink, urlSource } from './url';
@@ -87,6 +88,7 @@ export function createServiceLayer(config: ServiceConfig, deps: ServiceLayerDeps
     soundcloudSource({ fetch: fetcherFor('soundcloud'), tokens, clock: deps.clock, log: log.child({ source: 'soundcloud' }) }),
     bandcampSource({ fetch: fetcherFor('bandcamp'), log: log.child({ source: 'bandcamp' }) }),
     vimeoSource({ fetch: fetcherFor('vimeo'), log: log.child({ source: 'vimeo' }) }),
+    twitchSource({ fetch: fetcherFor('twitch'), log: log.child({ source: 'twitch' }) }),
   ];
   // One breaker for search, mirrors and fallback: a source that keeps failing is skipped by all three.
   const breaker = new SourceBreaker(deps.clock);

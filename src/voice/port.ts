@@ -50,8 +50,11 @@ export type OpenResult =
 
 /** How a play that opened left the speaker (after its five silence frames). */
 export type PlayEnd =
-  /** The audio ran to its end and was all sent. */
-  | { readonly kind: 'finished' }
+  /**
+   * The audio ran to its end and was all sent. `streamEnded`: it was a live stream that ended on its
+   * service's side (it went off the air), with why: the members are told.
+   */
+  | { readonly kind: 'finished'; readonly streamEnded?: string }
   /** It stopped early or could not go on: the reason is for the quarantine. */
   | { readonly kind: 'failed'; readonly reason: string }
   /** stop() or close() ended it. */

@@ -69,6 +69,30 @@ describe('player reconciler: the decision table', () => {
     assert.deepEqual(h.counted.ended, ['failed']);
   });
 
+  it('a live stream that went off the air is finished, not quarantined: the queue advances and the members are told why', async () => {
+    const h = harness();
+    h.world.track('live');
+    h.world.track('next');
+    const play = await playHead(h);
+    play.finish({ kind: 'finished', streamEnded: 'the stream ended' });
+    await h.reconcile();
+    assert.deepEqual(h.counted.ended, ['finished']);
+    assert.equal(h.world.quarantined.length, 0);
+    assert.equal(h.world.playlist.length, 1, 'the live track advanced');
+    assert.match(h.world.playlist[0] ?? '', /"id":"next"/);
+    assert.deepEqual(h.counted.streamEnded, ['the stream ended']);
+    assert.equal(h.counted.unplayable, 0);
+  });
+
+  it('an ordinary finish tells nobody', async () => {
+    const h = harness();
+    h.world.track('a');
+    const play = await playHead(h);
+    play.finish();
+    await h.reconcile();
+    assert.deepEqual(h.counted.streamEnded, []);
+  });
+
   it('paused while playing: the play is stopped and the position written; playing again opens at that position', async () => {
     const h = harness();
     h.world.track('a');

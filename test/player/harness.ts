@@ -23,14 +23,18 @@ export function harness(options: Partial<PlayerOptions> = {}) {
   const voice = new FakeVoicePort(clock);
   const lines: LogLine[] = [];
   const log = pino({ level: 'debug' }, { write: (line: string) => void lines.push(JSON.parse(line) as LogLine) });
-  const counted = { lost: [] as string[], handedOver: 0, unplayable: 0, elsewhere: [] as string[], started: 0, ended: [] as string[], firstPackets: 0 };
+  const counted = { lost: [] as string[], handedOver: 0, unplayable: 0, elsewhere: [] as string[], streamEnded: [] as string[], started: 0, ended: [] as string[], firstPackets: 0 };
   const reconciler = new PlayerReconciler({
     store,
     keeper: leases,
     voice,
     clock,
     log,
-    announce: { unplayable: () => void (counted.unplayable += 1), playedElsewhere: (_g, _c, _t, via) => void counted.elsewhere.push(via.label) },
+    announce: {
+      unplayable: () => void (counted.unplayable += 1),
+      playedElsewhere: (_g, _c, _t, via) => void counted.elsewhere.push(via.label),
+      streamEnded: (_g, _c, _t, reason) => void counted.streamEnded.push(reason),
+    },
     metrics: {
       ...noopPlayerMetrics,
       leaseLost: (reason) => void counted.lost.push(reason),

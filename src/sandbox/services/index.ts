@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startBandcampFake, type BandcampFake } from './bandcamp';
 import { startSoundcloudFake, type SoundcloudFake } from './soundcloud';
+import { startTwitchFake, type TwitchFake } from './twitch';
 import { serviceOriginsValue, type ServiceFake } from './types';
 import { startVimeoFake, type VimeoFake } from './vimeo';
 import { startYoutubeFake, VIDEOS, type YoutubeFake } from './youtube';
@@ -15,6 +16,7 @@ export interface ServiceFakes {
   readonly soundcloud: SoundcloudFake;
   readonly bandcamp: BandcampFake;
   readonly vimeo: VimeoFake;
+  readonly twitch: TwitchFake;
   /** HIQTY_SERVICE_ORIGINS for a bot that should reach these fakes. */
   readonly origins: string;
   /** host:port pairs to add to HIQTY_FETCH_ALLOW. */
@@ -38,15 +40,17 @@ export interface ServiceFakesOptions {
 
 export async function startServiceFakes(options: ServiceFakesOptions = {}): Promise<ServiceFakes> {
   const dir = options.dir ?? SERVICE_MEDIA_CACHE;
-  const [youtube, soundcloud, bandcamp, vimeo] = await Promise.all([
+  const [youtube, soundcloud, bandcamp, vimeo, twitch] = await Promise.all([
     startYoutubeFake({ dir: path.join(dir, 'youtube') }),
     startSoundcloudFake({ dir: path.join(dir, 'soundcloud') }),
     startBandcampFake({ dir: path.join(dir, 'bandcamp') }),
     startVimeoFake({ dir: path.join(dir, 'vimeo') }),
+    // One-second segments: a live stream's end is heard three seconds after it, not six.
+    startTwitchFake({ dir: path.join(dir, 'twitch'), segmentMs: 1000 }),
   ]);
   // Every tone made before the bot asks, so no player answer waits on ffmpeg.
   await youtube.prepare(Object.values(VIDEOS).map((v) => v.id));
-  const all: ServiceFake[] = [youtube, soundcloud, bandcamp, vimeo];
+  const all: ServiceFake[] = [youtube, soundcloud, bandcamp, vimeo, twitch];
   const origins = serviceOriginsValue(all);
   const allow = all.flatMap((f) => f.allow);
   return {
@@ -54,6 +58,7 @@ export async function startServiceFakes(options: ServiceFakesOptions = {}): Prom
     soundcloud,
     bandcamp,
     vimeo,
+    twitch,
     origins,
     allow,
     env: (existingAllow = []) => ({ HIQTY_SERVICE_ORIGINS: origins, HIQTY_FETCH_ALLOW: [...existingAllow, ...allow].join(',') }),

@@ -308,7 +308,7 @@ const STOPPED: PlayEnd = { kind: 'stopped' };
 function playEnd(end: TrackEnd): PlayEnd {
   switch (end.kind) {
     case 'finished':
-      return { kind: 'finished' };
+      return end.streamEnded === undefined ? { kind: 'finished' } : { kind: 'finished', streamEnded: end.streamEnded };
     case 'failed':
       return { kind: 'failed', reason: end.reason };
     case 'closed':

@@ -28,7 +28,7 @@ const RangedPlan = t.intersection([
   }),
   t.partial({ headers: PlanHeaders, codec: t.string, durationMs: t.number, chunkBytes: t.number, initRange: ByteRange, indexRange: ByteRange }),
 ]);
-const HlsPlan = t.intersection([t.type({ kind: t.literal('hls'), url: t.string }), t.partial({ headers: PlanHeaders, live: t.boolean })]);
+const HlsPlan = t.intersection([t.type({ kind: t.literal('hls'), url: t.string }), t.partial({ headers: PlanHeaders, live: t.boolean, rendition: t.string, expiresAt: t.number })]);
 
 export const StreamPlanCodec: t.Type<StreamPlan, unknown, unknown> = t.union([FilePlan, RangedPlan, HlsPlan]);
 
@@ -65,7 +65,7 @@ const OpenResultCodec: t.Type<OpenResult, unknown, unknown> = t.union([
 ]);
 
 const PlayEndCodec: t.Type<PlayEnd, unknown, unknown> = t.union([
-  t.type({ kind: t.literal('finished') }),
+  t.intersection([t.type({ kind: t.literal('finished') }), t.partial({ streamEnded: t.string })]),
   t.type({ kind: t.literal('failed'), reason: t.string }),
   t.type({ kind: t.literal('stopped') }),
   t.type({ kind: t.literal('interrupted') }),

@@ -1,0 +1,2 @@
+export { twitchSource, type TwitchSourceDeps } from './source';
+export { isTwitchUrl } from './links';
