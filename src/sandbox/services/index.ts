@@ -4,13 +4,20 @@
  */
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { startAppleMusicFake, type AppleMusicFake } from './apple-music';
+import { startDeezerFake, type DeezerFake } from './deezer';
 import { startSoundcloudFake, type SoundcloudFake } from './soundcloud';
+import { startSpotifyFake, type SpotifyFake } from './spotify';
 import { serviceOriginsValue, type ServiceFake } from './types';
 import { startYoutubeFake, VIDEOS, type YoutubeFake } from './youtube';
 
 export interface ServiceFakes {
   readonly youtube: YoutubeFake;
   readonly soundcloud: SoundcloudFake;
+  /** Metadata only; its client credentials (`clientId`, `clientSecret`) are what HIQTY_SPOTIFY_CLIENT_ID/SECRET need. */
+  readonly spotify: SpotifyFake;
+  readonly appleMusic: AppleMusicFake;
+  readonly deezer: DeezerFake;
   /** HIQTY_SERVICE_ORIGINS for a bot that should reach these fakes. */
   readonly origins: string;
   /** host:port pairs to add to HIQTY_FETCH_ALLOW. */
@@ -34,15 +41,24 @@ export interface ServiceFakesOptions {
 
 export async function startServiceFakes(options: ServiceFakesOptions = {}): Promise<ServiceFakes> {
   const dir = options.dir ?? SERVICE_MEDIA_CACHE;
-  const [youtube, soundcloud] = await Promise.all([startYoutubeFake({ dir: path.join(dir, 'youtube') }), startSoundcloudFake({ dir: path.join(dir, 'soundcloud') })]);
+  const [youtube, soundcloud, spotify, appleMusic, deezer] = await Promise.all([
+    startYoutubeFake({ dir: path.join(dir, 'youtube') }),
+    startSoundcloudFake({ dir: path.join(dir, 'soundcloud') }),
+    startSpotifyFake(),
+    startAppleMusicFake(),
+    startDeezerFake(),
+  ]);
   // Every tone made before the bot asks, so no player answer waits on ffmpeg.
   await youtube.prepare(Object.values(VIDEOS).map((v) => v.id));
-  const all: ServiceFake[] = [youtube, soundcloud];
+  const all: ServiceFake[] = [youtube, soundcloud, spotify, appleMusic, deezer];
   const origins = serviceOriginsValue(all);
   const allow = all.flatMap((f) => f.allow);
   return {
     youtube,
     soundcloud,
+    spotify,
+    appleMusic,
+    deezer,
     origins,
     allow,
     env: (existingAllow = []) => ({ HIQTY_SERVICE_ORIGINS: origins, HIQTY_FETCH_ALLOW: [...existingAllow, ...allow].join(',') }),
