@@ -57,14 +57,14 @@ describe('Spotify metadata source (Web API, against the fake)', function () {
   });
 
   describe('links', () => {
-    it('owns open.spotify.com pages and spotify: URIs, with or without a locale and a query', () => {
+    it('owns open.spotify.com pages, with or without a locale, an old /user/ prefix and a query', () => {
       const id = TRACKS.rickroll.id;
       const cases: [string, unknown][] = [
         [`https://open.spotify.com/track/${id}`, { kind: 'track', id }],
         [`https://open.spotify.com/intl-de/track/${id}?si=abc123`, { kind: 'track', id }],
         [`https://open.spotify.com/album/${WAVEFORMS_ALBUM.id}`, { kind: 'album', id: WAVEFORMS_ALBUM.id }],
+        [`https://open.spotify.com/embed/playlist/${MIRROR_PLAYLIST.id}?utm_source=generator`, { kind: 'playlist', id: MIRROR_PLAYLIST.id }],
         [`https://open.spotify.com/user/tone-fan/playlist/${MIRROR_PLAYLIST.id}?si=x&pt=y`, { kind: 'playlist', id: MIRROR_PLAYLIST.id }],
-        [`spotify:track:${id}`, { kind: 'track', id }],
         ['https://open.spotify.com/artist/0gxyHStUsqpMadRV0Di1Qt', { kind: 'other', what: 'a Spotify artist page' }],
         ['https://open.spotify.com/track/tooShort', { kind: 'other', what: 'a Spotify track link without a valid id' }],
       ];
@@ -72,7 +72,7 @@ describe('Spotify metadata source (Web API, against the fake)', function () {
         assert.equal(isSpotifyUrl(new URL(url)), true, url);
         assert.deepEqual(classifyLink(new URL(url)), expected, url);
       }
-      for (const url of ['https://spotify.com/track/x', 'https://api.spotify.com/v1/tracks/x', 'https://www.deezer.com/track/1']) assert.equal(isSpotifyUrl(new URL(url)), false, url);
+      for (const url of [`spotify:track:${id}`, 'https://spotify.com/track/x', 'https://api.spotify.com/v1/tracks/x', 'https://www.deezer.com/track/1']) assert.equal(isSpotifyUrl(new URL(url)), false, url);
     });
   });
 

@@ -6,6 +6,8 @@
  */
 
 export const PAGE_HOST = 'music.apple.com';
+/** Links shared from Apple's own pages sometimes go through geo.music.apple.com, with the same paths. */
+const HOSTS: ReadonlySet<string> = new Set([PAGE_HOST, 'geo.music.apple.com']);
 /** The storefront of a link that names none; default us. */
 export const DEFAULT_STOREFRONT = 'us';
 
@@ -20,7 +22,7 @@ const CATALOG_ID = /^\d{1,20}$/;
 const PLAYLIST_ID = /^pl\.[A-Za-z0-9-]{1,100}$/;
 
 export function isAppleMusicUrl(url: URL): boolean {
-  return (url.protocol === 'https:' || url.protocol === 'http:') && url.hostname.toLowerCase() === PAGE_HOST;
+  return (url.protocol === 'https:' || url.protocol === 'http:') && HOSTS.has(url.hostname.toLowerCase());
 }
 
 export function classifyLink(url: URL): AppleMusicLink {

@@ -30,7 +30,8 @@ export const BROWSER_USER_AGENT = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/5
 const SCRIPT_TAG = /<script\b([^>]*)>/g;
 const SRC = /\bsrc="([^"]+)"/;
 const APP_BUNDLE = /\/assets\/index[~-][^"/]*\.js$/;
-const JWT = /"(eyJ[\w-]+\.eyJ[\w-]+\.[\w-]+)"/g;
+/** A JWT as a string literal, in whichever quotes the minifier chose. */
+const JWT = /["'`](eyJ[\w-]+\.eyJ[\w-]+\.[\w-]+)["'`]/g;
 
 /** The app bundles a page names, absolute, module scripts before the others, in page order. */
 export function bundleUrls(html: string): string[] {

@@ -1,8 +1,9 @@
 /**
  * Which Spotify links hiqty takes, and what each names; pure, no network. open.spotify.com's pages
  * come as /track/ID, /album/ID and /playlist/ID, with a locale prefix (/intl-de/) on links shared from
- * a localized site, an old /user/NAME/ prefix on playlists, and tracking queries (?si=…); the app's
- * `spotify:track:ID` URIs name the same things.
+ * a localized site, /embed/ on a player another site embeds, an old /user/NAME/ prefix on playlists,
+ * and tracking queries (?si=…).
+ * Known limit: spotify.link short links are not followed.
  */
 
 export const PAGE_HOST = 'open.spotify.com';
@@ -27,18 +28,15 @@ function named(kind: string, id: string | undefined): SpotifyLink {
 }
 
 export function isSpotifyUrl(url: URL): boolean {
-  if (url.protocol === 'spotify:') return true;
   return (url.protocol === 'https:' || url.protocol === 'http:') && url.hostname.toLowerCase() === PAGE_HOST;
 }
 
 export function classifyLink(url: URL): SpotifyLink {
-  if (url.protocol === 'spotify:') {
-    const [kind = '', id] = url.pathname.split(':');
-    return named(kind, id);
-  }
   const parts = url.pathname.split('/').filter((p) => p !== '');
-  // /intl-xx/… (a localized page) and /user/NAME/playlist/ID (the old form) name the same thing.
+  // /intl-xx/… (a localized page), /embed/… (a player on another site) and /user/NAME/playlist/ID
+  // (the old form) name the same thing.
   if (parts[0]?.startsWith('intl-') === true) parts.shift();
+  if (parts[0] === 'embed') parts.shift();
   if (parts[0] === 'user' && parts.length >= 4) parts.splice(0, 2);
   const [kind = '', id] = parts;
   return named(kind, id);

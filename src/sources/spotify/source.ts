@@ -103,15 +103,23 @@ export function spotifySource(deps: SpotifySourceDeps): MetadataSource {
     let total = first?.total;
     let items = first?.items;
     let more = first === undefined || first.next;
+    let cut = false;
     for (;;) {
       for (const value of items ?? []) {
-        if (position >= maxTracks) break;
+        if (position >= maxTracks) {
+          cut = true;
+          break;
+        }
         const entry = read(value, position++);
         if (entry.kind === 'malformed') return malformed(`entry ${position}: ${entry.error}`);
         if (entry.kind === 'song') tracks.push(entry.track);
         else skipped.push(entry.skipped);
       }
-      if (!more || position >= maxTracks) break;
+      if (!more || cut) break;
+      if (position >= maxTracks) {
+        cut = true;
+        break;
+      }
       const page: ApiOutcome<Page> = await bearerGet(api, pageAt(position), Page, ctx);
       if (page.kind === 'status') return page.status === 403 && kind === 'playlist' ? { kind: 'unavailable', reason: DEVELOPMENT_MODE_REASON } : statusOutcome(page, kind);
       if (page.kind !== 'ok') return page;
@@ -120,7 +128,7 @@ export function spotifySource(deps: SpotifySourceDeps): MetadataSource {
       // An empty page ends the list whatever `next` says: no loop on a service that keeps saying "more".
       more = page.value.next !== null && page.value.next !== undefined && items.length > 0;
     }
-    if (total !== undefined && total > maxTracks) skipped.push(capSkipped(total - maxTracks, maxTracks));
+    if (cut) skipped.push(capSkipped(total === undefined ? undefined : Math.max(0, total - maxTracks), maxTracks));
     return { tracks, skipped };
   }
 

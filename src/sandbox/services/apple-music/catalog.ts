@@ -51,6 +51,9 @@ export const WAVEFORMS: FakeAppleAlbum = {
 /** Shared the way the app shares a song: its album's page with `?i=`. */
 export const RICKROLL: FakeAppleSong = appleSong('1700000021', SONGS.rickroll, '1700000020', 'Whenever You Need Somebody');
 
+/** A song whose answer breaks the API's shape (a number for a name). */
+export const MALFORMED_SONG_ID = '1700000098';
+
 /** An album that exists nowhere: 404. */
 export const MISSING_ALBUM_ID = '1700000099';
 

@@ -7,13 +7,13 @@
  *
  * Scripted behaviour: rotateToken() (a new deploy: the old token answers 401; with `bundle: 'stale'`
  * the site keeps serving the old one), rateLimitNext() (429 with Retry-After), and catalog entries
- * that are missing (404) or not in the storefront (no attributes).
+ * that are missing (404), malformed, or not in the storefront (no attributes).
  */
 import type { ServerResponse } from 'node:http';
 import { sendJson, sendText, Throttle } from '../answers';
 import { listen, type Listener } from '../listener';
 import type { ServiceFake, ServiceRequest } from '../types';
-import { LONG_PLAYLIST, SONGS_BY_ID, STOREFRONT, WAVEFORMS, type FakeAppleAlbum, type FakeApplePlaylist } from './catalog';
+import { LONG_PLAYLIST, MALFORMED_SONG_ID, SONGS_BY_ID, STOREFRONT, WAVEFORMS, type FakeAppleAlbum, type FakeApplePlaylist } from './catalog';
 import { albumJson, entryJson, errorsJson, playlistJson, songJson, tracksPageJson } from './json';
 import { appBundle, bundleNames, fillerBundle, makeDeveloperToken, sitePage } from './site';
 
@@ -73,6 +73,7 @@ export async function startAppleMusicFake(): Promise<AppleMusicFake> {
     if (storefront !== STOREFRONT) return notFound(res);
     const base = `/v1/catalog/${storefront}/${kind}/${id}/tracks`;
     if (kind === 'songs' && tracks === undefined) {
+      if (id === MALFORMED_SONG_ID) return sendJson(res, 200, { data: [{ id, type: 'songs', attributes: { name: 7, durationInMillis: 'long' } }] });
       const song = SONGS_BY_ID.get(id);
       return song === undefined ? notFound(res) : sendJson(res, 200, { data: [songJson(song)] });
     }
