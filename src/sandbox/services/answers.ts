@@ -29,8 +29,6 @@ export async function bodyOf(req: IncomingMessage): Promise<string> {
 export class Throttle {
   private left = 0;
   private retryAfterS = 1;
-  /** Requests answered with a throttle so far. */
-  throttled = 0;
 
   constructor(private readonly answer: (res: ServerResponse, retryAfterS: number) => void) {}
 
@@ -44,7 +42,6 @@ export class Throttle {
   take(res: ServerResponse): boolean {
     if (this.left <= 0) return false;
     this.left--;
-    this.throttled++;
     this.answer(res, this.retryAfterS);
     return true;
   }
