@@ -171,6 +171,8 @@ export function envCodec(instanceIdDefault: string = defaultInstanceId()) {
     HIQTY_YOUTUBE_CLIENTS: withDefault(YoutubeClients, defaultClientOrder()),
     HIQTY_YOUTUBE_PO_TOKEN: optional(NonEmptyString),
     HIQTY_YOUTUBE_VISITOR_DATA: optional(NonEmptyString),
+    HIQTY_SPOTIFY_CLIENT_ID: optional(NonEmptyString),
+    HIQTY_SPOTIFY_CLIENT_SECRET: optional(NonEmptyString),
     HIQTY_MAX_OPENING: withDefault(intFromString(1, 1000), DEFAULT_MAX_OPENING),
     HIQTY_MAX_JOINING: withDefault(intFromString(1, 1000), DEFAULT_MAX_JOINING),
     HIQTY_DRAIN_TIMEOUT_MS: withDefault(intFromString(0, 3_600_000), 240_000),
@@ -234,6 +236,15 @@ export const CONFIG_DOCS: { readonly [K in keyof Config]: { readonly default: st
     doc: 'Pins the YouTube visitor (the `visitorData` of a session). When unset, the visitorData YouTube hands back is kept in Redis (`hiqty:source_token:youtube:visitor-data`, 6 h) and shared by every instance.',
     secret: true,
   },
+  HIQTY_SPOTIFY_CLIENT_ID: {
+    default: '(unset)',
+    doc: 'The client id of a Spotify app (developer.spotify.com\'s dashboard), for Spotify links: hiqty reads tracks, albums and playlists with the client-credentials flow and plays each song from HIQTY_FALLBACK_SOURCES. Set it with HIQTY_SPOTIFY_CLIENT_SECRET; without both, Spotify links are refused with a reply saying so. The access token is shared by every instance through Redis (`hiqty:source_token:spotify:access-token:{client id}`, an hour). An app in Development Mode cannot read playlists it does not own (Spotify\'s rule since February 2026): those need Extended Quota.',
+  },
+  HIQTY_SPOTIFY_CLIENT_SECRET: {
+    default: '(unset)',
+    doc: 'The client secret of the Spotify app named by HIQTY_SPOTIFY_CLIENT_ID; sent only to accounts.spotify.com to ask for an access token, and never logged.',
+    secret: true,
+  },
   HIQTY_MAX_OPENING: { default: String(DEFAULT_MAX_OPENING), doc: 'Track starts this instance runs at the same time (1-1000); more wait in arrival order. Once its first bytes are in, a start is CPU-bound (ffmpeg spawning and decoding its first seconds, demuxing the first buffer): more starts at once than cores start a herd (a failover) no sooner and delay the audio of the guilds already playing. DNS, the server\'s answer and the probe run outside the limit; a start stalled after its first bytes gives up its slot after 2 s. About one per core.' },
   HIQTY_MAX_JOINING: { default: String(DEFAULT_MAX_JOINING), doc: 'Voice joins this instance runs at the same time (1-1000); more wait in arrival order and are woken when one finishes. A join is a burst of work (a TLS WebSocket to the voice server, IP discovery, the handshake): a failover herd joining all at once delays the audio of the guilds already playing.' },
   HIQTY_DRAIN_TIMEOUT_MS: { default: '240000', doc: 'On SIGTERM, how long current tracks may play to their end before positions are checkpointed and leases released. Keep it below the pod\'s grace period.' },
@@ -275,12 +286,23 @@ function isSecret(name: string): boolean {
  * only taken for an origin the operator also opened in HIQTY_FETCH_ALLOW (a local fake, a sidecar).
  */
 function crossCheck(config: Config): ConfigError[] {
-  return config.HIQTY_SERVICE_ORIGINS.filter((o) => o.origin.protocol === 'http:' && !config.HIQTY_FETCH_ALLOW.includes(hostPort(o.origin))).map((o) => ({
+  const origins = config.HIQTY_SERVICE_ORIGINS.filter((o) => o.origin.protocol === 'http:' && !config.HIQTY_FETCH_ALLOW.includes(hostPort(o.origin))).map((o) => ({
     variable: 'HIQTY_SERVICE_ORIGINS',
     value: `${o.host}=${o.origin.origin}`,
     expected: 'a plain-http origin also listed in HIQTY_FETCH_ALLOW (or an https origin)',
     message: `HIQTY_SERVICE_ORIGINS maps ${o.host} to plain-http ${o.origin.origin}, which is not in HIQTY_FETCH_ALLOW: add ${hostPort(o.origin)} there or use https`,
   }));
+  return [...origins, ...spotifyPair(config)];
+}
+
+/** Spotify's id and secret only work together: one without the other is a mistake worth exit 2, not a silent refusal. */
+function spotifyPair(config: Config): ConfigError[] {
+  const id = config.HIQTY_SPOTIFY_CLIENT_ID !== undefined;
+  const secret = config.HIQTY_SPOTIFY_CLIENT_SECRET !== undefined;
+  if (id === secret) return [];
+  const missing = id ? 'HIQTY_SPOTIFY_CLIENT_SECRET' : 'HIQTY_SPOTIFY_CLIENT_ID';
+  const set = id ? 'HIQTY_SPOTIFY_CLIENT_ID' : 'HIQTY_SPOTIFY_CLIENT_SECRET';
+  return [{ variable: missing, value: undefined, expected: `set together with ${set}`, message: `${missing} is missing: ${set} is set, and Spotify needs both (or neither, to refuse Spotify links)` }];
 }
 
 /** Decodes the environment. Never throws. */

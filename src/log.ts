@@ -14,6 +14,7 @@ const REDACT = [
   'headers.authorization',
   'config.DISCORD_TOKEN',
   'config.HIQTY_API_TOKEN',
+  'config.HIQTY_SPOTIFY_CLIENT_SECRET',
   'config.REDIS_URL',
 ];
 

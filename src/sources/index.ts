@@ -18,6 +18,7 @@ import { withCachedResolutions } from './cached-resolutions';
 import { createQueryResolver } from './resolver';
 import { bandcampSource } from './bandcamp';
 import { mirroredSource, withFallback } from './elsewhere';
+import { metadataSources } from './metadata';
 import { songMirror } from './mirror';
 import { soundcloudSource } from './soundcloud';
 import type { SourceCacheName, SourceMetrics } from './source-metrics';
@@ -33,7 +34,7 @@ export type { SourceName, SourceTrack } from './types';
 
 export type ServiceConfig = Pick<
   Config,
-  'HIQTY_FETCH_ALLOW' | 'HIQTY_SERVICE_ORIGINS' | 'HIQTY_SEARCH_SOURCES' | 'HIQTY_FALLBACK_SOURCES' | 'HIQTY_YOUTUBE_CLIENTS' | 'HIQTY_YOUTUBE_PO_TOKEN' | 'HIQTY_YOUTUBE_VISITOR_DATA'
+  'HIQTY_FETCH_ALLOW' | 'HIQTY_SERVICE_ORIGINS' | 'HIQTY_SEARCH_SOURCES' | 'HIQTY_FALLBACK_SOURCES' | 'HIQTY_YOUTUBE_CLIENTS' | 'HIQTY_YOUTUBE_PO_TOKEN' | 'HIQTY_YOUTUBE_VISITOR_DATA' | 'HIQTY_SPOTIFY_CLIENT_ID' | 'HIQTY_SPOTIFY_CLIENT_SECRET'
 >;
 
 export interface ServiceLayerDeps {
@@ -101,7 +102,7 @@ export function createServiceLayer(config: ServiceConfig, deps: ServiceLayerDeps
     mirror: songMirror({ registry: playableRegistry, cache: mirrorMatches, breaker, log }),
     breaker,
   };
-  const metadata: MetadataSource[] = [];
+  const metadata: MetadataSource[] = metadataSources(config, { fetcherFor, tokens, clock: deps.clock, log });
   const registry = new SourceRegistry([
     ...playable.map((s) => withFallback(s, elsewhere)),
     ...metadata.map((m) => withCachedResolutions(mirroredSource(m, elsewhere), resolutions, log)),

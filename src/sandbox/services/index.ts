@@ -4,8 +4,11 @@
  */
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { startAppleMusicFake, type AppleMusicFake } from './apple-music';
 import { startBandcampFake, type BandcampFake } from './bandcamp';
+import { startDeezerFake, type DeezerFake } from './deezer';
 import { startSoundcloudFake, type SoundcloudFake } from './soundcloud';
+import { startSpotifyFake, type SpotifyFake } from './spotify';
 import { startTwitchFake, type TwitchFake } from './twitch';
 import { serviceOriginsValue, type ServiceFake } from './types';
 import { startVimeoFake, type VimeoFake } from './vimeo';
@@ -17,6 +20,10 @@ export interface ServiceFakes {
   readonly bandcamp: BandcampFake;
   readonly vimeo: VimeoFake;
   readonly twitch: TwitchFake;
+  /** Metadata only; its client credentials (`clientId`, `clientSecret`) are what HIQTY_SPOTIFY_CLIENT_ID/SECRET need. */
+  readonly spotify: SpotifyFake;
+  readonly appleMusic: AppleMusicFake;
+  readonly deezer: DeezerFake;
   /** HIQTY_SERVICE_ORIGINS for a bot that should reach these fakes. */
   readonly origins: string;
   /** host:port pairs to add to HIQTY_FETCH_ALLOW. */
@@ -40,17 +47,20 @@ export interface ServiceFakesOptions {
 
 export async function startServiceFakes(options: ServiceFakesOptions = {}): Promise<ServiceFakes> {
   const dir = options.dir ?? SERVICE_MEDIA_CACHE;
-  const [youtube, soundcloud, bandcamp, vimeo, twitch] = await Promise.all([
+  const [youtube, soundcloud, bandcamp, vimeo, twitch, spotify, appleMusic, deezer] = await Promise.all([
     startYoutubeFake({ dir: path.join(dir, 'youtube') }),
     startSoundcloudFake({ dir: path.join(dir, 'soundcloud') }),
     startBandcampFake({ dir: path.join(dir, 'bandcamp') }),
     startVimeoFake({ dir: path.join(dir, 'vimeo') }),
     // One-second segments: a live stream's end is heard three seconds after it, not six.
     startTwitchFake({ dir: path.join(dir, 'twitch'), segmentMs: 1000 }),
+    startSpotifyFake(),
+    startAppleMusicFake(),
+    startDeezerFake(),
   ]);
   // Every tone made before the bot asks, so no player answer waits on ffmpeg.
   await youtube.prepare(Object.values(VIDEOS).map((v) => v.id));
-  const all: ServiceFake[] = [youtube, soundcloud, bandcamp, vimeo, twitch];
+  const all: ServiceFake[] = [youtube, soundcloud, bandcamp, vimeo, twitch, spotify, appleMusic, deezer];
   const origins = serviceOriginsValue(all);
   const allow = all.flatMap((f) => f.allow);
   return {
@@ -59,6 +69,9 @@ export async function startServiceFakes(options: ServiceFakesOptions = {}): Prom
     bandcamp,
     vimeo,
     twitch,
+    spotify,
+    appleMusic,
+    deezer,
     origins,
     allow,
     env: (existingAllow = []) => ({ HIQTY_SERVICE_ORIGINS: origins, HIQTY_FETCH_ALLOW: [...existingAllow, ...allow].join(',') }),
