@@ -2,6 +2,7 @@ import type { DaveMode, VerifyMode } from '../src/sandbox';
 import { DAVE_PACKET_FULL, DAVE_PACKET_SMOKE, type DavePacketConfig } from './dave-packet';
 import { PACKET_PATH_FULL, PACKET_PATH_SMOKE, type PacketPathConfig } from './packet-path';
 import { HERD_FULL, HERD_SMOKE, type HerdConfig } from './herd';
+import { METADATA_FULL, METADATA_SMOKE, type MetadataConfig } from './metadata';
 import { REACTIONS_FULL, REACTIONS_SMOKE, type ReactionsConfig } from './reactions';
 import { SERVICES_FULL, SERVICES_SMOKE, type ServicesConfig } from './services-config';
 import { STALL_FULL, STALL_SMOKE, type StallConfig } from './stall';
@@ -79,6 +80,8 @@ export interface BenchConfig {
   readonly stall: StallConfig;
   /** Which packets the cost stages' sandbox process decrypts (every packet is timed either way). */
   readonly verify: VerifyMode;
+  /** Resolving a 100-track Spotify playlist, cold and cached (bench/metadata.ts, section 11). */
+  readonly metadata: MetadataConfig;
 }
 
 export const FULL: BenchConfig = {
@@ -117,6 +120,7 @@ export const FULL: BenchConfig = {
   services: SERVICES_FULL,
   stall: STALL_FULL,
   verify: BENCH_VERIFY,
+  metadata: METADATA_FULL,
 };
 
 /** N = 2, short windows: seconds, not minutes; only that every section yields finite numbers. */
@@ -152,4 +156,5 @@ export const SMOKE: BenchConfig = {
   stall: STALL_SMOKE,
   // Windows of a second: 200 ms in every 400 ms keeps DAVE checked in every stream.
   verify: { sampleEveryMs: 400, windowMs: 200 },
+  metadata: METADATA_SMOKE,
 };

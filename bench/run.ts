@@ -12,6 +12,7 @@ import { FULL, SMOKE, type BenchConfig, type CostConfig } from './config';
 import { herdGuilds, herdUrls, measureHerd, type HerdFigures } from './herd';
 import { measureIdle } from './idle';
 import { measureLatency } from './latency';
+import { measureMetadata } from './metadata';
 import { runReactions } from './reactions';
 import { ROOT } from './procs';
 import { measureRecovery } from './recovery';
@@ -98,6 +99,9 @@ export async function runBench(config: BenchConfig, progress: Progress = (l) => 
     progress(`idle: ${config.idleGuilds} guilds, ${config.idleWindowMs / 1000} s`);
     const idle = await measureIdle(stage, { guilds: config.idleGuilds, resyncMs: config.idleResyncMs, windowMs: config.idleWindowMs, progress });
 
+    progress(`metadata: a 100-track Spotify playlist resolved ${config.metadata.rounds} times cold and cached`);
+    const metadata = await measureMetadata(stage.db, config.metadata);
+
     progress(`reactions: ${config.reactions.tries} tries each of lease loss, skip, stop, track gap and SIGTERM, on a stage of their own`);
     const reactions = await runReactions(config.reactions, progress, config.dave);
 
@@ -111,6 +115,7 @@ export async function runBench(config: BenchConfig, progress: Progress = (l) => 
       idle,
       herd,
       reactions,
+      metadata,
       stall,
       targets: evaluateTargets(cost, latency, recovery, config.passthrough.counts.includes(100) ? 100 : Math.max(...config.passthrough.counts)),
       targets14: evaluateTargets14(cost, stall, herd, idle),

@@ -129,14 +129,15 @@ export function songMirror(deps: MirrorDeps): SongMirror {
 
   async function findOn(source: Source, song: Song, signal: AbortSignal): Promise<OneSource> {
     if (source.search === undefined) return { kind: 'none', reason: `${source.label} cannot search` };
-    const usable = (c: SourceTrack): boolean => c.live !== true && withinTolerance(song.durationMs, c.durationMs);
-    if (song.isrc !== undefined) {
-      const isrc = song.isrc.toUpperCase();
+    const isrc = song.isrc?.toUpperCase();
+    const sameIsrc = (c: SourceTrack): boolean => isrc !== undefined && c.isrc?.toUpperCase() === isrc;
+    // A result that names an ISRC must name the song's; one that names none is judged by its length.
+    const usable = (c: SourceTrack): boolean => c.live !== true && (sameIsrc(c) || (c.isrc === undefined && withinTolerance(song.durationMs, c.durationMs)));
+    if (isrc !== undefined) {
       const results = await search(source, `"${isrc}"`, signal);
       if (results === 'cancelled') return { kind: 'cancelled' };
       if ('failed' in results) return { kind: 'failed', reason: `${source.label} search failed: ${results.failed}` };
-      // A result that names an ISRC must name this one; one that names none is judged by its length.
-      const hit = results.find((c) => (c.isrc === undefined ? usable(c) : c.isrc.toUpperCase() === isrc && c.live !== true));
+      const hit = results.find(usable);
       if (hit !== undefined) return { kind: 'found', match: { source: source.name, track: hit, by: 'isrc' } };
     }
     if (song.title !== undefined) {
@@ -144,7 +145,8 @@ export function songMirror(deps: MirrorDeps): SongMirror {
       if (results === 'cancelled') return { kind: 'cancelled' };
       if ('failed' in results) return { kind: 'failed', reason: `${source.label} search failed: ${results.failed}` };
       const hit = results.find(usable);
-      if (hit !== undefined) return { kind: 'found', match: { source: source.name, track: hit, by: 'title' } };
+      // Found by its title, but the result's own ISRC says it is the same recording.
+      if (hit !== undefined) return { kind: 'found', match: { source: source.name, track: hit, by: sameIsrc(hit) ? 'isrc' : 'title' } };
     }
     return { kind: 'none', reason: `${source.label} has no match within ${describeTolerance(song)}` };
   }

@@ -44,6 +44,11 @@ describe('bench: the make bench pipeline at N = 2', function () {
     }
     finite('stall: longest gap', report.stall.maxGapMs);
     assert.equal(report.stall.heard, report.stall.guilds, 'stall: every guild heard');
+    assert.equal(report.metadata.tracks, 100, 'metadata: the bench playlist resolved whole');
+    finiteSummary('metadata cold', report.metadata.coldMs);
+    finiteSummary('metadata cached', report.metadata.cachedMs);
+    assert.ok(report.metadata.coldRequests > 0, 'metadata: the cold resolution asked Spotify');
+    assert.equal(report.metadata.cachedRequests, 0, 'metadata: the cached resolution asked Spotify nothing');
     assert.equal(report.targets14.length, 9, 'every issue-14 target is evaluated');
     assert.equal(report.dave.mode, 'required');
     assert.equal(report.dave.other.mode, 'off');

@@ -73,6 +73,23 @@ describe('metadata sources in the service layer', function () {
     assert.deepEqual(outcome, { kind: 'refused', reason: MISSING_CREDENTIALS_REASON });
   });
 
+  it('a second instance resolving the same Spotify playlist makes no request to Spotify: a cache hit, counted', async () => {
+    await redis.flushall();
+    const credentials = { HIQTY_SPOTIFY_CLIENT_ID: SPOTIFY_CLIENT_ID, HIQTY_SPOTIFY_CLIENT_SECRET: SPOTIFY_CLIENT_SECRET };
+    const link = spotifyUrl('playlist', MIRROR_PLAYLIST.id);
+    const first = await layer(credentials).resolver.resolve(link);
+    assert.equal(first.kind, 'tracks');
+    const asked = spotify.requests.length;
+    const reads: string[] = [];
+    const metrics = { ...NO_SOURCE_METRICS, cache: (cache: string, source: string, hit: boolean) => void reads.push(`${cache} ${source} ${hit ? 'hit' : 'miss'}`) };
+    const fakes = [spotify, apple, deezer];
+    const config = serviceConfig({ HIQTY_FETCH_ALLOW: fakes.flatMap((f) => f.allow).join(','), HIQTY_SERVICE_ORIGINS: serviceOriginsValue(fakes), ...credentials });
+    const second = await createServiceLayer(config, { redis, clock: systemClock, log: silentLogger, metrics }).resolver.resolve(link);
+    assert.deepEqual(second, first);
+    assert.equal(spotify.requests.length, asked, 'Spotify was not asked, not even for a token');
+    assert.deepEqual(reads, ['resolve spotify hit']);
+  });
+
   it('take the Spotify client id and secret as a pair, and never show the secret', () => {
     const onlyId = loadConfig({ HIQTY_SPOTIFY_CLIENT_ID: SPOTIFY_CLIENT_ID });
     assert.ok(isLeft(onlyId));

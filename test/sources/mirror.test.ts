@@ -100,13 +100,15 @@ describe('sources: finding a song elsewhere (mirror and fallback)', () => {
     assert.equal(searchableTitle('(Official Audio)', undefined), '(Official Audio)', 'nothing left: the title as it was');
   });
 
-  it('by ISRC first; a result that names another ISRC is not taken', async () => {
+  it('by ISRC first; a result that names another ISRC is never taken', async () => {
     const found = await deps.mirror({ title: 'Red Tone', artist: 'The Tones', durationMs: 180_000, isrc: 'usrc17600001' }, ['youtube'], new AbortController().signal);
     assert.equal(found.kind, 'found');
     assert.equal(found.kind === 'found' && found.match.by, 'isrc');
     assert.equal(found.kind === 'found' && found.match.track.url, 'https://youtube.example/red');
     const wrong = await deps.mirror({ title: 'Green Tone', durationMs: 190_000, isrc: 'GBXXX0000001' }, ['soundcloud'], new AbortController().signal);
-    assert.equal(wrong.kind === 'found' && wrong.match.by, 'title', 'the ISRC search found a track with another ISRC: not taken; the title search found it');
+    assert.equal(wrong.kind, 'none', 'the same title and length, but the result names another ISRC: another recording, not taken');
+    const confirmed = await deps.mirror({ title: 'Green Tone', durationMs: 190_000, isrc: 'GBXXX0000002' }, ['soundcloud'], new AbortController().signal);
+    assert.equal(confirmed.kind === 'found' && confirmed.match.by, 'isrc', 'found by title, its own ISRC the song\'s: a match by ISRC');
   });
 
   it('by title and artist within the tolerance: the ten-minute decoy is passed over', async () => {

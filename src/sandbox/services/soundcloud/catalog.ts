@@ -3,6 +3,7 @@
  * monitor can tell them apart), a set, a user's likes, and the scripted failures. Tests import these
  * constants instead of repeating ids and links.
  */
+import { artistLine, SONGS } from '../catalog';
 
 /** How a track streams, as its `media.transcodings` say. */
 export type FakeStream =
@@ -69,9 +70,21 @@ export const TRACK_PREVIEW: FakeTrack = { id: 200_005, user: TONES_USER, slug: '
 export const TRACK_DRM: FakeTrack = { id: 200_006, user: TONES_USER, slug: 'drm-tone', title: 'DRM Tone', hz: 990, streams: ['drm'], policy: 'MONETIZE' };
 export const TRACK_BLOCKED: FakeTrack = { id: 200_007, user: TONES_USER, slug: 'blocked-tone', title: 'Blocked Tone', hz: 770, streams: [], policy: 'BLOCK' };
 export const TRACK_ROGUE: FakeTrack = { id: 200_008, user: TONES_USER, slug: 'rogue-tone', title: 'Rogue Tone', hz: 600, streams: ['rogue'] };
+export const NYQUIST_USER: FakeUser = { id: 100_004, permalink: 'nyquist', username: 'Nyquist' };
+/** A song of the shared catalog found only here (not on YouTube): a Spotify mirror plays it from SoundCloud, its ISRC confirming the match. */
+export const TRACK_SAWTOOTH: FakeTrack = {
+  id: 200_009,
+  user: NYQUIST_USER,
+  slug: 'sawtooth-sunrise',
+  title: SONGS.sawtoothSunrise.title,
+  hz: 2450,
+  streams: ['progressive'],
+  artist: artistLine(SONGS.sawtoothSunrise),
+  ...(SONGS.sawtoothSunrise.isrc === undefined ? {} : { isrc: SONGS.sawtoothSunrise.isrc }),
+};
 
 /** Every track /tracks/{id} knows. */
-export const TRACKS: readonly FakeTrack[] = [TRACK_HLS, TRACK_MP3, TRACK_TS, TRACK_RICK, TRACK_PREVIEW, TRACK_DRM, TRACK_BLOCKED, TRACK_ROGUE];
+export const TRACKS: readonly FakeTrack[] = [TRACK_HLS, TRACK_MP3, TRACK_TS, TRACK_RICK, TRACK_PREVIEW, TRACK_DRM, TRACK_BLOCKED, TRACK_ROGUE, TRACK_SAWTOOTH];
 
 /** A track that was taken down: its link and id answer 404. */
 export const REMOVED_TRACK = { id: 200_099, url: 'https://soundcloud.com/hiqty-tones/taken-down' } as const;

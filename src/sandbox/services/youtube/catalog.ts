@@ -3,6 +3,7 @@
  * can tell which one it hears), playlists, a mix, and videos scripted to fail the ways YouTube fails.
  * Tests import it to know ids, titles and tones.
  */
+import { artistLine, SONGS, type CatalogSong } from '../catalog';
 
 export type FakeTrouble =
   /** playabilityStatus LOGIN_REQUIRED (an age gate). */
@@ -41,6 +42,8 @@ export interface FakeVideo {
   /** `song`: also found by YouTube Music search. `aac-only`: no itag 251, only 140. */
   readonly kind: 'video' | 'song' | 'live' | 'aac-only';
   readonly trouble?: FakeTrouble;
+  /** A song's ISRC: YouTube's search finds a song by it (what mirrors of Spotify tracks rely on), though no answer shows it. */
+  readonly isrc?: string;
 }
 
 export interface FakePlaylist {
@@ -58,11 +61,26 @@ export const TROUBLED_CLIENT = 'ANDROID_VR';
 const v = (id: string, title: string, artist: string, hz: number, durationMs: number, kind: FakeVideo['kind'] = 'video', trouble?: FakeTrouble): FakeVideo =>
   trouble === undefined ? { id, title, artist, hz, durationMs, kind } : { id, title, artist, hz, durationMs, kind, trouble };
 
+/** A song of the shared catalog (src/sandbox/services/catalog.ts), as YouTube Music lists it: found by its ISRC too. */
+const catalogSong = (id: string, song: CatalogSong, hz: number, title: string = song.title): FakeVideo => ({
+  id,
+  title,
+  artist: artistLine(song),
+  hz,
+  durationMs: song.durationMs,
+  kind: 'song',
+  ...(song.isrc === undefined ? {} : { isrc: song.isrc }),
+});
+
 export const VIDEOS = {
-  rickroll: v('dQw4w9WgXcQ', 'Rick Astley - Never Gonna Give You Up (Official Video)', 'Rick Astley', 440, 8000, 'song'),
+  rickroll: catalogSong('dQw4w9WgXcQ', SONGS.rickroll, 440, 'Rick Astley - Never Gonna Give You Up (Official Video)'),
   rickrollCover: v('hqRickCov01', 'Never Gonna Give You Up (sine cover)', 'Tone Covers', 466, 6000),
   fourMinutes: v('hqFourMin01', 'Four Minutes of A5', 'hiqty tones', 880, 240_000),
-  song: v('hqSongSine1', 'Sine of the Times', 'The Oscillators', 660, 6000, 'song'),
+  song: catalogSong('hqSongSine1', SONGS.sineOfTheTimes, 660),
+  squareDance: catalogSong('hqSquareDn1', SONGS.squareDance, 2300),
+  /** Listed before the real one: its title and artist match "Mains Hum", its length does not (a mirror must pass it over). */
+  mainsHumLoop: v('hqMainsLoop', 'Mains Hum (1 hour loop)', 'The Grounded', 2350, 30_000),
+  mainsHum: catalogSong('hqMainsHum1', SONGS.mainsHum, 2400),
   aacOnly: v('hqAacOnly01', 'Only in AAC', 'hiqty tones', 550, 6000, 'aac-only'),
   live: v('hqLiveNow01', 'Tone Radio 24/7 (live)', 'hiqty live', 740, 12_000, 'live'),
   toneC: v('hqToneC0001', 'C4 tone', 'hiqty tones', 262, 4000),
@@ -121,7 +139,7 @@ function words(text: string): string[] {
 }
 
 /**
- * Search as the fake ranks it: videos whose title or artist hold every word of the query, those
+ * Search as the fake ranks it: videos whose title or artist (or a song's ISRC) hold every word of the query, those
  * whose title holds them first; the scripted-trouble videos only when asked for by name.
  */
 export function searchCatalog(query: string, musicOnly: boolean): FakeVideo[] {
@@ -130,7 +148,7 @@ export function searchCatalog(query: string, musicOnly: boolean): FakeVideo[] {
   const candidates = Object.values(VIDEOS).filter((e) => (musicOnly ? e.kind === 'song' : true));
   const score = (e: FakeVideo): number => {
     const title = words(e.title);
-    const artist = words(e.artist);
+    const artist = [...words(e.artist), ...words(e.isrc ?? '')];
     const inTitle = asked.filter((w) => title.includes(w)).length;
     const inArtist = asked.filter((w) => artist.includes(w)).length;
     if (inTitle + inArtist < asked.length) return 0;
