@@ -14,6 +14,8 @@ import { startFixtureServer } from '../../src/sandbox/fixtures/server';
 import { startServiceFakes } from '../../src/sandbox/services';
 import { serviceOriginsValue } from '../../src/sandbox/services/types';
 import { trackUrl, TRACK_HLS } from '../../src/sandbox/services/soundcloud';
+import { MIRROR_PLAYLIST, spotifyUrl } from '../../src/sandbox/services/spotify';
+import { CHANNEL_TONES } from '../../src/sandbox/services/twitch';
 import { parseOriginOverrides } from '../../src/media/origins';
 import { startSandboxConsole } from './sandbox-console';
 
@@ -53,6 +55,9 @@ export async function startSandboxMode(config: Config, log: Logger): Promise<San
       DISCORD_API_BASE: sandbox.apiBase,
       HIQTY_FETCH_ALLOW: [...config.HIQTY_FETCH_ALLOW, host, ...services.allow, ...sandbox.cdn.allow],
       HIQTY_SERVICE_ORIGINS: [...config.HIQTY_SERVICE_ORIGINS, ...overrides.ok],
+      // The fake Spotify's own app, unless the operator gave one: Spotify links then play in the demo too.
+      HIQTY_SPOTIFY_CLIENT_ID: config.HIQTY_SPOTIFY_CLIENT_ID ?? services.spotify.clientId,
+      HIQTY_SPOTIFY_CLIENT_SECRET: config.HIQTY_SPOTIFY_CLIENT_SECRET ?? services.spotify.clientSecret,
     },
     printHowTo(redisUrl) {
       const port = new URL(redisUrl).port;
@@ -67,6 +72,8 @@ export async function startSandboxMode(config: Config, log: Logger): Promise<San
         '    /play never gonna give you up        (searches YouTube, then SoundCloud)',
         `    /play ${trackUrl(TRACK_HLS)}   (a SoundCloud track, HLS AAC)`,
         '    /play https://www.youtube.com/watch?v=dQw4w9WgXcQ   (YouTube, Opus passed straight through)',
+        `    /play ${spotifyUrl('playlist', MIRROR_PLAYLIST.id)}   (a Spotify playlist, each song played from YouTube or SoundCloud)`,
+        `    /play https://www.twitch.tv/${CHANNEL_TONES.login}   (a Twitch live channel, its audio-only rendition)`,
         '  Or write desired state to Redis, the way every interface does:',
         `    redis-cli -p ${port} RPUSH hiqty:server:${guild.id}:playlist '{"id":"demo-1","url":"${urls[0]}","title":"A 440 Hz tone (Ogg/Opus, passthrough)"}' '{"id":"demo-2","url":"${urls[1]}","title":"A 660 Hz tone (MP3, transcoded)"}'`,
         `    redis-cli -p ${port} SET hiqty:server:${guild.id}:channel ${voiceChannel?.id}`,

@@ -107,7 +107,7 @@ describe('hiqty run', function () {
     }, { timeoutMs: 20_000 });
     assert.deepEqual(queue.map((t) => t.source).slice(0, 1), ['youtube']);
     assert.match(queue[0]?.title ?? '', /Never Gonna Give You Up/);
-    assert.ok(queue.some((t) => t.source === 'soundcloud'), JSON.stringify(queue));
+    for (const source of ['soundcloud', 'spotify', 'twitch']) assert.ok(queue.some((t) => t.source === source), `${source}: ${JSON.stringify(queue)}`);
     await waitFor('the top result to play', async () => (await db.get(`hiqty:server:${guild}:status`))?.includes('"state":"playing"') === true, { timeoutMs: 15_000 });
     assert.match(proc.other.join(''), /Never Gonna Give You Up/, 'the answer was printed');
     proc.kill('SIGINT');
