@@ -22,7 +22,7 @@ async function main(): Promise<void> {
     console.log(
       `${name.padEnd(24)} ${r.streams} streams × ${r.seconds} s: ${r.packets} packets, sandbox CPU ${r.cpuPercent.toFixed(1)}% of a core ` +
         `(${r.usPerPacket.toFixed(1)} µs/packet), loop delay p99 ${r.loopDelayP99Ms.toFixed(1)} ms max ${r.loopDelayMaxMs.toFixed(1)} ms, ` +
-        `stalls ${JSON.stringify(r.stalls)}, decoded windows ${r.decodedWindows}, sender CPU ${r.senderCpuPercent.toFixed(1)}% late ≤ ${r.senderMaxLateMs} ms, streams with a gap: ${r.gapStreams} (longest ${r.maxGapMs.toFixed(0)} ms), streams not verified: ${r.bad.length}${r.bad.length ? ` e.g. ${r.bad.slice(0, 3).join(' | ')}` : ''}`,
+        `stalls ${JSON.stringify(r.stalls)}, decoded windows ${r.decodedWindows}, sender CPU ${r.senderCpuPercent.toFixed(1)}% late ≤ ${r.senderMaxLateMs} ms, streams with a gap: ${r.gapStreams} (longest ${r.maxGapMs.toFixed(0)} ms), frames missing ${r.missingFrames} (kernel drops ${r.kernelDrops ?? "unknown"}), streams not verified: ${r.bad.length}${r.bad.length ? ` e.g. ${r.bad.slice(0, 3).join(' | ')}` : ''}`,
     );
   }
 }

@@ -131,8 +131,8 @@ export function songMirror(deps: MirrorDeps): SongMirror {
     if (source.search === undefined) return { kind: 'none', reason: `${source.label} cannot search` };
     const isrc = song.isrc?.toUpperCase();
     const sameIsrc = (c: SourceTrack): boolean => isrc !== undefined && c.isrc?.toUpperCase() === isrc;
-    // A result that names an ISRC must name the song's; one that names none is judged by its length.
-    const usable = (c: SourceTrack): boolean => c.live !== true && (sameIsrc(c) || (c.isrc === undefined && withinTolerance(song.durationMs, c.durationMs)));
+    // When both name an ISRC, it decides; otherwise the length does.
+    const usable = (c: SourceTrack): boolean => c.live !== true && (isrc !== undefined && c.isrc !== undefined ? sameIsrc(c) : withinTolerance(song.durationMs, c.durationMs));
     if (isrc !== undefined) {
       const results = await search(source, `"${isrc}"`, signal);
       if (results === 'cancelled') return { kind: 'cancelled' };

@@ -17,10 +17,14 @@ describe('sandbox under load', function () {
     console.log(
       `      ${r.packets} packets in ${r.seconds} s${r.dave ? ' (DAVE)' : ''}: sandbox ${r.cpuPercent.toFixed(1)}% of a core (${r.usPerPacket.toFixed(1)} µs/packet), ` +
         `loop delay p99 ${r.loopDelayP99Ms.toFixed(1)} ms, ${r.decodedWindows} windows decoded, sender late ≤ ${r.senderMaxLateMs} ms, stalls ${JSON.stringify(r.stalls)}, ` +
-        `streams with a gap over 60 ms: ${r.gapStreams} (longest ${r.maxGapMs.toFixed(0)} ms)`,
+        `streams with a gap over 60 ms: ${r.gapStreams} (longest ${r.maxGapMs.toFixed(0)} ms), frames missing ${r.missingFrames}, kernel drops ${r.kernelDrops ?? 'unknown'}`,
     );
-    assert.equal(r.packets, 200 * 3 * 50);
     assert.deepEqual(r.bad, []);
+    // Every packet sent was counted, except those the kernel dropped before the sandbox could read them (a VM
+    // that stops the process for seconds overflows even a 4 MB receive buffer): those are accounted for, not lost.
+    const dropped = r.kernelDrops ?? 0;
+    assert.ok(r.missingFrames <= dropped, `${r.missingFrames} frames missing in ${r.shortStreams} streams, ${dropped} datagrams dropped by the kernel`);
+    assert.ok(r.packets >= 200 * 3 * 50 - dropped, `${r.packets} packets`);
     assert.ok(r.decodedWindows >= 200, `decoded windows ${r.decodedWindows}`);
   });
 });

@@ -22,8 +22,17 @@ export interface LoadResult {
   readonly usPerPacket: number;
   readonly loopDelayP99Ms: number;
   readonly loopDelayMaxMs: number;
-  /** Streams whose frame count, tone or decryption were off, or that came as a burst rather than a stream. */
+  /** Streams whose tone or decryption were off, or that came as a burst rather than a stream. */
   readonly bad: readonly string[];
+  /** Frames that never arrived (summed over the streams), and how many streams were short. */
+  readonly missingFrames: number;
+  readonly shortStreams: number;
+  /**
+   * Datagrams the kernel dropped for a full receive buffer while the streams ran (/proc/net/snmp
+   * `Udp RcvbufErrors`, machine-wide): a VM that stops the sandbox's process for seconds loses packets
+   * before any code of the sandbox sees them. Undefined where the counter cannot be read.
+   */
+  readonly kernelDrops: number | undefined;
   /** Streams with an inter-arrival gap over 60 ms, and the longest gap seen. */
   readonly gapStreams: number;
   readonly maxGapMs: number;
@@ -87,6 +96,7 @@ export async function runLoad(streams: number, seconds: number, monitor: Monitor
       if (now - lastTick > 20) stalls.push([Math.round(lastTick - wall), Math.round(now - lastTick)]);
       lastTick = now;
     }, 5);
+    const dropsBefore = await udpReceiveBufferDrops();
     child.stdin?.write('go\n');
     await done;
     clearInterval(stallProbe);
@@ -98,7 +108,10 @@ export async function runLoad(streams: number, seconds: number, monitor: Monitor
     // Let the last packets of the last tick arrive; any still missing then are reported as bad streams.
     const arrived = (): number => guilds.reduce((n, g) => n + sb.voiceStats(g.id, { flush: false }).frames, 0);
     await waitFor('the last packets', () => arrived() >= expected * streams, { timeoutMs: 5000, intervalMs: 50 }).catch(() => undefined);
+    const dropsAfter = await udpReceiveBufferDrops();
     const bad: string[] = [];
+    let missingFrames = 0;
+    let shortStreams = 0;
     let packets = 0;
     let decodedWindows = 0;
     let gapStreams = 0;
@@ -113,8 +126,13 @@ export async function runLoad(streams: number, seconds: number, monitor: Monitor
       for (const gap of s.gaps) maxGapMs = Math.max(maxGapMs, gap.ms);
       // The rate only tells a paced stream from a burst (thousands a second): arrivals are stamped when the
       // sandbox reads them, so a stalled process on a loaded machine moves it well away from 50 either way.
-      const e2eeBad = job.dave && (s.dave?.e2eeFrames !== expected || s.unencrypted > 0 || s.e2eeFailures > 0);
-      if (s.frames !== expected || s.packetsPerSecond > 150 || wrongTone || s.decryptFailures > 0 || e2eeBad) {
+      if (s.frames !== expected) {
+        shortStreams += 1;
+        missingFrames += Math.max(0, expected - s.frames);
+      }
+      // Every frame that arrived was end-to-end decrypted (frames lost on the way are counted above).
+      const e2eeBad = job.dave && (s.dave?.e2eeFrames !== s.frames || s.unencrypted > 0 || s.e2eeFailures > 0);
+      if (s.frames > expected || s.packetsPerSecond > 150 || wrongTone || s.decryptFailures > 0 || e2eeBad) {
         const e2ee = job.dave ? `, e2ee ${s.dave?.e2eeFrames ?? 0} (unencrypted ${s.unencrypted}, failures ${s.e2eeFailures})` : '';
         bad.push(`${g.id}: frames ${s.frames}, ${s.packetsPerSecond.toFixed(2)}/s, gaps ${s.gaps.map((x) => `${Math.round(x.ms)}@${Math.round(x.atMs - wall)}`).join(',')}, tone ${wrongTone ? 'wrong' : 'ok'}${e2ee}`);
       }
@@ -128,6 +146,9 @@ export async function runLoad(streams: number, seconds: number, monitor: Monitor
       loopDelayP99Ms: delay.percentile(99) / 1e6,
       loopDelayMaxMs: delay.max / 1e6,
       bad,
+      missingFrames,
+      shortStreams,
+      kernelDrops: dropsBefore === undefined || dropsAfter === undefined ? undefined : dropsAfter - dropsBefore,
       gapStreams,
       maxGapMs,
       decodedWindows,
@@ -139,6 +160,20 @@ export async function runLoad(streams: number, seconds: number, monitor: Monitor
   } finally {
     child.kill('SIGKILL');
     await sb.stop();
+  }
+}
+
+/** The machine's count of UDP datagrams dropped for a full receive buffer (Linux /proc/net/snmp); undefined elsewhere. */
+async function udpReceiveBufferDrops(): Promise<number | undefined> {
+  try {
+    const { readFile } = await import('node:fs/promises');
+    const lines = (await readFile('/proc/net/snmp', 'utf8')).split('\n').filter((l) => l.startsWith('Udp:'));
+    const [names, values] = lines.map((l) => l.split(/\s+/).slice(1));
+    const at = names?.indexOf('RcvbufErrors') ?? -1;
+    const value = at < 0 ? undefined : Number(values?.[at]);
+    return value === undefined || !Number.isFinite(value) ? undefined : value;
+  } catch {
+    return undefined;
   }
 }
 

@@ -31,6 +31,17 @@ describe('services: Spotify, Apple Music and Deezer links play through the mirro
     return typeof entry === 'object' && entry !== null && 'found' in entry && entry.found === true && 'by' in entry ? String(entry.by) : 'none';
   }
 
+  /**
+   * Hears the tones in order, skipping each track once its tone was heard for 600 ms (the order and each
+   * mirror are what is tested, not the songs' whole length).
+   */
+  async function heardInOrder(mark: number, tones: readonly number[]): Promise<void> {
+    for (let i = 0; i < tones.length; i++) {
+      await scene.heardWindows(mark, tones.slice(0, i + 1), 30_000);
+      if (i < tones.length - 1) await scene.skip();
+    }
+  }
+
   before(async () => {
     await redis.current.client().flushall();
     stage = await Stage.start(redis.current, { services: true });
@@ -49,7 +60,7 @@ describe('services: Spotify, Apple Music and Deezer links play through the mirro
     const queue = await scene.queue();
     assert.deepEqual(queue.map((t) => t.source), ['spotify', 'spotify', 'spotify', 'spotify', 'spotify'], 'the queue keeps the original source');
     assert.deepEqual(queue.map((t) => t.title), ['Never Gonna Give You Up', 'Sine of the Times', 'Square Dance', 'Sawtooth Sunrise', 'Mains Hum']);
-    await scene.heardWindows(mark, [VIDEOS.rickroll.hz, VIDEOS.song.hz, VIDEOS.squareDance.hz, TRACK_SAWTOOTH.hz, VIDEOS.mainsHum.hz], 90_000);
+    await heardInOrder(mark, [VIDEOS.rickroll.hz, VIDEOS.song.hz, VIDEOS.squareDance.hz, TRACK_SAWTOOTH.hz, VIDEOS.mainsHum.hz]);
     const heard = stage.sandbox.voiceStats(scene.guildId, { flush: false }).windows.filter((w) => w.startMs >= mark && w.hz !== undefined && Math.abs(w.hz - VIDEOS.mainsHumLoop.hz) <= 4);
     assert.deepEqual(heard, [], 'the 30-second loop was never played');
     assert.equal(await mirrored('youtube', 'isrc:GBARL9300135'), 'isrc');
@@ -65,7 +76,7 @@ describe('services: Spotify, Apple Music and Deezer links play through the mirro
     const view = await scene.play(albumUrl(WAVEFORMS));
     assert.equal(view.ephemeral, false, view.content);
     assert.deepEqual((await scene.queue()).map((t) => t.source), ['apple-music', 'apple-music', 'apple-music']);
-    await scene.heardWindows(mark, [VIDEOS.song.hz, VIDEOS.squareDance.hz, TRACK_SAWTOOTH.hz], 60_000);
+    await heardInOrder(mark, [VIDEOS.song.hz, VIDEOS.squareDance.hz, TRACK_SAWTOOTH.hz]);
   });
 
   it('a Deezer track plays', async () => {

@@ -107,6 +107,8 @@ describe('sources: finding a song elsewhere (mirror and fallback)', () => {
     assert.equal(found.kind === 'found' && found.match.track.url, 'https://youtube.example/red');
     const wrong = await deps.mirror({ title: 'Green Tone', durationMs: 190_000, isrc: 'GBXXX0000001' }, ['soundcloud'], new AbortController().signal);
     assert.equal(wrong.kind, 'none', 'the same title and length, but the result names another ISRC: another recording, not taken');
+    const unknown = await deps.mirror({ title: 'Green Tone', durationMs: 190_000 }, ['soundcloud'], new AbortController().signal);
+    assert.equal(unknown.kind === 'found' && unknown.match.by, 'title', 'a song without an ISRC: the result\'s own ISRC cannot disagree, its length decides');
     const confirmed = await deps.mirror({ title: 'Green Tone', durationMs: 190_000, isrc: 'GBXXX0000002' }, ['soundcloud'], new AbortController().signal);
     assert.equal(confirmed.kind === 'found' && confirmed.match.by, 'isrc', 'found by title, its own ISRC the song\'s: a match by ISRC');
   });
