@@ -15,6 +15,8 @@ import { requestText } from '../service-api/http';
 import { SharedToken, type Obtained } from '../service-api/shared-token';
 import type { Fetcher, TokenStore } from '../types';
 import { JwtPayload } from './codecs';
+import { BROWSER_USER_AGENT } from '../service-api/http';
+
 
 export const SITE_URL = 'https://music.apple.com/';
 /** The TokenStore name of the shared developer token. */
@@ -23,9 +25,6 @@ export const DEVELOPER_TOKEN = 'apple-music:developer-token';
 export const DEFAULT_TOKEN_MARGIN_MS = 5 * 60_000;
 /** At most this many bundles are searched per discovery; default 4 (the page names one or two). */
 export const DEFAULT_MAX_SCRIPTS = 4;
-
-/** A browser's user agent: music.apple.com serves its app to browsers. */
-export const BROWSER_USER_AGENT = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
 
 const SCRIPT_TAG = /<script\b([^>]*)>/g;
 const SRC = /\bsrc="([^"]+)"/;

@@ -1,7 +1,8 @@
 /**
- * Reading a service's HTTP API through the Fetcher, for the metadata sources (Spotify, Apple Music,
- * Deezer): every answer comes back with its status, headers and text whatever the status (their errors
- * are JSON, and a 429 carries Retry-After), and every way a request can go wrong is a value, never a throw.
+ * Reading a service's HTTP API or pages through the Fetcher, for the sources written after SoundCloud
+ * (Bandcamp, Twitch, Spotify, Apple Music, Deezer): every answer comes back with its status, headers and
+ * text whatever the status (errors are JSON, a 429 carries Retry-After), and every way a request can go
+ * wrong is a value, never a throw.
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import { readBody } from '../../media/fetch-context';
@@ -9,6 +10,9 @@ import type { Fetcher } from '../types';
 
 /** An API answer or a page is small; a web player's script bundle is a few MiB. Default cap: 8 MiB. */
 export const DEFAULT_ANSWER_MAX_BYTES = 8 * 1024 * 1024;
+
+/** A browser's user agent, for services whose pages and APIs are made for their own web player (Bandcamp, Twitch). */
+export const BROWSER_USER_AGENT = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
 
 export type HttpAnswer =
   | { readonly kind: 'answer'; readonly status: number; readonly headers: IncomingHttpHeaders; readonly text: string; readonly finalUrl: string }
@@ -23,14 +27,16 @@ export interface HttpRequest {
   readonly signal?: AbortSignal;
   /** Headers and idle timeout; default the Fetcher's own (10 s). */
   readonly timeoutMs?: number;
+  /** Default DEFAULT_ANSWER_MAX_BYTES. */
+  readonly maxBytes?: number;
 }
 
-/** Sends one request and reads the whole answer as UTF-8 text, within DEFAULT_ANSWER_MAX_BYTES. */
+/** Sends one request and reads the whole answer as UTF-8 text, within the cap. */
 export async function requestText(fetch: Fetcher, url: string, request: HttpRequest = {}): Promise<HttpAnswer> {
   const outcome = await fetch(url, {
     method: request.method ?? 'GET',
     anyStatus: true,
-    maxBytes: DEFAULT_ANSWER_MAX_BYTES,
+    maxBytes: request.maxBytes ?? DEFAULT_ANSWER_MAX_BYTES,
     ...(request.signal === undefined ? {} : { signal: request.signal }),
     ...(request.headers === undefined ? {} : { headers: request.headers }),
     ...(request.body === undefined ? {} : { body: request.body }),

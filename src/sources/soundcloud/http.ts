@@ -8,6 +8,8 @@ import { decodeJson } from '../../codecs';
 import { readBody } from '../../media/fetch-context';
 import type { FetchOutcome } from '../../media/safe-fetch';
 import type { Fetcher } from '../types';
+import { BROWSER_USER_AGENT } from '../service-api/http';
+
 
 /** Pages and API answers are small; a bundle of the web app is a few MiB. Default cap: 8 MiB. */
 export const DEFAULT_TEXT_MAX_BYTES = 8 * 1024 * 1024;
@@ -16,8 +18,6 @@ export const DEFAULT_TEXT_MAX_BYTES = 8 * 1024 * 1024;
  * A browser's user agent: soundcloud.com serves its script tags to browsers, and api-v2 is the web
  * client's API. Sent on every SoundCloud request.
  */
-export const BROWSER_USER_AGENT = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
-
 export type TextOutcome =
   | { readonly kind: 'ok'; readonly status: number; readonly text: string; readonly finalUrl: string }
   /** A non-2xx answer; 401 means the client_id is no longer accepted. */

@@ -13,7 +13,8 @@ import type { Fetcher, PlayableTrack, ResolveOutcome, SearchOutcome, Source, Sou
 import { API_BASE, apiGet, apiUrl, type ApiDeps, type ApiOutcome } from './api';
 import { ClientIds } from './client-id';
 import { Kinded, Like, Page, Playlist, StreamLocation, Track, TrackList, TrackStub, User } from './codecs';
-import { BROWSER_USER_AGENT, fetchFinalUrl } from './http';
+import { BROWSER_USER_AGENT } from '../service-api/http';
+import { fetchFinalUrl } from './http';
 import { classifyLink, isSoundcloudUrl, SHORT_HOST } from './links';
 import { playability, toSourceTrack, type Candidate } from './tracks';
 

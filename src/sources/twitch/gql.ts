@@ -6,7 +6,8 @@
 import * as t from 'io-ts';
 import type { Fetcher } from '../types';
 import { GqlErrors, GqlRefusal } from './codecs';
-import { decodeText, decodeValue, fetchAnswer } from './http';
+import { decodeText, decodeValue } from '../service-api/decode';
+import { fetchAnswer } from './http';
 
 export const GQL_URL = 'https://gql.twitch.tv/gql';
 

@@ -16,7 +16,8 @@ import type { PlanOutcome } from '../../media/plan';
 import type { Fetcher, PlayableTrack, ResolveOutcome, Source, SourceTrack } from '../types';
 import { ChannelShell, StreamMetadata, StreamTokenAnswer, TokenValue, VideoMetadata, VideoTokenAnswer } from './codecs';
 import { gql, type GqlDeps } from './gql';
-import { BROWSER_USER_AGENT, decodeText, decodeValue } from './http';
+import { decodeText, decodeValue } from '../service-api/decode';
+import { BROWSER_USER_AGENT } from '../service-api/http';
 import { canonicalUrl, classifyLink, isTwitchUrl, linkOfTrack, sourceIdOf, type TwitchLink } from './links';
 import { AUDIO_ONLY_RENDITION, channelMasterUrl, checkMaster, videoMasterUrl, type SignedToken } from './usher';
 

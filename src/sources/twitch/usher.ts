@@ -7,7 +7,8 @@
  */
 import type { Fetcher } from '../types';
 import { UsherErrors } from './codecs';
-import { decodeText, fetchAnswer } from './http';
+import { decodeText } from '../service-api/decode';
+import { fetchAnswer } from './http';
 
 export const USHER_ORIGIN = 'https://usher.ttvnw.net';
 

@@ -10,12 +10,11 @@ import { readBody } from '../../media/fetch-context';
 import type { Fetcher } from '../types';
 import { PASSWORD_VIEW, PlayerConfig, PlayerNotice } from './codecs';
 import { configUrl, type VimeoLink } from './links';
+import { BROWSER_USER_AGENT } from '../service-api/http';
+
 
 /** A config is a few tens of KiB; default cap 2 MiB. */
 export const CONFIG_MAX_BYTES = 2 * 1024 * 1024;
-
-/** A browser's user agent, as the embedded player that asks for the config runs in one. Sent on every Vimeo request. */
-export const BROWSER_USER_AGENT = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
 
 export const REMOVED_REASON = 'this video was removed, or never existed';
 export const PRIVATE_REASON = 'this video is private (it needs a login, or plays only on the sites its owner chose)';

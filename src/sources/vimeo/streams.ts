@@ -7,7 +7,7 @@
  */
 import type { StreamPlan } from '../../media/plan';
 import type { CdnSet, PlayerConfig, ProgressiveFile } from './codecs';
-import { BROWSER_USER_AGENT } from './player-config';
+import { BROWSER_USER_AGENT } from '../service-api/http';
 
 export const NO_STREAM_REASON = 'Vimeo offers no stream for this video (it may still be processing, or be a live event)';
 
