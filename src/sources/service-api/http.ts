@@ -6,6 +6,7 @@
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import { readBody } from '../../media/fetch-context';
+import type { FetchOutcome } from '../../media/safe-fetch';
 import type { Fetcher } from '../types';
 
 /** An API answer or a page is small; a web player's script bundle is a few MiB. Default cap: 8 MiB. */
@@ -44,11 +45,9 @@ export async function requestText(fetch: Fetcher, url: string, request: HttpRequ
   });
   switch (outcome.kind) {
     case 'cancelled':
-      return outcome;
     case 'refused':
-      return { kind: 'failed', reason: `the request was refused (${outcome.reason})` };
     case 'failed':
-      return { kind: 'failed', reason: outcome.reason };
+      return notReached(outcome);
     case 'http-error':
       // Not with anyStatus; kept so that a change there cannot pass unnoticed.
       return { kind: 'failed', reason: `HTTP ${outcome.status}` };
@@ -59,6 +58,18 @@ export async function requestText(fetch: Fetcher, url: string, request: HttpRequ
   if (read.kind === 'cancelled') return read;
   if (read.kind === 'failed') return { kind: 'failed', reason: read.reason };
   return { kind: 'answer', status: outcome.status, headers: outcome.headers, text: read.bytes.toString('utf8'), finalUrl: outcome.finalUrl };
+}
+
+/** A request that got no answer: cancelled, refused by the address policy, or failed on the way. */
+function notReached(outcome: Extract<FetchOutcome, { kind: 'cancelled' | 'refused' | 'failed' }>): Exclude<HttpAnswer, { kind: 'answer' }> {
+  switch (outcome.kind) {
+    case 'cancelled':
+      return outcome;
+    case 'refused':
+      return { kind: 'failed', reason: `the request was refused (${outcome.reason})` };
+    case 'failed':
+      return { kind: 'failed', reason: outcome.reason };
+  }
 }
 
 /** A header's single value (Node joins most repeated headers; set-cookie is the exception). */
@@ -79,11 +90,9 @@ export async function finalUrlOf(fetch: Fetcher, url: string, request: Pick<Http
   });
   switch (outcome.kind) {
     case 'cancelled':
-      return outcome;
     case 'refused':
-      return { kind: 'failed', reason: `the request was refused (${outcome.reason})` };
     case 'failed':
-      return { kind: 'failed', reason: outcome.reason };
+      return notReached(outcome);
     case 'http-error':
       return { kind: 'status', status: outcome.status };
     case 'ok':
