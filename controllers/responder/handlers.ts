@@ -6,6 +6,7 @@ import { isLeft } from 'fp-ts/Either';
 import type { TaskEither } from 'fp-ts/TaskEither';
 import * as ops from '../../src/ops';
 import { formatDuration, opErrorMessage, type OpError, type OpsDeps } from '../../src/ops';
+import type { Locale, Translate } from '../../src/i18n';
 import type { GuildSnapshot } from '../../src/state';
 import type { ResolveProgress } from '../../src/sources/query';
 import { canManage, checkDj, checkVoice, deniedMessage, isDj, listeners, type Asker, type Denied } from './access';
@@ -38,6 +39,9 @@ export type OptionValue = string | number | boolean | undefined;
 
 export interface HandlerCtx extends Asker {
   readonly guildId: string;
+  /** The member's language (their Discord client's), and the translator every reply is written with. */
+  readonly locale: Locale;
+  readonly t: Translate;
   readonly userName: string;
   readonly channelId: string;
   readonly deps: OpsDeps;

@@ -11,6 +11,7 @@ import type { Clock, Timer } from '../../src/clock';
 import type { RateLimit } from '../../src/config';
 import type { Logger } from '../../src/log';
 import type { OpsDeps } from '../../src/ops';
+import { localeOf, translator } from '../../src/i18n';
 import { autocompleter } from './autocomplete';
 import { checkRate, claimInteraction, isReadOnly } from './guards';
 import { commandHandler, componentHandler, type AttachmentOption, type Handler, type HandlerCtx, type Reply } from './handlers';
@@ -78,9 +79,13 @@ export function interactionRouter(deps: RouterDeps): InteractionRouter {
     let lastProgressAt = 0;
     let finished = false;
     let edits: Promise<unknown> = Promise.resolve();
+    const locale = localeOf(interaction.locale);
+    const t = translator(locale);
     const ctx: HandlerCtx = {
       guild: interaction.guild,
       guildId: interaction.guildId,
+      locale,
+      t,
       userId: interaction.user.id,
       userName: interaction.member.displayName,
       channelId: interaction.channelId,
@@ -100,7 +105,7 @@ export function interactionRouter(deps: RouterDeps): InteractionRouter {
     };
     const pending: Promise<Reply> = handler(ctx).catch((err: unknown) => {
       log.error({ err, interaction: interaction.id }, 'handler failed');
-      return { kind: 'error', content: 'Something went wrong on my side and nothing may have changed. Try again in a moment.' };
+      return { kind: 'error', content: t('common:handler-failed') };
     });
     let timer: { cancel(): void } | undefined;
     const late = new Promise<'late'>((resolve) => (timer = deps.clock.setTimeout(() => resolve('late'), budget)));

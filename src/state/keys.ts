@@ -94,3 +94,12 @@ export function skipVotesKey(guild: string, trackId: string): string {
 export function npMessageKey(guild: string): string {
   return `${KEY_PREFIX}:server:${guild}:np_message`;
 }
+
+/**
+ * The guild's last played tracks, newest first (a list, at most HISTORY_LENGTH): each element is
+ * `{"playedAt":ms,"track":<the queue entry's JSON as it was>}`. Written when a track leaves the head by
+ * ending or by a skip (not by /remove, /clear or /stop). Not desired state: nothing reconciles on it.
+ */
+export function historyKey(guild: string): string {
+  return `${KEY_PREFIX}:server:${guild}:history`;
+}

@@ -67,6 +67,13 @@ export const Track = withOptional(
 );
 export type Track = t.TypeOf<typeof Track>;
 
+/** How many played tracks a guild's history keeps. */
+export const HISTORY_LENGTH = 100;
+
+/** One element of `hiqty:server:{g}:history`: a track that left the head, and when (epoch ms). */
+export const HistoryEntry = t.type({ playedAt: NonNegativeNumber, track: Track }, 'a history entry {playedAt, track}');
+export type HistoryEntry = t.TypeOf<typeof HistoryEntry>;
+
 /** A fresh track id: random, so ids from different instances and interfaces never collide. */
 export function newTrackId(): string {
   return randomUUID();

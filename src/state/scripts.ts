@@ -225,9 +225,11 @@ return r
 `;
 
 /**
- * KEYS: playlist, settings, lock. ARGV: trackId, expectedHeadJson, headJsonUnderNewId, fence ('' = unfenced),
- * honourTrackLoop ('1'/'0').
+ * KEYS: playlist, settings, lock, history. ARGV: trackId, expectedHeadJson, headJsonUnderNewId, fence ('' = unfenced),
+ * honourTrackLoop ('1'/'0'), now (ms), history length.
  * Removes the head only if its id is trackId, so two calls for the same ended track remove one entry.
+ * A head that leaves (popped, or moved to the back by loop queue) is pushed onto the history, wrapped
+ * as {playedAt, track}; a track that loops on itself is not, or one song would fill it.
  * The loop mode is read here, in the same atomic step: track (when honoured) replaces the head by the
  * new-id copy, queue pops it and appends the new-id copy, anything else (off, absent, garbage) pops it.
  * The new id makes the player restart the track from 0: a status naming the old id never resumes it mid-way.
@@ -255,6 +257,8 @@ if loop == 'track' and ARGV[5] == '1' then
   return 'looped-track'
 end
 redis.call('LPOP', KEYS[1])
+redis.call('LPUSH', KEYS[4], '{"playedAt":' .. ARGV[6] .. ',"track":' .. head .. '}')
+redis.call('LTRIM', KEYS[4], 0, tonumber(ARGV[7]) - 1)
 if loop == 'queue' then
   redis.call('RPUSH', KEYS[1], ARGV[3])
   return 'looped-queue'
@@ -550,7 +554,7 @@ const SCRIPTS = {
   hiqtyRenew: { numberOfKeys: 1, lua: RENEW_LUA },
   hiqtyRelease: { numberOfKeys: 1, lua: RELEASE_LUA },
   hiqtyEnqueue: { numberOfKeys: 2, lua: ENQUEUE_LUA },
-  hiqtyPopHead: { numberOfKeys: 3, lua: POP_HEAD_LUA },
+  hiqtyPopHead: { numberOfKeys: 4, lua: POP_HEAD_LUA },
   hiqtyWriteStatus: { numberOfKeys: 2, lua: WRITE_STATUS_LUA },
   // numkeys is the first argument: four per guild asked about.
   hiqtyIsIdle: { lua: IS_IDLE_LUA },

@@ -8,7 +8,7 @@ import { isLeft, isRight } from 'fp-ts/Either';
 import type { Redis } from 'ioredis';
 import type { Clock } from '../clock';
 import { decode, decodeJson, Snowflake } from '../codecs';
-import { GUILDS_KEY, guildKeys } from './keys';
+import { GUILDS_KEY, guildKeys, historyKey } from './keys';
 import type { Lease } from './lease';
 import {
   type Corrupt,
@@ -17,6 +17,8 @@ import {
   DesiredState as DesiredStateCodec,
   encodeSettingsPatch,
   Epoch,
+  HISTORY_LENGTH,
+  HistoryEntry,
   LockValue,
   newTrackId,
   QuarantineEntry,
@@ -147,6 +149,12 @@ export interface QueuePageRead {
   /** Sum of durationMs - startMs over the entries that carry a duration, and how many do. */
   readonly knownDurationMs: number;
   readonly knownDurations: number;
+  readonly corrupt: readonly Corrupt[];
+}
+
+/** The guild's history, newest first; an element that does not decode is reported (and left in place), not dropped. */
+export interface HistoryList {
+  readonly entries: readonly { readonly index: number; readonly entry: HistoryEntry }[];
   readonly corrupt: readonly Corrupt[];
 }
 
@@ -350,7 +358,7 @@ export class GuildStore {
       const head = (await this.redis.lindex(k.playlist, 0)) ?? '';
       const r = reply(
         PopHeadReply,
-        await this.redis.hiqtyPopHead(k.playlist, k.settings, k.player_lock, trackId, head, withNewId(head), fence, honourTrackLoop ? '1' : '0'),
+        await this.redis.hiqtyPopHead(k.playlist, k.settings, k.player_lock, historyKey(guild), trackId, head, withNewId(head), fence, honourTrackLoop ? '1' : '0', Math.floor(this.clock.now()), HISTORY_LENGTH),
         'pop-head',
       );
       if (r !== 'changed') return r;
@@ -664,6 +672,21 @@ export class GuildStore {
     raws.forEach((raw, index) => {
       const decoded = decodeJson(QuarantineEntry, raw);
       if (isLeft(decoded)) corrupt.push({ where: 'quarantine', index, raw, reason: decoded.left.join('; ') });
+      else entries.push({ index, entry: decoded.right });
+    });
+    return { entries, corrupt };
+  }
+
+  /** The last `limit` played tracks (at most HISTORY_LENGTH), newest first; index 0 is the most recent. */
+  async history(guild: string, limit: number = HISTORY_LENGTH): Promise<HistoryList> {
+    const count = Math.max(0, Math.min(HISTORY_LENGTH, Math.floor(limit)));
+    if (count === 0) return { entries: [], corrupt: [] };
+    const raws = reply(StringList, await this.redis.lrange(historyKey(guild), 0, count - 1), 'lrange');
+    const entries: { index: number; entry: HistoryEntry }[] = [];
+    const corrupt: Corrupt[] = [];
+    raws.forEach((raw, index) => {
+      const decoded = decodeJson(HistoryEntry, raw);
+      if (isLeft(decoded)) corrupt.push({ where: 'history', index, raw, reason: decoded.left.join('; ') });
       else entries.push({ index, entry: decoded.right });
     });
     return { entries, corrupt };

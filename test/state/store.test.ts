@@ -1,9 +1,9 @@
 import { strict as assert } from 'node:assert';
 import type { Redis } from 'ioredis';
 import { ManualClock, systemClock } from '../../src/clock';
-import { GUILDS_KEY, guildIdFromKey, guildKeys, interactionKey, parseGuildKey } from '../../src/state/keys';
+import { GUILDS_KEY, guildIdFromKey, guildKeys, historyKey, interactionKey, parseGuildKey } from '../../src/state/keys';
 import { type Lease, LeaseClient } from '../../src/state/lease';
-import { newTrackId, type Track } from '../../src/state/schema';
+import { HISTORY_LENGTH, newTrackId, type Track } from '../../src/state/schema';
 import { GuildStore } from '../../src/state/store';
 import { useRedis } from '../support/redis';
 
@@ -279,6 +279,45 @@ describe('state/store', function () {
     it('an empty list is answered without a round trip', async () => {
       assert.equal((await store.idleAmong([])).size, 0);
       assert.equal((await store.lockedBy('me', [])).size, 0);
+    });
+  });
+
+  describe('history', () => {
+    it('keeps tracks that ended or were skipped, newest first, with when; not a track looping on itself', async () => {
+      const g = newGuild();
+      const q = [{ ...track(1), extra: { keep: 'me' } }, track(2), track(3)];
+      await store.enqueue(g, q);
+      const lease = await claim(g);
+      const t0 = clock.now();
+      assert.deepEqual(await store.advanceIfHead(g, q[0]!.id, lease), { kind: 'advanced' });
+      await clock.advance(5_000);
+      assert.deepEqual(await store.skipIfHead(g, q[1]!.id), { kind: 'skipped', requeued: false });
+      await store.setSettings(g, { loop: 'track' });
+      assert.equal((await store.advanceIfHead(g, q[2]!.id, lease)).kind, 'looped');
+      const h = await store.history(g);
+      assert.deepEqual(h.corrupt, []);
+      assert.deepEqual(h.entries.map((e) => [e.index, e.entry.track.id, e.entry.playedAt]), [[0, q[1]!.id, t0 + 5_000], [1, q[0]!.id, t0]]);
+      // The whole entry is kept, fields hiqty does not know included.
+      assert.deepEqual(h.entries[1]!.entry.track, q[0]);
+      assert.deepEqual((await store.history(g, 1)).entries.map((e) => e.entry.track.id), [q[1]!.id]);
+    });
+
+    it(`keeps only the last ${HISTORY_LENGTH}; a corrupt element is reported where it is and left in place`, async () => {
+      const g = newGuild();
+      const q = Array.from({ length: HISTORY_LENGTH + 5 }, (_, i) => track(i));
+      await store.enqueue(g, q);
+      for (const t of q) assert.deepEqual(await store.skipIfHead(g, t.id), { kind: 'skipped', requeued: false });
+      assert.equal(await client.llen(historyKey(g)), HISTORY_LENGTH);
+      const h = await store.history(g);
+      assert.equal(h.entries[0]!.entry.track.id, q[q.length - 1]!.id);
+      assert.equal(h.entries[HISTORY_LENGTH - 1]!.entry.track.id, q[5]!.id);
+      await client.lset(historyKey(g), 1, '{"playedAt":"yesterday"}');
+      const damaged = await store.history(g, 3);
+      assert.deepEqual(damaged.entries.map((e) => e.index), [0, 2]);
+      assert.equal(damaged.corrupt.length, 1);
+      assert.equal(damaged.corrupt[0]!.where, 'history');
+      assert.equal(damaged.corrupt[0]!.index, 1);
+      assert.equal(await client.llen(historyKey(g)), HISTORY_LENGTH);
     });
   });
 
