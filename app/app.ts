@@ -11,6 +11,7 @@ import { sleep, systemClock, type Clock } from '../src/clock';
 import type { Config } from '../src/config';
 import { announcer, discordTextPoster } from '../src/discord/announce';
 import { createDiscordClient, discordReady, loginDiscord } from '../src/discord/client';
+import { guildLocaleLookup } from '../src/discord/guild-locale';
 import { Health } from '../src/http/health';
 import { createMetrics, registerMetricsRoute } from '../src/http/metrics';
 import { createApi } from '../src/http/api';
@@ -171,7 +172,7 @@ export async function startApp(config: Config, discord: DiscordTarget, log: Logg
       voice: engines.port,
       clock,
       log,
-      announce: announcer(discordTextPoster(client, log)),
+      announce: announcer(discordTextPoster(client, log), guildLocaleLookup(store, client, log), log),
       metrics: playerMetrics,
       reconcileMetrics: metrics.reconcile,
       leaseMetrics: metrics.lease,

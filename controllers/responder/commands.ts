@@ -5,6 +5,8 @@
  */
 import { ChannelType, InteractionContextType, PermissionFlagsBits, SlashCommandBuilder, type RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord.js';
 import { MAX_QUEUE_LIMIT } from '../../src/state';
+import { languageOption } from './language';
+import { localizeCommands } from './localize';
 
 function command(name: string, description: string): SlashCommandBuilder {
   return new SlashCommandBuilder().setName(name).setDescription(description).setContexts(InteractionContextType.Guild);
@@ -60,13 +62,15 @@ export function commandDefinitions(): RESTPostAPIChatInputApplicationCommandsJSO
     command('stay', 'Stay in the voice channel 24/7, also when the queue is empty (DJ)').addBooleanOption((o) =>
       o.setName('enabled').setDescription('true: stay in the channel; false: leave after a while with nothing to play').setRequired(true),
     ),
-    command('settings', 'Show or change the DJ role, queue limits and announce channel (Manage Server)')
+    command('settings', 'Show or change the DJ role, queue limits, announce channel and language (Manage Server)')
       .setDefaultMemberPermissions(PermissionFlagsBits.ManageGuild)
       .addRoleOption((o) => o.setName('dj_role').setDescription('The role that may stop, clear, change the volume and skip without a vote'))
       .addBooleanOption((o) => o.setName('clear_dj_role').setDescription('true: remove the DJ role, so everyone may do everything'))
       .addIntegerOption((o) => o.setName('max_queue').setDescription(`Longest queue, current track included (0: back to the default)`).setMinValue(0).setMaxValue(MAX_QUEUE_LIMIT))
       .addIntegerOption((o) => o.setName('max_per_user').setDescription('Most tracks one member may have queued (0: no limit)').setMinValue(0).setMaxValue(MAX_QUEUE_LIMIT))
-      .addChannelOption((o) => o.setName('announce_channel').setDescription('Where the now-playing message goes').addChannelTypes(ChannelType.GuildText)),
+      .addChannelOption((o) => o.setName('announce_channel').setDescription('Where the now-playing message goes').addChannelTypes(ChannelType.GuildText))
+      .addStringOption(languageOption),
   ];
-  return builders.map((b) => b.toJSON());
+  // Descriptions and choice names in every language from the i18n keys cmd.<command>... (./localize.ts).
+  return localizeCommands(builders.map((b) => b.toJSON()));
 }

@@ -10,6 +10,7 @@ import type { Locale, Translate } from '../../src/i18n';
 import type { GuildSnapshot } from '../../src/state';
 import type { ResolveProgress } from '../../src/sources/query';
 import { canManage, checkDj, checkVoice, deniedMessage, isDj, listeners, type Asker, type Denied } from './access';
+import { languageInput, languageLine } from './language';
 import { byArtist, label, nowPlayingBody, queueBody, trackEmbed, type Body } from './render';
 import { expiredSearchBody, parsePickCustomId, SEARCH_MENU_TTL_MS, searchBody } from './results';
 
@@ -276,6 +277,7 @@ const settings: Handler = async (ctx) => {
     ...(maxQueue === undefined ? {} : { maxQueue: maxQueue === 0 ? null : maxQueue }),
     ...(maxPerUser === undefined ? {} : { maxPerUser: maxPerUser === 0 ? null : maxPerUser }),
     ...(str(ctx, 'announce_channel') === undefined ? {} : { announceChannel: str(ctx, 'announce_channel') }),
+    ...languageInput(ctx.option('language')),
   };
   return fold(ops.updateSettings(ctx.deps)(input), (v) =>
     say(
@@ -285,6 +287,7 @@ const settings: Handler = async (ctx) => {
         `Longest queue: ${v.effectiveMaxQueue}${v.settings.max_queue === undefined ? ' (default)' : ''}`,
         `Tracks per member: ${v.settings.max_per_user ?? 'no limit'}`,
         `Announce channel: ${v.announceChannel === undefined ? 'where /play was first used' : `<#${v.announceChannel}>`}`,
+        languageLine(ctx.t, v.settings),
       ].join('\n'),
       'ephemeral',
     ),

@@ -12,8 +12,12 @@ export type RegistrationOutcome = { readonly scope: string; readonly action: 'un
 
 const Registered = t.array(t.UnknownRecord);
 
-/** Keys Discord adds or defaults that say nothing about a definition's meaning. */
-const SERVER_KEYS = new Set(['id', 'application_id', 'version', 'guild_id', 'dm_permission', 'nsfw', 'integration_types', 'name_localizations', 'description_localizations', 'handler']);
+/**
+ * Keys Discord adds or defaults that say nothing about a definition's meaning. The localization maps
+ * are compared (a changed translation is registered); Discord returns them when asked
+ * `with_localizations=true`, and its `name_localized`/`description_localized` otherwise.
+ */
+const SERVER_KEYS = new Set(['id', 'application_id', 'version', 'guild_id', 'dm_permission', 'nsfw', 'integration_types', 'name_localized', 'description_localized', 'handler']);
 
 function isRecord(u: unknown): u is Record<string, unknown> {
   return typeof u === 'object' && u !== null && !Array.isArray(u);
@@ -53,7 +57,7 @@ export async function registerCommands(rest: REST, applicationId: string, scope:
   const targets = scope.kind === 'global' ? [{ name: 'global', route: Routes.applicationCommands(applicationId) }] : scope.ids.map((id) => ({ name: `guild:${id}`, route: Routes.applicationGuildCommands(applicationId, id) }));
   const outcomes: RegistrationOutcome[] = [];
   for (const target of targets) {
-    const current = Registered.decode(await rest.get(target.route));
+    const current = Registered.decode(await rest.get(target.route, { query: new URLSearchParams({ with_localizations: 'true' }) }));
     if (!isLeft(current) && sameDefinitions(current.right, definitions)) {
       log.info({ scope: target.name, commands: definitions.length }, 'slash commands already registered: unchanged');
       outcomes.push({ scope: target.name, action: 'unchanged' });

@@ -4,6 +4,7 @@
  */
 import type { TaskEither } from 'fp-ts/TaskEither';
 import { guildKeys, GUILDS_KEY, scanGuilds, type Corrupt, type DesiredState, type GuildSnapshot, type LoopMode, type Status, type Track } from '../state';
+import type { Locale } from '../i18n/locales';
 import type { OpsDeps } from './deps';
 import type { OpError } from './errors';
 import { GuildInput } from './inputs';
@@ -22,6 +23,8 @@ export interface GuildView {
     readonly djRole: string | null;
     readonly maxQueue: number | null;
     readonly maxPerUser: number | null;
+    /** The announcement language the guild chose; null: its Discord language. */
+    readonly language: Locale | null;
     /** The queue limit in force: the guild's own, else the instance default. */
     readonly effectiveMaxQueue: number;
   };
@@ -62,6 +65,7 @@ export function guildViewOf(snapshot: GuildSnapshot, corrupt: readonly Corrupt[]
       djRole: s.dj_role ?? null,
       maxQueue: s.max_queue ?? null,
       maxPerUser: s.max_per_user ?? null,
+      language: s.language ?? null,
       effectiveMaxQueue: s.max_queue ?? defaultMaxQueue,
     },
     queue: snapshot.playlist.map((track, n) => ({ index: indexes[n] ?? n + 1, track })),

@@ -1,7 +1,7 @@
 /** io-ts codecs of every op's input: the one validation that Discord, REST and CLI all go through. */
 import * as t from 'io-ts';
 import { intInRange, NonEmptyString, Snowflake } from '../codecs';
-import { LoopMode, MAX_QUEUE_LIMIT, orNull, Requester } from '../state';
+import { GuildLanguage, LoopMode, MAX_QUEUE_LIMIT, orNull, Requester } from '../state';
 
 export const GuildInput = t.type({ guild: Snowflake });
 export type GuildInput = t.TypeOf<typeof GuildInput>;
@@ -90,6 +90,8 @@ export const SettingsInput = t.intersection([
     maxQueue: orNull(QueueLimit),
     maxPerUser: orNull(QueueLimit),
     announceChannel: orNull(Snowflake),
+    /** null: follow the guild's Discord language again. */
+    language: orNull(GuildLanguage),
   }),
 ]);
 export type SettingsInput = t.TypeOf<typeof SettingsInput>;

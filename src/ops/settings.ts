@@ -1,4 +1,4 @@
-/** Guild settings an admin changes: DJ role, queue limits, announce channel. */
+/** Guild settings an admin changes: DJ role, queue limits, announce channel, announcement language. */
 import type { TaskEither } from 'fp-ts/TaskEither';
 import type { Settings } from '../state';
 import type { OpsDeps } from './deps';
@@ -20,7 +20,7 @@ export const updateSettings =
   (deps: OpsDeps) =>
   (input: SettingsInput): TaskEither<OpError, SettingsView> =>
     withInput(SettingsInput, input, async (i) => {
-      const patch = { dj_role: i.djRole, max_queue: i.maxQueue, max_per_user: i.maxPerUser };
+      const patch = { dj_role: i.djRole, max_queue: i.maxQueue, max_per_user: i.maxPerUser, language: i.language };
       const changed = Object.values(patch).some((v) => v !== undefined) || i.announceChannel !== undefined;
       const r = await deps.store.setSettings(i.guild, patch);
       if (r.kind === 'invalid') return fail({ kind: 'invalid-input', problems: r.problems });

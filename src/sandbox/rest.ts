@@ -6,6 +6,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { EventEmitter } from 'node:events';
 import type { Logger } from '../log';
+import { localizationProblems, withoutLocalizations } from './command-localizations';
 import { CommandList, decode, InteractionCallback, MessageBody, parseJson, type CommandDefinition } from './frames';
 import type { Interactions, RestReply } from './interactions';
 import { contentOf, messagePayload, type MessageStore } from './messages';
@@ -58,6 +59,8 @@ export function createRestHandler(o: RestOptions): (req: IncomingMessage, res: S
   const putCommands = (scope: string, body: unknown): RestReply => {
     const list = decode(CommandList, body);
     if (!list) return { status: 400, body: { code: 50035, message: 'Invalid Form Body' } };
+    const problems = localizationProblems(list);
+    if (problems.length > 0) return { status: 400, body: { code: 50035, message: 'Invalid Form Body', errors: problems } };
     const stored = list.map((c) => ({
       ...c,
       id: typeof c.id === 'string' ? c.id : snowflake(),
@@ -69,6 +72,11 @@ export function createRestHandler(o: RestOptions): (req: IncomingMessage, res: S
     o.commands.set(scope, stored);
     o.events.emit('registered-commands', { scope, commands: stored });
     return { status: 200, body: stored };
+  };
+  // Discord leaves the localization maps out unless they are asked for.
+  const getCommands = (scope: string, query: URLSearchParams): RestReply => {
+    const stored = o.commands.get(scope) ?? [];
+    return { status: 200, body: query.get('with_localizations') === 'true' ? stored : withoutLocalizations(stored) };
   };
   const postCommand = (scope: string, body: unknown): RestReply => {
     const one = decode(CommandList, [body])?.[0];
@@ -97,10 +105,10 @@ export function createRestHandler(o: RestOptions): (req: IncomingMessage, res: S
       auth: true,
       handle: () => ({ status: 200, body: { id: o.applicationId, name: world.bot.username, icon: null, description: '', bot_public: true, bot_require_code_grant: false, bot: botPayload(), flags: 0, verify_key: '0'.repeat(64), team: null, owner: botPayload() } }),
     },
-    { method: 'GET', pattern: new RegExp(`^/applications/${ID}/commands$`), auth: true, handle: () => ({ status: 200, body: o.commands.get('global') ?? [] }) },
+    { method: 'GET', pattern: new RegExp(`^/applications/${ID}/commands$`), auth: true, handle: (r) => getCommands('global', r.query) },
     { method: 'PUT', pattern: new RegExp(`^/applications/${ID}/commands$`), auth: true, handle: (r) => putCommands('global', r.body) },
     { method: 'POST', pattern: new RegExp(`^/applications/${ID}/commands$`), auth: true, handle: (r) => postCommand('global', r.body) },
-    { method: 'GET', pattern: new RegExp(`^/applications/${ID}/guilds/${ID}/commands$`), auth: true, handle: (r) => ({ status: 200, body: o.commands.get(r.params[1] ?? '') ?? [] }) },
+    { method: 'GET', pattern: new RegExp(`^/applications/${ID}/guilds/${ID}/commands$`), auth: true, handle: (r) => getCommands(r.params[1] ?? '', r.query) },
     { method: 'PUT', pattern: new RegExp(`^/applications/${ID}/guilds/${ID}/commands$`), auth: true, handle: (r) => putCommands(r.params[1] ?? '', r.body) },
     { method: 'POST', pattern: new RegExp(`^/applications/${ID}/guilds/${ID}/commands$`), auth: true, handle: (r) => postCommand(r.params[1] ?? '', r.body) },
     {

@@ -30,6 +30,8 @@ export interface GuildSpec {
   readonly voice?: Readonly<Record<string, string>>;
   /** Roles besides @everyone (e.g. a DJ role). Default none. */
   readonly roles?: readonly ChannelSpec[];
+  /** The guild's Discord language (`preferred_locale`, a Discord locale such as 'fr' or 'pt-BR'). Default 'en-US'. */
+  readonly preferredLocale?: string;
 }
 
 export interface VoiceState {
@@ -195,7 +197,7 @@ export function createWorld(guildSpecs: readonly GuildSpec[], bot: UserSpec): Wo
         system_channel_id: g.textChannels[0]?.id ?? null,
         system_channel_flags: 0,
         premium_tier: 0,
-        preferred_locale: 'en-US',
+        preferred_locale: g.preferredLocale ?? 'en-US',
         nsfw_level: 0,
         large: false,
         unavailable: false,

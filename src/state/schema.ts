@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import * as t from 'io-ts';
 import { isLeft } from 'fp-ts/Either';
 import { decode, intFromString, intInRange, NonEmptyString, oneOf, Snowflake } from '../codecs';
+import { LOCALES, type Locale } from '../i18n/locales';
 
 /** A finite number >= 0 (JSON has no NaN, but hand-written values may still be negative). */
 export const NonNegativeNumber = new t.Type<number, number, unknown>(
@@ -102,6 +103,9 @@ export const BoolFromString = new t.Type<boolean, string, unknown>(
 /** Upper bound of the queue-size settings; far above anything a guild needs, low enough for O(n) scripts. */
 export const MAX_QUEUE_LIMIT = 100_000;
 
+/** A guild's announcement language: one of hiqty's languages (src/i18n LOCALES), by its code. */
+export const GuildLanguage = oneOf(LOCALES);
+
 /** Codec of each settings hash field. Volume is a percentage of the source level, 0 to 200. */
 export const SETTINGS_FIELDS = {
   loop: LoopMode,
@@ -110,6 +114,8 @@ export const SETTINGS_FIELDS = {
   dj_role: Snowflake,
   max_queue: intFromString(1, MAX_QUEUE_LIMIT),
   max_per_user: intFromString(1, MAX_QUEUE_LIMIT),
+  /** The language of the guild's announcements: one of hiqty's (src/i18n LOCALES). */
+  language: GuildLanguage,
 } as const;
 
 export type SettingsField = keyof typeof SETTINGS_FIELDS;
@@ -124,6 +130,8 @@ export interface Settings {
   readonly dj_role: string | undefined;
   readonly max_queue: number | undefined;
   readonly max_per_user: number | undefined;
+  /** Absent (the default): announcements follow the guild's Discord `preferred_locale`. */
+  readonly language?: Locale;
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -170,7 +178,8 @@ export function decodeSettings(hash: Readonly<Record<string, string>>): { settin
     max_queue: field(f.max_queue, hash, 'max_queue', d.max_queue, corrupt),
     max_per_user: field(f.max_per_user, hash, 'max_per_user', d.max_per_user, corrupt),
   };
-  return { settings, corrupt };
+  const language = field(f.language, hash, 'language', undefined, corrupt);
+  return { settings: language === undefined ? settings : { ...settings, language }, corrupt };
 }
 
 /** A change to the settings; null removes an optional field (back to its default). */
@@ -181,6 +190,7 @@ export interface SettingsPatch {
   readonly dj_role?: string | null;
   readonly max_queue?: number | null;
   readonly max_per_user?: number | null;
+  readonly language?: Locale | null;
 }
 
 /**
@@ -208,6 +218,7 @@ export function encodeSettingsPatch(patch: SettingsPatch): { set: Record<string,
   put('dj_role', SETTINGS_FIELDS.dj_role, patch.dj_role);
   put('max_queue', SETTINGS_FIELDS.max_queue, patch.max_queue);
   put('max_per_user', SETTINGS_FIELDS.max_per_user, patch.max_per_user);
+  put('language', SETTINGS_FIELDS.language, patch.language);
   return { set, del, problems };
 }
 

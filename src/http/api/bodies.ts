@@ -6,7 +6,8 @@ import * as t from 'io-ts';
 import { isLeft } from 'fp-ts/Either';
 import { intFromString, intInRange, Snowflake } from '../../codecs';
 import { MAX_PLAY_QUERIES, MAX_SEARCH_LIMIT } from '../../ops';
-import { DesiredState, LoopMode, MAX_QUEUE_LIMIT, orNull } from '../../state';
+import { LOCALES } from '../../i18n/locales';
+import { DesiredState, GuildLanguage, LoopMode, MAX_QUEUE_LIMIT, orNull } from '../../state';
 
 export type JsonSchema = { readonly [key: string]: unknown };
 
@@ -134,6 +135,7 @@ const SettingsShape = strict(
     maxQueue: orNull(QueueLimit),
     maxPerUser: orNull(QueueLimit),
     announceChannel: orNull(Snowflake),
+    language: orNull(GuildLanguage),
   },
 );
 export const SettingsBody = new t.Type<t.TypeOf<typeof SettingsShape>, unknown, unknown>(
@@ -158,6 +160,7 @@ export const settingsSchema: JsonSchema = {
     maxQueue: { type: ['integer', 'null'], minimum: 1, maximum: MAX_QUEUE_LIMIT, description: 'null: the instance default' },
     maxPerUser: { type: ['integer', 'null'], minimum: 1, maximum: MAX_QUEUE_LIMIT },
     announceChannel: { type: ['string', 'null'], pattern: '^[0-9]{1,20}$' },
+    language: { type: ['string', 'null'], enum: [...LOCALES, null], description: "The announcements' language; null: the guild's Discord language" },
   },
   examples: [{ loop: 'queue', volume: 80 }, { maxQueue: null, djRole: '123456789012345678' }],
 };

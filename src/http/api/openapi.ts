@@ -56,6 +56,7 @@ const COMPONENTS: Readonly<Record<string, JsonSchema>> = {
       maxPerUser: nullable('integer'),
       effectiveMaxQueue: { type: 'integer' },
       announceChannel: nullable('string'),
+      language: nullable('string'),
     },
   },
   GuildSummary: {

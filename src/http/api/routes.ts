@@ -195,8 +195,8 @@ export const ROUTES: readonly RouteSpec[] = [
       withBody(SettingsBody, ctx, async (b) => {
         const { deps, guild } = ctx;
         const steps: Array<() => TaskEither<OpError, unknown>> = [];
-        if (b.djRole !== undefined || b.maxQueue !== undefined || b.maxPerUser !== undefined || b.announceChannel !== undefined) {
-          steps.push(() => ops.updateSettings(deps)({ guild, djRole: b.djRole, maxQueue: b.maxQueue, maxPerUser: b.maxPerUser, announceChannel: b.announceChannel }));
+        if (b.djRole !== undefined || b.maxQueue !== undefined || b.maxPerUser !== undefined || b.announceChannel !== undefined || b.language !== undefined) {
+          steps.push(() => ops.updateSettings(deps)({ guild, djRole: b.djRole, maxQueue: b.maxQueue, maxPerUser: b.maxPerUser, announceChannel: b.announceChannel, language: b.language }));
         }
         const { loop, volume, stay } = b;
         if (loop !== undefined) steps.push(() => ops.setLoop(deps)({ guild, mode: loop }));

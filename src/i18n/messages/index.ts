@@ -2,11 +2,15 @@
  * Every namespace, by name. A feature adds its messages as one file beside this one (all six languages
  * in it) and one line here; keys are then written `namespace:key`.
  */
+import { announce } from './announce';
+import { commands } from './commands';
 import { common } from './common';
 import type { Namespace } from './types';
 
 export const NAMESPACES: Readonly<Record<string, Namespace>> = {
   common,
+  announce,
+  commands,
 };
 
 export type { Messages, Namespace } from './types';
