@@ -118,7 +118,7 @@ describe('NowPlayingReconciler', () => {
   it('looks again soon while the player has not started the head (its status write wakes nobody), then posts', async () => {
     const { guild, head } = await playingGuild();
     const channel = new RecordingChannel();
-    const np = new NowPlayingReconciler({ redis: client, store, channel, instance: INSTANCE, clock, log: silentLogger });
+    const np = new NowPlayingReconciler({ redis: client, store, channel, instance: INSTANCE, clock, log: silentLogger, locale: () => 'en' });
     assert.deepEqual(await np.reconcile(guild), { requeueAfterMs: NP_START_POLL_MS });
     assert.equal(channel.posts.length, 0);
 
@@ -130,7 +130,7 @@ describe('NowPlayingReconciler', () => {
 
   it('does not poll a guild that is stopped or held elsewhere', async () => {
     const { guild } = await playingGuild();
-    const np = new NowPlayingReconciler({ redis: client, store, channel: new RecordingChannel(), instance: INSTANCE, clock, log: silentLogger });
+    const np = new NowPlayingReconciler({ redis: client, store, channel: new RecordingChannel(), instance: INSTANCE, clock, log: silentLogger, locale: () => 'en' });
     await store.setState(guild, 'stopped');
     assert.deepEqual(await np.reconcile(guild), done());
     await store.setState(guild, 'playing');

@@ -3,10 +3,16 @@
  * in it) and one line here; keys are then written `namespace:key`.
  */
 import { common } from './common';
+import { errors } from './errors';
+import { render } from './render';
+import { replies } from './replies';
 import type { Namespace } from './types';
 
 export const NAMESPACES: Readonly<Record<string, Namespace>> = {
   common,
+  errors,
+  replies,
+  render,
 };
 
 export type { Messages, Namespace } from './types';
