@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import type { Redis } from 'ioredis';
 import { ManualClock } from '../../src/clock';
+import type { Locale } from '../../src/i18n';
 import { silentLogger } from '../../src/log';
 import { Controller, done, KeyspaceHub, type Reconciler, type Result } from '../../src/reconcile';
 import { GuildStore, guildKeys, newTrackId, type Track } from '../../src/state';
@@ -126,6 +127,27 @@ describe('NowPlayingReconciler', () => {
     const r = await np.reconcile(guild);
     assert.equal(channel.posts.length, 1, 'the message is posted once the status names the head');
     assert.notDeepEqual(r, { requeueAfterMs: NP_START_POLL_MS });
+  });
+
+  it('writes the message in the guild\'s language, and redraws it when that language changes', async () => {
+    const { guild, head } = await playingGuild();
+    const channel = new RecordingChannel();
+    let language: Locale = 'de';
+    const np = new NowPlayingReconciler({ redis: client, store, channel, instance: INSTANCE, clock, log: silentLogger, locale: () => language });
+    await client.set(guildKeys(guild).status, status(head, 0));
+    await np.reconcile(guild);
+    const labels = (body: Body | undefined): string[] => (body?.components ?? []).flatMap((row) => row.toJSON().components.flatMap((c) => ('label' in c && c.label !== undefined ? [c.label] : [])));
+    assert.match(channel.posts[0]?.content ?? '', /^▶️ \*\*Läuft gerade:\*\* a\nGewünscht von jemand · Link · 🔊 100 %\n/);
+    assert.deepEqual(labels(channel.posts[0]), ['Pause', 'Überspringen', 'Stopp']);
+
+    language = 'ja';
+    await np.reconcile(guild);
+    assert.match(channel.edits[0]?.content ?? '', /^▶️ \*\*再生中：\*\* a\nリクエスト：誰か · リンク · 🔊 100%\n/);
+    assert.deepEqual(labels(channel.edits[0]), ['一時停止', 'スキップ', '停止']);
+
+    await store.setState(guild, 'stopped');
+    await np.reconcile(guild);
+    assert.equal(channel.edits[1]?.content, '⏹️ 今は何も再生していません。/play で何か始めましょう。');
   });
 
   it('does not poll a guild that is stopped or held elsewhere', async () => {
