@@ -17,7 +17,7 @@ import { localeOf, translator, type Locale, type Translate } from '../../src/i18
 import type { Logger } from '../../src/log';
 import { nowPlayingOf, type NowPlaying } from '../../src/ops';
 import { Controller, done, requeueAfter, ResyncSource, type KeyspaceHub, type Reconciler, type Result } from '../../src/reconcile';
-import { guildKeys, parseGuildKey, readNpRecord, replaceNpRecord, scanGuilds, type GuildStore, LockValue, type NpRecord } from '../../src/state';
+import { guildKeys, parseGuildKey, readNpRecord, replaceNpRecord, scanGuilds, type GuildSnapshot, type GuildStore, LockValue, type NpRecord } from '../../src/state';
 import { nowPlayingBody, type Body } from './render';
 
 /** How often the position bar of a playing track is refreshed (an edit; Discord allows 5 per 5 s per channel). */
@@ -98,8 +98,11 @@ export interface NowPlayingDeps {
   readonly instance: string;
   readonly clock: Clock;
   readonly log: Logger;
-  /** The language a guild's message is written in (npLocale in production). */
-  readonly locale: (guild: string) => Locale;
+  /**
+   * The language a guild's message is written in (npLocale in production). It is handed the snapshot just
+   * read, so a language kept in the guild's settings needs no second read.
+   */
+  readonly locale: (guild: string, snapshot: GuildSnapshot) => Locale;
 }
 
 export class NowPlayingReconciler implements Reconciler<string> {
@@ -117,7 +120,7 @@ export class NowPlayingReconciler implements Reconciler<string> {
     const np = nowPlayingOf(snapshot, now);
     const showing = np !== undefined && np.started && snapshot.state !== 'stopped' && snapshot.channel !== undefined ? np : undefined;
     const textChannel = snapshot.textChannel;
-    const locale = this.deps.locale(guild);
+    const locale = this.deps.locale(guild, snapshot);
     const t = translator(locale);
 
     if (showing === undefined || textChannel === undefined) {

@@ -104,7 +104,7 @@ export const errors: Namespace = {
     'no-results-skipped': "Rien trouvé pour « {{query}} » ({{skipped}}). Essaie d'autres mots, un préfixe yt:, ytm:, sc: ou bc:, ou colle un lien.",
     'skipped-source': '{{source}} ignoré : {{reason}}',
     'playlist-empty': "Cette {{what}} ne contient rien de lisible. Vérifie le lien, ou ajoute ses titres un par un.",
-    cancelled: "C'était annulé avant que quoi que ce soit soit ajouté. Réessaie.",
+    cancelled: "L'opération a été annulée avant que rien ne soit ajouté. Réessaie.",
     'queue-empty': "La file d'attente est vide. Ajoute d'abord quelque chose avec /play.",
     'index-out-of-range_one': "Il n'y a pas de titre {{index}} : la file contient {{count}} titre (1 est celui en cours). Vois /queue pour les numéros.",
     'index-out-of-range_many': "Il n'y a pas de titre {{index}} : la file contient {{count}} titres (1 est celui en cours). Vois /queue pour les numéros.",

@@ -58,7 +58,7 @@ export const render: Namespace = {
     'np.up-next-more': 'Als Nächstes: {{track}} (+{{more}} weitere)',
     'np.ended': '⏹️ Gerade läuft nichts. Starte etwas mit /play.',
     'button.pause': 'Pause',
-    'button.resume': 'Weiter',
+    'button.resume': 'Fortsetzen',
     'button.skip': 'Überspringen',
     'button.stop': 'Stopp',
     'button.previous': 'Zurück',
