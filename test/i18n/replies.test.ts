@@ -129,4 +129,23 @@ describe('i18n: every message key the Responder names exists', () => {
     const missing = named.filter((k) => !english(k));
     assert.deepEqual(missing, [], 'keys named in the code but not in the catalogue');
   });
+
+  it('no reply, label or embed text is written as an English literal in the Responder\'s code', () => {
+    // commands.ts and register.ts hold the command definitions, English by design (their translations are localizations).
+    const replying = files.filter((f) => f.includes('controllers/responder') && !/\/(commands|register)\.ts$/.test(f));
+    const found = replying.flatMap((f) => {
+      const code = readFileSync(f, 'utf8')
+        .replace(/\/\*[\s\S]*?\*\//g, '')
+        .replace(/(^|\s)\/\/ .*$/gm, '')
+        // Log lines and a resync's reason are for operators, in English.
+        .replace(/\blog\.(trace|debug|info|warn|error|fatal)\([^;]*\)/g, '')
+        .replace(/\.trigger\([^;]*\)/g, '');
+      const sentences = [...code.matchAll(/'([^'\n]*)'|"([^"\n]*)"|`([^`]*)`/g)]
+        .map((m) => m[1] ?? m[2] ?? m[3] ?? '')
+        .filter((v) => /[A-Za-z]{2,} [A-Za-z]{2,}/.test(v.replace(/\$\{[^}]*\}/g, '')));
+      const labels = [...code.matchAll(/\.set(?:Label|Placeholder|Title|Description)\(\s*['"`][^'"`]*['"`]\s*\)|\bcontent: ['"][^'"]+['"]|\bname: ['"][A-Z][^'"]*['"]/g)].map((m) => m[0]);
+      return [...sentences, ...labels].map((v) => `${path.basename(f)}: ${v}`);
+    });
+    assert.deepEqual(found, []);
+  });
 });
