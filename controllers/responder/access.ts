@@ -4,6 +4,7 @@
  * actions need it. Everything is read from the gateway cache (voice states, roles) and the snapshot.
  */
 import { GuildMember, PermissionFlagsBits, type APIInteractionGuildMember, type Guild, type PermissionsBitField } from 'discord.js';
+import type { Translate } from '../../src/i18n';
 import type { GuildSnapshot } from '../../src/state';
 
 export interface Asker {
@@ -19,16 +20,17 @@ export type Denied =
   | { readonly kind: 'not-dj'; readonly role: string }
   | { readonly kind: 'not-manager' };
 
-export function deniedMessage(d: Denied): string {
+/** Why the member may not, and what to do, in their language. */
+export function deniedMessage(d: Denied, t: Translate): string {
   switch (d.kind) {
     case 'not-in-voice':
-      return 'You are not in a voice channel. Join one, then try again.';
+      return t('replies:denied.not-in-voice');
     case 'other-channel':
-      return `You are in <#${d.memberChannel}>, but the music is in <#${d.botChannel}>. Join <#${d.botChannel}> to control it.`;
+      return t('replies:denied.other-channel', { mine: `<#${d.memberChannel}>`, music: `<#${d.botChannel}>` });
     case 'not-dj':
-      return `Only members with the DJ role <@&${d.role}> can do that. Ask a DJ, or an admin for the role.`;
+      return t('replies:denied.not-dj', { role: `<@&${d.role}>` });
     case 'not-manager':
-      return 'Only members with the Manage Server permission can change the settings. Ask a server admin.';
+      return t('replies:denied.not-manager');
   }
 }
 

@@ -11,6 +11,7 @@
  */
 import { isLeft } from 'fp-ts/Either';
 import { within, type Clock } from '../../src/clock';
+import type { Translate } from '../../src/i18n';
 import type { Logger } from '../../src/log';
 import * as ops from '../../src/ops';
 import type { OpsDeps } from '../../src/ops';
@@ -30,8 +31,8 @@ export interface AutocompleteDeps {
 }
 
 export interface Autocompleter {
-  /** Choices for what `member` typed so far. Never throws. */
-  choices(member: string, typed: string): Promise<Choice[]>;
+  /** Choices for what `member` typed so far, named in their language. Never throws. */
+  choices(member: string, typed: string, t: Translate): Promise<Choice[]>;
   /** Aborts every search in flight. */
   stop(): void;
 }
@@ -41,7 +42,7 @@ export function autocompleter(deps: AutocompleteDeps): Autocompleter {
   const deadline = deps.deadlineMs ?? AUTOCOMPLETE_DEADLINE_MS;
 
   return {
-    async choices(member, typed) {
+    async choices(member, typed, t) {
       inFlight.get(member)?.abort();
       const text = typed.trim();
       if (text === '' || looksLikeLink(text) || text.length > deps.ops.limits.maxQueryLength) {
@@ -67,7 +68,7 @@ export function autocompleter(deps: AutocompleteDeps): Autocompleter {
         const r = settled.value;
         if (isLeft(r)) return [];
         if (r.right.skipped.length > 0) deps.log.debug({ skipped: r.right.skipped }, 'autocomplete: some sources were skipped');
-        return choicesOf(r.right.results);
+        return choicesOf(r.right.results, t);
       } finally {
         timer.cancel();
         if (inFlight.get(member) === controller) inFlight.delete(member);

@@ -3,9 +3,10 @@
  * /search from issue #12). Descriptions say
  * what each option takes, so Discord's own form is the first validation a member meets.
  */
-import { ChannelType, InteractionContextType, PermissionFlagsBits, SlashCommandBuilder, type RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord.js';
+import { ChannelType, InteractionContextType, PermissionFlagsBits, SlashCommandBuilder, type RESTPostAPIChatInputApplicationCommandsJSONBody, type SlashCommandStringOption } from 'discord.js';
+import { LOCALE_NAMES, LOCALES } from '../../src/i18n';
 import { MAX_QUEUE_LIMIT } from '../../src/state';
-import { languageOption } from './language';
+import { FOLLOW_SERVER } from './language';
 import { localizeCommands } from './localize';
 
 function command(name: string, description: string): SlashCommandBuilder {
@@ -73,4 +74,12 @@ export function commandDefinitions(): RESTPostAPIChatInputApplicationCommandsJSO
   ];
   // Descriptions and choice names in every language from the i18n keys cmd.<command>... (./localize.ts).
   return localizeCommands(builders.map((b) => b.toJSON()));
+}
+
+/** Each language's name in itself (not translated: a member looks for their own), then "follow the server". */
+function languageOption(o: SlashCommandStringOption): SlashCommandStringOption {
+  return o
+    .setName('language')
+    .setDescription("The language of the bot's announcements in this server")
+    .addChoices(...LOCALES.map((l) => ({ name: LOCALE_NAMES[l], value: l })), { name: "Follow the server's Discord language", value: FOLLOW_SERVER });
 }

@@ -62,11 +62,13 @@ export type Handler = (ctx: HandlerCtx) => Promise<Reply>;
 
 const say = (content: string, visibility: 'public' | 'ephemeral' = 'public'): Reply => ({ kind: 'answer', body: { content, components: [] }, visibility });
 const error = (content: string): Reply => ({ kind: 'error', content });
-const denied = (d: Denied): Reply => error(deniedMessage(d));
+const denied = (ctx: HandlerCtx, d: Denied): Reply => error(deniedMessage(d, ctx.t));
+/** An op's refusal in the member's language. */
+const refused = (ctx: HandlerCtx, e: OpError): Reply => error(opErrorMessage(e, ctx.t, ctx.locale));
 
-async function fold<A>(te: TaskEither<OpError, A>, onOk: (a: A) => Reply): Promise<Reply> {
+async function fold<A>(ctx: HandlerCtx, te: TaskEither<OpError, A>, onOk: (a: A) => Reply): Promise<Reply> {
   const r = await te();
-  return isLeft(r) ? error(opErrorMessage(r.left)) : onOk(r.right);
+  return isLeft(r) ? refused(ctx, r.left) : onOk(r.right);
 }
 
 function str(ctx: HandlerCtx, name: string): string | undefined {
@@ -91,25 +93,25 @@ function control(body: (ctx: HandlerCtx, snapshot: GuildSnapshot, channel: strin
   return async (ctx) => {
     const snapshot = await snap(ctx);
     const voice = checkVoice(ctx, snapshot);
-    if (voice.kind !== 'ok') return denied(voice);
+    if (voice.kind !== 'ok') return denied(ctx, voice);
     if (dj) {
       const notDj = checkDj(ctx, snapshot);
-      if (notDj) return denied(notDj);
+      if (notDj) return denied(ctx, notDj);
     }
     return body(ctx, snapshot, voice.channel);
   };
 }
 
-function progressText(p: ResolveProgress): string {
+function progressText(p: ResolveProgress, t: Translate): string {
   switch (p.kind) {
     case 'fetching-playlist':
-      return '⏳ Reading the playlist…';
+      return t('replies:progress.fetching-playlist');
     case 'parsed-playlist':
-      return `⏳ Found ${p.entries} tracks in the playlist, queueing them…`;
+      return t('replies:progress.parsed-playlist', { count: p.entries });
     case 'searching':
-      return '🔎 Searching…';
+      return t('replies:progress.searching');
     case 'checking-link':
-      return '⏳ Checking the link…';
+      return t('replies:progress.checking-link');
   }
 }
 
@@ -117,43 +119,40 @@ function progressText(p: ResolveProgress): string {
 const LEFT_OUT_NAMED = 3;
 
 /** What the reply adds about entries left out of a playlist and sources a search passed over. */
-function caveats(r: ops.PlayResult): string {
+function caveats(r: ops.PlayResult, t: Translate): string {
   const notes: string[] = [];
   if (r.leftOut.length > 0) {
-    const named = r.leftOut.slice(0, LEFT_OUT_NAMED).map((e) => `**${e.title}** (${e.reason})`);
-    const more = r.leftOut.length - named.length;
-    notes.push(`Left out ${r.leftOut.length === 1 ? 'one entry that cannot play' : `${r.leftOut.length} entries that cannot play`}: ${named.join(', ')}${more > 0 ? ` and ${more} more` : ''}.`);
+    const named = r.leftOut.slice(0, LEFT_OUT_NAMED).map((e) => t('replies:caveat.left-out-entry', { title: e.title, reason: e.reason })).join(', ');
+    const more = r.leftOut.length - LEFT_OUT_NAMED;
+    notes.push(t('replies:caveat.left-out', { count: r.leftOut.length, named: more > 0 ? t('replies:caveat.and-more', { named, more }) : named }));
   }
-  if (r.skippedSources.length > 0) notes.push(`Found elsewhere: ${r.skippedSources.map((s) => s.reason).join('; ')}.`);
+  if (r.skippedSources.length > 0) notes.push(t('replies:caveat.found-elsewhere', { reasons: r.skippedSources.map((s) => s.reason).join('; ') }));
   return notes.length === 0 ? '' : `\n${notes.join('\n')}`;
 }
 
 /** The public answer to a play: what plays or was queued, with the first track's card. */
-function queuedAnswer(r: ops.PlayResult, requesterName: string): Reply {
+function queuedAnswer(r: ops.PlayResult, requesterName: string, t: Translate): Reply {
   const first = r.tracks[0];
-  if (!first) return say('Nothing was queued.');
-  const card = { embeds: [trackEmbed(first)] };
-  const answer = (content: string): Reply => ({ kind: 'answer', visibility: 'public', body: { content: `${content}${caveats(r)}`, components: [], ...card } });
+  if (!first) return say(t('replies:play.nothing-queued'));
+  const card = { embeds: [trackEmbed(first, t)] };
+  const answer = (content: string): Reply => ({ kind: 'answer', visibility: 'public', body: { content: `${content}${caveats(r, t)}`, components: [], ...card } });
+  const track = { track: label(first), artist: byArtist(first), position: r.position, requester: requesterName };
   if (r.playlist !== undefined) {
-    const start = r.startsNow ? ` Starting with **${label(first)}**.` : ` They start at position ${r.position}.`;
-    return answer(`📃 Queued **${r.tracks.length} ${r.tracks.length === 1 ? 'track' : 'tracks'}** from **${label({ id: '', url: r.playlist.url, title: r.playlist.title })}**.${start}`);
+    const start = r.startsNow ? t('replies:play.playlist-starts-now', track) : t('replies:play.playlist-starts-at', track);
+    return answer(`${t('replies:play.playlist', { count: r.tracks.length, playlist: label({ id: '', url: r.playlist.url, title: r.playlist.title }) })} ${start}`);
   }
-  if (r.tracks.length > 1) {
-    const rest = r.tracks.length - 1;
-    const head = r.startsNow ? `▶️ Playing **${label(first)}**${byArtist(first)}` : `➕ Queued **${label(first)}**${byArtist(first)} at position ${r.position}`;
-    return answer(`${head} and ${rest} more (requested by ${requesterName}).`);
-  }
-  return answer(r.startsNow ? `▶️ Playing **${label(first)}**${byArtist(first)} (requested by ${requesterName}).` : `➕ Queued **${label(first)}**${byArtist(first)} at position ${r.position}.`);
+  if (r.tracks.length > 1) return answer(t(r.startsNow ? 'replies:play.playing-many' : 'replies:play.queued-many', { ...track, more: r.tracks.length - 1 }));
+  return answer(t(r.startsNow ? 'replies:play.playing' : 'replies:play.queued', track));
 }
 
 const play: Handler = async (ctx) => {
   const file = ctx.attachment('file');
   const typed = str(ctx, 'query')?.trim() ?? '';
-  if (file !== undefined && typed !== '') return error('Give /play either words or a link in `query`, or a `file`, not both.');
-  if (file === undefined && typed === '') return error('Tell me what to play: words to search for or a link in `query`, or an audio `file`.');
+  if (file !== undefined && typed !== '') return error(ctx.t('replies:play.both'));
+  if (file === undefined && typed === '') return error(ctx.t('replies:play.neither'));
   const snapshot = await snap(ctx);
   const voice = checkVoice(ctx, snapshot, true);
-  if (voice.kind !== 'ok') return denied(voice);
+  if (voice.kind !== 'ok') return denied(ctx, voice);
   const input = {
     guild: ctx.guildId,
     query: file?.url ?? typed,
@@ -162,112 +161,119 @@ const play: Handler = async (ctx) => {
     channel: voice.channel,
     textChannel: ctx.channelId,
   };
-  const r = await ops.play(ctx.deps)(input, { onProgress: (p) => ctx.progress(progressText(p)) })();
+  const r = await ops.play(ctx.deps)(input, { onProgress: (p) => ctx.progress(progressText(p, ctx.t)) })();
   if (isLeft(r)) {
     // The reason names what is wrong with the file; "link" would puzzle someone who uploaded one.
-    if (file !== undefined && r.left.kind === 'link-refused') return error(`I can't play that file (${file.name}): ${r.left.reason}. Upload an audio file (MP3, Ogg, Opus, M4A, FLAC, WAV).`);
-    return error(opErrorMessage(r.left));
+    if (file !== undefined && r.left.kind === 'link-refused') return error(ctx.t('replies:play.bad-file', { file: file.name, reason: r.left.reason }));
+    return refused(ctx, r.left);
   }
-  return queuedAnswer(r.right, ctx.userName);
+  return queuedAnswer(r.right, ctx.userName, ctx.t);
 };
 
 /** /search: up to 10 results with a menu to queue some of them; only the member who searched sees it. */
 const search: Handler = async (ctx) => {
   const r = await ops.search(ctx.deps)({ query: str(ctx, 'query') ?? '', limit: 10 })();
-  if (isLeft(r)) return error(opErrorMessage(r.left));
+  if (isLeft(r)) return refused(ctx, r.left);
   const view = r.right;
   // The skipped sources and their reasons (cooling down, failed) are part of the message.
-  if (view.results.length === 0) return error(opErrorMessage({ kind: 'no-results', query: view.query, skipped: view.skipped }));
-  return { kind: 'answer', body: searchBody(view, ctx.now() + SEARCH_MENU_TTL_MS), visibility: 'ephemeral', expire: { afterMs: SEARCH_MENU_TTL_MS, body: expiredSearchBody(view) } };
+  if (view.results.length === 0) return refused(ctx, { kind: 'no-results', query: view.query, skipped: view.skipped });
+  return { kind: 'answer', body: searchBody(view, ctx.now() + SEARCH_MENU_TTL_MS, ctx.t), visibility: 'ephemeral', expire: { afterMs: SEARCH_MENU_TTL_MS, body: expiredSearchBody(view, ctx.t) } };
 };
 
 /** A pick from /search's menu: the chosen results are queued through the same op as /play, by link. */
 function searchPick(expiresAtMs: number): Handler {
   return async (ctx) => {
-    if (ctx.now() > expiresAtMs) return { kind: 'answer', update: true, visibility: 'ephemeral', body: { content: '⌛ This search has expired. Run /search again to pick from it.', components: [] } };
-    if (ctx.values.length === 0) return error('Pick at least one result from the menu.');
+    if (ctx.now() > expiresAtMs) return { kind: 'answer', update: true, visibility: 'ephemeral', body: { content: ctx.t('render:search.expired'), components: [] } };
+    if (ctx.values.length === 0) return error(ctx.t('replies:search.pick-none'));
     const snapshot = await snap(ctx);
     const voice = checkVoice(ctx, snapshot, true);
-    if (voice.kind !== 'ok') return denied(voice);
+    if (voice.kind !== 'ok') return denied(ctx, voice);
     const input = { guild: ctx.guildId, queries: [...ctx.values], requester: { id: ctx.userId, name: ctx.userName }, channel: voice.channel, textChannel: ctx.channelId };
-    const r = await ops.playMany(ctx.deps)(input, { onProgress: (p) => ctx.progress(progressText(p)) })();
-    if (isLeft(r)) return error(opErrorMessage(r.left));
-    const answer = queuedAnswer(r.right, ctx.userName);
-    const n = r.right.tracks.length;
-    return { kind: 'answer', update: true, visibility: 'ephemeral', body: { content: `✅ Queued ${n} ${n === 1 ? 'track' : 'tracks'} from this search.`, embeds: [], components: [] }, ...(answer.kind === 'answer' ? { announce: answer.body } : {}) };
+    const r = await ops.playMany(ctx.deps)(input, { onProgress: (p) => ctx.progress(progressText(p, ctx.t)) })();
+    if (isLeft(r)) return refused(ctx, r.left);
+    const answer = queuedAnswer(r.right, ctx.userName, ctx.t);
+    const content = ctx.t('replies:search.queued', { count: r.right.tracks.length });
+    return { kind: 'answer', update: true, visibility: 'ephemeral', body: { content, embeds: [], components: [] }, ...(answer.kind === 'answer' ? { announce: answer.body } : {}) };
   };
 }
 
 const skip: Handler = control(async (ctx, snapshot, channel) => {
   const head = snapshot.playlist[0];
-  if (head === undefined) return error(opErrorMessage({ kind: 'queue-empty' }));
+  if (head === undefined) return refused(ctx, { kind: 'queue-empty' });
   const electorate = listeners(ctx.guild, channel);
   const others = electorate.filter((id) => id !== ctx.userId).length;
   // A DJ (everyone, without a DJ role), the track's requester, or a member alone with the bot skips at once.
   const direct = isDj(ctx, snapshot) || head.requester?.id === ctx.userId || others === 0;
-  if (direct) return fold(ops.skip(ctx.deps)({ guild: ctx.guildId, trackId: head.id }), (r) => say(`⏭️ Skipped **${label(r.track)}**.${r.next ? ` Next: **${label(r.next)}**.` : ''}`));
-  return fold(ops.voteSkip(ctx.deps)({ guild: ctx.guildId, voter: ctx.userId, listeners: electorate }), (r) => {
-    if (r.kind === 'skipped') return say(`⏭️ Skipped **${label(r.track)}** by vote (${r.votes}/${r.needed}).`);
-    const more = r.needed - r.votes;
-    return say(`🗳️ ${r.already ? 'You already voted to skip' : `${ctx.userName} voted to skip`} **${label(r.track)}**: ${r.votes}/${r.needed} votes, ${more} more needed. Use /skip to vote.`);
+  const { t } = ctx;
+  if (direct) {
+    return fold(ctx, ops.skip(ctx.deps)({ guild: ctx.guildId, trackId: head.id }), (r) => {
+      const skipped = t('replies:skip.skipped', { track: label(r.track) });
+      return say(r.next ? `${skipped} ${t('replies:skip.next', { track: label(r.next) })}` : skipped);
+    });
+  }
+  return fold(ctx, ops.voteSkip(ctx.deps)({ guild: ctx.guildId, voter: ctx.userId, listeners: electorate }), (r) => {
+    if (r.kind === 'skipped') return say(t('replies:skip.by-vote', { track: label(r.track), votes: r.votes, needed: r.needed }));
+    const values = { member: ctx.userName, track: label(r.track), votes: r.votes, needed: r.needed, more: r.needed - r.votes };
+    return say(t(r.already ? 'replies:skip.voted-again' : 'replies:skip.voted', values));
   });
 });
 
-const stop: Handler = control(async (ctx) => fold(ops.stop(ctx.deps)({ guild: ctx.guildId }), (r) => say(`⏹️ Stopped and emptied the queue (${r.removed} ${r.removed === 1 ? 'track' : 'tracks'} removed).`)), { dj: true });
+const stop: Handler = control(async (ctx) => fold(ctx, ops.stop(ctx.deps)({ guild: ctx.guildId }), (r) => say(ctx.t('replies:stop.done', { count: r.removed }))), { dj: true });
 
-const pause: Handler = control(async (ctx) => fold(ops.pause(ctx.deps)({ guild: ctx.guildId }), (r) => say(r.already ? `⏸️ **${label(r.track)}** is already paused. Use /resume to continue.` : `⏸️ Paused **${label(r.track)}**.`)));
+const pause: Handler = control(async (ctx) => fold(ctx, ops.pause(ctx.deps)({ guild: ctx.guildId }), (r) => say(ctx.t(r.already ? 'replies:pause.already' : 'replies:pause.done', { track: label(r.track) }))));
 
-const resume: Handler = control(async (ctx) => fold(ops.resume(ctx.deps)({ guild: ctx.guildId }), (r) => say(r.already ? `▶️ **${label(r.track)}** is already playing.` : `▶️ Resumed **${label(r.track)}**.`)));
+const resume: Handler = control(async (ctx) => fold(ctx, ops.resume(ctx.deps)({ guild: ctx.guildId }), (r) => say(ctx.t(r.already ? 'replies:resume.already' : 'replies:resume.done', { track: label(r.track) }))));
 
-const queue: Handler = async (ctx) => fold(ops.queuePage(ctx.deps)({ guild: ctx.guildId, page: int(ctx, 'page') ?? 1 }), (q) => ({ kind: 'answer', body: queueBody(q), visibility: 'public' }));
+const queue: Handler = async (ctx) => fold(ctx, ops.queuePage(ctx.deps)({ guild: ctx.guildId, page: int(ctx, 'page') ?? 1 }), (q) => ({ kind: 'answer', body: queueBody(q, ctx.t), visibility: 'public' }));
 
-const nowplaying: Handler = async (ctx) => fold(ops.nowPlaying(ctx.deps)({ guild: ctx.guildId }), (np) => ({ kind: 'answer', body: nowPlayingBody(np), visibility: 'public' }));
+const nowplaying: Handler = async (ctx) => fold(ctx, ops.nowPlaying(ctx.deps)({ guild: ctx.guildId }), (np) => ({ kind: 'answer', body: nowPlayingBody(np, ctx.t), visibility: 'public' }));
 
 const remove: Handler = control(async (ctx, snapshot) => {
   const r = await ops.remove(ctx.deps)({ guild: ctx.guildId, index: int(ctx, 'index') ?? 0, by: ctx.userId, mayRemoveOthers: isDj(ctx, snapshot) })();
   if (isLeft(r)) {
     const role = snapshot.settings.dj_role;
     // Someone else's track: the DJ role is what is missing, so name it.
-    if (r.left.kind === 'not-yours' && role !== undefined) return error(`Track ${r.left.index} was added by ${r.left.owner}. ${deniedMessage({ kind: 'not-dj', role })}`);
-    return error(opErrorMessage(r.left));
+    if (r.left.kind === 'not-yours' && role !== undefined) return error(`${ctx.t('replies:remove.added-by', { index: r.left.index, owner: r.left.owner })} ${deniedMessage({ kind: 'not-dj', role }, ctx.t)}`);
+    return refused(ctx, r.left);
   }
   const { index, track } = r.right;
-  return say(`🗑️ Removed track ${index}${track ? `, **${label(track)}**` : ''}.${index === 1 ? ' The next track starts now.' : ''}`);
+  const removed = track ? ctx.t('replies:remove.done-named', { index, track: label(track) }) : ctx.t('replies:remove.done', { index });
+  return say(index === 1 ? `${removed} ${ctx.t('replies:remove.next-starts')}` : removed);
 });
 
 const move: Handler = control(async (ctx) =>
-  fold(ops.move(ctx.deps)({ guild: ctx.guildId, from: int(ctx, 'from') ?? 0, to: int(ctx, 'to') ?? 0 }), (r) => say(`↕️ Moved **${r.track ? label(r.track) : `track ${r.from}`}** from ${r.from} to ${r.to}.`)),
+  fold(ctx, ops.move(ctx.deps)({ guild: ctx.guildId, from: int(ctx, 'from') ?? 0, to: int(ctx, 'to') ?? 0 }), (r) =>
+    say(ctx.t('replies:move.done', { track: r.track ? label(r.track) : ctx.t('replies:move.track-at', { index: r.from }), from: r.from, to: r.to })),
+  ),
 );
 
-const shuffle: Handler = control(async (ctx) => fold(ops.shuffle(ctx.deps)({ guild: ctx.guildId }), (r) => say(r.count < 2 ? '🔀 Nothing to shuffle: there is at most one track after the current one.' : `🔀 Shuffled ${r.count} tracks. The current track keeps playing.`)));
+const shuffle: Handler = control(async (ctx) => fold(ctx, ops.shuffle(ctx.deps)({ guild: ctx.guildId }), (r) => say(r.count < 2 ? ctx.t('replies:shuffle.nothing') : ctx.t('replies:shuffle.done', { tracks: r.count }))));
 
-const clear: Handler = control(async (ctx) => fold(ops.clear(ctx.deps)({ guild: ctx.guildId }), (r) => say(`🧹 Cleared the queue (${r.removed} ${r.removed === 1 ? 'track' : 'tracks'}). /play something to start again.`)), { dj: true });
+const clear: Handler = control(async (ctx) => fold(ctx, ops.clear(ctx.deps)({ guild: ctx.guildId }), (r) => say(ctx.t('replies:clear.done', { count: r.removed }))), { dj: true });
 
 const loop: Handler = control(async (ctx) => {
   const mode = str(ctx, 'mode') ?? '';
-  const text = { off: '➡️ Loop is off.', track: '🔂 Looping the current track.', queue: '🔁 Looping the whole queue.' };
-  return fold(ops.setLoop(ctx.deps)({ guild: ctx.guildId, mode: mode === 'off' || mode === 'track' || mode === 'queue' ? mode : 'off' }), (r) => say(text[r.mode]));
+  const text = { off: 'replies:loop.off', track: 'replies:loop.track', queue: 'replies:loop.queue' };
+  return fold(ctx, ops.setLoop(ctx.deps)({ guild: ctx.guildId, mode: mode === 'off' || mode === 'track' || mode === 'queue' ? mode : 'off' }), (r) => say(ctx.t(text[r.mode])));
 });
 
-const seek: Handler = control(async (ctx) => fold(ops.seek(ctx.deps)({ guild: ctx.guildId, position: str(ctx, 'position') ?? '' }), (r) => say(`⏩ Jumped to ${formatDuration(r.positionMs)} in **${label(r.track)}**.`)));
+const seek: Handler = control(async (ctx) => fold(ctx, ops.seek(ctx.deps)({ guild: ctx.guildId, position: str(ctx, 'position') ?? '' }), (r) => say(ctx.t('replies:seek.done', { position: formatDuration(r.positionMs), track: label(r.track) }))));
 
-const volume: Handler = control(async (ctx) => fold(ops.setVolume(ctx.deps)({ guild: ctx.guildId, percent: int(ctx, 'percent') ?? Number.NaN }), (r) => say(`🔊 Volume ${r.percent}% (was ${r.before}%).`)), { dj: true });
+const volume: Handler = control(async (ctx) => fold(ctx, ops.setVolume(ctx.deps)({ guild: ctx.guildId, percent: int(ctx, 'percent') ?? Number.NaN }), (r) => say(ctx.t('replies:volume.done', { percent: r.percent, before: r.before }))), { dj: true });
 
-const leave: Handler = control(async (ctx) => fold(ops.leave(ctx.deps)({ guild: ctx.guildId }), () => say('👋 Left the voice channel and emptied the queue.')), { dj: true });
+const leave: Handler = control(async (ctx) => fold(ctx, ops.leave(ctx.deps)({ guild: ctx.guildId }), () => say(ctx.t('replies:leave.done'))), { dj: true });
 
 const stay: Handler = control(
   async (ctx) =>
-    fold(ops.setStay(ctx.deps)({ guild: ctx.guildId, enabled: bool(ctx, 'enabled') === true }), (r) =>
-      say(r.enabled ? '📌 I will stay in the voice channel 24/7, also when the queue is empty.' : '📌 24/7 is off: I leave the channel after a while with nothing to play.'),
-    ),
+    fold(ctx, ops.setStay(ctx.deps)({ guild: ctx.guildId, enabled: bool(ctx, 'enabled') === true }), (r) => say(ctx.t(r.enabled ? 'replies:stay.on' : 'replies:stay.off'))),
   { dj: true },
 );
 
 const settings: Handler = async (ctx) => {
-  if (!canManage(ctx)) return denied({ kind: 'not-manager' });
+  if (!canManage(ctx)) return denied(ctx, { kind: 'not-manager' });
   const snapshot = await snap(ctx);
   const notDj = checkDj(ctx, snapshot);
-  if (notDj) return denied(notDj);
+  if (notDj) return denied(ctx, notDj);
   const role = str(ctx, 'dj_role');
   const maxQueue = int(ctx, 'max_queue');
   const maxPerUser = int(ctx, 'max_per_user');
@@ -279,15 +285,16 @@ const settings: Handler = async (ctx) => {
     ...(str(ctx, 'announce_channel') === undefined ? {} : { announceChannel: str(ctx, 'announce_channel') }),
     ...languageInput(ctx.option('language')),
   };
-  return fold(ops.updateSettings(ctx.deps)(input), (v) =>
+  const { t } = ctx;
+  return fold(ctx, ops.updateSettings(ctx.deps)(input), (v) =>
     say(
       [
-        v.changed ? '⚙️ Settings saved.' : '⚙️ Settings (change them with the options of /settings):',
-        `DJ role: ${v.settings.dj_role === undefined ? 'none (everyone may do everything)' : `<@&${v.settings.dj_role}>`}`,
-        `Longest queue: ${v.effectiveMaxQueue}${v.settings.max_queue === undefined ? ' (default)' : ''}`,
-        `Tracks per member: ${v.settings.max_per_user ?? 'no limit'}`,
-        `Announce channel: ${v.announceChannel === undefined ? 'where /play was first used' : `<#${v.announceChannel}>`}`,
-        languageLine(ctx.t, v.settings),
+        t(v.changed ? 'replies:settings.saved' : 'replies:settings.showing'),
+        t('replies:settings.dj-role', { role: v.settings.dj_role === undefined ? t('replies:settings.dj-role-none') : `<@&${v.settings.dj_role}>` }),
+        t(v.settings.max_queue === undefined ? 'replies:settings.max-queue-default' : 'replies:settings.max-queue', { max: v.effectiveMaxQueue }),
+        t('replies:settings.per-member', { max: v.settings.max_per_user ?? t('replies:settings.no-limit') }),
+        t('replies:settings.announce', { channel: v.announceChannel === undefined ? t('replies:settings.announce-default') : `<#${v.announceChannel}>` }),
+        languageLine(t, v.settings),
       ].join('\n'),
       'ephemeral',
     ),
@@ -329,5 +336,5 @@ export function buttonHandler(customId: string): Handler | undefined {
   }
   const page = /^queue:page:(-?\d{1,7})$/.exec(customId)?.[1];
   if (page === undefined) return undefined;
-  return async (ctx) => fold(ops.queuePage(ctx.deps)({ guild: ctx.guildId, page: Number(page) }), (q) => ({ kind: 'answer', body: queueBody(q), visibility: 'public', update: true }));
+  return async (ctx) => fold(ctx, ops.queuePage(ctx.deps)({ guild: ctx.guildId, page: Number(page) }), (q) => ({ kind: 'answer', body: queueBody(q, ctx.t), visibility: 'public', update: true }));
 }

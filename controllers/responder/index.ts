@@ -12,7 +12,7 @@ import { DEFAULT_OPS_LIMITS, type OpsDeps } from '../../src/ops';
 import type { QueryResolver } from '../../src/sources/query';
 import type { GuildStore } from '../../src/state';
 import { commandDefinitions } from './commands';
-import { discordNpChannel, startNowPlaying, type NowPlayingLoop } from './now-playing';
+import { discordNpChannel, npLocale, startNowPlaying, type NowPlayingLoop } from './now-playing';
 import { registerCommands } from './register';
 import { interactionRouter } from './router';
 
@@ -55,7 +55,7 @@ export async function startResponder(w: ResponderWiring): Promise<Responder> {
   w.client.on('interactionCreate', listener);
   let np: NowPlayingLoop | undefined;
   try {
-    np = await startNowPlaying({ redis: w.redis, keyspace: w.keyspace, store: w.store, channel: discordNpChannel(w.client, log), instance: w.instance, clock: w.clock, log, resyncIntervalMs: w.resyncIntervalMs });
+    np = await startNowPlaying({ redis: w.redis, keyspace: w.keyspace, store: w.store, channel: discordNpChannel(w.client, log), locale: (guild, snapshot) => npLocale(w.client, guild, snapshot), instance: w.instance, clock: w.clock, log, resyncIntervalMs: w.resyncIntervalMs });
   } catch (err) {
     w.client.off('interactionCreate', listener);
     throw err;

@@ -13,10 +13,11 @@ import { isLeft } from 'fp-ts/Either';
 import { DiscordAPIError, type Client } from 'discord.js';
 import type { Redis } from 'ioredis';
 import type { Clock } from '../../src/clock';
+import { guildLocale, translator, type Locale, type Translate } from '../../src/i18n';
 import type { Logger } from '../../src/log';
 import { nowPlayingOf, type NowPlaying } from '../../src/ops';
 import { Controller, done, requeueAfter, ResyncSource, type KeyspaceHub, type Reconciler, type Result } from '../../src/reconcile';
-import { guildKeys, parseGuildKey, readNpRecord, replaceNpRecord, scanGuilds, type GuildStore, LockValue, type NpRecord } from '../../src/state';
+import { guildKeys, parseGuildKey, readNpRecord, replaceNpRecord, scanGuilds, type GuildSnapshot, type GuildStore, LockValue, type NpRecord } from '../../src/state';
 import { nowPlayingBody, type Body } from './render';
 
 /** How often the position bar of a playing track is refreshed (an edit; Discord allows 5 per 5 s per channel). */
@@ -73,11 +74,21 @@ export function discordNpChannel(client: Client, log: Logger): NpChannel {
   };
 }
 
-function signatureOf(np: NowPlaying): string {
-  return JSON.stringify([np.track.id, np.state, np.loop, np.volume, np.next?.id ?? null, np.queueLength, np.playedFrom ?? null]);
+/**
+ * The language of a guild's now-playing message: the guild's `/settings language` when set, else its
+ * Discord `preferred_locale` from the discord.js cache, else English (the same rule as the Player's
+ * announcements, src/i18n/guild.ts).
+ */
+export function npLocale(client: Client, guildId: string, snapshot: GuildSnapshot): Locale {
+  return guildLocale(snapshot.settings.language, client.guilds.cache.get(guildId)?.preferredLocale);
 }
 
-const ENDED: Body = { content: '⏹️ Nothing is playing now. Use /play to start something.', embeds: [], components: [] };
+/** The message's language is part of what it says: a guild that changes language gets the message redrawn. */
+function signatureOf(np: NowPlaying, locale: Locale): string {
+  return JSON.stringify([np.track.id, np.state, np.loop, np.volume, np.next?.id ?? null, np.queueLength, np.playedFrom ?? null, locale]);
+}
+
+const ended = (t: Translate): Body => ({ content: t('render:np.ended'), embeds: [], components: [] });
 
 export interface NowPlayingDeps {
   readonly redis: Redis;
@@ -86,6 +97,11 @@ export interface NowPlayingDeps {
   readonly instance: string;
   readonly clock: Clock;
   readonly log: Logger;
+  /**
+   * The language a guild's message is written in (npLocale in production). It is handed the snapshot just
+   * read, so a language kept in the guild's settings needs no second read.
+   */
+  readonly locale: (guild: string, snapshot: GuildSnapshot) => Locale;
 }
 
 export class NowPlayingReconciler implements Reconciler<string> {
@@ -103,10 +119,12 @@ export class NowPlayingReconciler implements Reconciler<string> {
     const np = nowPlayingOf(snapshot, now);
     const showing = np !== undefined && np.started && snapshot.state !== 'stopped' && snapshot.channel !== undefined ? np : undefined;
     const textChannel = snapshot.textChannel;
+    const locale = this.deps.locale(guild, snapshot);
+    const t = translator(locale);
 
     if (showing === undefined || textChannel === undefined) {
       if (record !== undefined && !record.ended) {
-        await channel.edit(record.channelId, record.messageId, ENDED);
+        await channel.edit(record.channelId, record.messageId, ended(t));
         await this.cas(guild, raw, { ...record, ended: true, editedAt: now });
       }
       // The player has yet to start the head: its status write wakes nobody, so look again soon.
@@ -114,8 +132,8 @@ export class NowPlayingReconciler implements Reconciler<string> {
       return starting ? requeueAfter(NP_START_POLL_MS) : done();
     }
 
-    const body = nowPlayingBody(showing);
-    const signature = signatureOf(showing);
+    const body = nowPlayingBody(showing, t);
+    const signature = signatureOf(showing, locale);
     if (record === undefined || record.trackId !== showing.track.id || record.channelId !== textChannel || record.ended) {
       const messageId = await channel.post(textChannel, body);
       if (messageId === undefined) return requeueAfter(NP_REFRESH_MS);

@@ -1,5 +1,6 @@
 /** What members see: answers, the queue page and the now-playing message, with their buttons. */
 import { ActionRowBuilder, ButtonBuilder, ButtonStyle, EmbedBuilder, escapeMarkdown, type MessageActionRowComponentBuilder } from 'discord.js';
+import type { Translate } from '../../src/i18n';
 import { formatDuration, sourceLabel, type NowPlaying, type QueuePage } from '../../src/ops';
 import type { Track } from '../../src/state';
 
@@ -36,15 +37,15 @@ export function clip(text: string, max: number): string {
 }
 
 /** The card of a track in the "Playing / Queued" answer: title linked, artist, duration, source and artwork. */
-export function trackEmbed(track: Track): EmbedBuilder {
+export function trackEmbed(track: Track, t: Translate): EmbedBuilder {
   const title = clip(track.title !== undefined && track.title.trim() !== '' ? track.title.trim() : track.url, 256);
   const embed = new EmbedBuilder().setColor(ACCENT).setTitle(title);
   const url = webUrl(track.url);
   if (url !== undefined) embed.setURL(url);
-  if (track.artist !== undefined && track.artist.trim() !== '') embed.setDescription(`by ${escapeMarkdown(clip(track.artist.trim(), 200))}`);
+  if (track.artist !== undefined && track.artist.trim() !== '') embed.setDescription(t('render:track.by', { artist: escapeMarkdown(clip(track.artist.trim(), 200)) }));
   embed.addFields(
-    { name: 'Duration', value: track.live === true ? 'live' : track.durationMs !== undefined ? formatDuration(track.durationMs) : 'unknown', inline: true },
-    { name: 'Source', value: sourceLabel(track.source ?? 'url'), inline: true },
+    { name: t('render:track.duration'), value: track.live === true ? t('render:track.live') : track.durationMs !== undefined ? formatDuration(track.durationMs) : t('render:track.unknown'), inline: true },
+    { name: t('render:track.source'), value: sourceLabel(track.source ?? 'url', t), inline: true },
   );
   const artwork = webUrl(track.artworkUrl);
   if (artwork !== undefined) embed.setThumbnail(artwork);
@@ -64,14 +65,14 @@ export function label(track: Track): string {
   return escapeMarkdown(clipped);
 }
 
-export function requesterOf(track: Track): string {
-  return track.requester !== undefined ? escapeMarkdown(track.requester.name) : 'someone';
+export function requesterOf(track: Track, t: Translate): string {
+  return track.requester !== undefined ? escapeMarkdown(track.requester.name) : t('render:someone');
 }
 
 /** `1:23 ▬▬▬🔘▬▬▬▬ 3:45`; a live stream or an unknown length shows the elapsed time only. */
-export function progressBar(positionMs: number, durationMs: number | undefined, live = false, width = 14): string {
-  if (live) return `${formatDuration(positionMs)} ● live`;
-  if (durationMs === undefined || durationMs <= 0) return `${formatDuration(positionMs)} elapsed (length unknown)`;
+export function progressBar(t: Translate, positionMs: number, durationMs: number | undefined, live = false, width = 14): string {
+  if (live) return t('render:bar.live', { position: formatDuration(positionMs) });
+  if (durationMs === undefined || durationMs <= 0) return t('render:bar.unknown', { position: formatDuration(positionMs) });
   const at = Math.min(width - 1, Math.floor((positionMs / durationMs) * width));
   const bar = Array.from({ length: width }, (_, i) => (i === at ? '🔘' : '▬')).join('');
   return `${formatDuration(positionMs)} ${bar} ${formatDuration(durationMs)}`;
@@ -83,23 +84,33 @@ function stateIcon(np: NowPlaying): string {
   return '▶️';
 }
 
-export function nowPlayingContent(np: NowPlaying): string {
-  const loop = np.loop === 'off' ? '' : ` · 🔁 loop ${np.loop}`;
+/** ` · 🔁 loop track`, or nothing when the loop is off. */
+function loopNote(loop: NowPlaying['loop'], t: Translate): string {
+  return loop === 'off' ? '' : ` · ${t(loop === 'track' ? 'render:np.loop-track' : 'render:np.loop-queue')}`;
+}
+
+export function nowPlayingContent(np: NowPlaying, t: Translate): string {
+  const source = sourceLabel(np.track.source ?? 'url', t);
+  const values = { icon: stateIcon(np), track: label(np.track), artist: byArtist(np.track) };
   const lines = [
-    `${stateIcon(np)} **${np.state === 'paused' ? 'Paused' : 'Now playing'}:** ${label(np.track)}${byArtist(np.track)}`,
-    `Requested by ${requesterOf(np.track)} · ${sourceLabel(np.track.source ?? 'url')}${np.playedFrom === undefined ? '' : `, played from ${escapeMarkdown(np.playedFrom)}`} · 🔊 ${np.volume}%${loop}`,
-    `\`${progressBar(np.positionMs, np.durationMs, np.track.live === true)}\``,
+    t(np.state === 'paused' ? 'render:np.paused' : 'render:np.playing', values),
+    `${t('render:np.details', {
+      requester: requesterOf(np.track, t),
+      source: np.playedFrom === undefined ? source : t('render:np.played-from', { source, from: escapeMarkdown(np.playedFrom) }),
+      volume: np.volume,
+    })}${loopNote(np.loop, t)}`,
+    `\`${progressBar(t, np.positionMs, np.durationMs, np.track.live === true)}\``,
   ];
-  if (np.next !== undefined) lines.push(`Up next: ${label(np.next)}${np.queueLength > 2 ? ` (+${np.queueLength - 2} more)` : ''}`);
+  if (np.next !== undefined) lines.push(np.queueLength > 2 ? t('render:np.up-next-more', { track: label(np.next), more: np.queueLength - 2 }) : t('render:np.up-next', { track: label(np.next) }));
   return lines.join('\n');
 }
 
-export function nowPlayingButtons(np: Pick<NowPlaying, 'state'>): ActionRowBuilder<MessageActionRowComponentBuilder> {
+export function nowPlayingButtons(np: Pick<NowPlaying, 'state'>, t: Translate): ActionRowBuilder<MessageActionRowComponentBuilder> {
   const paused = np.state === 'paused';
   return new ActionRowBuilder<MessageActionRowComponentBuilder>().addComponents(
-    new ButtonBuilder().setCustomId(paused ? NP_RESUME : NP_PAUSE).setLabel(paused ? 'Resume' : 'Pause').setEmoji(paused ? '▶️' : '⏸️').setStyle(ButtonStyle.Primary),
-    new ButtonBuilder().setCustomId(NP_SKIP).setLabel('Skip').setEmoji('⏭️').setStyle(ButtonStyle.Secondary),
-    new ButtonBuilder().setCustomId(NP_STOP).setLabel('Stop').setEmoji('⏹️').setStyle(ButtonStyle.Danger),
+    new ButtonBuilder().setCustomId(paused ? NP_RESUME : NP_PAUSE).setLabel(t(paused ? 'render:button.resume' : 'render:button.pause')).setEmoji(paused ? '▶️' : '⏸️').setStyle(ButtonStyle.Primary),
+    new ButtonBuilder().setCustomId(NP_SKIP).setLabel(t('render:button.skip')).setEmoji('⏭️').setStyle(ButtonStyle.Secondary),
+    new ButtonBuilder().setCustomId(NP_STOP).setLabel(t('render:button.stop')).setEmoji('⏹️').setStyle(ButtonStyle.Danger),
   );
 }
 
@@ -113,21 +124,20 @@ function artworkEmbeds(track: Track): EmbedBuilder[] {
   return [embed];
 }
 
-export function nowPlayingBody(np: NowPlaying): Body {
-  return { content: nowPlayingContent(np), embeds: artworkEmbeds(np.track), components: [nowPlayingButtons(np)] };
+export function nowPlayingBody(np: NowPlaying, t: Translate): Body {
+  return { content: nowPlayingContent(np, t), embeds: artworkEmbeds(np.track), components: [nowPlayingButtons(np, t)] };
 }
 
-export function queueBody(q: QueuePage): Body {
+export function queueBody(q: QueuePage, t: Translate): Body {
   const lines = q.entries.map(({ index, track }) => {
     const length = track.durationMs !== undefined ? ` — ${formatDuration(track.durationMs)}` : '';
-    return `\`${index}.\` ${index === 1 ? '▶️ ' : ''}${label(track)}${byArtist(track)}${length} · ${requesterOf(track)}`;
+    return `\`${index}.\` ${index === 1 ? '▶️ ' : ''}${label(track)}${byArtist(track)}${length} · ${requesterOf(track, t)}`;
   });
   const total = q.unknownDurations === q.length ? '' : ` · ${formatDuration(q.totalDurationMs)}${q.unknownDurations > 0 ? '+' : ''}`;
-  const loop = q.loop === 'off' ? '' : ` · 🔁 loop ${q.loop}`;
-  lines.push(`Page ${q.page}/${q.pages} · ${q.length} ${q.length === 1 ? 'track' : 'tracks'}${total}${loop}`);
+  lines.push(`${t('render:queue.footer', { page: q.page, pages: q.pages, count: q.length })}${total}${loopNote(q.loop, t)}`);
   const row = new ActionRowBuilder<MessageActionRowComponentBuilder>().addComponents(
-    new ButtonBuilder().setCustomId(`${QUEUE_PAGE_PREFIX}${q.page - 1}`).setLabel('Previous').setStyle(ButtonStyle.Secondary).setDisabled(q.page <= 1),
-    new ButtonBuilder().setCustomId(`${QUEUE_PAGE_PREFIX}${q.page + 1}`).setLabel('Next').setStyle(ButtonStyle.Secondary).setDisabled(q.page >= q.pages),
+    new ButtonBuilder().setCustomId(`${QUEUE_PAGE_PREFIX}${q.page - 1}`).setLabel(t('render:button.previous')).setStyle(ButtonStyle.Secondary).setDisabled(q.page <= 1),
+    new ButtonBuilder().setCustomId(`${QUEUE_PAGE_PREFIX}${q.page + 1}`).setLabel(t('render:button.next')).setStyle(ButtonStyle.Secondary).setDisabled(q.page >= q.pages),
   );
-  return { content: `**Queue**\n${lines.join('\n')}`, components: q.pages > 1 ? [row] : [] };
+  return { content: `${t('render:queue.title')}\n${lines.join('\n')}`, components: q.pages > 1 ? [row] : [] };
 }

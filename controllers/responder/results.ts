@@ -5,6 +5,7 @@
  * the search and any instance can answer it.
  */
 import { ActionRowBuilder, EmbedBuilder, escapeMarkdown, StringSelectMenuBuilder, type MessageActionRowComponentBuilder } from 'discord.js';
+import type { Translate } from '../../src/i18n';
 import { formatDuration, sourceLabel, type SearchView } from '../../src/ops';
 import type { SourceTrack } from '../../src/sources/types';
 import { clip, webUrl, type Body } from './render';
@@ -16,15 +17,15 @@ export const CHOICE_MAX = 100;
 const PREFIX: Readonly<Record<string, string>> = { youtube: 'yt:', 'youtube-music': 'ytm:', soundcloud: 'sc:', bandcamp: 'bc:' };
 
 /** `(3:32)`, `(live)` or nothing. */
-function lengthOf(r: SourceTrack): string {
-  if (r.live === true) return ' (live)';
+function lengthOf(r: SourceTrack, t: Translate): string {
+  if (r.live === true) return ` (${t('render:track.live')})`;
   return r.durationMs === undefined ? '' : ` (${formatDuration(r.durationMs)})`;
 }
 
 /** "title — artist (3:32) · YouTube", at most `max` characters: the title gives way first. */
-export function resultName(r: SourceTrack, max = CHOICE_MAX): string {
+export function resultName(r: SourceTrack, t: Translate, max = CHOICE_MAX): string {
   const artist = r.artist !== undefined && r.artist.trim() !== '' ? ` — ${clip(r.artist.trim(), 40)}` : '';
-  const tail = `${artist}${lengthOf(r)} · ${sourceLabel(r.source)}`;
+  const tail = `${artist}${lengthOf(r, t)} · ${sourceLabel(r.source, t)}`;
   const title = r.title.trim() !== '' ? r.title.trim() : r.url;
   return `${clip(title, Math.max(10, max - tail.length))}${tail}`.slice(0, max);
 }
@@ -41,14 +42,14 @@ export interface Choice {
 }
 
 /** Autocomplete choices: at most 25, distinct values (Discord refuses duplicates). */
-export function choicesOf(results: readonly SourceTrack[]): Choice[] {
+export function choicesOf(results: readonly SourceTrack[], t: Translate): Choice[] {
   const seen = new Set<string>();
   const out: Choice[] = [];
   for (const r of results) {
     const value = resultValue(r);
     if (seen.has(value)) continue;
     seen.add(value);
-    out.push({ name: resultName(r), value });
+    out.push({ name: resultName(r, t), value });
     if (out.length === 25) break;
   }
   return out;
@@ -69,50 +70,53 @@ export function parsePickCustomId(customId: string): number | undefined {
   return m?.[1] === undefined ? undefined : Number(m[1]);
 }
 
-function line(i: number, r: SourceTrack): string {
+function line(i: number, r: SourceTrack, t: Translate): string {
   const title = escapeMarkdown(clip(r.title.trim() !== '' ? r.title.trim() : r.url, 80));
   const url = webUrl(r.url);
   const artist = r.artist !== undefined && r.artist.trim() !== '' ? ` — ${escapeMarkdown(clip(r.artist.trim(), 40))}` : '';
-  return `\`${i + 1}.\` ${url === undefined ? title : `[${title}](${url})`}${artist}${lengthOf(r)} · ${sourceLabel(r.source)}`;
+  return `\`${i + 1}.\` ${url === undefined ? title : `[${title}](${url})`}${artist}${lengthOf(r, t)} · ${sourceLabel(r.source, t)}`;
 }
 
-function skippedNote(view: SearchView): string | undefined {
+function skippedNote(view: SearchView, t: Translate): string | undefined {
   if (view.skipped.length === 0) return undefined;
-  return clip(`Not searched: ${view.skipped.map((s) => `${sourceLabel(s.source)} (${s.reason})`).join(', ')}`, 2048);
+  return clip(t('render:search.not-searched', { sources: view.skipped.map((s) => `${sourceLabel(s.source, t)} (${s.reason})`).join(', ') }), 2048);
 }
 
 /** /search's answer: the results in an embed and a menu to pick one or more of them. */
-export function searchBody(view: SearchView, expiresAtMs: number): Body {
+export function searchBody(view: SearchView, expiresAtMs: number, t: Translate): Body {
   const results = view.results.slice(0, 10);
   const embed = new EmbedBuilder()
     .setColor(0x5865f2)
-    .setTitle(clip(`Results for "${view.query}"`, 256))
-    .setDescription(results.map((r, i) => line(i, r)).join('\n'));
-  const note = skippedNote(view);
+    .setTitle(clip(t('render:search.title', { query: view.query }), 256))
+    .setDescription(results.map((r, i) => line(i, r, t)).join('\n'));
+  const note = skippedNote(view, t);
   if (note !== undefined) embed.setFooter({ text: note });
   const seen = new Set<string>();
   const options = results.flatMap((r, i) => {
     const value = resultValue(r);
     if (seen.has(value)) return [];
     seen.add(value);
-    const description = [r.artist?.trim(), r.live === true ? 'live' : r.durationMs === undefined ? undefined : formatDuration(r.durationMs), sourceLabel(r.source)].filter((s) => s !== undefined && s !== '').join(' · ');
+    const description = [r.artist?.trim(), r.live === true ? t('render:track.live') : r.durationMs === undefined ? undefined : formatDuration(r.durationMs), sourceLabel(r.source, t)].filter((s) => s !== undefined && s !== '').join(' · ');
     return [{ label: clip(`${i + 1}. ${r.title.trim() !== '' ? r.title.trim() : r.url}`, CHOICE_MAX), description: clip(description, CHOICE_MAX), value }];
   });
   const menu = new StringSelectMenuBuilder()
     .setCustomId(pickCustomId(expiresAtMs))
-    .setPlaceholder('Choose one or more to queue')
+    .setPlaceholder(t('render:search.placeholder'))
     .setMinValues(1)
     .setMaxValues(options.length)
     .addOptions(options);
   return {
-    content: `🔎 ${results.length} ${results.length === 1 ? 'result' : 'results'}. Choose the ones to queue (within ${Math.round(SEARCH_MENU_TTL_MS / 60_000)} minutes):`,
+    content: t('render:search.intro', { count: results.length, minutes: Math.round(SEARCH_MENU_TTL_MS / 60_000) }),
     embeds: [embed],
     components: [new ActionRowBuilder<MessageActionRowComponentBuilder>().addComponents(menu)],
   };
 }
 
 /** The same results without the menu, once it has expired. */
-export function expiredSearchBody(view: SearchView): Body {
-  const embed = new EmbedBuilder().setColor(0x99aab5).setTitle(clip(`Results for "${view.query}"`, 256)).setDescription(view.results.slice(0, 10).map((r, i) => line(i, r)).join('\n'));
-  return { content: '⌛ This search has expired. Run /search again to pick from it.', embeds: [embed], components: [] };
+export function expiredSearchBody(view: SearchView, t: Translate): Body {
+  const embed = new EmbedBuilder()
+    .setColor(0x99aab5)
+    .setTitle(clip(t('render:search.title', { query: view.query }), 256))
+    .setDescription(view.results.slice(0, 10).map((r, i) => line(i, r, t)).join('\n'));
+  return { content: t('render:search.expired'), embeds: [embed], components: [] };
 }

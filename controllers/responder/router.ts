@@ -11,7 +11,7 @@ import type { Clock, Timer } from '../../src/clock';
 import type { RateLimit } from '../../src/config';
 import type { Logger } from '../../src/log';
 import type { OpsDeps } from '../../src/ops';
-import { localeOf, translator } from '../../src/i18n';
+import { localeOf, translator, type Translate } from '../../src/i18n';
 import { autocompleter } from './autocomplete';
 import { checkRate, claimInteraction, isReadOnly } from './guards';
 import { commandHandler, componentHandler, type AttachmentOption, type Handler, type HandlerCtx, type Reply } from './handlers';
@@ -29,14 +29,20 @@ export interface RouterDeps {
 const NO_MENTIONS = { parse: [] } as const;
 const PROGRESS_EVERY_MS = 1000;
 
-function seconds(ms: number): string {
-  const s = Math.max(1, Math.ceil(ms / 1000));
-  return `${s} ${s === 1 ? 'second' : 'seconds'}`;
+function seconds(ms: number, t: Translate): string {
+  return t('replies:router.seconds', { count: Math.max(1, Math.ceil(ms / 1000)) });
 }
 
 /** "1 every 2 seconds", "1 every 200 ms": the refill as people read it. */
-function every(ms: number): string {
-  return ms < 1000 ? `1 every ${ms} ms` : ms === 1000 ? '1 every second' : Number.isInteger(ms / 1000) ? `1 every ${ms / 1000} seconds` : `1 every ${(ms / 1000).toFixed(1)} seconds`;
+function every(ms: number, t: Translate): string {
+  if (ms < 1000) return t('replies:router.every-ms', { ms });
+  if (ms === 1000) return t('replies:router.every-second');
+  return t('replies:router.every-seconds', { seconds: Number.isInteger(ms / 1000) ? ms / 1000 : (ms / 1000).toFixed(1) });
+}
+
+/** The member's language, from their Discord client's locale; English for one hiqty does not speak. */
+function memberTranslator(interaction: Interaction): Translate {
+  return translator(localeOf(interaction.locale));
 }
 
 type Routable = ChatInputCommandInteraction<'cached'> | ButtonInteraction<'cached'> | StringSelectMenuInteraction<'cached'>;
@@ -139,7 +145,7 @@ export function interactionRouter(deps: RouterDeps): InteractionRouter {
       scheduleExpiry(interaction, reply);
       await announce(interaction, reply);
     } else {
-      await interaction.editReply({ content: '✅ Done.', components: [] });
+      await interaction.editReply({ content: t('replies:router.done'), components: [] });
       await interaction.followUp({ ...reply.body, allowedMentions: NO_MENTIONS });
     }
   };
@@ -171,17 +177,17 @@ export function interactionRouter(deps: RouterDeps): InteractionRouter {
         const focused = interaction.options.getFocused(true);
         // Only /play's query searches; any other focused option gets no suggestions.
         const typed = interaction.commandName === 'play' && focused.name === 'query' ? String(focused.value) : '';
-        const choices = await autocomplete.choices(`${interaction.guildId ?? ''}:${interaction.user.id}`, typed);
+        const choices = await autocomplete.choices(`${interaction.guildId ?? ''}:${interaction.user.id}`, typed, memberTranslator(interaction));
         await interaction.respond(choices);
         return;
       }
       if (!interaction.inCachedGuild()) {
-        await refuse(interaction, 'hiqty works in servers only, and this one is not loaded yet. Use the command in a server channel, or try again in a minute.');
+        await refuse(interaction, memberTranslator(interaction)('replies:router.not-in-guild'));
         return;
       }
       const handler = interaction.isChatInputCommand() ? commandHandler(interaction.commandName) : componentHandler(interaction.customId);
       if (handler === undefined) {
-        await refuse(interaction, 'I do not know that command or button any more. Run /nowplaying or /queue for fresh ones.');
+        await refuse(interaction, memberTranslator(interaction)('replies:router.unknown'));
         return;
       }
       const readOnly = isReadOnly(interaction.isChatInputCommand() ? { kind: 'command', name: interaction.commandName } : { kind: 'button', customId: interaction.customId });
@@ -189,7 +195,8 @@ export function interactionRouter(deps: RouterDeps): InteractionRouter {
         const rate = await checkRate(deps.ops.redis, interaction.user.id, deps.rateLimit);
         if (rate.kind === 'limited') {
           const { burst, refillMs } = rate.limit;
-          await refuse(interaction, `Slow down: you can run ${burst} commands in a row, then ${every(refillMs)}. Try again in ${seconds(rate.retryAfterMs)}.`);
+          const t = memberTranslator(interaction);
+          await refuse(interaction, t('replies:router.rate-limited', { burst, every: every(refillMs, t), wait: seconds(rate.retryAfterMs, t) }));
           return;
         }
       }

@@ -7,6 +7,7 @@ import * as ops from '../ops';
 import type { ServiceConfig } from '../sources';
 import type { QueryResolver } from '../sources/query';
 import { NO_SOURCE_METRICS } from '../sources/source-metrics';
+import { DEFAULT_LOCALE, translator } from '../i18n';
 import { DEFAULT_OPS_LIMITS, opErrorMessage, type OpError, type OpsDeps } from '../ops';
 import { connectRedis, GuildStore } from '../state';
 import { CLI_REQUESTER, type Action, type Backend, type CliFailure, type Outcome } from './backend';
@@ -14,7 +15,10 @@ import { CLI_REQUESTER, type Action, type Backend, type CliFailure, type Outcome
 /** Plain JSON, exactly as the API would send it (undefined fields dropped). */
 const json = (value: unknown): unknown => JSON.parse(JSON.stringify(value ?? null));
 
-const failure = (e: OpError): CliFailure => ({ error: e.kind, detail: e.kind === 'invalid-input' ? e.problems.join('; ') : opErrorMessage(e), usage: e.kind === 'invalid-input' });
+/** The CLI speaks English. */
+const english = translator(DEFAULT_LOCALE);
+
+const failure = (e: OpError): CliFailure => ({ error: e.kind, detail: e.kind === 'invalid-input' ? e.problems.join('; ') : opErrorMessage(e, english, DEFAULT_LOCALE), usage: e.kind === 'invalid-input' });
 
 async function run<A>(te: TaskEither<OpError, A>): Promise<Outcome<unknown>> {
   return E.bimap(failure, json)(await te());

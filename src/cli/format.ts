@@ -1,7 +1,11 @@
 /** Human output of the CLI: tables and one-liners, from the same JSON that `--json` prints. */
 import * as t from 'io-ts';
 import { isLeft } from 'fp-ts/Either';
-import { formatDuration, sourceLabel } from '../ops';
+import { DEFAULT_LOCALE, translator } from '../i18n';
+import { formatDuration, sourceLabel as sourceLabelIn } from '../ops';
+
+/** The CLI speaks English. */
+const sourceLabel = (source: string): string => sourceLabelIn(source, translator(DEFAULT_LOCALE));
 
 const nullable = <C extends t.Mixed>(c: C) => t.union([c, t.null]);
 

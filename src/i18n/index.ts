@@ -9,6 +9,7 @@ import { DEFAULT_LOCALE, LOCALES, type Locale } from './locales';
 import { NAMESPACES } from './messages';
 
 export * from './locales';
+export { guildLocale } from './guild';
 
 /** A value in a message: a number picks the plural form when it is named `count`. */
 export type MessageValues = Readonly<Record<string, string | number>>;

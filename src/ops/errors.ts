@@ -1,3 +1,5 @@
+import type { Locale, Translate } from '../i18n';
+
 /**
  * Every way an operation can refuse, as a closed union. Each interface (Discord, REST, CLI) folds it
  * once, at its edge; `opErrorMessage` is the shared wording, which always says what to do next.
@@ -37,8 +39,12 @@ export type OpError =
   /** Redis did not answer or answered nonsense: not the user's fault. */
   | { readonly kind: 'unavailable'; readonly reason: string };
 
-/** How a source is named to people: "YouTube", "SoundCloud"; an unknown name as it is. */
-export function sourceLabel(source: string): string {
+/** Sources whose name is a word, not a brand: it is translated. */
+const WORD_SOURCES: ReadonlySet<string> = new Set(['url', 'url-playlist', 'attachment']);
+
+/** How a source is named to people: "YouTube", "SoundCloud", "Link" in the reader's language; an unknown name as it is. */
+export function sourceLabel(source: string, t: Translate): string {
+  if (WORD_SOURCES.has(source)) return t(`errors:source.${source}`);
   return SOURCE_LABELS[source] ?? source;
 }
 
@@ -52,15 +58,14 @@ const SOURCE_LABELS: Readonly<Record<string, string>> = {
   spotify: 'Spotify',
   'apple-music': 'Apple Music',
   deezer: 'Deezer',
-  url: 'Link',
-  'url-playlist': 'Playlist',
-  attachment: 'Attachment',
 };
 
-/** "YouTube", "YouTube and SoundCloud", "A, B and C". */
-export function listOf(names: readonly string[]): string {
-  if (names.length <= 1) return names[0] ?? '';
-  return `${names.slice(0, -1).join(', ')} and ${names[names.length - 1] ?? ''}`;
+/**
+ * "YouTube", "YouTube and SoundCloud", "A, B and C" as the language writes a list (Intl.ListFormat).
+ * English lists follow en-GB, without the serial comma, as hiqty always wrote them.
+ */
+export function listOf(names: readonly string[], locale: Locale): string {
+  return new Intl.ListFormat(locale === 'en' ? 'en-GB' : locale, { style: 'long', type: 'conjunction' }).format(names);
 }
 
 function clip(text: string, max: number): string {
@@ -76,62 +81,67 @@ export function formatDuration(ms: number): string {
   return `${h > 0 ? `${h}:` : ''}${mm}:${String(s).padStart(2, '0')}`;
 }
 
-/** The user-facing sentence for an error: what went wrong, then what to do. */
-export function opErrorMessage(e: OpError): string {
+/**
+ * The user-facing sentence for an error, in the reader's language: what went wrong, then what to do.
+ * The REST API and the CLI speak English: they pass `translator(DEFAULT_LOCALE)` and DEFAULT_LOCALE.
+ */
+export function opErrorMessage(e: OpError, t: Translate, locale: Locale): string {
+  const source = (name: string): string => sourceLabel(name, t);
   switch (e.kind) {
     case 'invalid-input':
-      return `That input is not valid (${e.problems.join('; ')}). Check the options and try again.`;
+      return t('errors:invalid-input', { problems: e.problems.join('; ') });
     case 'query-too-long':
-      return `That query is ${e.length} characters long; the limit is ${e.max}. Use fewer words or a shorter link.`;
+      return t('errors:query-too-long', { length: e.length, max: e.max });
     case 'empty-query':
-      return 'Tell me what to play: some words to search for, a link, or an audio file.';
+      return t('errors:empty-query');
     case 'link-refused':
-      return `I can't play that link: ${e.reason}. Paste a link to a YouTube or SoundCloud page, an audio file or a playlist.`;
+      return t('errors:link-refused', { reason: e.reason });
     case 'source-unavailable':
-      return `${sourceLabel(e.source)} says this ${e.source === 'youtube' || e.source === 'vimeo' ? 'video' : 'track'} is not available: ${e.reason}. Try another one.`;
+      return t(e.source === 'youtube' || e.source === 'vimeo' ? 'errors:source-unavailable-video' : 'errors:source-unavailable-track', { source: source(e.source), reason: e.reason });
     case 'source-failed':
-      return `${sourceLabel(e.source)} did not answer properly (${e.reason}). Try again in a minute, or paste a link from elsewhere.`;
+      return t('errors:source-failed', { source: source(e.source), reason: e.reason });
     case 'cooling-down':
-      return `${listOf(e.sources.map(sourceLabel))} search ${e.sources.length === 1 ? 'is' : 'are'} resting after errors; try again in a minute or paste a link.`;
+      return t('errors:cooling-down', { sources: listOf(e.sources.map(source), locale), count: e.sources.length });
     case 'no-results': {
-      const skipped = e.skipped.length === 0 ? '' : ` (${e.skipped.map((s) => `${sourceLabel(s.source)} skipped: ${s.reason}`).join('; ')})`;
-      return `Nothing found for "${clip(e.query, 80)}"${skipped}. Try other words, a yt:, ytm:, sc: or bc: prefix, or paste a link.`;
+      const query = clip(e.query, 80);
+      if (e.skipped.length === 0) return t('errors:no-results', { query });
+      return t('errors:no-results-skipped', { query, skipped: e.skipped.map((s) => t('errors:skipped-source', { source: source(s.source), reason: s.reason })).join('; ') });
     }
     case 'playlist-empty':
-      return `That ${e.what} has nothing playable in it. Check the link, or queue its tracks one by one.`;
+      return t('errors:playlist-empty', { what: e.what === 'playlist' || e.what === 'answer' ? t(`errors:what.${e.what}`) : e.what });
     case 'cancelled':
-      return 'That was cancelled before anything was queued. Try again.';
+      return t('errors:cancelled');
     case 'queue-empty':
-      return 'The queue is empty. Add something with /play first.';
+      return t('errors:queue-empty');
     case 'index-out-of-range':
-      return `There is no track ${e.index}: the queue has ${e.length} ${e.length === 1 ? 'track' : 'tracks'} (1 is the current one). See /queue for the numbers.`;
+      return t('errors:index-out-of-range', { index: e.index, count: e.length });
     case 'queue-full':
-      return `The queue is full (at most ${e.limit} tracks). Wait for some to play, or ask a DJ to /clear or /remove some.`;
+      return t('errors:queue-full', { limit: e.limit });
     case 'user-limit':
-      return `You already have the most tracks one member may queue (${e.limit}). Wait for some of yours to play.`;
+      return t('errors:user-limit', { limit: e.limit });
     case 'bad-position':
-      return `"${e.input.slice(0, 40)}" is not a position. Write minutes:seconds like 1:23, or seconds like 83 (1:02:03 works too).`;
+      return t('errors:bad-position', { input: e.input.slice(0, 40) });
     case 'position-beyond-end':
-      return `The track is only ${formatDuration(e.durationMs)} long, so ${formatDuration(e.positionMs)} is past its end. Pick an earlier position.`;
+      return t('errors:position-beyond-end', { duration: formatDuration(e.durationMs), position: formatDuration(e.positionMs) });
     case 'not-seekable':
-      return 'This track is a live stream, which cannot be seeked. Use /skip to move on.';
+      return t('errors:not-seekable');
     case 'volume-out-of-range':
-      return `The volume must be from 0 to 200 percent, not ${e.percent}. 100 is the track's own level.`;
+      return t('errors:volume-out-of-range', { percent: e.percent });
     case 'not-playing':
-      return 'Nothing is playing right now. Use /resume if it is paused, or /play to start something.';
+      return t('errors:not-playing');
     case 'not-paused':
-      return 'The music is not paused. Use /pause to pause it.';
+      return t('errors:not-paused');
     case 'no-channel':
-      return 'There is no voice channel to play in. Join a voice channel and use /play.';
+      return t('errors:no-channel');
     case 'page-out-of-range':
-      return `There is no page ${e.page}: the queue has ${e.pages} ${e.pages === 1 ? 'page' : 'pages'}. Pick a page from 1 to ${e.pages}.`;
+      return t('errors:page-out-of-range', { page: e.page, count: e.pages });
     case 'not-yours':
-      return `Track ${e.index} was added by ${e.owner}. Only they or a DJ can remove it.`;
+      return t('errors:not-yours', { index: e.index, owner: e.owner });
     case 'unavailable':
-      return 'Something went wrong on my side and nothing was changed. Try again in a moment.';
+      return t('errors:unavailable');
     case 'changed':
-      return 'The queue changed while I was working on it. Look at /queue and try again.';
+      return t('errors:changed');
     case 'still-corrupt':
-      return `Quarantined entry ${e.index} still is not a valid track (${e.reason}). Fix it in Redis first, or leave it.`;
+      return t('errors:still-corrupt', { index: e.index, reason: e.reason });
   }
 }

@@ -110,7 +110,15 @@ export interface InvokeOptions {
   readonly attachments?: Readonly<Record<string, AttachmentInput>>;
   /** How long a deferred answer may take before the promise rejects (default 10 s). */
   readonly answerTimeoutMs?: number;
+  /**
+   * The member's client language, sent as the interaction's `locale` the way Discord does ("de", "ja",
+   * "pt-BR", "es-419": discord.com/developers/docs/reference#locales). Default 'en-US'.
+   */
+  readonly locale?: string;
 }
+
+/** The client language an interaction carries when the test names none. */
+export const DEFAULT_INTERACTION_LOCALE = 'en-US';
 
 const ALL_PERMISSIONS = '2251799813685247';
 /** Application command option type 11. */
@@ -287,7 +295,7 @@ export class Interactions {
         channel: world.channelPayload(guild, channel, guild.voiceChannels.includes(channel) ? 2 : 0, 0),
         member: { ...world.memberPayload(guildId, user), permissions: user.permissions ?? ALL_PERMISSIONS },
         app_permissions: ALL_PERMISSIONS,
-        locale: 'en-US',
+        locale: invoke.locale ?? DEFAULT_INTERACTION_LOCALE,
         guild_locale: 'en-US',
         entitlements: [],
         authorizing_integration_owners: { '0': guildId },

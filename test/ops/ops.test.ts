@@ -5,6 +5,7 @@ import { ManualClock } from '../../src/clock';
 import { parseM3u, parsePls, parseXspf } from '../../src/media/playlist';
 import { titleFromUrl } from '../../src/sources/url/title';
 import * as ops from '../../src/ops';
+import { translator } from '../../src/i18n';
 import { DEFAULT_OPS_LIMITS, opErrorMessage, parsePosition, type OpError, type OpsDeps } from '../../src/ops';
 import { GuildStore, guildKeys } from '../../src/state';
 import { useRedis } from '../support/redis';
@@ -84,7 +85,7 @@ describe('ops: the shared state operations against a real Redis', () => {
     right(await play(await links.link('2.ogg')));
     assert.deepEqual(left(await play(await links.link('3.ogg'))), { kind: 'user-limit', limit: 2 });
     right(await play(await links.link('3.ogg'), bob));
-    assert.match(opErrorMessage({ kind: 'user-limit', limit: 2 }), /Wait for some of yours to play/);
+    assert.match(opErrorMessage({ kind: 'user-limit', limit: 2 }, translator('en'), 'en'), /Wait for some of yours to play/);
   });
 
   it('remove and move are 1-based; removing someone else\'s track needs mayRemoveOthers', async () => {

@@ -13,6 +13,7 @@ import { autocompleter, type Autocompleter } from '../../controllers/responder/a
 import { isLeft } from 'fp-ts/Either';
 import { ManualClock, systemClock } from '../../src/clock';
 import { loadConfig } from '../../src/config';
+import { translator } from '../../src/i18n';
 import { silentLogger } from '../../src/log';
 import { DEFAULT_OPS_LIMITS, type OpsDeps } from '../../src/ops';
 import { startSoundcloudFake, type SoundcloudFake } from '../../src/sandbox/services/soundcloud';
@@ -22,6 +23,8 @@ import { NO_SOURCE_METRICS } from '../../src/sources/source-metrics';
 import { GuildStore } from '../../src/state';
 import { useRedis } from '../support/redis';
 import { waitFor } from '../support/wait';
+
+const en = translator('en');
 
 describe('responder: the autocompleter (debounce per member, deadline) over the real resolver', function () {
   this.timeout(60_000);
@@ -61,18 +64,18 @@ describe('responder: the autocompleter (debounce per member, deadline) over the 
   });
 
   it('answers with named choices whose values are the tracks\' links', async () => {
-    const choices = await complete.choices('g:alice', 'never gonna give you up');
+    const choices = await complete.choices('g:alice', 'never gonna give you up', en);
     assert.deepEqual(choices, [{ name: 'Never Gonna Give You Up — Rick Astley (0:06) · SoundCloud', value: 'https://soundcloud.com/rick-astley-official/never-gonna-give-you-up' }]);
   });
 
   it('a newer keystroke of the same member cancels the older search, which answers with no choices', async () => {
     soundcloud.setApiMode('slow');
-    const older = complete.choices('g:bob', 'tone 440');
+    const older = complete.choices('g:bob', 'tone 440', en);
     // The older search is under way (its request is held by the fake) before the next keystroke.
     const searches = (): number => soundcloud.requests.filter((r) => r.path.startsWith('/search/tracks')).length;
     const before = searches();
     await waitFor('the older search to reach the fake', () => searches() > before || undefined, { timeoutMs: 10_000 });
-    const newer = complete.choices('g:bob', 'tone 550');
+    const newer = complete.choices('g:bob', 'tone 550', en);
     assert.deepEqual(await older, [], 'superseded: no choices, and it ended without any deadline passing');
     // The newer one is still held; the deadline aborts it and the answer is what it had: nothing.
     await waitFor('the newer search to reach the fake', () => searches() > before + 1 || undefined, { timeoutMs: 10_000 });
@@ -82,12 +85,12 @@ describe('responder: the autocompleter (debounce per member, deadline) over the 
   });
 
   it('members do not cancel each other; a link or empty text is not searched', async () => {
-    const [a, b] = await Promise.all([complete.choices('g:alice', 'never gonna'), complete.choices('g:carol', 'never gonna give')]);
+    const [a, b] = await Promise.all([complete.choices('g:alice', 'never gonna', en), complete.choices('g:carol', 'never gonna give', en)]);
     assert.equal(a.length, 1);
     assert.equal(b.length, 1);
     const before = soundcloud.requests.length;
-    assert.deepEqual(await complete.choices('g:alice', 'https://soundcloud.com/rick-astley-official/never-gonna-give-you-up'), []);
-    assert.deepEqual(await complete.choices('g:alice', '   '), []);
+    assert.deepEqual(await complete.choices('g:alice', 'https://soundcloud.com/rick-astley-official/never-gonna-give-you-up', en), []);
+    assert.deepEqual(await complete.choices('g:alice', '   ', en), []);
     assert.equal(soundcloud.requests.length, before);
   });
 });

@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import type { Redis } from 'ioredis';
 import { ManualClock } from '../../src/clock';
+import type { Locale } from '../../src/i18n';
 import { silentLogger } from '../../src/log';
 import { Controller, done, KeyspaceHub, type Reconciler, type Result } from '../../src/reconcile';
 import { GuildStore, guildKeys, newTrackId, type Track } from '../../src/state';
@@ -118,7 +119,7 @@ describe('NowPlayingReconciler', () => {
   it('looks again soon while the player has not started the head (its status write wakes nobody), then posts', async () => {
     const { guild, head } = await playingGuild();
     const channel = new RecordingChannel();
-    const np = new NowPlayingReconciler({ redis: client, store, channel, instance: INSTANCE, clock, log: silentLogger });
+    const np = new NowPlayingReconciler({ redis: client, store, channel, instance: INSTANCE, clock, log: silentLogger, locale: () => 'en' });
     assert.deepEqual(await np.reconcile(guild), { requeueAfterMs: NP_START_POLL_MS });
     assert.equal(channel.posts.length, 0);
 
@@ -128,9 +129,30 @@ describe('NowPlayingReconciler', () => {
     assert.notDeepEqual(r, { requeueAfterMs: NP_START_POLL_MS });
   });
 
+  it('writes the message in the guild\'s language, and redraws it when that language changes', async () => {
+    const { guild, head } = await playingGuild();
+    const channel = new RecordingChannel();
+    let language: Locale = 'de';
+    const np = new NowPlayingReconciler({ redis: client, store, channel, instance: INSTANCE, clock, log: silentLogger, locale: () => language });
+    await client.set(guildKeys(guild).status, status(head, 0));
+    await np.reconcile(guild);
+    const labels = (body: Body | undefined): string[] => (body?.components ?? []).flatMap((row) => row.toJSON().components.flatMap((c) => ('label' in c && c.label !== undefined ? [c.label] : [])));
+    assert.match(channel.posts[0]?.content ?? '', /^▶️ \*\*Läuft gerade:\*\* a\nGewünscht von jemand · Link · 🔊 100 %\n/);
+    assert.deepEqual(labels(channel.posts[0]), ['Pause', 'Überspringen', 'Stopp']);
+
+    language = 'ja';
+    await np.reconcile(guild);
+    assert.match(channel.edits[0]?.content ?? '', /^▶️ \*\*再生中：\*\* a\nリクエスト：誰か · リンク · 🔊 100%\n/);
+    assert.deepEqual(labels(channel.edits[0]), ['一時停止', 'スキップ', '停止']);
+
+    await store.setState(guild, 'stopped');
+    await np.reconcile(guild);
+    assert.equal(channel.edits[1]?.content, '⏹️ 今は何も再生していません。/play で何か始めましょう。');
+  });
+
   it('does not poll a guild that is stopped or held elsewhere', async () => {
     const { guild } = await playingGuild();
-    const np = new NowPlayingReconciler({ redis: client, store, channel: new RecordingChannel(), instance: INSTANCE, clock, log: silentLogger });
+    const np = new NowPlayingReconciler({ redis: client, store, channel: new RecordingChannel(), instance: INSTANCE, clock, log: silentLogger, locale: () => 'en' });
     await store.setState(guild, 'stopped');
     assert.deepEqual(await np.reconcile(guild), done());
     await store.setState(guild, 'playing');

@@ -1,6 +1,9 @@
 import { strict as assert } from 'node:assert';
 import { nowPlayingContent } from '../../controllers/responder/render';
+import { translator } from '../../src/i18n';
 import type { NowPlaying } from '../../src/ops';
+
+const en = translator('en');
 
 const np = (over: Partial<NowPlaying> = {}): NowPlaying => ({
   kind: 'now-playing',
@@ -19,7 +22,7 @@ const np = (over: Partial<NowPlaying> = {}): NowPlaying => ({
 
 describe('responder: the now-playing text', () => {
   it('shows the original metadata and source, and names the source that plays it when that is another', () => {
-    assert.match(nowPlayingContent(np()), /\*\*Now playing:\*\* Blue Tone — The Tones\nRequested by alice · Spotify · 🔊 100%/);
-    assert.match(nowPlayingContent(np({ playedFrom: 'YouTube' })), /Requested by alice · Spotify, played from YouTube · 🔊 100%/);
+    assert.match(nowPlayingContent(np(), en), /\*\*Now playing:\*\* Blue Tone — The Tones\nRequested by alice · Spotify · 🔊 100%/);
+    assert.match(nowPlayingContent(np({ playedFrom: 'YouTube' }), en), /Requested by alice · Spotify, played from YouTube · 🔊 100%/);
   });
 });

@@ -1,7 +1,10 @@
 import { strict as assert } from 'node:assert';
 import { choicesOf, expiredSearchBody, parsePickCustomId, pickCustomId, resultName, resultValue, searchBody } from '../../controllers/responder/results';
+import { translator } from '../../src/i18n';
 import type { SearchView } from '../../src/ops';
 import type { SourceTrack } from '../../src/sources/types';
+
+const en = translator('en');
 
 const track = (over: Partial<SourceTrack> = {}): SourceTrack => ({ url: 'https://www.youtube.com/watch?v=dQw4w9WgXcQ', title: 'Never Gonna Give You Up', source: 'youtube', artist: 'Rick Astley', durationMs: 212_000, ...over });
 
@@ -19,13 +22,13 @@ function list(u: unknown): unknown[] {
 
 describe('responder: search results as choices and as /search\'s menu', () => {
   it('a result is named "title — artist (m:ss) · Source"; live and unknown lengths say so or leave it out', () => {
-    assert.equal(resultName(track()), 'Never Gonna Give You Up — Rick Astley (3:32) · YouTube');
-    assert.equal(resultName(track({ source: 'soundcloud', durationMs: undefined })), 'Never Gonna Give You Up — Rick Astley · SoundCloud');
-    assert.equal(resultName(track({ source: 'youtube-music', live: true, artist: undefined })), 'Never Gonna Give You Up (live) · YouTube Music');
+    assert.equal(resultName(track(), en), 'Never Gonna Give You Up — Rick Astley (3:32) · YouTube');
+    assert.equal(resultName(track({ source: 'soundcloud', durationMs: undefined }), en), 'Never Gonna Give You Up — Rick Astley · SoundCloud');
+    assert.equal(resultName(track({ source: 'youtube-music', live: true, artist: undefined }), en), 'Never Gonna Give You Up (live) · YouTube Music');
   });
 
   it('a long title gives way first, so the name keeps its artist, length and source within 100 characters', () => {
-    const name = resultName(track({ title: 'x'.repeat(300), artist: 'a'.repeat(100) }));
+    const name = resultName(track({ title: 'x'.repeat(300), artist: 'a'.repeat(100) }), en);
     assert.ok(name.length <= 100, `${name.length}`);
     assert.match(name, /^x+… — a+… \(3:32\) · YouTube$/);
   });
@@ -39,7 +42,7 @@ describe('responder: search results as choices and as /search\'s menu', () => {
 
   it('choices are at most 25, with distinct values', () => {
     const many = Array.from({ length: 40 }, (_, i) => track({ url: `https://www.youtube.com/watch?v=v${i % 30}` }));
-    const choices = choicesOf(many);
+    const choices = choicesOf(many, en);
     assert.equal(choices.length, 25);
     assert.equal(new Set(choices.map((c) => c.value)).size, 25);
   });
@@ -51,7 +54,7 @@ describe('responder: search results as choices and as /search\'s menu', () => {
       results: [...Array.from({ length: 12 }, (_, i) => track({ url: `https://www.youtube.com/watch?v=v${i}`, title: `Song ${i}` })), track({ url: 'https://www.youtube.com/watch?v=v0' })],
       skipped: [{ source: 'soundcloud', reason: 'resting after errors' }],
     };
-    const body = json(searchBody(view, 1_800_000_000_000));
+    const body = json(searchBody(view, 1_800_000_000_000, en));
     const [embed] = list(field(body, 'embeds'));
     assert.equal(String(field(embed, 'description')).split('\n').length, 10);
     assert.match(String(field(field(embed, 'footer'), 'text')), /Not searched: SoundCloud \(resting after errors\)/);
@@ -65,7 +68,7 @@ describe('responder: search results as choices and as /search\'s menu', () => {
     assert.equal(parsePickCustomId(pickCustomId(1_800_000_000_000)), 1_800_000_000_000);
     assert.equal(parsePickCustomId('search:pick:soon'), undefined);
     assert.equal(parsePickCustomId('queue:page:2'), undefined);
-    const expired = json(expiredSearchBody(view));
+    const expired = json(expiredSearchBody(view, en));
     assert.deepEqual(field(expired, 'components'), []);
     assert.match(String(field(expired, 'content')), /expired/);
   });

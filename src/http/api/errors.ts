@@ -1,5 +1,9 @@
 /** Every API error is `{error, detail}` with one status; OpError kinds keep their names as `error`. */
+import { DEFAULT_LOCALE, translator } from '../../i18n';
 import { opErrorMessage, type OpError } from '../../ops';
+
+/** The API speaks English. */
+const english = translator(DEFAULT_LOCALE);
 
 export interface ApiError {
   readonly status: number;
@@ -63,6 +67,6 @@ export function fromOpError(e: OpError): ApiError {
     case 'invalid-input':
       return apiError(400, e.kind, e.problems.join('; '));
     default:
-      return apiError(opErrorStatus(e), e.kind, opErrorMessage(e));
+      return apiError(opErrorStatus(e), e.kind, opErrorMessage(e, english, DEFAULT_LOCALE));
   }
 }

@@ -5,12 +5,18 @@
 import { announce } from './announce';
 import { commands } from './commands';
 import { common } from './common';
+import { errors } from './errors';
+import { render } from './render';
+import { replies } from './replies';
 import type { Namespace } from './types';
 
 export const NAMESPACES: Readonly<Record<string, Namespace>> = {
   common,
   announce,
   commands,
+  errors,
+  replies,
+  render,
 };
 
 export type { Messages, Namespace } from './types';
