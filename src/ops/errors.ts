@@ -34,6 +34,12 @@ export type OpError =
   | { readonly kind: 'changed' }
   /** A quarantined entry that still does not decode as a track, so it cannot go back into the queue. */
   | { readonly kind: 'still-corrupt'; readonly index: number; readonly reason: string }
+  /** Nothing in the guild's history (hiqty:server:{g}:history) to go back to or requeue. */
+  | { readonly kind: 'history-empty' }
+  /** The newest history entry did not decode; it was moved to the quarantine, so the next try goes on past it. */
+  | { readonly kind: 'history-corrupt'; readonly reason: string }
+  /** A history pick names a track that is not in the history any more (a stale menu). */
+  | { readonly kind: 'history-gone' }
   /** Redis did not answer or answered nonsense: not the user's fault. */
   | { readonly kind: 'unavailable'; readonly reason: string };
 
@@ -131,6 +137,12 @@ export function opErrorMessage(e: OpError): string {
       return 'Something went wrong on my side and nothing was changed. Try again in a moment.';
     case 'changed':
       return 'The queue changed while I was working on it. Look at /queue and try again.';
+    case 'history-empty':
+      return 'Nothing has been played here yet, so there is nothing to go back to. Use /play first.';
+    case 'history-corrupt':
+      return `The last entry of the history could not be read (${e.reason}); it was set aside in the quarantine. Try again to go back further.`;
+    case 'history-gone':
+      return 'That track is not in the history any more. Run /history again to pick from it.';
     case 'still-corrupt':
       return `Quarantined entry ${e.index} still is not a valid track (${e.reason}). Fix it in Redis first, or leave it.`;
   }

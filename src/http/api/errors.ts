@@ -32,6 +32,7 @@ export function opErrorStatus(e: OpError): number {
       return 403;
     case 'index-out-of-range':
     case 'no-results':
+    case 'history-gone':
       return 404;
     case 'queue-empty':
     case 'queue-full':
@@ -43,6 +44,8 @@ export function opErrorStatus(e: OpError): number {
     case 'no-channel':
     case 'changed':
     case 'still-corrupt':
+    case 'history-empty':
+    case 'history-corrupt':
       return 409;
     case 'source-failed':
       return 502;
