@@ -63,6 +63,10 @@ export function fromOpError(e: OpError): ApiError {
       return apiError(409, e.kind, 'The guild has no voice channel to play in yet. Pass "channel" (a voice channel id) in the request.');
     case 'queue-empty':
       return apiError(409, e.kind, 'The queue is empty. Add tracks with POST /api/v1/guilds/{id}/tracks first.');
+    case 'history-empty':
+      return apiError(409, e.kind, 'Nothing has been played in this guild yet (the history is empty).');
+    case 'history-gone':
+      return apiError(404, e.kind, 'That track is not in the history any more. GET /api/v1/guilds/{id}/history for the current entries.');
     case 'invalid-input':
       return apiError(400, e.kind, e.problems.join('; '));
     default:
