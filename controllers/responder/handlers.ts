@@ -293,29 +293,7 @@ const settings: Handler = async (ctx) => {
 };
 
 /** Frozen, and only ever read through commandHandler: a name from Discord is data, never a property path. */
-export const COMMAND_HANDLERS: Readonly<Record<string, Handler>> = Object.freeze({
-  play,
-  search,
-  skip,
-  stop,
-  pause,
-  resume,
-  queue,
-  nowplaying,
-  remove,
-  move,
-  shuffle,
-  clear,
-  loop,
-  seek,
-  volume,
-  leave,
-  stay,
-  settings,
-  previous: previousCommand,
-  history: historyCommand,
-  skipto: skipToCommand,
-});
+export const COMMAND_HANDLERS: Readonly<Record<string, Handler>> = Object.freeze({ play, search, skip, stop, pause, resume, queue, nowplaying, remove, move, shuffle, clear, loop, seek, volume, leave, stay, settings, previous: previousCommand, history: historyCommand, skipto: skipToCommand });
 
 /** The handler of a command by name; undefined for anything else, `constructor` and `__proto__` included. */
 export function commandHandler(name: string): Handler | undefined {
