@@ -5,7 +5,8 @@
  */
 import { ChannelType, InteractionContextType, PermissionFlagsBits, SlashCommandBuilder, type RESTPostAPIChatInputApplicationCommandsJSONBody, type SlashCommandStringOption } from 'discord.js';
 import { LOCALE_NAMES, LOCALES } from '../../src/i18n';
-import { MAX_QUEUE_LIMIT } from '../../src/state';
+import { HISTORY_PAGE_SIZE } from '../../src/ops';
+import { HISTORY_LENGTH, MAX_QUEUE_LIMIT } from '../../src/state';
 import { FOLLOW_SERVER } from './language';
 import { localizeCommands } from './localize';
 
@@ -62,6 +63,13 @@ export function commandDefinitions(): RESTPostAPIChatInputApplicationCommandsJSO
     command('leave', 'Stop, empty the queue and leave the voice channel (DJ)'),
     command('stay', 'Stay in the voice channel 24/7, also when the queue is empty (DJ)').addBooleanOption((o) =>
       o.setName('enabled').setDescription('true: stay in the channel; false: leave after a while with nothing to play').setRequired(true),
+    ),
+    command('previous', 'Play the last played track again; the current one comes right after it'),
+    command('history', 'Show the last played tracks, with a menu to queue them again').addIntegerOption((o) =>
+      o.setName('page').setDescription('Which page to show (1 has the newest tracks)').setMinValue(1).setMaxValue(Math.ceil(HISTORY_LENGTH / HISTORY_PAGE_SIZE)),
+    ),
+    command('skipto', 'Jump to a track in the queue, dropping the ones before it (DJ)').addIntegerOption((o) =>
+      o.setName('index').setDescription('Its number in /queue; 1 is the current track').setRequired(true).setMinValue(1),
     ),
     command('settings', 'Show or change the DJ role, queue limits, announce channel and language (Manage Server)')
       .setDefaultMemberPermissions(PermissionFlagsBits.ManageGuild)

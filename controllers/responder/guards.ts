@@ -10,11 +10,11 @@ import { rateLimitKey, takeToken } from '../../src/state';
 export { claimInteraction, DEDUPE_TTL_MS } from '../../src/state';
 
 /** Commands that only show something: they change nothing, so they never cost a token. */
-const READ_ONLY_COMMANDS: ReadonlySet<string> = new Set(['queue', 'nowplaying']);
+const READ_ONLY_COMMANDS: ReadonlySet<string> = new Set(['queue', 'nowplaying', 'history']);
 
-/** A read-only interaction: `/queue`, `/nowplaying`, or a queue page button (which only redraws the page). */
+/** A read-only interaction: `/queue`, `/nowplaying`, `/history`, or a queue or history page button (which only redraws the page). */
 export function isReadOnly(interaction: { readonly kind: 'command'; readonly name: string } | { readonly kind: 'button'; readonly customId: string }): boolean {
-  return interaction.kind === 'command' ? READ_ONLY_COMMANDS.has(interaction.name) : interaction.customId.startsWith('queue:page:');
+  return interaction.kind === 'command' ? READ_ONLY_COMMANDS.has(interaction.name) : interaction.customId.startsWith('queue:page:') || interaction.customId.startsWith('history:page:');
 }
 
 export type RateVerdict = { readonly kind: 'allowed' } | { readonly kind: 'limited'; readonly retryAfterMs: number; readonly limit: RateLimit };

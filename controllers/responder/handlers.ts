@@ -13,6 +13,7 @@ import { canManage, checkDj, checkVoice, deniedMessage, isDj, listeners, type As
 import { languageInput, languageLine } from './language';
 import { byArtist, label, nowPlayingBody, queueBody, trackEmbed, type Body } from './render';
 import { expiredSearchBody, parsePickCustomId, SEARCH_MENU_TTL_MS, searchBody } from './results';
+import { historyCommand, historyComponent, previousCommand, skipToCommand } from './history';
 
 export type Reply =
   | {
@@ -302,7 +303,7 @@ const settings: Handler = async (ctx) => {
 };
 
 /** Frozen, and only ever read through commandHandler: a name from Discord is data, never a property path. */
-export const COMMAND_HANDLERS: Readonly<Record<string, Handler>> = Object.freeze({ play, search, skip, stop, pause, resume, queue, nowplaying, remove, move, shuffle, clear, loop, seek, volume, leave, stay, settings });
+export const COMMAND_HANDLERS: Readonly<Record<string, Handler>> = Object.freeze({ play, search, skip, stop, pause, resume, queue, nowplaying, remove, move, shuffle, clear, loop, seek, volume, leave, stay, settings, previous: previousCommand, history: historyCommand, skipto: skipToCommand });
 
 /** The handler of a command by name; undefined for anything else, `constructor` and `__proto__` included. */
 export function commandHandler(name: string): Handler | undefined {
@@ -333,7 +334,11 @@ export function buttonHandler(customId: string): Handler | undefined {
       return privately(skip);
     case 'np:stop':
       return privately(stop);
+    case 'np:previous':
+      return privately(previousCommand);
   }
+  const history = historyComponent(customId);
+  if (history !== undefined) return history;
   const page = /^queue:page:(-?\d{1,7})$/.exec(customId)?.[1];
   if (page === undefined) return undefined;
   return async (ctx) => fold(ctx, ops.queuePage(ctx.deps)({ guild: ctx.guildId, page: Number(page) }), (q) => ({ kind: 'answer', body: queueBody(q, ctx.t), visibility: 'public', update: true }));

@@ -8,6 +8,8 @@ export const NP_PAUSE = 'np:pause';
 export const NP_RESUME = 'np:resume';
 export const NP_SKIP = 'np:skip';
 export const NP_STOP = 'np:stop';
+/** ⏮: /previous (controllers/responder/history.ts). */
+export const NP_PREVIOUS = 'np:previous';
 export const QUEUE_PAGE_PREFIX = 'queue:page:';
 
 /** A message body as discord.js sends it. */
@@ -108,6 +110,8 @@ export function nowPlayingContent(np: NowPlaying, t: Translate): string {
 export function nowPlayingButtons(np: Pick<NowPlaying, 'state'>, t: Translate): ActionRowBuilder<MessageActionRowComponentBuilder> {
   const paused = np.state === 'paused';
   return new ActionRowBuilder<MessageActionRowComponentBuilder>().addComponents(
+    // No label: the emoji says it in every language. Always enabled (the message does not know the history); an empty one answers privately.
+    new ButtonBuilder().setCustomId(NP_PREVIOUS).setEmoji('⏮️').setStyle(ButtonStyle.Secondary),
     new ButtonBuilder().setCustomId(paused ? NP_RESUME : NP_PAUSE).setLabel(t(paused ? 'render:button.resume' : 'render:button.pause')).setEmoji(paused ? '▶️' : '⏸️').setStyle(ButtonStyle.Primary),
     new ButtonBuilder().setCustomId(NP_SKIP).setLabel(t('render:button.skip')).setEmoji('⏭️').setStyle(ButtonStyle.Secondary),
     new ButtonBuilder().setCustomId(NP_STOP).setLabel(t('render:button.stop')).setEmoji('⏹️').setStyle(ButtonStyle.Danger),

@@ -90,6 +90,10 @@ export function apiBackend(options: { readonly url: string; readonly token: stri
         return call('POST', `${g(id)}/tracks/move`, { from: action.from, to: action.to });
       case 'requeue':
         return call('POST', `${g(id)}/quarantine/${action.index}/requeue`);
+      case 'previous':
+        return call('POST', `${g(id)}/previous`, action.channel === undefined ? {} : { channel: action.channel });
+      case 'skipto':
+        return call('POST', `${g(id)}/skipto`, { index: action.index });
     }
   };
 
@@ -104,6 +108,7 @@ export function apiBackend(options: { readonly url: string; readonly token: stri
     },
     search: (query, limit) => call('GET', `/search?${new URLSearchParams({ q: query, limit: String(limit) }).toString()}`),
     act,
+    history: (id, page) => call('GET', `${g(id)}/history?${new URLSearchParams({ page: String(page) }).toString()}`),
     quarantine: (id) => call('GET', `${g(id)}/quarantine`),
     sources: () => call('GET', '/sources'),
     cacheStats: () => call('GET', '/cache'),

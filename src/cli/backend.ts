@@ -18,7 +18,9 @@ export type Action =
   | { readonly kind: 'skip' | 'pause' | 'resume' | 'stop' | 'shuffle' | 'clear' }
   | { readonly kind: 'remove'; readonly index: number }
   | { readonly kind: 'move'; readonly from: number; readonly to: number }
-  | { readonly kind: 'requeue'; readonly index: number };
+  | { readonly kind: 'requeue'; readonly index: number }
+  | { readonly kind: 'previous'; readonly channel: string | undefined }
+  | { readonly kind: 'skipto'; readonly index: number };
 
 export interface PlayRequest {
   /** Links, or one text query (words, optionally with a yt:, ytm:, sc: or bc: prefix). */
@@ -36,6 +38,8 @@ export interface Backend {
   /** A SearchView: results best first, each with its source, and the sources skipped. */
   search(query: string, limit: number): Promise<Outcome<unknown>>;
   act(id: string, action: Action): Promise<Outcome<unknown>>;
+  /** A HistoryPage: the last played tracks, newest first, 10 per page. */
+  history(id: string, page: number): Promise<Outcome<unknown>>;
   /** A QuarantineView. */
   quarantine(id: string): Promise<Outcome<unknown>>;
   /** A SourcesView: each source's health as each instance sees it. */

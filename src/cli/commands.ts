@@ -11,6 +11,7 @@ import { isLeft } from 'fp-ts/Either';
 import { urlString } from '../codecs';
 import { EXIT_BAD_CONFIG, loadConfig } from '../config';
 import type { Action, Backend, CliFailure, Outcome } from './backend';
+import { formatHistory } from './history-format';
 import { formatCacheStats, formatGuild, formatGuildList, formatQuarantine, formatResult, formatSearch, formatSources, formatWatchLine } from './format';
 
 export const EXIT_OK = 0;
@@ -224,6 +225,36 @@ export function registerCliCommands(program: Command, env: NodeJS.ProcessEnv): v
       const n = o.requeue;
       process.exitCode =
         n === undefined ? await execute(cmd, env, async (b, json) => E.map(show(json, formatQuarantine))(await b.quarantine(guild))) : await act(guild, { kind: 'requeue', index: n }, cmd);
+    });
+
+  program
+    .command('history')
+    .description('the last played tracks, newest first, 10 per page, with when each was played')
+    .argument('<guild>', 'guild id', guildId)
+    .option('--page <n>', 'which page (1 has the newest)', position)
+    .option('--json', 'print JSON')
+    .action(async (guild: string, o: { page?: number }, cmd: Command) => {
+      process.exitCode = await execute(cmd, env, async (b, json) => E.map(show(json, formatHistory))(await b.history(guild, o.page ?? 1)));
+    });
+
+  program
+    .command('previous')
+    .description('play the last played track again; the current track comes right after it')
+    .argument('<guild>', 'guild id', guildId)
+    .option('--channel <id>', 'the voice channel to play in (needed while the guild has none)', guildId)
+    .option('--json', 'print JSON')
+    .action(async (guild: string, o: { channel?: string }, cmd: Command) => {
+      process.exitCode = await act(guild, { kind: 'previous', channel: o.channel }, cmd);
+    });
+
+  program
+    .command('skipto')
+    .description('jump to a queue position: the current track goes to the history, the ones between are dropped')
+    .argument('<guild>', 'guild id', guildId)
+    .argument('<index>', 'position, from 1', position)
+    .option('--json', 'print JSON')
+    .action(async (guild: string, index: number, _o: unknown, cmd: Command) => {
+      process.exitCode = await act(guild, { kind: 'skipto', index }, cmd);
     });
 
   program

@@ -79,6 +79,10 @@ export function directBackend(options: DirectOptions): Backend {
         return ops.move(deps)({ guild, from: action.from, to: action.to });
       case 'requeue':
         return ops.requeueQuarantined(deps)({ guild, index: action.index });
+      case 'previous':
+        return ops.previous(deps)({ guild, ...(action.channel === undefined ? {} : { channel: action.channel }) });
+      case 'skipto':
+        return ops.skipTo(deps)({ guild, index: action.index });
     }
   };
 
@@ -92,6 +96,7 @@ export function directBackend(options: DirectOptions): Backend {
       run(ops.playMany(deps)({ guild: id, queries: [...request.queries], requester: CLI_REQUESTER, next: request.next, ...(request.channel === undefined ? {} : { channel: request.channel }) })),
     search: async (query, limit) => run(ops.search(deps)({ query, limit })),
     act: async (id, action) => run(act(id, action)),
+    history: async (id, page) => run(ops.historyPage(deps)({ guild: id, page })),
     quarantine: async (id) => run(ops.quarantineList(deps)({ guild: id })),
     sources: async () => run(ops.sourceHealth(deps)()),
     cacheStats: async () => run(ops.cacheStats(deps)()),

@@ -58,6 +58,7 @@ const Result = t.intersection([
     to: t.number,
     already: t.boolean,
     caches: t.string,
+    dropped: t.number,
   }),
 ]);
 
@@ -204,6 +205,12 @@ export function formatResult(value: unknown): string {
       return `Moved ${track ?? 'the entry'} from ${r.from ?? '?'} to ${r.to ?? '?'}.`;
     case 'requeued':
       return `Put quarantined entry ${r.index ?? '?'} (${track ?? 'a track'}) back at the end of the queue.`;
+    case 'previous':
+      return `Playing ${track ?? 'the last played track'} again; the current track comes after it.`;
+    case 'skipped-to':
+      return `Jumped to ${track ?? `position ${r.index ?? '?'}`} (${r.dropped ?? 0} skipped).`;
+    case 'already-current':
+      return `${track ?? 'That track'} is already playing.`;
     case 'cache-cleared':
       return `Cleared ${r.removed ?? 0} cached answers${r.caches === undefined || r.caches === 'all' ? '' : ` (${r.caches})`}.`;
     default:

@@ -36,6 +36,12 @@ export type OpError =
   | { readonly kind: 'changed' }
   /** A quarantined entry that still does not decode as a track, so it cannot go back into the queue. */
   | { readonly kind: 'still-corrupt'; readonly index: number; readonly reason: string }
+  /** Nothing in the guild's history (hiqty:server:{g}:history) to go back to or requeue. */
+  | { readonly kind: 'history-empty' }
+  /** The newest history entry did not decode; it was moved to the quarantine, so the next try goes on past it. */
+  | { readonly kind: 'history-corrupt'; readonly reason: string }
+  /** A history pick names a track that is not in the history any more (a stale menu). */
+  | { readonly kind: 'history-gone' }
   /** Redis did not answer or answered nonsense: not the user's fault. */
   | { readonly kind: 'unavailable'; readonly reason: string };
 
@@ -141,6 +147,12 @@ export function opErrorMessage(e: OpError, t: Translate, locale: Locale): string
       return t('errors:unavailable');
     case 'changed':
       return t('errors:changed');
+    case 'history-empty':
+      return t('history:history.empty');
+    case 'history-corrupt':
+      return t('history:history.corrupt', { reason: e.reason });
+    case 'history-gone':
+      return t('history:history.gone');
     case 'still-corrupt':
       return t('errors:still-corrupt', { index: e.index, reason: e.reason });
   }

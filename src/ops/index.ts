@@ -38,3 +38,14 @@ export { guildExists, guildView, guildViewOf, listGuilds, type GuildSummary, typ
 export { quarantineList, requeueQuarantined, type QuarantineView, type RequeueResult } from './quarantine';
 export { GuildWatcher, streamGuild, type StreamOptions } from './watch';
 export { cacheClear, cacheStats, sourceHealth, type CacheCleared, type CacheView, type SourceHealthRow, type SourcesView } from './sources';
+export {
+  HISTORY_PAGE_SIZE,
+  historyPage,
+  previous,
+  requeueFromHistory,
+  skipTo,
+  type HistoryPage,
+  type PreviousResult,
+  type RequeueHistoryResult,
+  type SkipToResult as SkipToOpResult,
+} from './history';

@@ -2,6 +2,7 @@ export * from './keys';
 export * from './schema';
 export * from './lease';
 export * from './store';
+export type { PreviousOptions, PreviousResult, SkipToResult } from './history';
 export { registerScripts } from './scripts';
 export { COMMAND_TIMEOUT_MS, connectRedis, cutRedis, redisAnswers } from './redis';
 export * from './guild-index';

@@ -35,6 +35,8 @@ declare module 'ioredis' {
     hiqtyEnqueueAndPlay(...args: Arg[]): Result<unknown, Context>;
     hiqtyTakeToken(...args: Arg[]): Result<unknown, Context>;
     hiqtyCacheSet(...args: Arg[]): Result<unknown, Context>;
+    hiqtyPrevious(...args: Arg[]): Result<unknown, Context>;
+    hiqtySkipTo(...args: Arg[]): Result<unknown, Context>;
   }
 }
 
@@ -548,6 +550,90 @@ redis.call('ZREMRANGEBYRANK', KEYS[2], 0, over - 1)
 return over
 `;
 
+/**
+ * /previous: the newest history entry back at the head, playing. KEYS: history, playlist, guilds, settings,
+ * channel, text_channel, state. ARGV: expected raw history entry (the newest, as the caller decoded it), the
+ * entry's track JSON under a new id, expected raw head ('' = leave the head alone), the head's replacement
+ * (the interrupted track under a new id with startMs at its position), guild, maxLength ('' = none), the
+ * settings' raw max_queue as the caller decoded it ('=' .. value, or '-'), channel ('' = keep the guild's),
+ * text channel ('' = none; set only when the guild has none).
+ * The entry leaves the history (it is pushed again when it ends, so repeated calls walk back through it) and
+ * goes in front of the current track, which stays right after it. The queue limit counts the entry;
+ * max_per_user does not apply (the track keeps its requester, who already had it queued once).
+ * Returns {'restored', 0}, {'empty', 0}, {'changed', 0} (the history, the head or max_queue is not what the
+ * caller read: read again), {'no-channel', 0} or {'queue-full', limit}.
+ */
+export const PREVIOUS_LUA = `
+local top = redis.call('LINDEX', KEYS[1], 0)
+if not top then
+  return {'empty', 0}
+end
+if top ~= ARGV[1] then
+  return {'changed', 0}
+end
+local head = redis.call('LINDEX', KEYS[2], 0)
+if ARGV[3] ~= '' and head ~= ARGV[3] then
+  return {'changed', 0}
+end
+local maxQueue = redis.call('HGET', KEYS[4], 'max_queue')
+if (maxQueue and ('=' .. maxQueue) or '-') ~= ARGV[7] then
+  return {'changed', 0}
+end
+if ARGV[8] == '' and redis.call('EXISTS', KEYS[5]) == 0 then
+  return {'no-channel', 0}
+end
+local maxLength = tonumber(ARGV[6])
+if maxLength and redis.call('LLEN', KEYS[2]) + 1 > maxLength then
+  return {'queue-full', maxLength}
+end
+redis.call('LPOP', KEYS[1])
+if ARGV[3] ~= '' then
+  redis.call('LSET', KEYS[2], 0, ARGV[4])
+end
+redis.call('LPUSH', KEYS[2], ARGV[2])
+if ARGV[8] ~= '' then
+  redis.call('SET', KEYS[5], ARGV[8])
+end
+if ARGV[9] ~= '' then
+  redis.call('SET', KEYS[6], ARGV[9], 'NX')
+end
+redis.call('SET', KEYS[7], 'playing')
+redis.call('SADD', KEYS[3], ARGV[5])
+return {'restored', 0}
+`;
+
+/**
+ * /skipto: the entry at a 0-based index becomes the head. KEYS: playlist, history, settings. ARGV: index,
+ * expected raw head, expected raw entry at index, head JSON under a new id, now (ms), history length.
+ * Refuses with 'changed' unless the head and the target are still the bytes the caller read.
+ * The head goes to the history like a skip (it was playing); the entries between it and the target were
+ * never played and do not. With loop queue everything skipped over goes to the back in its order (the head
+ * under its new id), as repeated skips would have put it; otherwise it is dropped.
+ * Returns {'skipped', dropped} or {'requeued', dropped} (loop queue), {'changed', 0} or {'out-of-range', length}.
+ */
+export const SKIP_TO_LUA = `
+local length = redis.call('LLEN', KEYS[1])
+local index = tonumber(ARGV[1])
+if not index or index < 1 or index >= length then
+  return {'out-of-range', length}
+end
+if redis.call('LINDEX', KEYS[1], 0) ~= ARGV[2] or redis.call('LINDEX', KEYS[1], index) ~= ARGV[3] then
+  return {'changed', 0}
+end
+local skipped = redis.call('LRANGE', KEYS[1], 0, index - 1)
+redis.call('LTRIM', KEYS[1], index, -1)
+redis.call('LPUSH', KEYS[2], '{"playedAt":' .. ARGV[5] .. ',"track":' .. ARGV[2] .. '}')
+redis.call('LTRIM', KEYS[2], 0, tonumber(ARGV[6]) - 1)
+if redis.call('HGET', KEYS[3], 'loop') == 'queue' then
+  skipped[1] = ARGV[4]
+  for s = 1, #skipped, 500 do
+    redis.call('RPUSH', KEYS[1], unpack(skipped, s, math.min(s + 499, #skipped)))
+  end
+  return {'requeued', index}
+end
+return {'skipped', index}
+`;
+
 const SCRIPTS = {
   hiqtyQueuePage: { numberOfKeys: 1, lua: QUEUE_PAGE_LUA },
   hiqtyClaim: { numberOfKeys: 3, lua: CLAIM_LUA },
@@ -569,6 +655,8 @@ const SCRIPTS = {
   hiqtyEnqueueAndPlay: { numberOfKeys: 6, lua: ENQUEUE_AND_PLAY_LUA },
   hiqtyTakeToken: { numberOfKeys: 1, lua: TAKE_TOKEN_LUA },
   hiqtyCacheSet: { numberOfKeys: 2, lua: CACHE_SET_LUA },
+  hiqtyPrevious: { numberOfKeys: 7, lua: PREVIOUS_LUA },
+  hiqtySkipTo: { numberOfKeys: 3, lua: SKIP_TO_LUA },
 } as const;
 
 

@@ -29,6 +29,7 @@ import {
   Track,
 } from './schema';
 import { registerScripts } from './scripts';
+import { previous, skipTo, type PreviousOptions, type PreviousResult, type SkipToResult } from './history';
 
 /** Entries kept in a guild's quarantine (default 1000); older ones are trimmed so garbage cannot grow without bound. */
 export const QUARANTINE_MAX_ENTRIES = 1000;
@@ -690,6 +691,24 @@ export class GuildStore {
       else entries.push({ index, entry: decoded.right });
     });
     return { entries, corrupt };
+  }
+
+  /** /previous: the newest history entry back at the head, playing (src/state/history.ts). */
+  async previous(guild: string, options: PreviousOptions = {}): Promise<PreviousResult> {
+    return previous(this.redis, guild, options);
+  }
+
+  /** /skipto: the entry at a 0-based index becomes the head; the head goes to the history (src/state/history.ts). */
+  async skipTo(guild: string, index: number): Promise<SkipToResult> {
+    return skipTo(this.redis, this.clock, guild, index);
+  }
+
+  /** Moves one exact raw history entry (one that does not decode) to the quarantine, so that it is reported and /previous can go on. */
+  async quarantineHistoryEntry(guild: string, raw: string, reason: string): Promise<QuarantineResult> {
+    const entry: QuarantineEntry = { raw, reason, at: this.clock.now(), source: 'history' };
+    const k = guildKeys(guild);
+    const r = reply(QuarantineReply, await this.redis.hiqtyQuarantine(historyKey(guild), k.quarantine, k.player_lock, raw, JSON.stringify(entry), '', QUARANTINE_MAX_ENTRIES), 'quarantine');
+    return r === 'quarantined' ? { kind: 'quarantined', entry } : { kind: r };
   }
 
   /** Puts a quarantined entry back at the end of the queue, if it decodes as a Track now (e.g. after a hand fix). */

@@ -187,6 +187,36 @@ describe('REST API end to end (sandbox, real Redis, a hiqty child process)', fun
     assert.equal(await stage.db.llen(keys.quarantine), 1);
   });
 
+  it('history: GET lists the played tracks newest first, POST previous plays the last one again, POST skipto jumps', async () => {
+    const history = `hiqty:server:${guild}:history`;
+    await stage.db.del(history);
+    await queueUp(4);
+    expect(await api('GET', `/guilds/${guild}/history`), 409, 'history-empty');
+    const [first, second] = await playlist();
+    expect(await api('POST', `/guilds/${guild}/skip`, { body: { trackId: first?.id } }), 200);
+    expect(await api('POST', `/guilds/${guild}/skip`, { body: { trackId: second?.id } }), 200);
+    const page = expect(await api('GET', `/guilds/${guild}/history`), 200);
+    assert.equal(field(page.body, 'kind'), 'history-page');
+    const entries = field(page.body, 'entries');
+    assert.ok(Array.isArray(entries));
+    assert.deepEqual(entries.map((e) => field(field(e, 'track'), 'id')), [second?.id, first?.id]);
+    assert.ok(entries.every((e) => typeof field(e, 'playedAt') === 'number'));
+    expect(await api('GET', `/guilds/${guild}/history?page=2`), 400, 'page-out-of-range');
+    expect(await api('GET', `/guilds/${guild}/history?page=x`), 400, 'invalid-parameter');
+
+    const back = expect(await api('POST', `/guilds/${guild}/previous`, { body: {} }), 200);
+    assert.equal(field(back.body, 'kind'), 'previous');
+    assert.deepEqual((await playlist()).map((t) => new URL(t.url).search), ['?n=1', '?n=2', '?n=3']);
+    assert.notEqual((await playlist())[0]?.id, second?.id, 'under a new id');
+    assert.equal(await stage.db.llen(history), 1);
+    expect(await api('POST', `/guilds/${guild}/previous`, { body: { channel: 'lounge' } }), 400, 'invalid-body');
+
+    const jumped = expect(await api('POST', `/guilds/${guild}/skipto`, { body: { index: 3 } }), 200);
+    assert.equal(field(jumped.body, 'kind'), 'skipped-to');
+    assert.deepEqual((await playlist()).map((t) => new URL(t.url).search), ['?n=3']);
+    expect(await api('POST', `/guilds/${guild}/skipto`, { body: { index: 5 } }), 404, 'index-out-of-range');
+  });
+
   it('refuses bad requests with the right status and {error, detail}, and changes nothing in Redis', async () => {
     await queueUp(2);
     await api('PUT', `/guilds/${guild}/state`, { body: { state: 'paused' } });

@@ -136,6 +136,35 @@ describe('CLI end to end (the real hiqty binary, sandbox, real Redis, a hiqty ch
         assert.equal((await urls()).at(-1), `${long}?fixed`);
       });
 
+      it('history lists the played tracks newest first (--json and a table), previous plays the last one again, skipto jumps', async () => {
+        const history = `hiqty:server:${guild}:history`;
+        await stage.db.del(history);
+        await hiqty('play', guild, `${long}?h1`, `${long}?h2`, `${long}?h3`, '--channel', g.music);
+        assert.equal((await hiqty('skip', guild)).code, 0);
+        assert.equal((await hiqty('skip', guild)).code, 0);
+        const page = parse(await hiqty('history', guild, '--json'));
+        const entries = field(page, 'entries');
+        assert.ok(Array.isArray(entries));
+        assert.deepEqual(entries.map((e) => field(field(e, 'track'), 'url')), [`${long}?h2`, `${long}?h1`]);
+        const human = await hiqty('history', guild);
+        assert.match(human.stdout, /^#\s+TITLE\s+LENGTH\s+SOURCE\s+BY\s+PLAYED\n1\s+.*\s+s ago\n2\s+.*\nPage 1\/1 · 2 tracks, newest first\n$/);
+        const back = await hiqty('previous', guild);
+        assert.equal(back.code, 0, back.stderr);
+        assert.match(back.stdout, /^Playing .* again; the current track comes after it\.$/m);
+        assert.deepEqual(await urls(), [`${long}?h2`, `${long}?h3`]);
+        const jumped = await hiqty('skipto', guild, '2');
+        assert.equal(jumped.code, 0, jumped.stderr);
+        assert.match(jumped.stdout, /^Jumped to .* \(1 skipped\)\.$/m);
+        assert.deepEqual(await urls(), [`${long}?h3`]);
+        const beyond = await hiqty('skipto', guild, '9');
+        assert.equal(beyond.code, 1);
+        assert.match(beyond.stderr, /There is no track 9/);
+        await stage.db.del(history);
+        const empty = await hiqty('previous', guild);
+        assert.equal(empty.code, 1);
+        assert.match(empty.stderr, /Nothing has been played/);
+      });
+
       it('watch prints the guild on every change until Ctrl-C, then exits 0', async () => {
         await hiqty('play', guild, `${long}?w1`, '--channel', g.music);
         await hiqty('pause', guild);

@@ -39,6 +39,9 @@ const OP_ERRORS: { readonly [K in OpError['kind']]: Extract<OpError, { kind: K }
   changed: { kind: 'changed' },
   'still-corrupt': { kind: 'still-corrupt', index: 1, reason: 'no url' },
   unavailable: { kind: 'unavailable', reason: 'ECONNREFUSED' },
+  'history-empty': { kind: 'history-empty' },
+  'history-corrupt': { kind: 'history-corrupt', reason: 'track: missing url' },
+  'history-gone': { kind: 'history-gone' },
 };
 
 const DENIALS: readonly Denied[] = [

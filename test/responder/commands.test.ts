@@ -180,7 +180,7 @@ describe('responder: every command end to end (sandbox, real Redis, a hiqty chil
     await waitFor('the player to start', async () => (await stage.db.get(keys.status))?.includes('"playing"'));
     const view = await cmd(g.alice, 'nowplaying');
     assertPublic(view, /▶️ \*\*Now playing:\*\* A long tone\nRequested by alice · Link · 🔊 100%\n`0:0\d 🔘▬+ 1:00`/);
-    assert.deepEqual(buttonIds(view.components), ['np:pause', 'np:skip', 'np:stop']);
+    assert.deepEqual(buttonIds(view.components), ['np:previous', 'np:pause', 'np:skip', 'np:stop']);
   });
 
   it('/remove and /move count from 1 (the current track) and refuse indexes out of range', async () => {
@@ -298,13 +298,13 @@ describe('responder: every command end to end (sandbox, real Redis, a hiqty chil
       const list = fresh();
       return list.length === 1 && list[0]?.content.includes('Now playing') ? list[0] : undefined;
     }, { timeoutMs: 15_000 });
-    assert.deepEqual(buttonIds(np.components), ['np:pause', 'np:skip', 'np:stop']);
+    assert.deepEqual(buttonIds(np.components), ['np:previous', 'np:pause', 'np:skip', 'np:stop']);
 
     const paused = await stage.sandbox.press(g.spec.id, g.alice, np.id, 'np:pause');
     assertEphemeralError(paused, /Paused/);
     assert.equal(await stage.db.get(keys.state), 'paused');
     await waitFor('the message edited to Paused', () => stage.sandbox.message(np.id)?.content.includes('**Paused:**'), { timeoutMs: 10_000 });
-    assert.deepEqual(buttonIds(stage.sandbox.message(np.id)?.components ?? []), ['np:resume', 'np:skip', 'np:stop']);
+    assert.deepEqual(buttonIds(stage.sandbox.message(np.id)?.components ?? []), ['np:previous', 'np:resume', 'np:skip', 'np:stop']);
     assert.equal(fresh().length, 1, 'a state change edits the message, it does not post another');
 
     await stage.sandbox.press(g.spec.id, g.alice, np.id, 'np:resume');

@@ -32,12 +32,15 @@ function check(where: string, def: Record<string, unknown>, problems: string[]):
 describe('responder: command definitions', () => {
   const definitions = commandDefinitions();
 
-  it('has exactly the commands of issue #5 and /search of issue #12', () => {
-    assert.deepEqual(definitions.map((d) => d.name).sort(), ['clear', 'leave', 'loop', 'move', 'nowplaying', 'pause', 'play', 'queue', 'remove', 'resume', 'search', 'seek', 'settings', 'shuffle', 'skip', 'stay', 'stop', 'volume']);
+  it('has exactly the commands of issue #5, /search of issue #12 and history and back of issue #16', () => {
+    assert.deepEqual(definitions.map((d) => d.name).sort(), ['clear', 'history', 'leave', 'loop', 'move', 'nowplaying', 'pause', 'play', 'previous', 'queue', 'remove', 'resume', 'search', 'seek', 'settings', 'shuffle', 'skip', 'skipto', 'stay', 'stop', 'volume']);
     const optionsOf = (name: string) => (definitions.find((d) => d.name === name)?.options ?? []).map((o) => o.name);
     assert.deepEqual(optionsOf('play'), ['query', 'file', 'next']);
     assert.deepEqual(optionsOf('search'), ['query']);
     assert.deepEqual(optionsOf('queue'), ['page']);
+    assert.deepEqual(optionsOf('history'), ['page']);
+    assert.deepEqual(optionsOf('skipto'), ['index']);
+    assert.deepEqual(optionsOf('previous'), []);
     assert.deepEqual(optionsOf('remove'), ['index']);
     assert.deepEqual(optionsOf('move'), ['from', 'to']);
     assert.deepEqual(optionsOf('loop'), ['mode']);

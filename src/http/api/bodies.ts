@@ -123,6 +123,28 @@ export const skipSchema: JsonSchema = {
 
 export const EmptyBody = strict('empty body', {}, {});
 
+/** POST /guilds/{id}/previous: like a play, it may name the voice channel. */
+export const PreviousBody = strict('previous body', {}, { channel: Snowflake });
+export const previousSchema: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { channel: { type: 'string', pattern: '^[0-9]{1,20}$', description: 'The voice channel to play in; needed while the guild has none.' } },
+  examples: [{}, { channel: '456' }],
+};
+
+export const SkipToBody = strict('skipto body', { index: intInRange(1, 1_000_000) }, {});
+export const skipToSchema: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['index'],
+  properties: { index: { type: 'integer', minimum: 1, description: 'The queue position to jump to, as GET /guilds/{id} numbers it (1 is the current track).' } },
+  examples: [{ index: 3 }],
+};
+
+/** GET /guilds/{id}/history's query string: an optional `page` (default 1, 10 entries per page). */
+export const HistoryParams = strict('history parameters', {}, { page: intFromString(1, 1_000) });
+export const historyParameters: readonly JsonSchema[] = [{ name: 'page', in: 'query', required: false, schema: { type: 'integer', minimum: 1, default: 1 }, description: '10 entries per page, newest first.' }];
+
 const QueueLimit = intInRange(1, MAX_QUEUE_LIMIT);
 const SettingsShape = strict(
   'settings body',

@@ -36,6 +36,7 @@ export function opErrorStatus(e: OpError): number {
       return 403;
     case 'index-out-of-range':
     case 'no-results':
+    case 'history-gone':
       return 404;
     case 'queue-empty':
     case 'queue-full':
@@ -47,6 +48,8 @@ export function opErrorStatus(e: OpError): number {
     case 'no-channel':
     case 'changed':
     case 'still-corrupt':
+    case 'history-empty':
+    case 'history-corrupt':
       return 409;
     case 'source-failed':
       return 502;
@@ -64,6 +67,10 @@ export function fromOpError(e: OpError): ApiError {
       return apiError(409, e.kind, 'The guild has no voice channel to play in yet. Pass "channel" (a voice channel id) in the request.');
     case 'queue-empty':
       return apiError(409, e.kind, 'The queue is empty. Add tracks with POST /api/v1/guilds/{id}/tracks first.');
+    case 'history-empty':
+      return apiError(409, e.kind, 'Nothing has been played in this guild yet (the history is empty).');
+    case 'history-gone':
+      return apiError(404, e.kind, 'That track is not in the history any more. GET /api/v1/guilds/{id}/history for the current entries.');
     case 'invalid-input':
       return apiError(400, e.kind, e.problems.join('; '));
     default:

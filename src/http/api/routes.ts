@@ -8,6 +8,7 @@ import type * as t from 'io-ts';
 import { decode } from '../../codecs';
 import * as ops from '../../ops';
 import type { OpError, OpsDeps } from '../../ops';
+import { HistoryParams, historyParameters, PreviousBody, previousSchema, SkipToBody, skipToSchema } from './bodies';
 import { AddTracksBody, addTracksSchema, DEFAULT_SEARCH_LIMIT, EmptyBody, MoveBody, moveSchema, SeekBody, seekSchema, SearchParams, searchParameters, SettingsBody, settingsSchema, SkipBody, skipSchema, StateBody, stateSchema, type JsonSchema } from './bodies';
 import { apiError, fromOpError, type ApiError } from './errors';
 
@@ -227,6 +228,40 @@ export const ROUTES: readonly RouteSpec[] = [
     ok: { status: 200, schema: result('requeued') },
     errors: [400, 404, 409],
     handle: async ({ deps, guild, index }) => run(ops.requeueQuarantined(deps)({ guild, index })),
+  },
+  {
+    method: 'GET',
+    path: `${guildPath}/history`,
+    summary: 'The last played tracks (at most 100), newest first, 10 per page: each with when it was played (epoch ms); entries that cannot be read are listed apart',
+    needsGuild: true,
+    queryParameters: historyParameters,
+    ok: { status: 200, schema: result('history-page') },
+    errors: [400, 404, 409],
+    handle: async (ctx) => {
+      const params = E.mapLeft((problems: string[]) => apiError(400, 'invalid-parameter', problems.join('; ')))(decode(HistoryParams, ctx.query ?? {}));
+      if (E.isLeft(params)) return params;
+      return run(ops.historyPage(ctx.deps)({ guild: ctx.guild, page: params.right.page ?? 1 }));
+    },
+  },
+  {
+    method: 'POST',
+    path: `${guildPath}/previous`,
+    summary: 'Play the last played track again: it leaves the history and goes to the head under a new id; the current track stays right after it, resuming where it was',
+    needsGuild: false,
+    body: { schema: previousSchema, required: false },
+    ok: { status: 200, schema: result('previous') },
+    errors: [400, 409, 413],
+    handle: (ctx) => withBody(PreviousBody, ctx, (b) => run(ops.previous(ctx.deps)({ guild: ctx.guild, ...(b.channel === undefined ? {} : { channel: b.channel }) }))),
+  },
+  {
+    method: 'POST',
+    path: `${guildPath}/skipto`,
+    summary: 'Jump to a queue position: the current track goes to the history, the ones between are dropped (with loop queue, to the back)',
+    needsGuild: true,
+    body: { schema: skipToSchema, required: true },
+    ok: { status: 200, schema: { oneOf: [result('skipped-to'), result('already-current')] } },
+    errors: [400, 404, 409, 413],
+    handle: (ctx) => withBody(SkipToBody, ctx, (b) => run(ops.skipTo(ctx.deps)({ guild: ctx.guild, index: b.index }))),
   },
   {
     method: 'GET',

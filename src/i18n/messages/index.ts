@@ -8,6 +8,7 @@ import { common } from './common';
 import { errors } from './errors';
 import { render } from './render';
 import { replies } from './replies';
+import { history } from './history';
 import type { Namespace } from './types';
 
 export const NAMESPACES: Readonly<Record<string, Namespace>> = {
@@ -17,6 +18,7 @@ export const NAMESPACES: Readonly<Record<string, Namespace>> = {
   errors,
   replies,
   render,
+  history,
 };
 
 export type { Messages, Namespace } from './types';
