@@ -11,6 +11,7 @@ import type { GuildSnapshot } from '../../src/state';
 import type { ResolveProgress } from '../../src/sources/query';
 import { canManage, checkDj, checkVoice, deniedMessage, isDj, listeners, type Asker, type Denied } from './access';
 import { byArtist, label, nowPlayingBody, queueBody, trackEmbed, type Body } from './render';
+import { lyricsCommand, lyricsPageButton } from './lyrics';
 import { expiredSearchBody, parsePickCustomId, SEARCH_MENU_TTL_MS, searchBody } from './results';
 
 export type Reply =
@@ -292,7 +293,7 @@ const settings: Handler = async (ctx) => {
 };
 
 /** Frozen, and only ever read through commandHandler: a name from Discord is data, never a property path. */
-export const COMMAND_HANDLERS: Readonly<Record<string, Handler>> = Object.freeze({ play, search, skip, stop, pause, resume, queue, nowplaying, remove, move, shuffle, clear, loop, seek, volume, leave, stay, settings });
+export const COMMAND_HANDLERS: Readonly<Record<string, Handler>> = Object.freeze({ play, search, skip, stop, pause, resume, queue, nowplaying, remove, move, shuffle, clear, loop, seek, volume, leave, stay, settings, lyrics: lyricsCommand });
 
 /** The handler of a command by name; undefined for anything else, `constructor` and `__proto__` included. */
 export function commandHandler(name: string): Handler | undefined {
@@ -324,6 +325,8 @@ export function buttonHandler(customId: string): Handler | undefined {
     case 'np:stop':
       return privately(stop);
   }
+  const lyricsPage = lyricsPageButton(customId);
+  if (lyricsPage !== undefined) return lyricsPage;
   const page = /^queue:page:(-?\d{1,7})$/.exec(customId)?.[1];
   if (page === undefined) return undefined;
   return async (ctx) => fold(ops.queuePage(ctx.deps)({ guild: ctx.guildId, page: Number(page) }), (q) => ({ kind: 'answer', body: queueBody(q), visibility: 'public', update: true }));
