@@ -49,6 +49,8 @@ export const SQUARE_LINES: readonly (readonly [number, string])[] = [
 export const FOUR_MINUTES_SONG: CatalogSong = { title: 'Four Minutes of A5', artists: ['hiqty tones'], durationMs: 240_000 };
 export const FOUR_MINUTES_LINES: readonly (readonly [number, string])[] = Array.from({ length: 20 }, (_, i) => [i * 3000 + 500, `A5 line ${i + 1}, eight hundred eighty times a second`] as const);
 
+export const FOUR_MINUTES_LRC = lrc(FOUR_MINUTES_LINES);
+
 /** 120 numbered lines: three pages and more at the /lyrics page size. */
 export const SINE_PLAIN = Array.from({ length: 120 }, (_, i) => (i % 8 === 7 ? '' : `Line ${i + 1} of the sine of the times, rising and falling forever`)).join('\n');
 
@@ -65,7 +67,7 @@ export const LYRICS = {
   rickroll: entry(910_001, SONGS.rickroll, 'Whenever You Need Somebody', { plainLyrics: RICKROLL_LINES.map(([, l]) => l).join('\n'), syncedLyrics: RICKROLL_LRC }),
   sineOfTheTimes: entry(910_002, SONGS.sineOfTheTimes, 'Waveforms', { plainLyrics: SINE_PLAIN }),
   squareDance: entry(910_003, SONGS.squareDance, 'Waveforms', { plainLyrics: SQUARE_LINES.map(([, l]) => l).join('\n'), syncedLyrics: lrc(SQUARE_LINES) }),
-  fourMinutes: entry(910_005, FOUR_MINUTES_SONG, 'Long Tones', { syncedLyrics: lrc(FOUR_MINUTES_LINES) }),
+  fourMinutes: entry(910_005, FOUR_MINUTES_SONG, 'Long Tones', { syncedLyrics: FOUR_MINUTES_LRC }),
   /** Instrumental: LRCLIB says so, with no lyrics of either kind. */
   sawtoothSunrise: entry(910_004, SONGS.sawtoothSunrise, 'Waveforms', { instrumental: true }),
 } as const satisfies Record<string, FakeLyrics>;
