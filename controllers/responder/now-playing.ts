@@ -129,7 +129,11 @@ export class NowPlayingReconciler implements Reconciler<string> {
     }
 
     const lines = this.deps.lyrics === undefined ? undefined : await this.deps.lyrics(guild, showing.track);
-    const line = lines === undefined ? undefined : lyricPosition(lines, showing.positionMs);
+    // A status written under an older lease is a crashed player's: its track stands still until the new
+    // holder resumes it at that checkpoint, so the line does not run ahead of the music meanwhile.
+    const frozen = snapshot.status !== undefined && snapshot.status.epoch !== lock.right.epoch;
+    const linePositionMs = frozen && snapshot.status !== undefined ? Math.min(showing.positionMs, snapshot.status.positionMs) : showing.positionMs;
+    const line = lines === undefined ? undefined : lyricPosition(lines, linePositionMs);
     const body = withLyricLine(nowPlayingBody(showing), line);
     const baseSignature = signatureOf(showing);
     // The line is part of what the message says, but a change of line alone is paced (below).

@@ -139,4 +139,16 @@ describe('now-playing: the synced lyric line', function () {
     await reconciler(channel).reconcile(guild);
     assert.equal(lyricLine(channel.posts[0]), `🎤 *${RICKROLL_LINES[2]?.[1]}*`);
   });
+
+  it('while the new lease holder has not resumed yet (the status is the crashed player\'s), the line stays at the checkpoint', async () => {
+    const { guild, head } = await playing();
+    await markLyricsShown(client, guild, head.id);
+    // Checkpointed 2 s in under epoch 1; the lock is now epoch 2 (ours, just claimed).
+    await client.set(guildKeys(guild).player_lock, `${INSTANCE}:2`);
+    await client.set(guildKeys(guild).status, JSON.stringify({ instance: 'crashed', epoch: 1, trackId: head.id, positionMs: 2000, state: 'playing', updatedAt: clock.now() }));
+    await clock.advance(4000);
+    const channel = new RecordingChannel();
+    await reconciler(channel).reconcile(guild);
+    assert.equal(lyricLine(channel.posts[0]), `🎤 *${RICKROLL_LINES[0]?.[1]}*`, 'the line at 2 s, not at 6 s');
+  });
 });
