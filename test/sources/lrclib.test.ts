@@ -120,6 +120,24 @@ describe('LRCLIB lyrics client (against the fake, through safeFetch, cached in R
     assert.deepEqual(found, { kind: 'failed', reason: 'LRCLIB answered HTTP 500' });
   });
 
+  it('the fake answers as LRCLIB documents: 404 TrackNotFound, ±2 s on /api/get, 400 without the required parameters, arrays from /api/search', async () => {
+    const api = fake.origins['lrclib.net'];
+    assert.ok(api !== undefined);
+    const get = async (query: string): Promise<{ status: number; body: unknown }> => {
+      const res = await fetch(`${api}${query}`);
+      return { status: res.status, body: await res.json() };
+    };
+    const song = '?track_name=Never%20Gonna%20Give%20You%20Up&artist_name=Rick%20Astley';
+    assert.equal((await get(`/api/get${song}&duration=10`)).status, 200, '8 s asked as 10 s: within ±2 s');
+    assert.deepEqual(await get(`/api/get${song}&duration=11`), { status: 404, body: { code: 404, name: 'TrackNotFound', message: 'Failed to find specified track' } });
+    assert.equal((await get('/api/get?track_name=x')).status, 400);
+    assert.equal((await get('/api/search')).status, 400);
+    const searched = await get('/api/search?q=square%20dance');
+    assert.equal(searched.status, 200);
+    assert.ok(Array.isArray(searched.body) && searched.body.length === 1, `${Array.isArray(searched.body) ? searched.body.length : 'no'} records`);
+    assert.deepEqual(await get('/api/search?track_name=nothing%20like%20it'), { status: 200, body: [] });
+  });
+
   it('callers asking for one song at the same time share one lookup', async () => {
     const before = fake.requests.length;
     const song = SONGS.rickroll;
