@@ -194,6 +194,7 @@ export async function startApp(config: Config, discord: DiscordTarget, log: Logg
       keyspace,
       store,
       resolver: services.resolver,
+      lyrics: services.lyrics,
       clock,
       log,
       instance: config.HIQTY_INSTANCE_ID,

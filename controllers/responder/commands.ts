@@ -71,6 +71,7 @@ export function commandDefinitions(): RESTPostAPIChatInputApplicationCommandsJSO
     command('skipto', 'Jump to a track in the queue, dropping the ones before it (DJ)').addIntegerOption((o) =>
       o.setName('index').setDescription('Its number in /queue; 1 is the current track').setRequired(true).setMinValue(1),
     ),
+    command('lyrics', 'Show the lyrics of the current track (from LRCLIB)'),
     command('settings', 'Show or change the DJ role, queue limits, announce channel and language (Manage Server)')
       .setDefaultMemberPermissions(PermissionFlagsBits.ManageGuild)
       .addRoleOption((o) => o.setName('dj_role').setDescription('The role that may stop, clear, change the volume and skip without a vote'))

@@ -14,7 +14,7 @@ const READ_ONLY_COMMANDS: ReadonlySet<string> = new Set(['queue', 'nowplaying', 
 
 /** A read-only interaction: `/queue`, `/nowplaying`, `/history`, or a queue or history page button (which only redraws the page). */
 export function isReadOnly(interaction: { readonly kind: 'command'; readonly name: string } | { readonly kind: 'button'; readonly customId: string }): boolean {
-  return interaction.kind === 'command' ? READ_ONLY_COMMANDS.has(interaction.name) : interaction.customId.startsWith('queue:page:') || interaction.customId.startsWith('history:page:');
+  return interaction.kind === 'command' ? READ_ONLY_COMMANDS.has(interaction.name) : interaction.customId.startsWith('queue:page:') || interaction.customId.startsWith('history:page:') || interaction.customId.startsWith('lyrics:page:');
 }
 
 export type RateVerdict = { readonly kind: 'allowed' } | { readonly kind: 'limited'; readonly retryAfterMs: number; readonly limit: RateLimit };

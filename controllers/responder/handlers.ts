@@ -12,6 +12,7 @@ import type { ResolveProgress } from '../../src/sources/query';
 import { canManage, checkDj, checkVoice, deniedMessage, isDj, listeners, type Asker, type Denied } from './access';
 import { languageInput, languageLine } from './language';
 import { byArtist, label, nowPlayingBody, queueBody, trackEmbed, type Body } from './render';
+import { lyricsCommand, lyricsPageButton } from './lyrics';
 import { expiredSearchBody, parsePickCustomId, SEARCH_MENU_TTL_MS, searchBody } from './results';
 import { historyCommand, historyComponent, previousCommand, skipToCommand } from './history';
 
@@ -303,7 +304,7 @@ const settings: Handler = async (ctx) => {
 };
 
 /** Frozen, and only ever read through commandHandler: a name from Discord is data, never a property path. */
-export const COMMAND_HANDLERS: Readonly<Record<string, Handler>> = Object.freeze({ play, search, skip, stop, pause, resume, queue, nowplaying, remove, move, shuffle, clear, loop, seek, volume, leave, stay, settings, previous: previousCommand, history: historyCommand, skipto: skipToCommand });
+export const COMMAND_HANDLERS: Readonly<Record<string, Handler>> = Object.freeze({ play, search, skip, stop, pause, resume, queue, nowplaying, remove, move, shuffle, clear, loop, seek, volume, leave, stay, settings, previous: previousCommand, history: historyCommand, skipto: skipToCommand, lyrics: lyricsCommand });
 
 /** The handler of a command by name; undefined for anything else, `constructor` and `__proto__` included. */
 export function commandHandler(name: string): Handler | undefined {
@@ -339,6 +340,8 @@ export function buttonHandler(customId: string): Handler | undefined {
   }
   const history = historyComponent(customId);
   if (history !== undefined) return history;
+  const lyricsPage = lyricsPageButton(customId);
+  if (lyricsPage !== undefined) return lyricsPage;
   const page = /^queue:page:(-?\d{1,7})$/.exec(customId)?.[1];
   if (page === undefined) return undefined;
   return async (ctx) => fold(ctx, ops.queuePage(ctx.deps)({ guild: ctx.guildId, page: Number(page) }), (q) => ({ kind: 'answer', body: queueBody(q, ctx.t), visibility: 'public', update: true }));

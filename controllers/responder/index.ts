@@ -9,9 +9,11 @@ import type { CommandsScope, RateLimit } from '../../src/config';
 import type { Logger } from '../../src/log';
 import type { KeyspaceHub } from '../../src/reconcile';
 import { DEFAULT_OPS_LIMITS, type OpsDeps } from '../../src/ops';
+import type { LyricsFinder } from '../../src/sources/lrclib/client';
 import type { QueryResolver } from '../../src/sources/query';
 import type { GuildStore } from '../../src/state';
 import { commandDefinitions } from './commands';
+import { npLyrics } from './lyrics-np';
 import { discordNpChannel, npLocale, startNowPlaying, type NowPlayingLoop } from './now-playing';
 import { registerCommands } from './register';
 import { interactionRouter } from './router';
@@ -27,6 +29,8 @@ export interface ResponderWiring {
   readonly store: GuildStore;
   /** Links, attachments and words into tracks, and search: createQueryResolver (src/sources/resolver.ts). */
   readonly resolver: QueryResolver;
+  /** /lyrics and the now-playing message's synced line (LRCLIB); without it, /lyrics says it cannot look them up. */
+  readonly lyrics?: LyricsFinder;
   readonly clock: Clock;
   readonly log: Logger;
   readonly instance: string;
@@ -42,7 +46,7 @@ export interface Responder {
 
 export async function startResponder(w: ResponderWiring): Promise<Responder> {
   const log = w.log.child({ component: 'responder' });
-  const ops: OpsDeps = { store: w.store, redis: w.redis, clock: w.clock, resolver: w.resolver, limits: { ...DEFAULT_OPS_LIMITS, defaultMaxQueue: w.maxQueue } };
+  const ops: OpsDeps = { store: w.store, redis: w.redis, clock: w.clock, resolver: w.resolver, limits: { ...DEFAULT_OPS_LIMITS, defaultMaxQueue: w.maxQueue }, ...(w.lyrics === undefined ? {} : { lyrics: w.lyrics }) };
   const definitions = commandDefinitions();
   await registerCommands(w.client.rest, w.client.application.id, w.scope, definitions, log);
 
@@ -55,7 +59,18 @@ export async function startResponder(w: ResponderWiring): Promise<Responder> {
   w.client.on('interactionCreate', listener);
   let np: NowPlayingLoop | undefined;
   try {
-    np = await startNowPlaying({ redis: w.redis, keyspace: w.keyspace, store: w.store, channel: discordNpChannel(w.client, log), locale: (guild, snapshot) => npLocale(w.client, guild, snapshot), instance: w.instance, clock: w.clock, log, resyncIntervalMs: w.resyncIntervalMs });
+    np = await startNowPlaying({
+      redis: w.redis,
+      keyspace: w.keyspace,
+      store: w.store,
+      channel: discordNpChannel(w.client, log),
+      locale: (guild, snapshot) => npLocale(w.client, guild, snapshot),
+      instance: w.instance,
+      clock: w.clock,
+      log,
+      resyncIntervalMs: w.resyncIntervalMs,
+      ...(w.lyrics === undefined ? {} : { lyrics: npLyrics(w.redis, w.lyrics, log) }),
+    });
   } catch (err) {
     w.client.off('interactionCreate', listener);
     throw err;

@@ -17,7 +17,8 @@ import { guildLocale, translator, type Locale, type Translate } from '../../src/
 import type { Logger } from '../../src/log';
 import { nowPlayingOf, type NowPlaying } from '../../src/ops';
 import { Controller, done, requeueAfter, ResyncSource, type KeyspaceHub, type Reconciler, type Result } from '../../src/reconcile';
-import { guildKeys, parseGuildKey, readNpRecord, replaceNpRecord, scanGuilds, type GuildSnapshot, type GuildStore, LockValue, type NpRecord } from '../../src/state';
+import { guildKeys, parseGuildKey, parseLyricsShownKey, readNpRecord, replaceNpRecord, scanGuilds, type GuildSnapshot, type GuildStore, LockValue, type NpRecord } from '../../src/state';
+import { lyricPosition, NP_LYRICS_MIN_EDIT_MS, withLyricLine, type LyricPosition, type NpLyricsSource } from './lyrics-np';
 import { nowPlayingBody, type Body } from './render';
 
 /** How often the position bar of a playing track is refreshed (an edit; Discord allows 5 per 5 s per channel). */
@@ -102,6 +103,19 @@ export interface NowPlayingDeps {
    * read, so a language kept in the guild's settings needs no second read.
    */
   readonly locale: (guild: string, snapshot: GuildSnapshot) => Locale;
+  /** The synced lines to show under the message (issue 16: after /lyrics); none without it. */
+  readonly lyrics?: NpLyricsSource;
+}
+
+/**
+ * When to look again while a track plays: for the position bar's refresh, or for the next lyric line,
+ * whichever comes first, but an edit for a line no sooner than NP_LYRICS_MIN_EDIT_MS after the last edit.
+ */
+function playingDelay(sinceEditMs: number, positionMs: number, line: LyricPosition | undefined): number {
+  const refresh = Math.max(1000, NP_REFRESH_MS - sinceEditMs);
+  if (line?.nextAtMs === undefined) return refresh;
+  const untilLine = Math.max(0, line.nextAtMs - positionMs);
+  return Math.min(refresh, Math.max(NP_LYRICS_MIN_EDIT_MS - sinceEditMs, untilLine, 50));
 }
 
 export class NowPlayingReconciler implements Reconciler<string> {
@@ -132,8 +146,16 @@ export class NowPlayingReconciler implements Reconciler<string> {
       return starting ? requeueAfter(NP_START_POLL_MS) : done();
     }
 
-    const body = nowPlayingBody(showing, t);
-    const signature = signatureOf(showing, locale);
+    const lines = this.deps.lyrics === undefined ? undefined : await this.deps.lyrics(guild, showing.track);
+    // A status written under an older lease is a crashed player's: its track stands still until the new
+    // holder resumes it at that checkpoint, so the line does not run ahead of the music meanwhile.
+    const frozen = snapshot.status !== undefined && snapshot.status.epoch !== lock.right.epoch;
+    const linePositionMs = frozen && snapshot.status !== undefined ? Math.min(showing.positionMs, snapshot.status.positionMs) : showing.positionMs;
+    const line = lines === undefined ? undefined : lyricPosition(lines, linePositionMs);
+    const body = withLyricLine(nowPlayingBody(showing, t), line);
+    const baseSignature = signatureOf(showing, locale);
+    // The line is part of what the message says, but a change of line alone is paced (below).
+    const signature = line === undefined ? baseSignature : `${baseSignature}#${line.index}`;
     if (record === undefined || record.trackId !== showing.track.id || record.channelId !== textChannel || record.ended) {
       const messageId = await channel.post(textChannel, body);
       if (messageId === undefined) return requeueAfter(NP_REFRESH_MS);
@@ -143,17 +165,23 @@ export class NowPlayingReconciler implements Reconciler<string> {
         return requeueAfter(0);
       }
       if (record !== undefined) await channel.remove(record.channelId, record.messageId);
-      return showing.state === 'playing' ? requeueAfter(NP_REFRESH_MS) : done();
+      return showing.state === 'playing' ? requeueAfter(playingDelay(0, showing.positionMs, line)) : done();
     }
 
-    const stale = showing.state === 'playing' && now - record.editedAt >= NP_REFRESH_MS - 500;
-    if (record.signature !== signature || stale) {
+    const sinceEdit = now - record.editedAt;
+    const stale = showing.state === 'playing' && sinceEdit >= NP_REFRESH_MS - 500;
+    const baseChanged = record.signature !== baseSignature && !record.signature.startsWith(`${baseSignature}#`);
+    const lineDue = record.signature !== signature && sinceEdit >= NP_LYRICS_MIN_EDIT_MS;
+    if (baseChanged || lineDue || stale) {
       const edited = await channel.edit(record.channelId, record.messageId, body);
       // A deleted message gets a new one on the next pass: the record is dropped (if still ours).
       await this.cas(guild, raw, edited === 'gone' ? null : { ...record, signature, editedAt: now });
       if (edited === 'gone') return requeueAfter(0);
+      return showing.state === 'playing' ? requeueAfter(playingDelay(0, showing.positionMs, line)) : done();
     }
-    return showing.state === 'playing' ? requeueAfter(Math.max(1000, NP_REFRESH_MS - (now - record.editedAt))) : done();
+    // A line that changed too soon after the last edit is shown once the pace allows.
+    if (record.signature !== signature) return requeueAfter(Math.max(50, NP_LYRICS_MIN_EDIT_MS - sinceEdit));
+    return showing.state === 'playing' ? requeueAfter(playingDelay(sinceEdit, showing.positionMs, line)) : done();
   }
 
   private cas(guild: string, expected: string | null, next: NpRecord | null): Promise<boolean> {
@@ -168,6 +196,9 @@ export class NowPlayingReconciler implements Reconciler<string> {
  * channel and the lock (a new epoch); a track's start is caught by NP_START_POLL_MS.
  */
 export function npHint(redisKey: string, event: string): string | undefined {
+  // /lyrics asked for the head's lines: show them now, not at the next refresh.
+  const lyricsGuild = parseLyricsShownKey(redisKey);
+  if (lyricsGuild !== undefined) return event === 'expired' ? undefined : lyricsGuild;
   const parsed = parseGuildKey(redisKey);
   if (!parsed) return undefined;
   if (parsed.kind === 'quarantine' || parsed.kind === 'epoch' || parsed.kind === 'status') return undefined;

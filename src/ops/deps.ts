@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { Clock } from '../clock';
+import type { LyricsFinder } from '../sources/lrclib/client';
 import type { QueryResolver } from '../sources/query';
 import type { GuildStore } from '../state';
 
@@ -12,6 +13,8 @@ export interface OpsDeps {
   /** Links, attachments' URLs and words into tracks, and search (src/sources/resolver.ts). */
   readonly resolver: QueryResolver;
   readonly limits: OpsLimits;
+  /** Lyrics for /lyrics (LRCLIB through the service layer); without it, lyrics answer that none can be looked up. */
+  readonly lyrics?: LyricsFinder;
 }
 
 export interface OpsLimits {

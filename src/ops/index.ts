@@ -49,3 +49,4 @@ export {
   type RequeueHistoryResult,
   type SkipToResult as SkipToOpResult,
 } from './history';
+export { lyrics, LyricsInput, type LyricsAnswer } from './lyrics';

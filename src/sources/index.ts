@@ -19,6 +19,7 @@ import { createQueryResolver } from './resolver';
 import { bandcampSource } from './bandcamp';
 import { mirroredSource, withFallback } from './elsewhere';
 import { metadataSources } from './metadata';
+import { lrclibFinder, LYRICS_CACHE_TTL_MS, type LyricsFinder } from './lrclib/client';
 import { songMirror } from './mirror';
 import { soundcloudSource } from './soundcloud';
 import type { SourceCacheName, SourceMetrics } from './source-metrics';
@@ -50,6 +51,8 @@ export interface ServiceLayer {
   readonly resolver: QueryResolver;
   /** How the voice engine plays a queued track: a fresh plan from the track's source at each start. */
   readonly planner: TrackPlanner;
+  /** The current track's lyrics from LRCLIB, cached in the resolve cache for the fleet (src/sources/lrclib). */
+  readonly lyrics: LyricsFinder;
   /** Each source's recent failure rate and circuit, as this instance sees them. */
   health(): SourceHealth[];
   /** Calls back when a source's circuit opens or closes. One listener. */
@@ -116,10 +119,14 @@ export function createServiceLayer(config: ServiceConfig, deps: ServiceLayerDeps
     breaker,
     log,
   });
+  // Lyrics share the resolve cache's bound, with their own (longer) TTL.
+  const lyricsCache = countedCache(redisSourceCache(deps.redis, 'resolve', LYRICS_CACHE_TTL_MS), 'lyrics', deps.metrics);
+  const lyrics = lrclibFinder({ fetch: fetcherFor('lrclib'), cache: lyricsCache, log: log.child({ source: 'lrclib' }) });
   return {
     registry,
     resolver,
     planner: sourcePlanner(registry),
+    lyrics,
     health: () => breaker.health(),
     onCircuitChange: (listener) => {
       breaker.onCircuitChange = listener;

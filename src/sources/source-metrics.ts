@@ -7,7 +7,7 @@
 export type SourceRequestOutcome = 'ok' | 'http_4xx' | 'http_5xx' | 'refused' | 'failed' | 'cancelled';
 
 /** The fleet's caches of service answers: searches, link resolutions, mirror matches. */
-export type SourceCacheName = 'search' | 'resolve' | 'mirror';
+export type SourceCacheName = 'search' | 'resolve' | 'mirror' | 'lyrics';
 
 export interface SourceMetrics {
   /** One HTTP request a source made (API or media), and how long it took to its response. */

@@ -9,6 +9,7 @@ import { errors } from './errors';
 import { render } from './render';
 import { replies } from './replies';
 import { history } from './history';
+import { lyrics } from './lyrics';
 import type { Namespace } from './types';
 
 export const NAMESPACES: Readonly<Record<string, Namespace>> = {
@@ -19,6 +20,7 @@ export const NAMESPACES: Readonly<Record<string, Namespace>> = {
   replies,
   render,
   history,
+  lyrics,
 };
 
 export type { Messages, Namespace } from './types';

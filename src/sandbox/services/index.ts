@@ -7,6 +7,7 @@ import path from 'node:path';
 import { startAppleMusicFake, type AppleMusicFake } from './apple-music';
 import { startBandcampFake, type BandcampFake } from './bandcamp';
 import { startDeezerFake, type DeezerFake } from './deezer';
+import { startLrclibFake, type LrclibFake } from './lrclib';
 import { startSoundcloudFake, type SoundcloudFake } from './soundcloud';
 import { startSpotifyFake, type SpotifyFake } from './spotify';
 import { startTwitchFake, type TwitchFake } from './twitch';
@@ -24,6 +25,8 @@ export interface ServiceFakes {
   readonly spotify: SpotifyFake;
   readonly appleMusic: AppleMusicFake;
   readonly deezer: DeezerFake;
+  /** Lyrics (lrclib.net's API). */
+  readonly lrclib: LrclibFake;
   /** HIQTY_SERVICE_ORIGINS for a bot that should reach these fakes. */
   readonly origins: string;
   /** host:port pairs to add to HIQTY_FETCH_ALLOW. */
@@ -47,7 +50,7 @@ export interface ServiceFakesOptions {
 
 export async function startServiceFakes(options: ServiceFakesOptions = {}): Promise<ServiceFakes> {
   const dir = options.dir ?? SERVICE_MEDIA_CACHE;
-  const [youtube, soundcloud, bandcamp, vimeo, twitch, spotify, appleMusic, deezer] = await Promise.all([
+  const [youtube, soundcloud, bandcamp, vimeo, twitch, spotify, appleMusic, deezer, lrclib] = await Promise.all([
     startYoutubeFake({ dir: path.join(dir, 'youtube') }),
     startSoundcloudFake({ dir: path.join(dir, 'soundcloud') }),
     startBandcampFake({ dir: path.join(dir, 'bandcamp') }),
@@ -57,10 +60,11 @@ export async function startServiceFakes(options: ServiceFakesOptions = {}): Prom
     startSpotifyFake(),
     startAppleMusicFake(),
     startDeezerFake(),
+    startLrclibFake(),
   ]);
   // Every tone made before the bot asks, so no player answer waits on ffmpeg.
   await youtube.prepare(Object.values(VIDEOS).map((v) => v.id));
-  const all: ServiceFake[] = [youtube, soundcloud, bandcamp, vimeo, twitch, spotify, appleMusic, deezer];
+  const all: ServiceFake[] = [youtube, soundcloud, bandcamp, vimeo, twitch, spotify, appleMusic, deezer, lrclib];
   const origins = serviceOriginsValue(all);
   const allow = all.flatMap((f) => f.allow);
   return {
@@ -72,6 +76,7 @@ export async function startServiceFakes(options: ServiceFakesOptions = {}): Prom
     spotify,
     appleMusic,
     deezer,
+    lrclib,
     origins,
     allow,
     env: (existingAllow = []) => ({ HIQTY_SERVICE_ORIGINS: origins, HIQTY_FETCH_ALLOW: [...existingAllow, ...allow].join(',') }),
