@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { Clock } from '../clock';
 import type { QueryResolver } from '../sources/query';
-import type { GuildStore } from '../state';
+import type { GuildStore, PlaylistStore } from '../state';
 
 /** What every operation needs; interfaces build it once. */
 export interface OpsDeps {
@@ -12,6 +12,8 @@ export interface OpsDeps {
   /** Links, attachments' URLs and words into tracks, and search (src/sources/resolver.ts). */
   readonly resolver: QueryResolver;
   readonly limits: OpsLimits;
+  /** Saved playlists. Default: a PlaylistStore over `redis` with the default limits (25 playlists, 500 tracks). */
+  readonly playlists?: PlaylistStore;
 }
 
 export interface OpsLimits {

@@ -38,3 +38,24 @@ export { guildExists, guildView, guildViewOf, listGuilds, type GuildSummary, typ
 export { quarantineList, requeueQuarantined, type QuarantineView, type RequeueResult } from './quarantine';
 export { GuildWatcher, streamGuild, type StreamOptions } from './watch';
 export { cacheClear, cacheStats, sourceHealth, type CacheCleared, type CacheView, type SourceHealthRow, type SourcesView } from './sources';
+export {
+  addToPlaylist,
+  deletePlaylist,
+  listPlaylists,
+  loadPlaylist,
+  playlistErrorMessage,
+  playlistKeys,
+  renamePlaylist,
+  savePlaylist,
+  showPlaylist,
+  summaryLine,
+  type AddedToPlaylist,
+  type DeletedPlaylist,
+  type LoadedPlaylist,
+  type PlaylistError,
+  type PlaylistSummary,
+  type PlaylistsView,
+  type PlaylistView,
+  type RenamedPlaylist,
+  type SavedPlaylist,
+} from './playlists';
