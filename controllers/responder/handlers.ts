@@ -11,6 +11,7 @@ import type { GuildSnapshot } from '../../src/state';
 import type { ResolveProgress } from '../../src/sources/query';
 import { canManage, checkDj, checkVoice, deniedMessage, isDj, listeners, type Asker, type Denied } from './access';
 import { byArtist, label, nowPlayingBody, queueBody, trackEmbed, type Body } from './render';
+import { playlist } from './playlists';
 import { expiredSearchBody, parsePickCustomId, SEARCH_MENU_TTL_MS, searchBody } from './results';
 
 export type Reply =
@@ -45,6 +46,8 @@ export interface HandlerCtx extends Asker {
   readonly userName: string;
   readonly channelId: string;
   readonly deps: OpsDeps;
+  /** The subcommand a command with subcommands was run with (`/playlist save`: `save`). */
+  readonly subcommand?: string;
   /** A raw option value, as Discord sent it (role and channel options arrive as ids). */
   option(name: string): OptionValue;
   /** An attachment option's file. */
@@ -292,7 +295,7 @@ const settings: Handler = async (ctx) => {
 };
 
 /** Frozen, and only ever read through commandHandler: a name from Discord is data, never a property path. */
-export const COMMAND_HANDLERS: Readonly<Record<string, Handler>> = Object.freeze({ play, search, skip, stop, pause, resume, queue, nowplaying, remove, move, shuffle, clear, loop, seek, volume, leave, stay, settings });
+export const COMMAND_HANDLERS: Readonly<Record<string, Handler>> = Object.freeze({ play, search, skip, stop, pause, resume, queue, nowplaying, remove, move, shuffle, clear, loop, seek, volume, leave, stay, settings, playlist });
 
 /** The handler of a command by name; undefined for anything else, `constructor` and `__proto__` included. */
 export function commandHandler(name: string): Handler | undefined {

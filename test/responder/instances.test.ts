@@ -24,7 +24,7 @@ describe('responder: two instances, registration and the rate limit', function (
 
   it('registers the commands for the configured guild at start-up', () => {
     assert.deepEqual(registrations, [g.spec.id]);
-    assert.equal(stage.sandbox.registeredCommands(g.spec.id).length, 18, '17 commands of issue #5 and /search');
+    assert.equal(stage.sandbox.registeredCommands(g.spec.id).length, 19, '17 commands of issue #5, /search and /playlist');
     assert.equal(stage.sandbox.registeredCommands('global').length, 0);
   });
 

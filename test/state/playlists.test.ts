@@ -122,7 +122,7 @@ describe('state/playlists: the store', function () {
     assert.equal(await db.hiqtyPlaylistPut(playlistsKey(owner), 'd', '', value, 3, 5), 'too-many');
     const long = JSON.stringify({ name: 'a', tracks: tracks(6), createdAt: 1, updatedAt: 1, createdBy: alice });
     const current = await db.hget(playlistsKey(owner), 'a');
-    assert.equal(await db.hiqtyPlaylistPut(playlistsKey(owner), 'a', current, long, 3, 5), 'too-long');
+    assert.equal(await db.hiqtyPlaylistPut(playlistsKey(owner), 'a', current ?? '', long, 3, 5), 'too-long');
     assert.equal(await db.hiqtyPlaylistPut(playlistsKey(owner), 'a', 'stale bytes', value, 3, 5), 'changed');
   });
 
