@@ -5,6 +5,7 @@ import type * as t from 'io-ts';
 import { createApi } from '../../src/http/api';
 import { AddTracksBody, MoveBody, SeekBody, SettingsBody, SkipBody, StateBody, EmptyBody } from '../../src/http/api/bodies';
 import { openApiDocument, openApiPath } from '../../src/http/api/openapi';
+import { LoadPlaylistBody } from '../../src/http/api/playlists';
 import { ROUTES } from '../../src/http/api/routes';
 import { silentLogger } from '../../src/log';
 
@@ -41,6 +42,7 @@ describe('REST API: the OpenAPI document stays true to the routes', () => {
       'POST /guilds/:id/shuffle': EmptyBody,
       'POST /guilds/:id/seek': SeekBody,
       'PATCH /guilds/:id/settings': SettingsBody,
+      'POST /guilds/:id/playlists/:name/load': LoadPlaylistBody,
     };
     const withBody = ROUTES.filter((r) => r.body !== undefined);
     assert.deepEqual(withBody.map((r) => `${r.method} ${r.path}`).sort(), Object.keys(codecs).sort());
