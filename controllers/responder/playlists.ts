@@ -62,7 +62,7 @@ function refusal(ctx: HandlerCtx, scope: PlaylistScope, e: PlaylistError): Reply
     case 'playlist-exists':
       return error(ctx.t('playlists:error.exists', { name: escapeMarkdown(e.name), scope: scopeText }));
     case 'too-many-playlists':
-      return error(ctx.t('playlists:error.too-many', { limit: e.limit, scope: scopeText }));
+      return error(ctx.t(`playlists:error.too-many-${scope}`, { limit: e.limit }));
     case 'playlist-too-long':
       return error(ctx.t('playlists:error.too-long', { limit: e.limit, size: e.size }));
     case 'bad-playlist-name':
