@@ -15,6 +15,7 @@ import {
   playlistsQuarantineKey,
   playlistTrackOf,
 } from '../../src/state/playlists';
+import { parseGuildKey } from '../../src/state/keys';
 import { newTrackId } from '../../src/state/schema';
 import { useRedis } from '../support/redis';
 
@@ -63,6 +64,9 @@ describe('state/playlists: names', () => {
     assert.equal(playlistsKey({ kind: 'user', user: '7' }), 'hiqty:user:7:playlists');
     assert.equal(playlistsKey({ kind: 'server', guild: '8' }), 'hiqty:server:8:playlists');
     assert.equal(playlistsQuarantineKey({ kind: 'server', guild: '8' }), 'hiqty:server:8:playlists_quarantine');
+    // Not desired state: the keyspace hints of the Player and the now-playing loop pass these keys over.
+    assert.equal(parseGuildKey(playlistsKey({ kind: 'server', guild: '8' })), undefined);
+    assert.equal(parseGuildKey(playlistsQuarantineKey({ kind: 'server', guild: '8' })), undefined);
   });
 
   it('keeps what a queue entry says about the track, not what belongs to one enqueue', () => {
