@@ -9,6 +9,7 @@ import { HISTORY_PAGE_SIZE } from '../../src/ops';
 import { HISTORY_LENGTH, MAX_QUEUE_LIMIT } from '../../src/state';
 import { FOLLOW_SERVER } from './language';
 import { localizeCommands } from './localize';
+import { playlistCommand } from './playlist-command';
 
 function command(name: string, description: string): SlashCommandBuilder {
   return new SlashCommandBuilder().setName(name).setDescription(description).setContexts(InteractionContextType.Guild);
@@ -80,6 +81,7 @@ export function commandDefinitions(): RESTPostAPIChatInputApplicationCommandsJSO
       .addIntegerOption((o) => o.setName('max_per_user').setDescription('Most tracks one member may have queued (0: no limit)').setMinValue(0).setMaxValue(MAX_QUEUE_LIMIT))
       .addChannelOption((o) => o.setName('announce_channel').setDescription('Where the now-playing message goes').addChannelTypes(ChannelType.GuildText))
       .addStringOption(languageOption),
+    playlistCommand(),
   ];
   // Descriptions and choice names in every language from the i18n keys cmd.<command>... (./localize.ts).
   return localizeCommands(builders.map((b) => b.toJSON()));

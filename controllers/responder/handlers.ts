@@ -13,6 +13,7 @@ import { canManage, checkDj, checkVoice, deniedMessage, isDj, listeners, type As
 import { languageInput, languageLine } from './language';
 import { byArtist, label, nowPlayingBody, queueBody, trackEmbed, type Body } from './render';
 import { lyricsCommand, lyricsPageButton } from './lyrics';
+import { playlist } from './playlists';
 import { expiredSearchBody, parsePickCustomId, SEARCH_MENU_TTL_MS, searchBody } from './results';
 import { historyCommand, historyComponent, previousCommand, skipToCommand } from './history';
 
@@ -48,6 +49,8 @@ export interface HandlerCtx extends Asker {
   readonly userName: string;
   readonly channelId: string;
   readonly deps: OpsDeps;
+  /** The subcommand a command with subcommands was run with (`/playlist save`: `save`). */
+  readonly subcommand?: string;
   /** A raw option value, as Discord sent it (role and channel options arrive as ids). */
   option(name: string): OptionValue;
   /** An attachment option's file. */
@@ -304,7 +307,7 @@ const settings: Handler = async (ctx) => {
 };
 
 /** Frozen, and only ever read through commandHandler: a name from Discord is data, never a property path. */
-export const COMMAND_HANDLERS: Readonly<Record<string, Handler>> = Object.freeze({ play, search, skip, stop, pause, resume, queue, nowplaying, remove, move, shuffle, clear, loop, seek, volume, leave, stay, settings, previous: previousCommand, history: historyCommand, skipto: skipToCommand, lyrics: lyricsCommand });
+export const COMMAND_HANDLERS: Readonly<Record<string, Handler>> = Object.freeze({ play, search, skip, stop, pause, resume, queue, nowplaying, remove, move, shuffle, clear, loop, seek, volume, leave, stay, settings, previous: previousCommand, history: historyCommand, skipto: skipToCommand, lyrics: lyricsCommand, playlist });
 
 /** The handler of a command by name; undefined for anything else, `constructor` and `__proto__` included. */
 export function commandHandler(name: string): Handler | undefined {

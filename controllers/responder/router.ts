@@ -12,8 +12,10 @@ import type { RateLimit } from '../../src/config';
 import type { Logger } from '../../src/log';
 import type { OpsDeps } from '../../src/ops';
 import { localeOf, translator, type Translate } from '../../src/i18n';
+import type { PlaylistOwner } from '../../src/state';
 import { autocompleter } from './autocomplete';
 import { checkRate, claimInteraction, isReadOnly } from './guards';
+import { playlistChoices } from './playlist-autocomplete';
 import { commandHandler, componentHandler, type AttachmentOption, type Handler, type HandlerCtx, type Reply } from './handlers';
 
 export interface RouterDeps {
@@ -98,6 +100,7 @@ export function interactionRouter(deps: RouterDeps): InteractionRouter {
       member: interaction.member,
       permissions: interaction.memberPermissions,
       deps: deps.ops,
+      ...(interaction.isChatInputCommand() && interaction.options.getSubcommand(false) !== null ? { subcommand: interaction.options.getSubcommand() } : {}),
       option: (name) => (interaction.isChatInputCommand() ? interaction.options.get(name)?.value : undefined),
       attachment: (name) => attachmentOf(interaction, name),
       values: interaction.isStringSelectMenu() ? interaction.values : [],
@@ -175,6 +178,11 @@ export function interactionRouter(deps: RouterDeps): InteractionRouter {
       }
       if (interaction.isAutocomplete()) {
         const focused = interaction.options.getFocused(true);
+        if (interaction.commandName === 'playlist' && focused.name === 'name' && interaction.guildId !== null) {
+          const owner: PlaylistOwner = interaction.options.getString('scope') === 'server' ? { kind: 'server', guild: interaction.guildId } : { kind: 'user', user: interaction.user.id };
+          await interaction.respond(await playlistChoices(deps.ops, owner, String(focused.value)));
+          return;
+        }
         // Only /play's query searches; any other focused option gets no suggestions.
         const typed = interaction.commandName === 'play' && focused.name === 'query' ? String(focused.value) : '';
         const choices = await autocomplete.choices(`${interaction.guildId ?? ''}:${interaction.user.id}`, typed, memberTranslator(interaction));

@@ -113,6 +113,13 @@ export function apiBackend(options: { readonly url: string; readonly token: stri
     sources: () => call('GET', '/sources'),
     cacheStats: () => call('GET', '/cache'),
     cacheClear: (kind) => call('DELETE', kind === undefined ? '/cache' : `/cache?${new URLSearchParams({ kind }).toString()}`),
+    playlists: (owner) => call('GET', 'guild' in owner ? `${g(owner.guild)}/playlists` : `/users/${encodeURIComponent(owner.user)}/playlists`),
+    loadPlaylist: (id, name, r) =>
+      call('POST', `${g(id)}/playlists/${encodeURIComponent(name)}/load`, {
+        next: r.next,
+        ...(r.user === undefined ? {} : { user: r.user }),
+        ...(r.channel === undefined ? {} : { channel: r.channel }),
+      }),
     async watch(id, onView, signal) {
       // The stream ends when that instance shuts down: reconnect (a load balancer picks another one).
       while (!signal.aborted) {

@@ -29,6 +29,16 @@ export interface PlayRequest {
   readonly channel: string | undefined;
 }
 
+/** Whose saved playlists: a guild's or a member's. */
+export type PlaylistOwnerRef = { readonly guild: string } | { readonly user: string };
+
+export interface LoadPlaylistRequest {
+  /** A member's playlist; absent: the guild's. */
+  readonly user: string | undefined;
+  readonly channel: string | undefined;
+  readonly next: boolean;
+}
+
 export interface Backend {
   /** `{guilds: GuildSummary[]}`. */
   guilds(): Promise<Outcome<unknown>>;
@@ -48,6 +58,10 @@ export interface Backend {
   cacheStats(): Promise<Outcome<unknown>>;
   /** Empties the shared caches (one kind, or all): a CacheCleared result. */
   cacheClear(kind: 'search' | 'resolve' | undefined): Promise<Outcome<unknown>>;
+  /** A PlaylistsView: a guild's saved playlists, or a member's. */
+  playlists(owner: PlaylistOwnerRef): Promise<Outcome<unknown>>;
+  /** Appends a saved playlist (the guild's, or a member's with `user`) to the queue like play: a LoadedPlaylist. */
+  loadPlaylist(guild: string, name: string, request: LoadPlaylistRequest): Promise<Outcome<unknown>>;
   /** Calls onView with the GuildView (null without state) now and on every change, until the signal aborts. */
   watch(id: string, onView: (view: unknown) => void, signal: AbortSignal): Promise<Outcome<void>>;
   close(): Promise<void>;

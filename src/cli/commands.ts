@@ -12,6 +12,7 @@ import { urlString } from '../codecs';
 import { EXIT_BAD_CONFIG, loadConfig } from '../config';
 import type { Action, Backend, CliFailure, Outcome } from './backend';
 import { formatHistory } from './history-format';
+import { formatLoaded, formatPlaylists } from './playlist-format';
 import { formatCacheStats, formatGuild, formatGuildList, formatQuarantine, formatResult, formatSearch, formatSources, formatWatchLine } from './format';
 
 export const EXIT_OK = 0;
@@ -225,6 +226,31 @@ export function registerCliCommands(program: Command, env: NodeJS.ProcessEnv): v
       const n = o.requeue;
       process.exitCode =
         n === undefined ? await execute(cmd, env, async (b, json) => E.map(show(json, formatQuarantine))(await b.quarantine(guild))) : await act(guild, { kind: 'requeue', index: n }, cmd);
+    });
+
+  const playlist = program.command('playlist').description("saved playlists: a guild's (made with /playlist save scope:server) or a member's (--user)");
+  playlist
+    .command('list')
+    .description("list a guild's saved playlists, or a member's with --user")
+    .argument('[guild]', 'guild id (not needed with --user)', guildId)
+    .option('--user <id>', "a member's playlists instead of the guild's", guildId)
+    .option('--json', 'print JSON')
+    .action(async (guild: string | undefined, o: { user?: string }, cmd: Command) => {
+      const owner = o.user !== undefined ? { user: o.user } : guild !== undefined ? { guild } : undefined;
+      process.exitCode =
+        owner === undefined ? report(usage('Give a guild id, or --user <id> for a member\'s playlists.')) : await execute(cmd, env, async (b, json) => E.map(show(json, formatPlaylists))(await b.playlists(owner)));
+    });
+  playlist
+    .command('load')
+    .description("append a saved playlist (the guild's, or a member's with --user) to the guild's queue, like play: the same limits, and the guild plays")
+    .argument('<guild>', 'guild id', guildId)
+    .argument('<name>', 'the playlist\'s name (case does not matter)')
+    .option('--user <id>', "a member's playlist instead of the guild's", guildId)
+    .option('--channel <id>', 'the voice channel to play in (needed while the guild has none)', guildId)
+    .option('--next', 'right after the current track')
+    .option('--json', 'print JSON')
+    .action(async (guild: string, name: string, o: { user?: string; channel?: string; next?: boolean }, cmd: Command) => {
+      process.exitCode = await execute(cmd, env, async (b, json) => E.map(show(json, formatLoaded))(await b.loadPlaylist(guild, name, { user: o.user, channel: o.channel, next: o.next === true })));
     });
 
   program

@@ -8,7 +8,7 @@ import type { ServiceConfig } from '../sources';
 import type { QueryResolver } from '../sources/query';
 import { NO_SOURCE_METRICS } from '../sources/source-metrics';
 import { DEFAULT_LOCALE, translator } from '../i18n';
-import { DEFAULT_OPS_LIMITS, opErrorMessage, type OpError, type OpsDeps } from '../ops';
+import { DEFAULT_OPS_LIMITS, opErrorMessage, playlistErrorMessage, type OpError, type OpsDeps, type PlaylistError } from '../ops';
 import { connectRedis, GuildStore } from '../state';
 import { CLI_REQUESTER, type Action, type Backend, type CliFailure, type Outcome } from './backend';
 
@@ -22,6 +22,17 @@ const failure = (e: OpError): CliFailure => ({ error: e.kind, detail: e.kind ===
 
 async function run<A>(te: TaskEither<OpError, A>): Promise<Outcome<unknown>> {
   return E.bimap(failure, json)(await te());
+}
+
+/** The playlists' refusals: a malformed name is bad usage, like any malformed argument. */
+const playlistFailure = (e: PlaylistError): CliFailure => ({
+  error: e.kind,
+  detail: e.kind === 'invalid-input' ? e.problems.join('; ') : playlistErrorMessage(e),
+  usage: e.kind === 'invalid-input' || e.kind === 'bad-playlist-name',
+});
+
+async function runPlaylist<A>(te: TaskEither<PlaylistError, A>): Promise<Outcome<unknown>> {
+  return E.bimap(playlistFailure, json)(await te());
 }
 
 export interface DirectOptions {
@@ -101,6 +112,18 @@ export function directBackend(options: DirectOptions): Backend {
     sources: async () => run(ops.sourceHealth(deps)()),
     cacheStats: async () => run(ops.cacheStats(deps)()),
     cacheClear: async (kind) => run(ops.cacheClear(deps)(kind === undefined ? {} : { kind })),
+    playlists: async (owner) => runPlaylist(ops.listPlaylists(deps)({ owner: 'guild' in owner ? { kind: 'server', guild: owner.guild } : { kind: 'user', user: owner.user } })),
+    loadPlaylist: async (guild, name, request) =>
+      runPlaylist(
+        ops.loadPlaylist(deps)({
+          guild,
+          owner: request.user === undefined ? { kind: 'server', guild } : { kind: 'user', user: request.user },
+          name,
+          requester: CLI_REQUESTER,
+          next: request.next,
+          ...(request.channel === undefined ? {} : { channel: request.channel }),
+        }),
+      ),
     async watch(id, onView, signal) {
       const first = await run(ops.guildView(deps)({ guild: id }));
       if (E.isLeft(first)) return first;

@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis';
 import type { Clock } from '../clock';
 import type { LyricsFinder } from '../sources/lrclib/client';
 import type { QueryResolver } from '../sources/query';
-import type { GuildStore } from '../state';
+import type { GuildStore, PlaylistStore } from '../state';
 
 /** What every operation needs; interfaces build it once. */
 export interface OpsDeps {
@@ -15,6 +15,8 @@ export interface OpsDeps {
   readonly limits: OpsLimits;
   /** Lyrics for /lyrics (LRCLIB through the service layer); without it, lyrics answer that none can be looked up. */
   readonly lyrics?: LyricsFinder;
+  /** Saved playlists. Default: a PlaylistStore over `redis` with the default limits (25 playlists, 500 tracks). */
+  readonly playlists?: PlaylistStore;
 }
 
 export interface OpsLimits {

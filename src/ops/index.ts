@@ -50,3 +50,24 @@ export {
   type SkipToResult as SkipToOpResult,
 } from './history';
 export { lyrics, LyricsInput, type LyricsAnswer } from './lyrics';
+export {
+  addToPlaylist,
+  deletePlaylist,
+  listPlaylists,
+  loadPlaylist,
+  playlistErrorMessage,
+  playlistKeys,
+  renamePlaylist,
+  savePlaylist,
+  showPlaylist,
+  summaryLine,
+  type AddedToPlaylist,
+  type DeletedPlaylist,
+  type LoadedPlaylist,
+  type PlaylistError,
+  type PlaylistSummary,
+  type PlaylistsView,
+  type PlaylistView,
+  type RenamedPlaylist,
+  type SavedPlaylist,
+} from './playlists';

@@ -72,7 +72,8 @@ async function resolveQuery(deps: OpsDeps, raw: string, hooks: PlayHooks): Promi
   return ok({ tracks: outcome.tracks, ...(outcome.playlist === undefined ? {} : { playlist: outcome.playlist }), leftOut: outcome.skipped ?? [], skippedSources: outcome.skippedSources ?? [] });
 }
 
-interface Target {
+/** Where and for whom play queues. */
+export interface Target {
   readonly guild: string;
   readonly requester: { readonly id: string; readonly name: string };
   readonly next?: boolean;
@@ -98,10 +99,12 @@ export function trackOf(s: SourceTrack, requester: Target['requester'], addedAt:
   };
 }
 
-/** The write half of play, shared by one query and many: one script enqueues within the limits, sets the channel, the text channel and `playing`. */
-async function enqueueAndPlay(deps: OpsDeps, i: Target, resolved: readonly Resolved[]): Promise<Either<OpError, PlayResult>> {
-  const now = deps.clock.now();
-  const tracks: Track[] = resolved.flatMap((res) => res.tracks.map((s) => trackOf(s, i.requester, now)));
+/**
+ * The write of play: one script enqueues the tracks within the guild's limits (max_queue, else the
+ * default, and max_per_user), sets the channel, the text channel if none, and `playing`. Saved
+ * playlists load through it too. Answers the 0-based position of the first track.
+ */
+export async function enqueueAndPlayTracks(deps: OpsDeps, i: Target, tracks: readonly Track[]): Promise<Either<OpError, number>> {
   const enqueued = await deps.store.enqueueAndPlay(i.guild, tracks, {
     next: i.next === true,
     defaultMaxQueue: deps.limits.defaultMaxQueue,
@@ -110,7 +113,16 @@ async function enqueueAndPlay(deps: OpsDeps, i: Target, resolved: readonly Resol
   });
   if (enqueued.kind === 'invalid') return fail({ kind: 'invalid-input', problems: enqueued.problems });
   if (enqueued.kind !== 'enqueued') return fail(enqueued);
-  const first = enqueued.positions[0] ?? 0;
+  return ok(enqueued.positions[0] ?? 0);
+}
+
+/** The write half of play, shared by one query and many. */
+async function enqueueAndPlay(deps: OpsDeps, i: Target, resolved: readonly Resolved[]): Promise<Either<OpError, PlayResult>> {
+  const now = deps.clock.now();
+  const tracks: Track[] = resolved.flatMap((res) => res.tracks.map((s) => trackOf(s, i.requester, now)));
+  const enqueued = await enqueueAndPlayTracks(deps, i, tracks);
+  if (isLeft(enqueued)) return enqueued;
+  const first = enqueued.right;
   return ok({
     kind: 'queued',
     tracks,

@@ -14,3 +14,4 @@ export * from './source-tokens';
 export * from './source-cache';
 export * from './source-health';
 export * from './lyrics';
+export * from './playlists';

@@ -5,6 +5,7 @@ import type * as t from 'io-ts';
 import { createApi } from '../../src/http/api';
 import { AddTracksBody, MoveBody, PreviousBody, SeekBody, SettingsBody, SkipBody, SkipToBody, StateBody, EmptyBody } from '../../src/http/api/bodies';
 import { openApiDocument, openApiPath } from '../../src/http/api/openapi';
+import { LoadPlaylistBody } from '../../src/http/api/playlists';
 import { ROUTES } from '../../src/http/api/routes';
 import { silentLogger } from '../../src/log';
 
@@ -43,6 +44,7 @@ describe('REST API: the OpenAPI document stays true to the routes', () => {
       'PATCH /guilds/:id/settings': SettingsBody,
       'POST /guilds/:id/previous': PreviousBody,
       'POST /guilds/:id/skipto': SkipToBody,
+      'POST /guilds/:id/playlists/:name/load': LoadPlaylistBody,
     };
     const withBody = ROUTES.filter((r) => r.body !== undefined);
     assert.deepEqual(withBody.map((r) => `${r.method} ${r.path}`).sort(), Object.keys(codecs).sort());

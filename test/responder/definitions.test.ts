@@ -1,4 +1,6 @@
 import { strict as assert } from 'node:assert';
+import { LOCALES } from '../../src/i18n';
+import { NAMESPACES } from '../../src/i18n/messages';
 import { commandDefinitions, sameDefinitions } from '../../controllers/responder';
 
 /** Discord's limits for chat input commands (docs: Application Commands). */
@@ -32,8 +34,8 @@ function check(where: string, def: Record<string, unknown>, problems: string[]):
 describe('responder: command definitions', () => {
   const definitions = commandDefinitions();
 
-  it('has exactly the commands of issue #5, /search of issue #12 and history, back and /lyrics of issue #16', () => {
-    assert.deepEqual(definitions.map((d) => d.name).sort(), ['clear', 'history', 'leave', 'loop', 'lyrics', 'move', 'nowplaying', 'pause', 'play', 'previous', 'queue', 'remove', 'resume', 'search', 'seek', 'settings', 'shuffle', 'skip', 'skipto', 'stay', 'stop', 'volume']);
+  it('has exactly the commands of issue #5, /search of issue #12 and history, back, /lyrics and /playlist of issue #16', () => {
+    assert.deepEqual(definitions.map((d) => d.name).sort(), ['clear', 'history', 'leave', 'loop', 'lyrics', 'move', 'nowplaying', 'pause', 'play', 'playlist', 'previous', 'queue', 'remove', 'resume', 'search', 'seek', 'settings', 'shuffle', 'skip', 'skipto', 'stay', 'stop', 'volume']);
     const optionsOf = (name: string) => (definitions.find((d) => d.name === name)?.options ?? []).map((o) => o.name);
     assert.deepEqual(optionsOf('play'), ['query', 'file', 'next']);
     assert.deepEqual(optionsOf('search'), ['query']);
@@ -48,6 +50,27 @@ describe('responder: command definitions', () => {
     assert.deepEqual(optionsOf('volume'), ['percent']);
     assert.deepEqual(optionsOf('stay'), ['enabled']);
     assert.deepEqual(optionsOf('lyrics'), []);
+    assert.deepEqual(optionsOf('playlist'), ['save', 'load', 'list', 'show', 'delete', 'rename', 'add']);
+  });
+
+  it('/playlist: every subcommand has scope (mine or server); existing names autocomplete; every language\'s descriptions fit Discord', () => {
+    const playlist = definitions.find((d) => d.name === 'playlist');
+    const subs: unknown[] = playlist?.options ?? [];
+    for (const sub of subs) {
+      assert.ok(isRecord(sub) && Array.isArray(sub.options));
+      const options = sub.options.filter(isRecord);
+      const scope = options.find((o) => o.name === 'scope');
+      const choices: unknown[] = Array.isArray(scope?.choices) ? scope.choices : [];
+      assert.deepEqual(choices.filter(isRecord).map((c) => [c.name, c.value]), [['mine', 'mine'], ['server', 'server']], String(sub.name));
+      const name = options.find((o) => o.name === 'name');
+      if (sub.name !== 'list') assert.equal(name?.autocomplete, sub.name !== 'save', `${String(sub.name)} name autocompletes an existing playlist`);
+    }
+    for (const locale of LOCALES) {
+      for (const [key, value] of Object.entries(NAMESPACES.playlists?.[locale] ?? {})) {
+        if (key.startsWith('cmd.') && key.endsWith('.description')) assert.ok(value.length >= 1 && value.length <= 100, `${locale} ${key}: ${value.length} characters`);
+        if (key.includes('.choice.')) assert.ok(value.length >= 1 && value.length <= 100, `${locale} ${key}`);
+      }
+    }
   });
 
   it('/play autocompletes its query and takes a file (type 11); both are optional, so the handler asks for one', () => {

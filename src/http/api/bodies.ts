@@ -12,7 +12,7 @@ import { DesiredState, GuildLanguage, LoopMode, MAX_QUEUE_LIMIT, orNull } from '
 export type JsonSchema = { readonly [key: string]: unknown };
 
 /** An object with required and optional fields that refuses unknown ones, so a misspelt field is an error, not ignored. */
-function strict<R extends t.Props, O extends t.Props>(name: string, required: R, optional: O) {
+export function strict<R extends t.Props, O extends t.Props>(name: string, required: R, optional: O) {
   const known = new Set([...Object.keys(required), ...Object.keys(optional)]);
   const shape = t.intersection([t.type(required), t.partial(optional)]);
   return new t.Type<t.TypeOf<typeof shape>, t.OutputOf<typeof shape>, unknown>(

@@ -50,7 +50,7 @@ export interface Api {
   stop(): Promise<void>;
 }
 
-const Params = t.partial({ id: t.string, index: t.string });
+const Params = t.partial({ id: t.string, index: t.string, name: t.string, user: t.string });
 
 function send(reply: FastifyReply, e: ApiError): FastifyReply {
   return reply.code(e.status).type('application/json').send({ error: e.error, detail: e.detail });
@@ -124,7 +124,7 @@ export function createApi(options: ApiOptions): Api {
       streams.serve(reply.raw, rt.deps, rt.watcher, guild, token);
       return undefined;
     }
-    const result = await route.handle({ deps: rt.deps, guild, index, body: request.body, query: request.query });
+    const result = await route.handle({ deps: rt.deps, guild, index, params: { ...(raw.name === undefined ? {} : { name: raw.name }), ...(raw.user === undefined ? {} : { user: raw.user }) }, body: request.body, query: request.query });
     return isLeft(result) ? send(reply, result.left) : reply.code(route.ok.status).send(result.right);
   };
 

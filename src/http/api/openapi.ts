@@ -1,4 +1,5 @@
 /** The OpenAPI 3.1 document, generated from the route table the server registers. */
+import { MAX_PLAYLIST_NAME_LENGTH } from '../../state';
 import type { JsonSchema } from './bodies';
 import { ROUTES, type RouteSpec } from './routes';
 
@@ -150,7 +151,7 @@ function operation(route: RouteSpec): JsonSchema {
       name: m[1],
       in: 'path',
       required: true,
-      schema: m[1] === 'id' ? { type: 'string', pattern: '^[0-9]{1,20}$' } : { type: 'integer', minimum: 1 },
+      schema: m[1] === 'id' || m[1] === 'user' ? { type: 'string', pattern: '^[0-9]{1,20}$' } : m[1] === 'name' ? { type: 'string', minLength: 1, maxLength: MAX_PLAYLIST_NAME_LENGTH } : { type: 'integer', minimum: 1 },
     })),
     ...(route.queryParameters ?? []),
   ];

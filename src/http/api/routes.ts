@@ -11,6 +11,7 @@ import type { OpError, OpsDeps } from '../../ops';
 import { HistoryParams, historyParameters, PreviousBody, previousSchema, SkipToBody, skipToSchema } from './bodies';
 import { AddTracksBody, addTracksSchema, DEFAULT_SEARCH_LIMIT, EmptyBody, MoveBody, moveSchema, SeekBody, seekSchema, SearchParams, searchParameters, SettingsBody, settingsSchema, SkipBody, skipSchema, StateBody, stateSchema, type JsonSchema } from './bodies';
 import { apiError, fromOpError, type ApiError } from './errors';
+import { listGuildPlaylists, listUserPlaylists, loadGuildPlaylist, loadPlaylistSchema, playlistsViewSchema, showGuildPlaylist, showUserPlaylist } from './playlists';
 
 /** Who enqueued a track through the API, as the queue and `/queue` show it. */
 export const API_REQUESTER = { id: 'api', name: 'REST API' } as const;
@@ -22,6 +23,8 @@ export interface RouteContext {
   /** Decoded path parameters. */
   readonly guild: string;
   readonly index: number;
+  /** The other path parameters, as sent (`:name` of a playlist, `:user`): their routes decode them. */
+  readonly params: { readonly name?: string; readonly user?: string };
   readonly body: unknown;
   /** The parsed query string. */
   readonly query: unknown;
@@ -262,6 +265,52 @@ export const ROUTES: readonly RouteSpec[] = [
     ok: { status: 200, schema: { oneOf: [result('skipped-to'), result('already-current')] } },
     errors: [400, 404, 409, 413],
     handle: (ctx) => withBody(SkipToBody, ctx, (b) => run(ops.skipTo(ctx.deps)({ guild: ctx.guild, index: b.index }))),
+  },
+  {
+    method: 'GET',
+    path: `${guildPath}/playlists`,
+    summary: "The guild's saved playlists (names, track counts, durations), and any found damaged and set aside",
+    needsGuild: false,
+    ok: { status: 200, schema: playlistsViewSchema },
+    errors: [400],
+    handle: listGuildPlaylists,
+  },
+  {
+    method: 'GET',
+    path: `${guildPath}/playlists/:name`,
+    summary: "One of the guild's saved playlists with its tracks (the name is case-insensitive)",
+    needsGuild: false,
+    ok: { status: 200, schema: result('playlist') },
+    errors: [400, 404],
+    handle: showGuildPlaylist,
+  },
+  {
+    method: 'POST',
+    path: `${guildPath}/playlists/:name/load`,
+    summary: "Append a saved playlist (the guild's, or a member's with `user`) to the queue like POST .../tracks: the same limits, fresh ids, and the guild plays",
+    needsGuild: false,
+    body: { schema: loadPlaylistSchema, required: false },
+    ok: { status: 200, schema: result('loaded') },
+    errors: [400, 404, 409, 413],
+    handle: loadGuildPlaylist,
+  },
+  {
+    method: 'GET',
+    path: '/users/:user/playlists',
+    summary: "A member's saved playlists",
+    needsGuild: false,
+    ok: { status: 200, schema: playlistsViewSchema },
+    errors: [400],
+    handle: listUserPlaylists,
+  },
+  {
+    method: 'GET',
+    path: '/users/:user/playlists/:name',
+    summary: "One of a member's saved playlists with its tracks",
+    needsGuild: false,
+    ok: { status: 200, schema: result('playlist') },
+    errors: [400, 404],
+    handle: showUserPlaylist,
   },
   {
     method: 'GET',

@@ -10,6 +10,7 @@ import { render } from './render';
 import { replies } from './replies';
 import { history } from './history';
 import { lyrics } from './lyrics';
+import { playlists } from './playlists';
 import type { Namespace } from './types';
 
 export const NAMESPACES: Readonly<Record<string, Namespace>> = {
@@ -21,6 +22,7 @@ export const NAMESPACES: Readonly<Record<string, Namespace>> = {
   render,
   history,
   lyrics,
+  playlists,
 };
 
 export type { Messages, Namespace } from './types';
