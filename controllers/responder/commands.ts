@@ -5,6 +5,7 @@
  */
 import { ChannelType, InteractionContextType, PermissionFlagsBits, SlashCommandBuilder, type RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord.js';
 import { MAX_QUEUE_LIMIT } from '../../src/state';
+import { filterCommand } from './filter-command';
 
 function command(name: string, description: string): SlashCommandBuilder {
   return new SlashCommandBuilder().setName(name).setDescription(description).setContexts(InteractionContextType.Guild);
@@ -67,6 +68,7 @@ export function commandDefinitions(): RESTPostAPIChatInputApplicationCommandsJSO
       .addIntegerOption((o) => o.setName('max_queue').setDescription(`Longest queue, current track included (0: back to the default)`).setMinValue(0).setMaxValue(MAX_QUEUE_LIMIT))
       .addIntegerOption((o) => o.setName('max_per_user').setDescription('Most tracks one member may have queued (0: no limit)').setMinValue(0).setMaxValue(MAX_QUEUE_LIMIT))
       .addChannelOption((o) => o.setName('announce_channel').setDescription('Where the now-playing message goes').addChannelTypes(ChannelType.GuildText)),
+    filterCommand(command),
   ];
   return builders.map((b) => b.toJSON());
 }

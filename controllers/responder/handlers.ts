@@ -12,6 +12,7 @@ import type { ResolveProgress } from '../../src/sources/query';
 import { canManage, checkDj, checkVoice, deniedMessage, isDj, listeners, type Asker, type Denied } from './access';
 import { byArtist, label, nowPlayingBody, queueBody, trackEmbed, type Body } from './render';
 import { expiredSearchBody, parsePickCustomId, SEARCH_MENU_TTL_MS, searchBody } from './results';
+import { filter } from './filters';
 
 export type Reply =
   | {
@@ -47,6 +48,8 @@ export interface HandlerCtx extends Asker {
   readonly deps: OpsDeps;
   /** A raw option value, as Discord sent it (role and channel options arrive as ids). */
   option(name: string): OptionValue;
+  /** The subcommand a command was used with (`/filter preset`: `preset`), if it has any. */
+  subcommand(): string | undefined;
   /** An attachment option's file. */
   attachment(name: string): AttachmentOption | undefined;
   /** What was picked in a select menu. */
@@ -292,7 +295,7 @@ const settings: Handler = async (ctx) => {
 };
 
 /** Frozen, and only ever read through commandHandler: a name from Discord is data, never a property path. */
-export const COMMAND_HANDLERS: Readonly<Record<string, Handler>> = Object.freeze({ play, search, skip, stop, pause, resume, queue, nowplaying, remove, move, shuffle, clear, loop, seek, volume, leave, stay, settings });
+export const COMMAND_HANDLERS: Readonly<Record<string, Handler>> = Object.freeze({ play, search, skip, stop, pause, resume, queue, nowplaying, remove, move, shuffle, clear, loop, seek, volume, leave, stay, settings, filter });
 
 /** The handler of a command by name; undefined for anything else, `constructor` and `__proto__` included. */
 export function commandHandler(name: string): Handler | undefined {

@@ -93,6 +93,7 @@ export function interactionRouter(deps: RouterDeps): InteractionRouter {
       permissions: interaction.memberPermissions,
       deps: deps.ops,
       option: (name) => (interaction.isChatInputCommand() ? interaction.options.get(name)?.value : undefined),
+      subcommand: () => (interaction.isChatInputCommand() ? (interaction.options.getSubcommand(false) ?? undefined) : undefined),
       attachment: (name) => attachmentOf(interaction, name),
       values: interaction.isStringSelectMenu() ? interaction.values : [],
       now: () => deps.clock.now(),

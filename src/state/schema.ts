@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import * as t from 'io-ts';
 import { isLeft } from 'fp-ts/Either';
 import { decode, intFromString, intInRange, NonEmptyString, oneOf, Snowflake } from '../codecs';
+import { FiltersFromString, isNeutral, NO_FILTERS, type Filters } from '../filters';
 
 /** A finite number >= 0 (JSON has no NaN, but hand-written values may still be negative). */
 export const NonNegativeNumber = new t.Type<number, number, unknown>(
@@ -110,6 +111,8 @@ export const SETTINGS_FIELDS = {
   dj_role: Snowflake,
   max_queue: intFromString(1, MAX_QUEUE_LIMIT),
   max_per_user: intFromString(1, MAX_QUEUE_LIMIT),
+  /** Audio filters, JSON of src/filters/codec.ts (`{"nightcore":true,"bassboost":"high"}`); absent is none. */
+  filters: FiltersFromString,
 } as const;
 
 export type SettingsField = keyof typeof SETTINGS_FIELDS;
@@ -124,6 +127,8 @@ export interface Settings {
   readonly dj_role: string | undefined;
   readonly max_queue: number | undefined;
   readonly max_per_user: number | undefined;
+  /** Audio filters (src/filters). Default none. */
+  readonly filters: Filters;
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -133,6 +138,7 @@ export const DEFAULT_SETTINGS: Settings = {
   dj_role: undefined,
   max_queue: undefined,
   max_per_user: undefined,
+  filters: NO_FILTERS,
 };
 
 /** A value that did not decode: what it was and why, in words. */
@@ -169,6 +175,7 @@ export function decodeSettings(hash: Readonly<Record<string, string>>): { settin
     dj_role: field(f.dj_role, hash, 'dj_role', d.dj_role, corrupt),
     max_queue: field(f.max_queue, hash, 'max_queue', d.max_queue, corrupt),
     max_per_user: field(f.max_per_user, hash, 'max_per_user', d.max_per_user, corrupt),
+    filters: field(f.filters, hash, 'filters', d.filters, corrupt),
   };
   return { settings, corrupt };
 }
@@ -181,6 +188,8 @@ export interface SettingsPatch {
   readonly dj_role?: string | null;
   readonly max_queue?: number | null;
   readonly max_per_user?: number | null;
+  /** null (or neutral filters, which are stored as no field) removes them. */
+  readonly filters?: Filters | null;
 }
 
 /**
@@ -208,6 +217,7 @@ export function encodeSettingsPatch(patch: SettingsPatch): { set: Record<string,
   put('dj_role', SETTINGS_FIELDS.dj_role, patch.dj_role);
   put('max_queue', SETTINGS_FIELDS.max_queue, patch.max_queue);
   put('max_per_user', SETTINGS_FIELDS.max_per_user, patch.max_per_user);
+  put('filters', SETTINGS_FIELDS.filters, patch.filters === undefined || patch.filters === null || !isNeutral(patch.filters) ? patch.filters : null);
   return { set, del, problems };
 }
 

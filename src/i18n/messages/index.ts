@@ -3,10 +3,12 @@
  * in it) and one line here; keys are then written `namespace:key`.
  */
 import { common } from './common';
+import { filters } from './filters';
 import type { Namespace } from './types';
 
 export const NAMESPACES: Readonly<Record<string, Namespace>> = {
   common,
+  filters,
 };
 
 export type { Messages, Namespace } from './types';

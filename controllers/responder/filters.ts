@@ -1,0 +1,120 @@
+/**
+ * /filter: turn audio filters on and off. Changing them is a DJ's, like /volume (the member must be in
+ * the music's channel and, when the guild has a DJ role, hold it); `show` is anyone's.
+ */
+import { isLeft } from 'fp-ts/Either';
+import type { TaskEither } from 'fp-ts/TaskEither';
+import * as ops from '../../src/ops';
+import { opErrorMessage } from '../../src/ops';
+import { BASS_LEVELS, EQ_BANDS_HZ, FACTORS, FILTER_PARTS, isNeutral, PRESETS, type FilterChange, type Filters, type FilterRefusal } from '../../src/filters';
+import type { Translate } from '../../src/i18n';
+import { checkDj, checkVoice, deniedMessage } from './access';
+import type { Handler, HandlerCtx, Reply } from './handlers';
+
+const answer = (content: string, visibility: 'public' | 'ephemeral' = 'public'): Reply => ({ kind: 'answer', body: { content, components: [] }, visibility });
+const refusal = (content: string): Reply => ({ kind: 'error', content });
+
+function hz(band: number): string {
+  return band >= 1000 ? `${band / 1000} kHz` : `${band} Hz`;
+}
+
+function signed(n: number): string {
+  return n > 0 ? `+${n}` : String(n);
+}
+
+/** The filters in the member's language: "bass boost (high), nightcore, equalizer (31 Hz +3, 1 kHz -2)". */
+export function describeFilters(f: Filters, t: Translate): string {
+  const parts: string[] = [];
+  if (f.bassboost !== undefined) parts.push(t('filters:name.bassboost', { level: t(`filters:level.${f.bassboost}`) }));
+  if (f.nightcore) parts.push(t('filters:name.nightcore'));
+  if (f.vaporwave) parts.push(t('filters:name.vaporwave'));
+  if (f.eightD) parts.push(t('filters:name.8d'));
+  if (f.karaoke) parts.push(t('filters:name.karaoke'));
+  if (f.tremolo) parts.push(t('filters:name.tremolo'));
+  if (f.vibrato) parts.push(t('filters:name.vibrato'));
+  const eq = f.equalizer ?? [];
+  const bands = EQ_BANDS_HZ.flatMap((b, i) => ((eq[i] ?? 0) === 0 ? [] : [`${hz(b)} ${signed(eq[i] ?? 0)} dB`]));
+  if (bands.length > 0) parts.push(t('filters:name.equalizer', { bands: bands.join(', ') }));
+  for (const which of FACTORS) {
+    const value = f[which];
+    if (value !== undefined && value !== 1) parts.push(t(`filters:name.${which}`, { value: String(value) }));
+  }
+  return parts.join(', ');
+}
+
+function refusalText(r: FilterRefusal, t: Translate): string {
+  switch (r.kind) {
+    case 'out-of-range':
+      return t(`filters:range.${r.what}`, { min: r.min, max: r.max, value: String(r.value) });
+    case 'bands-not-numbers':
+      // Member text in a code span: a backtick would close it early.
+      return t('filters:bands-not-numbers', { word: r.word.replaceAll('`', "'") });
+    case 'bands-count':
+      return t('filters:bands-count', { max: r.max, given: r.count });
+  }
+}
+
+async function fold(te: TaskEither<ops.FilterError, ops.FiltersView>, t: Translate, onOk: (v: ops.FiltersView) => Reply): Promise<Reply> {
+  const r = await te();
+  if (isLeft(r)) return refusal(r.left.kind === 'op' ? opErrorMessage(r.left.error) : refusalText(r.left.refusal, t));
+  return onOk(r.right);
+}
+
+function pick<V extends string>(values: readonly V[], raw: unknown): V | undefined {
+  return values.find((v) => v === raw);
+}
+
+/** The change a subcommand asks for; undefined when its options do not make one (the reply says what to give). */
+function changeOf(ctx: HandlerCtx, sub: string): FilterChange | 'equalizer-missing' | undefined {
+  const num = (name: string): number | undefined => {
+    const v = ctx.option(name);
+    return typeof v === 'number' ? v : undefined;
+  };
+  switch (sub) {
+    case 'preset': {
+      const name = pick(PRESETS, ctx.option('name'));
+      const level = pick(BASS_LEVELS, ctx.option('level'));
+      return name === undefined ? undefined : { kind: 'preset', name, ...(level === undefined ? {} : { level }) };
+    }
+    case 'equalizer': {
+      const bands = ctx.option('bands');
+      if (typeof bands === 'string') return { kind: 'bands', gains: bands };
+      const band = num('band');
+      const gain = num('gain');
+      return band === undefined || gain === undefined ? 'equalizer-missing' : { kind: 'band', band, gain };
+    }
+    case 'speed':
+    case 'pitch':
+    case 'rate':
+      return { kind: 'factor', which: sub, value: num('value') ?? Number.NaN };
+    case 'off': {
+      const part = pick(FILTER_PARTS, ctx.option('name'));
+      return { kind: 'off', ...(part === undefined ? {} : { part }) };
+    }
+    default:
+      return undefined;
+  }
+}
+
+export const filter: Handler = async (ctx) => {
+  const { t } = ctx;
+  const sub = ctx.subcommand() ?? 'show';
+  if (sub === 'show') {
+    return fold(ops.readFilters(ctx.deps)({ guild: ctx.guildId }), t, (v) =>
+      answer(isNeutral(v.filters) ? t('filters:show-none') : t('filters:show', { list: describeFilters(v.filters, t) }), 'ephemeral'),
+    );
+  }
+  const { snapshot } = await ctx.deps.store.snapshot(ctx.guildId);
+  const voice = checkVoice(ctx, snapshot);
+  if (voice.kind !== 'ok') return refusal(deniedMessage(voice));
+  const notDj = checkDj(ctx, snapshot);
+  if (notDj) return refusal(deniedMessage(notDj));
+  const change = changeOf(ctx, sub);
+  if (change === undefined) return refusal(t('common:handler-failed'));
+  if (change === 'equalizer-missing') return refusal(t('filters:equalizer-missing'));
+  return fold(ops.setFilters(ctx.deps)({ guild: ctx.guildId, change }), t, (v) => {
+    if (isNeutral(v.filters)) return answer(t('filters:all-off'));
+    const list = describeFilters(v.filters, t);
+    return answer(v.changed ? t('filters:now', { list }) : t('filters:unchanged', { list }));
+  });
+};
