@@ -32,8 +32,8 @@ function check(where: string, def: Record<string, unknown>, problems: string[]):
 describe('responder: command definitions', () => {
   const definitions = commandDefinitions();
 
-  it('has exactly the commands of issue #5 and /search of issue #12', () => {
-    assert.deepEqual(definitions.map((d) => d.name).sort(), ['clear', 'leave', 'loop', 'move', 'nowplaying', 'pause', 'play', 'queue', 'remove', 'resume', 'search', 'seek', 'settings', 'shuffle', 'skip', 'stay', 'stop', 'volume']);
+  it('has exactly the commands of issue #5, /search of issue #12 and /filter of issue #16', () => {
+    assert.deepEqual(definitions.map((d) => d.name).sort(), ['clear', 'filter', 'leave', 'loop', 'move', 'nowplaying', 'pause', 'play', 'queue', 'remove', 'resume', 'search', 'seek', 'settings', 'shuffle', 'skip', 'stay', 'stop', 'volume']);
     const optionsOf = (name: string) => (definitions.find((d) => d.name === name)?.options ?? []).map((o) => o.name);
     assert.deepEqual(optionsOf('play'), ['query', 'file', 'next']);
     assert.deepEqual(optionsOf('search'), ['query']);
@@ -44,6 +44,17 @@ describe('responder: command definitions', () => {
     assert.deepEqual(optionsOf('seek'), ['position']);
     assert.deepEqual(optionsOf('volume'), ['percent']);
     assert.deepEqual(optionsOf('stay'), ['enabled']);
+    // Subcommands: their options, in order.
+    const subs = (definitions.find((d) => d.name === 'filter')?.options ?? []).map((o) => [o.name, 'options' in o ? (o.options ?? []).map((x) => x.name) : []]);
+    assert.deepEqual(subs, [
+      ['preset', ['name', 'level']],
+      ['equalizer', ['band', 'gain', 'bands']],
+      ['speed', ['value']],
+      ['pitch', ['value']],
+      ['rate', ['value']],
+      ['off', ['name']],
+      ['show', []],
+    ]);
   });
 
   it('/play autocompletes its query and takes a file (type 11); both are optional, so the handler asks for one', () => {
