@@ -100,9 +100,10 @@ export const filter: Handler = async (ctx) => {
   const { t } = ctx;
   const sub = ctx.subcommand() ?? 'show';
   if (sub === 'show') {
-    return fold(ops.readFilters(ctx.deps)({ guild: ctx.guildId }), t, (v) =>
-      answer(isNeutral(v.filters) ? t('filters:show-none') : t('filters:show', { list: describeFilters(v.filters, t) }), 'ephemeral'),
-    );
+    return fold(ops.readFilters(ctx.deps)({ guild: ctx.guildId }), t, (v) => {
+      if (v.corrupt !== undefined) return answer(t('filters:show-corrupt', { reason: v.corrupt }), 'ephemeral');
+      return answer(isNeutral(v.filters) ? t('filters:show-none') : t('filters:show', { list: describeFilters(v.filters, t) }), 'ephemeral');
+    });
   }
   const { snapshot } = await ctx.deps.store.snapshot(ctx.guildId);
   const voice = checkVoice(ctx, snapshot);

@@ -21,6 +21,8 @@ export interface FiltersView {
   readonly before: Filters;
   /** False when the change left the filters as they were (and for a read). */
   readonly changed: boolean;
+  /** A read only: why the stored value could not be read (written by hand into Redis); the guild plays with none. */
+  readonly corrupt?: string;
 }
 
 const opError = (error: OpError): FilterError => ({ kind: 'op', error });
@@ -37,11 +39,12 @@ export const setFilters =
       const decoded = decodeInput(FilterInput, input);
       if (E.isLeft(decoded)) return E.left(opError(decoded.left));
       const i = decoded.right;
-      const { snapshot } = await deps.store.snapshot(i.guild);
+      const { snapshot, corrupt } = await deps.store.snapshot(i.guild);
       const before = snapshot.settings.filters;
       const edit = applyChange(before, i.change);
       if (edit.kind === 'refused') return E.left({ kind: 'refused', refusal: edit.refusal });
-      const changed = !sameFilters(before, edit.filters);
+      // An unreadable stored value is replaced by any change, /filter off included (it reads as none).
+      const changed = !sameFilters(before, edit.filters) || corrupt.some((c) => c.where === 'settings.filters');
       if (changed) {
         // Last writer wins, as with volume: two edits at the same moment keep the later one whole.
         const r = await deps.store.setSettings(i.guild, { filters: edit.filters });
@@ -56,6 +59,7 @@ export const readFilters =
     guarded(async () => {
       const decoded = decodeInput(GuildInput, input);
       if (E.isLeft(decoded)) return E.left(opError(decoded.left));
-      const { snapshot } = await deps.store.snapshot(decoded.right.guild);
-      return E.right({ kind: 'filters', filters: snapshot.settings.filters, before: snapshot.settings.filters, changed: false });
+      const { snapshot, corrupt } = await deps.store.snapshot(decoded.right.guild);
+      const bad = corrupt.find((c) => c.where === 'settings.filters');
+      return E.right({ kind: 'filters', filters: snapshot.settings.filters, before: snapshot.settings.filters, changed: false, ...(bad === undefined ? {} : { corrupt: bad.reason }) });
     });

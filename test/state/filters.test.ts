@@ -63,6 +63,12 @@ describe('state: the filters setting against a real Redis', () => {
     assert.deepEqual(snapshot.settings.filters, {});
     assert.equal(snapshot.settings.volume, 90);
     assert.deepEqual(corrupt.map((c) => [c.where, c.raw]), [['settings.filters', '{"nightcore":"loud"}']]);
+    const read = await ops.readFilters(deps)({ guild: G })();
+    assert.ok(isRight(read));
+    assert.match(read.right.corrupt ?? '', /nightcore/, '/filter show can say the stored value is unreadable');
+    const off = await ops.setFilters(deps)({ guild: G, change: { kind: 'off' } })();
+    assert.ok(isRight(off) && off.right.changed);
+    assert.equal(await db.hexists(k.settings, 'filters'), 0, '/filter off clears an unreadable value too');
   });
 
   it('the op: changes compose in Redis, a refusal writes nothing, off clears the field', async () => {
