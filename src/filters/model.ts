@@ -13,7 +13,7 @@ export type PresetName = (typeof PRESETS)[number];
 export const BASS_LEVELS = ['low', 'medium', 'high'] as const;
 export type BassLevel = (typeof BASS_LEVELS)[number];
 
-/** Gain in dB that each bass level adds around 110 Hz. */
+/** Gain in dB of each bass level's low shelf (src/filters/chain.ts). */
 export const BASS_GAIN_DB: Readonly<Record<BassLevel, number>> = { low: 5, medium: 10, high: 15 };
 
 /** The playback rate of the nightcore and vaporwave presets: pitch and tempo together, as a record played faster or slower. */

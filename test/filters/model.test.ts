@@ -119,9 +119,9 @@ describe('filters: the -af chain', () => {
 
   it('each preset maps to its ffmpeg filter', () => {
     const prefix = 'aresample=48000,aformat=channel_layouts=stereo';
-    assert.equal(chain({ bassboost: 'low' }), `${prefix},bass=g=5:f=110:w=0.6`);
-    assert.equal(chain({ bassboost: 'medium' }), `${prefix},bass=g=10:f=110:w=0.6`);
-    assert.equal(chain({ bassboost: 'high' }), `${prefix},bass=g=15:f=110:w=0.6`);
+    assert.equal(chain({ bassboost: 'low' }), `${prefix},bass=g=5:f=150:w=0.7`);
+    assert.equal(chain({ bassboost: 'medium' }), `${prefix},bass=g=10:f=150:w=0.7`);
+    assert.equal(chain({ bassboost: 'high' }), `${prefix},bass=g=15:f=150:w=0.7`);
     assert.equal(chain({ nightcore: true }), `${prefix},asetrate=60000,aresample=48000`);
     assert.equal(chain({ vaporwave: true }), `${prefix},asetrate=38400,aresample=48000`);
     assert.equal(chain({ eightD: true }), `${prefix},apulsator=hz=0.125`);

@@ -5,6 +5,8 @@
  * Ogg Opus tone passes straight through, with no ffmpeg running at all.
  */
 import { strict as assert } from 'node:assert';
+import * as path from 'node:path';
+import { runFfmpegOk } from '../../src/sandbox/fixtures/run-ffmpeg';
 import { guildKeys } from '../../src/state';
 import type { OptionValue } from '../../src/sandbox/interactions';
 import { useRedis } from '../support/redis';
@@ -68,6 +70,26 @@ describe('filters end to end: /filter, what the listener hears, passthrough', fu
     const before = framesOf(stage.segments(), 440);
     await waitFor('440 Hz again', () => framesOf(stage.segments(), 440) >= before + 25, { timeoutMs: 20_000 });
     await waitFor('no ffmpeg left', () => bot.ffmpegs().length === 0, { timeoutMs: 10_000 });
+    await stage.db.del(keys.playlist);
+  });
+
+  it('bass boost and the equalizer change the spectrum: on a two-tone track (2 kHz 6 dB over 120 Hz) 120 Hz becomes the loudest', async () => {
+    // The listener hears the loudest tone of each window: 2000 Hz, until 120 Hz gains more than 6 dB.
+    const name = 'two-tone-120-2000.ogg';
+    await runFfmpegOk(['-loglevel', 'error', '-y', '-f', 'lavfi', '-i', 'sine=frequency=120:sample_rate=48000:duration=60,volume=0.5[a];sine=frequency=2000:sample_rate=48000:duration=60[b];[a][b]amix=inputs=2', '-ac', '2', '-c:a', 'libopus', '-b:a', '96k', '-f', 'ogg', path.join(stage.dir, 'tracks', name)]);
+    await stage.play([stage.fixtures.url(name)]);
+    const more = async (hz: number, what: string): Promise<void> => {
+      const before = framesOf(stage.segments(), hz);
+      await waitFor(what, () => framesOf(stage.segments(), hz) >= before + 25, { timeoutMs: 20_000 });
+    };
+    await more(2000, '2000 Hz the loudest with no filter');
+    assertPublic(await cmd(g.alice, 'filter preset', { name: 'bassboost', level: 'high' }), /bass boost \(high\)/);
+    await more(120, '120 Hz the loudest with bass boost high');
+    assertPublic(await cmd(g.alice, 'filter off'), /Filters are off/);
+    await more(2000, '2000 Hz the loudest again');
+    assertPublic(await cmd(g.alice, 'filter equalizer', { band: 3, gain: 12 }), /equalizer \(125 Hz \+12 dB\)/);
+    await more(120, '120 Hz the loudest with +12 dB at 125 Hz');
+    assertPublic(await cmd(g.alice, 'filter off'), /Filters are off/);
     await stage.db.del(keys.playlist);
   });
 });
