@@ -6,53 +6,13 @@ import { isLeft } from 'fp-ts/Either';
 import type { TaskEither } from 'fp-ts/TaskEither';
 import * as ops from '../../src/ops';
 import { opErrorMessage } from '../../src/ops';
-import { BASS_LEVELS, EQ_BANDS_HZ, FACTORS, FILTER_PARTS, isNeutral, PRESETS, type FilterChange, type Filters, type FilterRefusal } from '../../src/filters';
+import { BASS_LEVELS, describeFilters, FILTER_PARTS, isNeutral, PRESETS, refusalText, type FilterChange } from '../../src/filters';
 import type { Translate } from '../../src/i18n';
 import { checkDj, checkVoice, deniedMessage } from './access';
 import type { Handler, HandlerCtx, Reply } from './handlers';
 
 const answer = (content: string, visibility: 'public' | 'ephemeral' = 'public'): Reply => ({ kind: 'answer', body: { content, components: [] }, visibility });
 const refusal = (content: string): Reply => ({ kind: 'error', content });
-
-function hz(band: number): string {
-  return band >= 1000 ? `${band / 1000} kHz` : `${band} Hz`;
-}
-
-function signed(n: number): string {
-  return n > 0 ? `+${n}` : String(n);
-}
-
-/** The filters in the member's language: "bass boost (high), nightcore, equalizer (31 Hz +3, 1 kHz -2)". */
-export function describeFilters(f: Filters, t: Translate): string {
-  const parts: string[] = [];
-  if (f.bassboost !== undefined) parts.push(t('filters:name.bassboost', { level: t(`filters:level.${f.bassboost}`) }));
-  if (f.nightcore) parts.push(t('filters:name.nightcore'));
-  if (f.vaporwave) parts.push(t('filters:name.vaporwave'));
-  if (f.eightD) parts.push(t('filters:name.8d'));
-  if (f.karaoke) parts.push(t('filters:name.karaoke'));
-  if (f.tremolo) parts.push(t('filters:name.tremolo'));
-  if (f.vibrato) parts.push(t('filters:name.vibrato'));
-  const eq = f.equalizer ?? [];
-  const bands = EQ_BANDS_HZ.flatMap((b, i) => ((eq[i] ?? 0) === 0 ? [] : [`${hz(b)} ${signed(eq[i] ?? 0)} dB`]));
-  if (bands.length > 0) parts.push(t('filters:name.equalizer', { bands: bands.join(', ') }));
-  for (const which of FACTORS) {
-    const value = f[which];
-    if (value !== undefined && value !== 1) parts.push(t(`filters:name.${which}`, { value: String(value) }));
-  }
-  return parts.join(', ');
-}
-
-function refusalText(r: FilterRefusal, t: Translate): string {
-  switch (r.kind) {
-    case 'out-of-range':
-      return t(`filters:range.${r.what}`, { min: r.min, max: r.max, value: String(r.value) });
-    case 'bands-not-numbers':
-      // Member text in a code span: a backtick would close it early.
-      return t('filters:bands-not-numbers', { word: r.word.replaceAll('`', "'") });
-    case 'bands-count':
-      return t('filters:bands-count', { max: r.max, given: r.count });
-  }
-}
 
 async function fold(te: TaskEither<ops.FilterError, ops.FiltersView>, t: Translate, onOk: (v: ops.FiltersView) => Reply): Promise<Reply> {
   const r = await te();

@@ -4,6 +4,7 @@ import { isRight } from 'fp-ts/Either';
 import type * as t from 'io-ts';
 import { createApi } from '../../src/http/api';
 import { AddTracksBody, MoveBody, SeekBody, SettingsBody, SkipBody, StateBody, EmptyBody } from '../../src/http/api/bodies';
+import { FilterChange } from '../../src/filters';
 import { openApiDocument, openApiPath } from '../../src/http/api/openapi';
 import { ROUTES } from '../../src/http/api/routes';
 import { silentLogger } from '../../src/log';
@@ -41,6 +42,7 @@ describe('REST API: the OpenAPI document stays true to the routes', () => {
       'POST /guilds/:id/shuffle': EmptyBody,
       'POST /guilds/:id/seek': SeekBody,
       'PATCH /guilds/:id/settings': SettingsBody,
+      'PATCH /guilds/:id/filters': FilterChange,
     };
     const withBody = ROUTES.filter((r) => r.body !== undefined);
     assert.deepEqual(withBody.map((r) => `${r.method} ${r.path}`).sort(), Object.keys(codecs).sort());

@@ -10,6 +10,7 @@ import * as ops from '../../ops';
 import type { OpError, OpsDeps } from '../../ops';
 import { AddTracksBody, addTracksSchema, DEFAULT_SEARCH_LIMIT, EmptyBody, MoveBody, moveSchema, SeekBody, seekSchema, SearchParams, searchParameters, SettingsBody, settingsSchema, SkipBody, skipSchema, StateBody, stateSchema, type JsonSchema } from './bodies';
 import { apiError, fromOpError, type ApiError } from './errors';
+import { FILTER_ROUTES } from './filter-routes';
 
 /** Who enqueued a track through the API, as the queue and `/queue` show it. */
 export const API_REQUESTER = { id: 'api', name: 'REST API' } as const;
@@ -314,6 +315,7 @@ export const ROUTES: readonly RouteSpec[] = [
     ok: { status: 200, schema: { type: 'object' } },
     errors: [],
   },
+  ...FILTER_ROUTES,
 ];
 
 export function unknownGuild(guild: string): ApiError {
