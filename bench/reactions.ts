@@ -9,7 +9,9 @@
  *   (arrival + one 20 ms frame) to the first packet of track 2, so 0 is seamless;
  * - SIGTERM → /readyz 503: polling /readyz every few ms while the instance drains a playing guild;
  * - REST change → SSE snapshot: a `PATCH .../settings` (volume) while an event stream of the guild is
- *   open on the same instance; to the arrival of the first snapshot that shows the new volume.
+ *   open on the same instance; to the arrival of the first snapshot that shows the new volume;
+ * - filter change → filtered tone, and the hole a filter change and a volume change leave in the
+ *   audio (bench/filter-gap.ts).
  * "Last packet" is known once the guild has been quiet for `quietMs`; each try uses a guild of its own.
  * A negative time to silence is a real reading: the last packet arrived before the write was even
  * sent, so the frame due next (at most 20 ms later) was never sent; the reaction took under one frame.
@@ -28,6 +30,7 @@ import type { DaveMode, GuildSpec } from '../src/sandbox';
 import type { MonitorOptions } from '../src/sandbox/audio/monitor';
 import { guildKeys, GUILDS_KEY } from '../src/state';
 import { waitFor } from '../test/support/wait';
+import { filterChangeTry, volumeChangeTry } from './filter-gap';
 import { killProgram } from './procs';
 import { fmtMs, reactionsTable } from './report';
 import { BENCH_DAVE_MODE, BenchStage, type Bot } from './stage';
@@ -52,9 +55,9 @@ export interface ReactionsConfig {
 export const REACTIONS_FULL: ReactionsConfig = { tries: 5, baseline: true, longTrackMs: 10_000, playFirstMs: 600, gapTrackMs: 600, quietMs: 1000 };
 export const REACTIONS_SMOKE: ReactionsConfig = { tries: 1, baseline: true, longTrackMs: 10_000, playFirstMs: 300, gapTrackMs: 400, quietMs: 500 };
 
-/** Guilds the stage needs: one per try of each of the five hiqty figures and the baseline's stop. */
+/** Guilds the stage needs: one per try of each of the seven hiqty figures and the baseline's stop. */
 export function reactionGuilds(c: ReactionsConfig): number {
-  return c.tries * (c.baseline ? 6 : 5) + 1;
+  return c.tries * (c.baseline ? 8 : 7) + 1;
 }
 
 /** The REST API token of the bench's bot (a local, throw-away instance). */
@@ -68,6 +71,10 @@ export interface ReactionsFigures {
   readonly trackGapMs: Summary;
   readonly sigtermToNotReadyMs: Summary;
   readonly restToSseMs: Summary;
+  /** Issue 16 (bench/filter-gap.ts): a filter change mid-track, and the hole it and a volume change leave. */
+  readonly filterToToneMs: Summary;
+  readonly filterHoleMs: Summary;
+  readonly volumeHoleMs: Summary;
   readonly tries: Readonly<Record<string, readonly number[]>>;
 }
 
@@ -115,6 +122,16 @@ export async function measureReactions(stage: BenchStage, c: ReactionsConfig, ur
   const skipToNextToneMs = await repeat('skip → next tone', () => skipTry(stage, takeGuild(), urls, c));
   const stopToSilenceMs = await repeat('stop → silence', () => stopTry(stage, takeGuild(), urls, c));
   const trackGapMs = await repeat('gap between tracks', () => gapTry(stage, takeGuild(), urls, c));
+  const filterHoles: number[] = [];
+  const filterToToneMs = await repeat('filter change → filtered tone', async () => {
+    const r = await filterChangeTry(stage, takeGuild(), urls.long, c);
+    filterHoles.push(r.holeMs);
+    return r.toToneMs;
+  });
+  tries['filter change: hole'] = filterHoles;
+  const filterHoleMs = summarize(filterHoles);
+  progress(`  filter change: hole: p50 ${fmtMs(filterHoleMs.p50)} ms, max ${fmtMs(filterHoleMs.max)} ms (${filterHoles.map(fmtMs).join(', ')})`);
+  const volumeHoleMs = await repeat('volume change: hole', () => volumeChangeTry(stage, takeGuild(), urls.long, c));
   const sseGuild = takeGuild();
   // The API knows only guilds with state: a stopped guild, known to the bot.
   await stage.stopGuilds([sseGuild]);
@@ -135,7 +152,7 @@ export async function measureReactions(stage: BenchStage, c: ReactionsConfig, ur
       await baseline.close();
     }
   }
-  return { leaseLossToSilenceMs, skipToNextToneMs, stopToSilenceMs, baselineStopToSilenceMs, trackGapMs, sigtermToNotReadyMs, restToSseMs, tries };
+  return { leaseLossToSilenceMs, skipToNextToneMs, stopToSilenceMs, baselineStopToSilenceMs, trackGapMs, sigtermToNotReadyMs, restToSseMs, filterToToneMs, filterHoleMs, volumeHoleMs, tries };
 }
 
 const stats = (stage: BenchStage, guild: GuildSpec) => stage.sandbox.voiceStats(guild.id, { flush: false });

@@ -276,6 +276,9 @@ export function reactionsTable(r: ReactionsFigures): string {
     row('gap between tracks', r.trackGapMs, undefined, 'none: no queue'),
     row('SIGTERM → /readyz 503', r.sigtermToNotReadyMs, undefined, 'none: no /readyz'),
     row('REST change → SSE snapshot', r.restToSseMs, undefined, 'none: no API'),
+    row('filter change → filtered tone', r.filterToToneMs, undefined, 'none: no filters'),
+    row('filter change: hole in the audio', r.filterHoleMs, undefined, 'none: no filters'),
+    row('volume change: hole (same restart)', r.volumeHoleMs, undefined, 'none: fixed volume'),
   ]);
 }
 

@@ -4,6 +4,7 @@
  */
 import type { PlayPath } from '../../src/media';
 import type { PlanVia } from '../../src/media/plan';
+import { trackRate, type Filters } from '../../src/filters';
 import type { Track } from '../../src/state';
 import type { PlayingTrack } from '../../src/voice/port';
 
@@ -22,9 +23,10 @@ export interface QueuedTrack {
 export type Playback =
   | { readonly kind: 'idle' }
   /** The engine is opening the track (plan, fetch, probe, maybe ffmpeg) where its audio will run. */
-  | { readonly kind: 'starting'; readonly item: QueuedTrack; readonly startMs: number; readonly volume: number; readonly audio: PlayingTrack }
+  | { readonly kind: 'starting'; readonly item: QueuedTrack; readonly startMs: number; readonly volume: number; readonly filters: Filters; readonly audio: PlayingTrack }
   /** `via`: it plays from another source than its own (a mirror, or a fallback). */
-  | { readonly kind: 'playing'; readonly item: QueuedTrack; readonly startMs: number; readonly volume: number; readonly path: PlayPath; readonly audio: PlayingTrack; readonly via?: PlanVia }
+  /** `filters`: what this play was opened with; a change restarts it at the position, as a volume change does. */
+  | { readonly kind: 'playing'; readonly item: QueuedTrack; readonly startMs: number; readonly volume: number; readonly filters: Filters; readonly path: PlayPath; readonly audio: PlayingTrack; readonly via?: PlanVia }
   /**
    * Paused holds no stream and no ffmpeg: resuming reopens at the position. `stopping` is the play the
    * pause stopped: until it has ended (its engine may be a worker, a message away) `positionMs` is the
@@ -38,10 +40,21 @@ export type Playback =
 
 export type PlaybackKind = Playback['kind'];
 
-/** A play that was stopped, with the position it had started at. */
+/** A play that was stopped, with the position it had started at and the filters it played with. */
 export interface StoppedPlay {
   readonly startMs: number;
+  readonly filters: Filters;
   readonly audio: PlayingTrack;
+}
+
+/**
+ * Where a play is in its track: the engine counts the audio it sent (listener time), and speed, rate and
+ * the presets that carry them (nightcore, vaporwave) cover more or less track time per second heard.
+ * The factor is constant for a play (a filter change starts a new play at the position), so the
+ * product is exact, and status, resume, failover and seek all stay in track time.
+ */
+function playedTo(startMs: number, filters: Filters, audio: PlayingTrack): number {
+  return startMs + Math.round(audio.positionMs() * trackRate(filters));
 }
 
 /** True while a pause's stopped play may still be sending (its final position not yet known). */
@@ -53,11 +66,11 @@ export function stillStopping(playback: Playback): boolean {
 export function positionOf(playback: Playback): number | undefined {
   switch (playback.kind) {
     case 'playing':
-      return playback.startMs + playback.audio.positionMs();
+      return playedTo(playback.startMs, playback.filters, playback.audio);
     case 'starting':
       return playback.startMs;
     case 'paused':
-      return playback.stopping?.audio.end() === undefined ? playback.positionMs : playback.stopping.startMs + playback.stopping.audio.positionMs();
+      return playback.stopping?.audio.end() === undefined ? playback.positionMs : playedTo(playback.stopping.startMs, playback.stopping.filters, playback.stopping.audio);
     case 'interrupted':
       return playback.positionMs;
     case 'idle':

@@ -10,7 +10,8 @@
  */
 import { within } from '../../src/clock';
 import { done, requeueAfter, type Reconciler, type Result } from '../../src/reconcile';
-import type { GuildSnapshot, Lease, StatusUpdate } from '../../src/state';
+import type { GuildSnapshot, Lease, Settings, StatusUpdate } from '../../src/state';
+import { sameFilters } from '../../src/filters';
 import type { PlayerDeps } from './deps';
 import { desireOf, type Desire } from './desire';
 import { playedFromOf, positionOf, stillStopping, type QueuedTrack, type TrackOutcome } from './playback';
@@ -359,7 +360,7 @@ export class PlayerReconciler implements Reconciler<string> {
     if (desire.paused) {
       if (playback.kind === 'starting' || playback.kind === 'playing' || playback.kind === 'interrupted' || playback.kind === 'idle') {
         const positionMs = positionOf(playback) ?? desire.resumeAtMs;
-        const stopping = playback.kind === 'playing' ? { startMs: playback.startMs, audio: playback.audio } : undefined;
+        const stopping = playback.kind === 'playing' ? { startMs: playback.startMs, filters: playback.filters, audio: playback.audio } : undefined;
         session.setPlayback({ kind: 'paused', item: desire.head, positionMs, volume: desire.settings.volume, ...(stopping && { stopping }) });
       }
       // The status is written now at the last reported position, and again (exact) when the stopped play
@@ -377,20 +378,20 @@ export class PlayerReconciler implements Reconciler<string> {
 
     switch (playback.kind) {
       case 'idle':
-        this.start(session, desire.head, desire.resumeAtMs, desire.settings.volume);
+        this.start(session, desire.head, desire.resumeAtMs, desire.settings);
         break;
       case 'paused':
         // Resuming before the paused play has ended would replay what it sent after its last report.
         // Its end pokes the guild; the requeue is only a backstop.
         if (stillStopping(playback)) return requeueAfter(HANDOVER_QUIET_MS);
-        this.start(session, desire.head, positionOf(playback) ?? playback.positionMs, desire.settings.volume);
+        this.start(session, desire.head, positionOf(playback) ?? playback.positionMs, desire.settings);
         break;
       case 'interrupted':
-        this.start(session, desire.head, playback.positionMs, desire.settings.volume);
+        this.start(session, desire.head, playback.positionMs, desire.settings);
         break;
       case 'playing':
-        // Volume is an ffmpeg argument: a change restarts the stream where the listener is.
-        if (playback.volume !== desire.settings.volume) this.start(session, desire.head, positionOf(playback) ?? 0, desire.settings.volume);
+        // Volume and filters are ffmpeg arguments: a change restarts the stream where the listener is.
+        if (playback.volume !== desire.settings.volume || !sameFilters(playback.filters, desire.settings.filters)) this.start(session, desire.head, positionOf(playback) ?? 0, desire.settings);
         break;
       case 'starting':
         break;
@@ -399,9 +400,9 @@ export class PlayerReconciler implements Reconciler<string> {
   }
 
   /** Has the engine open the head; the guild is poked when it plays or turns out unplayable. */
-  private start(session: GuildSession, item: QueuedTrack, startMs: number, volume: number): void {
-    const audio = session.voice.play({ track: item.track, startMs, volumePercent: volume });
-    const starting = { kind: 'starting', item, startMs, volume, audio } as const;
+  private start(session: GuildSession, item: QueuedTrack, startMs: number, { volume, filters }: Pick<Settings, 'volume' | 'filters'>): void {
+    const audio = session.voice.play({ track: item.track, startMs, volumePercent: volume, filters });
+    const starting = { kind: 'starting', item, startMs, volume, filters, audio } as const;
     session.setPlayback(starting);
     void this.opened(session, starting).catch((err: unknown) => {
       this.deps.log.error({ guild: session.guild, err }, 'starting a track failed unexpectedly');
@@ -411,7 +412,7 @@ export class PlayerReconciler implements Reconciler<string> {
   }
 
   private async opened(session: GuildSession, starting: Extract<GuildSession['playback'], { kind: 'starting' }>): Promise<void> {
-    const { item, startMs, volume, audio } = starting;
+    const { item, startMs, volume, filters, audio } = starting;
     const result = await audio.opened;
     // A skip, pause or loss superseded the start (and stopped the play, which cancels the open).
     if (session.disposed || session.playback !== starting) return;
@@ -428,7 +429,7 @@ export class PlayerReconciler implements Reconciler<string> {
       case 'playing':
         break;
     }
-    const playing = { kind: 'playing', item, startMs, volume, path: result.path, audio, ...(result.via === undefined ? {} : { via: result.via }) } as const;
+    const playing = { kind: 'playing', item, startMs, volume, filters, path: result.path, audio, ...(result.via === undefined ? {} : { via: result.via }) } as const;
     session.setPlayback(playing);
     this.deps.metrics.trackStarted(result.path);
     this.deps.log.info({ guild: session.guild, trackId: item.track.id, path: result.path, startMs, via: result.via }, 'track started');

@@ -7,6 +7,7 @@ import { ChannelType, InteractionContextType, PermissionFlagsBits, SlashCommandB
 import { LOCALE_NAMES, LOCALES } from '../../src/i18n';
 import { HISTORY_PAGE_SIZE } from '../../src/ops';
 import { HISTORY_LENGTH, MAX_QUEUE_LIMIT } from '../../src/state';
+import { filterCommand } from './filter-command';
 import { FOLLOW_SERVER } from './language';
 import { localizeCommands } from './localize';
 import { playlistCommand } from './playlist-command';
@@ -82,6 +83,7 @@ export function commandDefinitions(): RESTPostAPIChatInputApplicationCommandsJSO
       .addChannelOption((o) => o.setName('announce_channel').setDescription('Where the now-playing message goes').addChannelTypes(ChannelType.GuildText))
       .addStringOption(languageOption),
     playlistCommand(),
+    filterCommand(command),
   ];
   // Descriptions and choice names in every language from the i18n keys cmd.<command>... (./localize.ts).
   return localizeCommands(builders.map((b) => b.toJSON()));

@@ -17,6 +17,7 @@ import { isMediaInputError } from './media-error';
 import { openInput } from './media-input';
 import type { OriginOverrides } from './origins';
 import type { PlanProvider } from './plan';
+import { isNeutral, NO_FILTERS, type Filters } from '../filters';
 import { DEFAULT_IDLE_TIMEOUT_MS, DEFAULT_MAX_BYTES, describeUrlText, type LookupAll, type RequestFn } from './safe-fetch';
 import { OpenGate } from './open-gate';
 import { ffmpegProcesses, transcode, type FfmpegProcesses, type TranscodeExit } from './transcode';
@@ -37,6 +38,8 @@ export interface TrackRequest {
   readonly startMs?: number;
   /** Default 100 (unchanged). */
   readonly volumePercent?: number;
+  /** The guild's audio filters; default none. Any filter takes the transcode path. */
+  readonly filters?: Filters;
   /** A stream without an end (Icecast and the like): no size cap. Default false. */
   readonly isLive?: boolean;
   /**
@@ -112,11 +115,11 @@ function isPacket(u: unknown): u is Buffer {
 }
 
 /**
- * Passthrough needs both an Opus container and volume 100: a gain cannot be applied to Opus
- * packets without decoding them, and decoding belongs to ffmpeg, not to the bot (DESIGN.md §6).
+ * Passthrough needs an Opus container, volume 100 and no filter: neither a gain nor a filter can be
+ * applied to Opus packets without decoding them, and decoding belongs to ffmpeg, not to the bot (DESIGN.md §6).
  */
-function choosePath(probed: ProbeResult, volumePercent: number, transcodeOnly: boolean): 'ogg' | 'webm' | 'transcode' {
-  if (volumePercent !== 100 || transcodeOnly) return 'transcode';
+function choosePath(probed: ProbeResult, volumePercent: number, filters: Filters, transcodeOnly: boolean): 'ogg' | 'webm' | 'transcode' {
+  if (volumePercent !== 100 || !isNeutral(filters) || transcodeOnly) return 'transcode';
   if (probed.kind === 'ogg-opus') return 'ogg';
   if (probed.kind === 'webm-opus') return 'webm';
   return 'transcode';
@@ -147,6 +150,7 @@ async function openSignalled(request: TrackRequest, deps: OpenTrackDeps, signal:
   const clock = deps.clock ?? systemClock;
   const startMs = Math.max(0, request.startMs ?? 0);
   const volumePercent = request.volumePercent ?? 100;
+  const filters = request.filters ?? NO_FILTERS;
   const idleTimeoutMs = deps.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
 
   const input = await openInput(
@@ -223,7 +227,7 @@ async function openSignalled(request: TrackRequest, deps: OpenTrackDeps, signal:
   }
   const source = head.kind === 'ended' ? Readable.from([Buffer.concat(head.chunks)], { objectMode: false, highWaterMark: AUDIO_BYTE_HIGH_WATER_MARK }) : body;
 
-  const path = choosePath(probed, volumePercent, input.transcodeOnly);
+  const path = choosePath(probed, volumePercent, filters, input.transcodeOnly);
   // Known once the first bytes are out (an HLS reader learns it from the playlist).
   const skipMs = input.skipMs();
   const out = new PassThrough({ objectMode: true, highWaterMark: AUDIO_PACKET_HIGH_WATER_MARK });
@@ -231,7 +235,7 @@ async function openSignalled(request: TrackRequest, deps: OpenTrackDeps, signal:
   let stop: () => void;
 
   if (path === 'transcode') {
-    const ffmpeg = transcode({ ffmpegPath: deps.ffmpegPath, input: source, startMs: skipMs, volumePercent, registry: deps.ffmpeg ?? ffmpegProcesses, clock });
+    const ffmpeg = transcode({ ffmpegPath: deps.ffmpegPath, input: source, startMs: skipMs, volumePercent, filters, registry: deps.ffmpeg ?? ffmpegProcesses, clock });
     const demuxer = createDemuxer('ogg');
     demuxer.on('error', (e) => {
       log.debug({ err: e }, "ffmpeg's output could not be demuxed");
@@ -250,7 +254,7 @@ async function openSignalled(request: TrackRequest, deps: OpenTrackDeps, signal:
       ffmpeg.kill();
       demuxer.destroy();
     };
-    log.debug({ format: probed.kind === 'transcode' ? probed.format : probed.kind, pid: ffmpeg.pid, startMs, skipMs, start: input.how, volumePercent }, 'transcoding');
+    log.debug({ format: probed.kind === 'transcode' ? probed.format : probed.kind, pid: ffmpeg.pid, startMs, skipMs, start: input.how, volumePercent, filters }, 'transcoding');
   } else {
     // A live stream has no end to check; a file without its end-of-stream page was cut short.
     const onOggEnd = input.live ? undefined : (complete: boolean): void => {

@@ -7,6 +7,7 @@ import { spawn } from 'node:child_process';
 import { setPriority } from 'node:os';
 import type { Readable } from 'node:stream';
 import { systemClock, type Clock } from '../clock';
+import { chainTrims, filterSteps, NO_FILTERS, type Filters } from '../filters';
 
 /** Live ffmpeg children, for the `ffmpeg processes` gauge and for tests that must see none left. */
 export class FfmpegProcesses {
@@ -57,6 +58,8 @@ export interface TranscodeSettings {
   readonly startMs: number;
   /** 100 is unchanged. */
   readonly volumePercent: number;
+  /** The guild's audio filters (src/filters); default none. */
+  readonly filters?: Filters;
 }
 
 /** Default wait between SIGTERM and SIGKILL when a transcode is stopped: 2 s. */
@@ -66,10 +69,12 @@ export const DEFAULT_KILL_GRACE_MS = 2000;
  * `-ss` after `-i` decodes and discards rather than seeking the input: a pipe cannot seek anyway,
  * and it is sample-accurate. The output is always 48 kHz stereo Opus in Ogg, what Discord wants.
  */
-export function ffmpegArgs({ startMs, volumePercent }: TranscodeSettings): string[] {
+export function ffmpegArgs({ startMs, volumePercent, filters = NO_FILTERS }: TranscodeSettings): string[] {
   const args = ['-hide_banner', '-nostdin', '-loglevel', 'error', '-protocol_whitelist', 'pipe', '-i', 'pipe:0'];
-  if (startMs > 0) args.push('-ss', (startMs / 1000).toFixed(3));
-  if (volumePercent !== 100) args.push('-af', `volume=${(Math.max(0, volumePercent) / 100).toFixed(3)}`);
+  // With filters the chain trims in input time itself (see filterSteps): -ss would count output time.
+  if (startMs > 0 && !chainTrims(filters)) args.push('-ss', (startMs / 1000).toFixed(3));
+  const steps = filterSteps({ filters, volumePercent, skipMs: startMs });
+  if (steps.length > 0) args.push('-af', steps.join(','));
   args.push('-vn', '-ac', '2', '-ar', '48000', '-c:a', 'libopus', '-b:a', '128k', '-f', 'ogg', 'pipe:1');
   return args;
 }

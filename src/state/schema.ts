@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import * as t from 'io-ts';
 import { isLeft } from 'fp-ts/Either';
 import { decode, intFromString, intInRange, NonEmptyString, oneOf, Snowflake } from '../codecs';
+import { FiltersFromString, isNeutral, NO_FILTERS, type Filters } from '../filters';
 import { LOCALES, type Locale } from '../i18n/locales';
 
 /** A finite number >= 0 (JSON has no NaN, but hand-written values may still be negative). */
@@ -116,6 +117,8 @@ export const SETTINGS_FIELDS = {
   max_per_user: intFromString(1, MAX_QUEUE_LIMIT),
   /** The language of the guild's announcements: one of hiqty's (src/i18n LOCALES). */
   language: GuildLanguage,
+  /** Audio filters, JSON of src/filters/codec.ts (`{"nightcore":true,"bassboost":"high"}`); absent is none. */
+  filters: FiltersFromString,
 } as const;
 
 export type SettingsField = keyof typeof SETTINGS_FIELDS;
@@ -132,6 +135,8 @@ export interface Settings {
   readonly max_per_user: number | undefined;
   /** Absent (the default): announcements follow the guild's Discord `preferred_locale`. */
   readonly language?: Locale;
+  /** Audio filters (src/filters). Default none. */
+  readonly filters: Filters;
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -141,6 +146,7 @@ export const DEFAULT_SETTINGS: Settings = {
   dj_role: undefined,
   max_queue: undefined,
   max_per_user: undefined,
+  filters: NO_FILTERS,
 };
 
 /** A value that did not decode: what it was and why, in words. */
@@ -177,6 +183,7 @@ export function decodeSettings(hash: Readonly<Record<string, string>>): { settin
     dj_role: field(f.dj_role, hash, 'dj_role', d.dj_role, corrupt),
     max_queue: field(f.max_queue, hash, 'max_queue', d.max_queue, corrupt),
     max_per_user: field(f.max_per_user, hash, 'max_per_user', d.max_per_user, corrupt),
+    filters: field(f.filters, hash, 'filters', d.filters, corrupt),
   };
   const language = field(f.language, hash, 'language', undefined, corrupt);
   return { settings: language === undefined ? settings : { ...settings, language }, corrupt };
@@ -191,6 +198,8 @@ export interface SettingsPatch {
   readonly max_queue?: number | null;
   readonly max_per_user?: number | null;
   readonly language?: Locale | null;
+  /** null (or neutral filters, which are stored as no field) removes them. */
+  readonly filters?: Filters | null;
 }
 
 /**
@@ -219,6 +228,7 @@ export function encodeSettingsPatch(patch: SettingsPatch): { set: Record<string,
   put('max_queue', SETTINGS_FIELDS.max_queue, patch.max_queue);
   put('max_per_user', SETTINGS_FIELDS.max_per_user, patch.max_per_user);
   put('language', SETTINGS_FIELDS.language, patch.language);
+  put('filters', SETTINGS_FIELDS.filters, patch.filters === undefined || patch.filters === null || !isNeutral(patch.filters) ? patch.filters : null);
   return { set, del, problems };
 }
 

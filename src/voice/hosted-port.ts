@@ -162,6 +162,7 @@ class HostedGuildVoice implements GuildVoice {
         url: planned.url,
         startMs: spec.startMs,
         volumePercent: spec.volumePercent,
+        ...(spec.filters === undefined ? {} : { filters: spec.filters }),
         isLive: planned.isLive,
         ...(planned.durationMs === undefined ? {} : { durationMs: planned.durationMs }),
         planned: planned.plan !== undefined,

@@ -10,6 +10,7 @@
  */
 import type { PlayPath } from '../media';
 import type { PlanVia } from '../media/plan';
+import type { Filters } from '../filters';
 import type { PlayableTrack } from '../sources/types';
 
 /** A guild's voice connection, as the reconciler needs to tell it apart. */
@@ -34,6 +35,8 @@ export interface PlaySpec {
   readonly startMs: number;
   /** 100 plays the source unchanged (Opus passes straight through); anything else goes through ffmpeg. */
   readonly volumePercent: number;
+  /** The guild's audio filters; absent or neutral plays unchanged. Any filter goes through ffmpeg. */
+  readonly filters?: Filters;
 }
 
 /** How opening a play went. */

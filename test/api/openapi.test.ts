@@ -4,6 +4,7 @@ import { isRight } from 'fp-ts/Either';
 import type * as t from 'io-ts';
 import { createApi } from '../../src/http/api';
 import { AddTracksBody, MoveBody, PreviousBody, SeekBody, SettingsBody, SkipBody, SkipToBody, StateBody, EmptyBody } from '../../src/http/api/bodies';
+import { FilterChange } from '../../src/filters';
 import { openApiDocument, openApiPath } from '../../src/http/api/openapi';
 import { LoadPlaylistBody } from '../../src/http/api/playlists';
 import { ROUTES } from '../../src/http/api/routes';
@@ -45,6 +46,7 @@ describe('REST API: the OpenAPI document stays true to the routes', () => {
       'POST /guilds/:id/previous': PreviousBody,
       'POST /guilds/:id/skipto': SkipToBody,
       'POST /guilds/:id/playlists/:name/load': LoadPlaylistBody,
+      'PATCH /guilds/:id/filters': FilterChange,
     };
     const withBody = ROUTES.filter((r) => r.body !== undefined);
     assert.deepEqual(withBody.map((r) => `${r.method} ${r.path}`).sort(), Object.keys(codecs).sort());

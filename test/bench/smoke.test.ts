@@ -121,6 +121,9 @@ describe('bench: the make bench pipeline at N = 2', function () {
     finiteSummary('gap between tracks', r.trackGapMs);
     finiteSummary('SIGTERM to /readyz 503', r.sigtermToNotReadyMs);
     finiteSummary('REST change to SSE snapshot', r.restToSseMs);
+    finiteSummary('filter change to filtered tone', r.filterToToneMs);
+    finiteSummary('filter change hole', r.filterHoleMs);
+    finiteSummary('volume change hole', r.volumeHoleMs);
     assert.ok(report.targets.length >= 8, 'every target is evaluated');
     const text = renderReport(report);
     assert.ok(report.herd.runs.length > 0, 'the herd was measured');

@@ -130,6 +130,20 @@ describe('media/openTrack', function () {
       assert.deepEqual(await outcome.done, { kind: 'finished' });
       assert.equal(ffmpeg.started, 1);
     });
+
+    it('a filter goes through ffmpeg (nightcore: 2 s of track in 1.6 s); neutral filters keep passthrough', async () => {
+      const neutral = await open({ url: server.url('/tone/ogg-opus'), filters: { speed: 1, equalizer: [0, 0, 0, 0, 0, 0, 0, 0, 0, 0] } });
+      assertPlaying(neutral);
+      assert.equal(neutral.path, 'passthrough');
+      await collect(neutral.stream);
+      assert.equal(ffmpeg.started, 0);
+      const outcome = await open({ url: server.url('/tone/ogg-opus'), filters: { nightcore: true } });
+      assertPlaying(outcome);
+      assert.equal(outcome.path, 'transcoded');
+      assertDuration(await collect(outcome.stream), 1600);
+      assert.deepEqual(await outcome.done, { kind: 'finished' });
+      assert.equal(ffmpeg.started, 1);
+    });
   });
 
   describe('transcode', () => {

@@ -24,6 +24,8 @@ const COMMANDS: readonly EngineCommand[] = [
   { type: 'join', guild: '1', join: 3, channelId: '2' },
   { type: 'play', guild: '1', play: 4, request },
   { type: 'play', guild: '1', play: 5, request: { url: 'https://example.com/b', startMs: 0, volumePercent: 50, isLive: true, planned: false } },
+  // A play with filters (issue 16): typed values cross to the worker, which builds the -af chain there.
+  { type: 'play', guild: '1', play: 6, request: { ...request, filters: { bassboost: 'high', nightcore: true, equalizer: [1, 0, 0, 0, 0, 0, 0, 0, 0, -1], speed: 1.5 } } },
   { type: 'stop', guild: '1', play: 4 },
   { type: 'drop', guild: '1' },
   { type: 'leave', guild: '1' },
@@ -72,6 +74,12 @@ function capture(): { log: pino.Logger; lines: Array<Record<string, unknown>> } 
 }
 
 describe('voice worker messages', () => {
+  it('a play whose filters are out of bounds is refused, not turned into an ffmpeg chain', () => {
+    const bad = { type: 'play', guild: '1', play: 7, request: { ...request, filters: { speed: 9 } } };
+    assert.equal(EngineCommandCodec.decode(bad)._tag, 'Left');
+    assert.equal(EngineCommandCodec.decode({ ...bad, request: { ...request, filters: { bassboost: '15; rm -rf /' } } })._tag, 'Left');
+  });
+
   it('every engine command and event decodes as itself, through structured clone', () => {
     for (const command of COMMANDS) {
       assert.deepEqual(new MessageDrops(pino({ level: 'silent' }), 't').decode(EngineCommandCodec, structuredClone(command)), command);

@@ -11,6 +11,7 @@ import type { OpError, OpsDeps } from '../../ops';
 import { HistoryParams, historyParameters, PreviousBody, previousSchema, SkipToBody, skipToSchema } from './bodies';
 import { AddTracksBody, addTracksSchema, DEFAULT_SEARCH_LIMIT, EmptyBody, MoveBody, moveSchema, SeekBody, seekSchema, SearchParams, searchParameters, SettingsBody, settingsSchema, SkipBody, skipSchema, StateBody, stateSchema, type JsonSchema } from './bodies';
 import { apiError, fromOpError, type ApiError } from './errors';
+import { FILTER_ROUTES } from './filter-routes';
 import { listGuildPlaylists, listUserPlaylists, loadGuildPlaylist, loadPlaylistSchema, playlistsViewSchema, showGuildPlaylist, showUserPlaylist } from './playlists';
 
 /** Who enqueued a track through the API, as the queue and `/queue` show it. */
@@ -398,6 +399,7 @@ export const ROUTES: readonly RouteSpec[] = [
     ok: { status: 200, schema: { type: 'object' } },
     errors: [],
   },
+  ...FILTER_ROUTES,
 ];
 
 export function unknownGuild(guild: string): ApiError {

@@ -11,6 +11,7 @@ import { replies } from './replies';
 import { history } from './history';
 import { lyrics } from './lyrics';
 import { playlists } from './playlists';
+import { filters } from './filters';
 import type { Namespace } from './types';
 
 export const NAMESPACES: Readonly<Record<string, Namespace>> = {
@@ -23,6 +24,7 @@ export const NAMESPACES: Readonly<Record<string, Namespace>> = {
   history,
   lyrics,
   playlists,
+  filters,
 };
 
 export type { Messages, Namespace } from './types';

@@ -14,6 +14,7 @@ import type { Clock } from '../../clock';
 import type { Logger } from '../../log';
 import type { OpenOutcome, TrackRequest } from '../../media/open-track';
 import type { PlanOutcome } from '../../media/plan';
+import type { Filters } from '../../filters';
 import type { LinkState, OpenResult, PlayEnd } from '../port';
 
 /** A play's media request without its plan provider: `planned` says the main thread holds one (asked with `plan`). */
@@ -21,6 +22,8 @@ export interface EnginePlayRequest {
   readonly url: string;
   readonly startMs: number;
   readonly volumePercent: number;
+  /** Absent: none. */
+  readonly filters?: Filters;
   readonly isLive: boolean;
   readonly durationMs?: number;
   readonly planned: boolean;

@@ -130,6 +130,7 @@ export function createVoiceEngine(deps: EngineDeps): Engine {
       url: request.url,
       startMs: request.startMs,
       volumePercent: request.volumePercent,
+      ...(request.filters === undefined ? {} : { filters: request.filters }),
       isLive: request.isLive,
       signal: abort.signal,
       ...(request.durationMs === undefined ? {} : { durationMs: request.durationMs }),

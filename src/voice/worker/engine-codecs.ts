@@ -6,6 +6,7 @@
  */
 import * as t from 'io-ts';
 import type { PlanOutcome, StreamPlan } from '../../media/plan';
+import { FiltersCodec } from '../../filters/codec';
 import type { EngineCommand, EngineEvent, EnginePlayRequest, EngineStats } from '../engine/contract';
 import type { LinkState, OpenResult, PlayEnd } from '../port';
 import { taggedUnion } from './tagged';
@@ -41,7 +42,7 @@ export const PlanOutcomeCodec: t.Type<PlanOutcome, unknown, unknown> = t.union([
 
 const PlayRequest: t.Type<EnginePlayRequest, unknown, unknown> = t.intersection([
   t.type({ url: t.string, startMs: t.number, volumePercent: t.number, isLive: t.boolean, planned: t.boolean }),
-  t.partial({ durationMs: t.number }),
+  t.partial({ durationMs: t.number, filters: FiltersCodec }),
 ]);
 
 const GuildOnly = <K extends string>(type: K) => t.type({ type: t.literal(type), guild: t.string });
