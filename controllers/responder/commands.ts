@@ -60,6 +60,13 @@ export function commandDefinitions(): RESTPostAPIChatInputApplicationCommandsJSO
     command('stay', 'Stay in the voice channel 24/7, also when the queue is empty (DJ)').addBooleanOption((o) =>
       o.setName('enabled').setDescription('true: stay in the channel; false: leave after a while with nothing to play').setRequired(true),
     ),
+    command('autoplay', 'When the queue runs out, keep playing related tracks (DJ)').addStringOption((o) =>
+      o
+        .setName('mode')
+        .setDescription('on: queue a related track when the queue runs out; off: stop at the end of the queue')
+        .setRequired(true)
+        .addChoices({ name: 'on', value: 'on' }, { name: 'off', value: 'off' }),
+    ),
     command('settings', 'Show or change the DJ role, queue limits and announce channel (Manage Server)')
       .setDefaultMemberPermissions(PermissionFlagsBits.ManageGuild)
       .addRoleOption((o) => o.setName('dj_role').setDescription('The role that may stop, clear, change the volume and skip without a vote'))

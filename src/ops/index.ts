@@ -38,3 +38,4 @@ export { guildExists, guildView, guildViewOf, listGuilds, type GuildSummary, typ
 export { quarantineList, requeueQuarantined, type QuarantineView, type RequeueResult } from './quarantine';
 export { GuildWatcher, streamGuild, type StreamOptions } from './watch';
 export { cacheClear, cacheStats, sourceHealth, type CacheCleared, type CacheView, type SourceHealthRow, type SourcesView } from './sources';
+export { AutoplayInput, setAutoplay, type AutoplayResult } from './autoplay';

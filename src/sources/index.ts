@@ -16,6 +16,7 @@ import type { QueryResolver } from './query';
 import { SourceRegistry } from './registry';
 import { withCachedResolutions } from './cached-resolutions';
 import { createQueryResolver } from './resolver';
+import { relatedFinder, type RelatedFinder } from './related';
 import { bandcampSource } from './bandcamp';
 import { mirroredSource, withFallback } from './elsewhere';
 import { metadataSources } from './metadata';
@@ -31,6 +32,7 @@ import { vimeoSource } from './vimeo';
 export type { PlannedTrack, TrackPlanner } from './planner';
 export type { QueryOutcome, QueryResolver, SearchResults } from './query';
 export type { SourceName, SourceTrack } from './types';
+export type { RelatedFinder, RelatedOutcome } from './related';
 
 export type ServiceConfig = Pick<
   Config,
@@ -50,6 +52,8 @@ export interface ServiceLayer {
   readonly resolver: QueryResolver;
   /** How the voice engine plays a queued track: a fresh plan from the track's source at each start. */
   readonly planner: TrackPlanner;
+  /** Related tracks of a queued one, for autoplay (src/sources/related.ts). */
+  readonly related: RelatedFinder;
   /** Each source's recent failure rate and circuit, as this instance sees them. */
   health(): SourceHealth[];
   /** Calls back when a source's circuit opens or closes. One listener. */
@@ -102,6 +106,14 @@ export function createServiceLayer(config: ServiceConfig, deps: ServiceLayerDeps
     mirror: songMirror({ registry: playableRegistry, cache: mirrorMatches, breaker, log }),
     breaker,
   };
+  const related = relatedFinder({
+    registry: playableRegistry,
+    mirror: elsewhere.mirror,
+    breaker,
+    order: config.HIQTY_FALLBACK_SOURCES,
+    cache: countedCache(redisSourceCache(deps.redis, 'resolve', DEFAULT_RESOLVE_CACHE_TTL_MS), 'related', deps.metrics),
+    log: log.child({ component: 'related' }),
+  });
   const metadata: MetadataSource[] = metadataSources(config, { fetcherFor, tokens, clock: deps.clock, log });
   const registry = new SourceRegistry([
     ...playable.map((s) => withFallback(s, elsewhere)),
@@ -120,6 +132,7 @@ export function createServiceLayer(config: ServiceConfig, deps: ServiceLayerDeps
     registry,
     resolver,
     planner: sourcePlanner(registry),
+    related,
     health: () => breaker.health(),
     onCircuitChange: (listener) => {
       breaker.onCircuitChange = listener;

@@ -12,3 +12,4 @@ export * from './np-message';
 export * from './source-tokens';
 export * from './source-cache';
 export * from './source-health';
+export * from './autoplay';
