@@ -32,8 +32,8 @@ function check(where: string, def: Record<string, unknown>, problems: string[]):
 describe('responder: command definitions', () => {
   const definitions = commandDefinitions();
 
-  it('has exactly the commands of issue #5 and /search of issue #12', () => {
-    assert.deepEqual(definitions.map((d) => d.name).sort(), ['clear', 'leave', 'loop', 'move', 'nowplaying', 'pause', 'play', 'queue', 'remove', 'resume', 'search', 'seek', 'settings', 'shuffle', 'skip', 'stay', 'stop', 'volume']);
+  it('has exactly the commands of issue #5, /search of issue #12 and /autoplay of issue #16', () => {
+    assert.deepEqual(definitions.map((d) => d.name).sort(), ['autoplay', 'clear', 'leave', 'loop', 'move', 'nowplaying', 'pause', 'play', 'queue', 'remove', 'resume', 'search', 'seek', 'settings', 'shuffle', 'skip', 'stay', 'stop', 'volume']);
     const optionsOf = (name: string) => (definitions.find((d) => d.name === name)?.options ?? []).map((o) => o.name);
     assert.deepEqual(optionsOf('play'), ['query', 'file', 'next']);
     assert.deepEqual(optionsOf('search'), ['query']);
@@ -44,6 +44,7 @@ describe('responder: command definitions', () => {
     assert.deepEqual(optionsOf('seek'), ['position']);
     assert.deepEqual(optionsOf('volume'), ['percent']);
     assert.deepEqual(optionsOf('stay'), ['enabled']);
+    assert.deepEqual(optionsOf('autoplay'), ['mode']);
   });
 
   it('/play autocompletes its query and takes a file (type 11); both are optional, so the handler asks for one', () => {
