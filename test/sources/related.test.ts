@@ -90,6 +90,21 @@ describe('related tracks (autoplay) against the fakes', function () {
       assert.ok(tracks.every((t) => t.source === 'youtube-music' && t.url.startsWith('https://music.youtube.com/watch?v=')));
     });
 
+    it('no mix (a live stream): the "up next" column of the watch page', async () => {
+      const tracks = tracksOf(await youtube.related?.({ url: `https://www.youtube.com/watch?v=${VIDEOS.live.id}`, sourceId: VIDEOS.live.id }, { signal: signal(), limit: 25 }));
+      const expected = relatedVideos(VIDEOS.live.id);
+      assert.deepEqual(
+        tracks.map((t) => t.sourceId),
+        expected.map((v) => v.id),
+      );
+      const first = expected[0];
+      assert.ok(first !== undefined);
+      assert.deepEqual(
+        { url: tracks[0]?.url, title: tracks[0]?.title, artist: tracks[0]?.artist, durationMs: tracks[0]?.durationMs },
+        { url: `https://www.youtube.com/watch?v=${first.id}`, title: first.title, artist: first.artist, durationMs: first.durationMs },
+      );
+    });
+
     it('YouTube down: a failure with its reason, never a throw', async () => {
       yt.setTrouble('down');
       try {

@@ -267,9 +267,10 @@ export async function startYoutubeFake(options: YoutubeFakeOptions): Promise<You
     const videoId = str(field(body, 'videoId')) ?? MIX.seedVideoId;
     if (playlistId === MIX.id) return sendJson(res, 200, mixResponse(visitorData, MIX, entries(MIX.videoIds), videoId));
     // Any other catalogue video's radio mix (what autoplay asks for): the seed, then what YouTube relates to it.
+    // A live stream gets no mix (as on YouTube): its watch page's "up next" column only.
     const seed = fakeVideo(videoId);
-    if (seed !== undefined && playlistId === `RD${videoId}`) return sendJson(res, 200, mixResponse(visitorData, { id: playlistId, title: `Mix - ${seed.title}` }, [seed, ...relatedVideos(videoId)], videoId));
-    if (seed !== undefined && playlistId === undefined) return sendJson(res, 200, watchNextResponse(visitorData, videoId, relatedVideos(videoId)));
+    if (seed !== undefined && seed.kind !== 'live' && playlistId === `RD${videoId}`) return sendJson(res, 200, mixResponse(visitorData, { id: playlistId, title: `Mix - ${seed.title}` }, [seed, ...relatedVideos(videoId)], videoId));
+    if (seed !== undefined && (playlistId === undefined || playlistId === `RD${videoId}`)) return sendJson(res, 200, watchNextResponse(visitorData, videoId, relatedVideos(videoId)));
     sendJson(res, 200, { responseContext: responseContext(visitorData), contents: { twoColumnWatchNextResults: { results: { results: { contents: [] } } } } });
   }
 
