@@ -117,7 +117,8 @@ export class PlayerReconciler implements Reconciler<string> {
       // not at the next fenced write.
       if (snapshot.lock?.value !== session.lease.value) return this.lose(guild, 'taken', session.lease);
     } else {
-      if (desire.kind === 'silence' && desire.stayIn === undefined) return done();
+      // Silence is claimed only to stay in (24/7) or for autoplay to follow the last track (isIdle said it has not yet).
+      if (desire.kind === 'silence' && desire.stayIn === undefined && !this.autoplayWanted(snapshot)) return done();
       if (this.draining) return done();
       if (!this.deps.voice.ready()) return requeueAfter(NOT_READY_RETRY_MS);
       if (!this.deps.voice.hasGuild(guild)) return requeueAfter(this.markUnseen(guild));

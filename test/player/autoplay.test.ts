@@ -58,6 +58,18 @@ describe('player: autoplay when the queue runs out', () => {
     assert.equal(h.voice.current().lastPlay().spec.track.url, 'https://media.example/related.ogg');
   });
 
+  it('an empty guild no instance holds, whose last track autoplay has still to follow (a crashed owner): claimed and asked', async () => {
+    const ap = new FakeAutoplayer();
+    const h = harness({}, ap);
+    h.world.settings = { ...DEFAULT_SETTINGS, autoplay: true };
+    await h.reconcile();
+    assert.equal(h.reconciler.held().size, 0, 'followed already (isIdle): not claimed');
+    h.world.autoplayDue = true;
+    await h.reconcile();
+    assert.equal(h.reconciler.held().size, 1, 'claimed');
+    assert.equal(ap.calls.length, 1, 'autoplay asked');
+  });
+
   it('autoplay off: never asked, and the guild idles out as before', async () => {
     const { h, ap } = await ranOut(false);
     await h.clock.advance(2000);

@@ -52,7 +52,8 @@ describe('services: autoplay when the queue runs out', function () {
     await redis.current.client().flushall();
     stage = await Stage.start(redis.current, { services: true });
     scene = new ServiceScene(stage);
-    await stage.startBot(BOT_ENV);
+    // A short idle timeout: a guild with nothing to play is let go at once, so an empty queue is met by a fresh claim too.
+    await stage.startBot({ ...BOT_ENV, HIQTY_IDLE_TIMEOUT_MS: '1000' });
   });
   after(() => stage.stop());
   beforeEach(async () => {
@@ -108,6 +109,31 @@ describe('services: autoplay when the queue runs out', function () {
     await scene.heardAfter(on, [VIDEOS.fourMinutes.hz], 30_000);
     await waitFor('the announcement', () => scene.channelMessages(/^🎲 Autoplay added \*\*Four Minutes of A5\*\* from YouTube, related to \*\*E4 tone\*\*\.$/).length === 1 || undefined);
     await stage.sandbox.command(scene.guildId, scene.member, 'stop', {});
+  });
+
+  it('after a crash between the end of a track and autoplay: the Redis state alone brings an instance to follow it', async () => {
+    // No instance holds the guild: what the next owner sees comes from Redis only (through isIdle and a claim).
+    await stage.sandbox.command(scene.guildId, scene.member, 'leave', {});
+    await waitFor('the guild let go', async () => (await stage.db.get(scene.keys.player_lock)) === null || undefined, { timeoutMs: 15_000 });
+    const announcements = /^🎲 Autoplay added \*\*E4 tone\*\* from YouTube, related to \*\*C4 tone\*\*\.$/;
+    const before = scene.channelMessages(announcements).length;
+    // What a crashed owner leaves: the track ended (it is the newest history entry), the queue is empty, no lock.
+    await playedBefore([VIDEOS.fourMinutes, VIDEOS.aacOnly]);
+    const k = scene.keys;
+    const mark = scene.mark();
+    await stage.db
+      .multi()
+      .lpush(historyKey(scene.guildId), JSON.stringify({ playedAt: Date.now(), track: trackOf(VIDEOS.toneC, 'crashed-owner') }))
+      .hset(k.settings, 'autoplay', '1')
+      .set(k.channel, stage.voiceChannel(stage.guild))
+      .set(k.text_channel, scene.textChannel)
+      .set(k.state, 'playing')
+      .sadd(GUILDS_KEY, scene.guildId)
+      .exec();
+    await scene.heardAfter(mark, [VIDEOS.toneE.hz], 30_000);
+    await waitFor('the announcement', () => scene.channelMessages(announcements).length === before + 1 || undefined);
+    assert.equal(await stage.db.get(autoplayKey(scene.guildId)), 'crashed-owner');
+    await stage.db.hset(k.settings, 'autoplay', '0');
   });
 
   it('nobody left in the voice channel: nothing is queued, and the outcome is logged', async () => {
