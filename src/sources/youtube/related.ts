@@ -8,10 +8,9 @@
 import { YTNodes } from 'youtubei.js';
 import type { PlayableTrack, SearchOutcome, SourceTrack } from '../types';
 import { call, notOk } from './calls';
-import { storedVideoId } from './links';
+import { storedVideoId, youtubeMusicWatchUrl, youtubeWatchUrl } from './links';
 import type { YoutubeSession } from './session';
 import { fromPanelVideo, type Flavour } from './tracks';
-import { youtubeMusicWatchUrl, youtubeWatchUrl } from './links';
 
 function fromCompactVideo(flavour: Flavour, v: YTNodes.CompactVideo): SourceTrack {
   const seconds = v.duration.seconds;
