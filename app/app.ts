@@ -9,7 +9,11 @@ import { DEFAULT_PLAYER_OPTIONS, startPlayer, type DrainOutcome, type Player, ty
 import { startResponder } from '../controllers/responder';
 import { sleep, systemClock, type Clock } from '../src/clock';
 import type { Config } from '../src/config';
-import { announcer, discordTextPoster } from '../src/discord/announce';
+import { announcer, discordTextPoster, guildSay } from '../src/discord/announce';
+import { createAutoplayer } from '../src/autoplay';
+import { autoplayAnnouncer } from '../src/discord/autoplay-announce';
+import { voiceListeners } from '../src/discord/voice-listeners';
+import { promAutoplayMetrics } from '../src/http/autoplay-metrics';
 import { createDiscordClient, discordReady, loginDiscord } from '../src/discord/client';
 import { guildLocaleLookup } from '../src/discord/guild-locale';
 import { Health } from '../src/http/health';
@@ -23,7 +27,7 @@ import { createServiceLayer } from '../src/sources';
 import { startHealthPublisher } from '../src/sources/health';
 import { DEFAULT_OPS_LIMITS } from '../src/ops';
 import { KeyspaceHub } from '../src/reconcile';
-import { COMMAND_TIMEOUT_MS, connectRedis, cutRedis, GUILD_KEY_PATTERN, GuildStore, redisAnswers } from '../src/state';
+import { AutoplayStore, COMMAND_TIMEOUT_MS, connectRedis, cutRedis, GUILD_KEY_PATTERN, GuildStore, redisAnswers } from '../src/state';
 import { startEmbeddedRedis } from '../src/state/embedded';
 import { startVoiceEngines, type VoiceEngines } from '../src/voice/voice-engines';
 
@@ -161,6 +165,20 @@ export async function startApp(config: Config, discord: DiscordTarget, log: Logg
         kube.guilds(count);
       },
     };
+    // Autoplay: the Player asks it when a queue runs out (under the guild's lease); it writes through src/state.
+    const poster = discordTextPoster(client, log);
+    const guildLocaleOf = guildLocaleLookup(store, client, log);
+    const autoplay = createAutoplayer({
+      store,
+      autoplayStore: new AutoplayStore(redis),
+      related: services.related,
+      listeners: voiceListeners(client),
+      sourceLabel: (source) => services.registry.byName(source)?.label ?? source,
+      announce: autoplayAnnouncer(guildSay(poster, guildLocaleOf, log)),
+      metrics: promAutoplayMetrics(metrics.registry),
+      clock,
+      log: log.child({ component: 'autoplay' }),
+    });
     const player = await startPlayer({
       redis,
       keyspace,
@@ -172,7 +190,8 @@ export async function startApp(config: Config, discord: DiscordTarget, log: Logg
       voice: engines.port,
       clock,
       log,
-      announce: announcer(discordTextPoster(client, log), guildLocaleLookup(store, client, log), log),
+      announce: announcer(poster, guildLocaleOf, log),
+      autoplay,
       metrics: playerMetrics,
       reconcileMetrics: metrics.reconcile,
       leaseMetrics: metrics.lease,

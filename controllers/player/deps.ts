@@ -1,5 +1,6 @@
 /** What the Player needs from the rest of the process, injected so each part can be replaced in tests. */
 export { noopPlayerMetrics, type PlayerMetrics } from '../../src/player-metrics';
+import type { Autoplayer } from '../../src/autoplay';
 import type { Clock } from '../../src/clock';
 import type { PlanVia } from '../../src/media/plan';
 import type { Logger } from '../../src/log';
@@ -59,4 +60,6 @@ export interface PlayerDeps {
   readonly announce: Announcer;
   readonly metrics: PlayerMetrics;
   readonly options: PlayerOptions;
+  /** Queues a related track when a guild's queue runs out with autoplay on (src/autoplay). Default: none (autoplay never acts). */
+  readonly autoplay?: Autoplayer;
 }

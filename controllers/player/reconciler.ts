@@ -24,6 +24,8 @@ const NOT_READY_RETRY_MS = 1000;
 const RELEASE_STEP_BUDGET_MS = 500;
 /** At most this long a release waits for the audio it stopped to go quiet (five silence frames take 100 ms). */
 const HANDOVER_QUIET_MS = 500;
+/** After an autoplay that queued nothing (no listeners, nothing related, an error), ask again after this long. */
+const AUTOPLAY_RETRY_MS = 30_000;
 /** First retry for a guild this session cannot see; it doubles up to options.unseenGuildMaxBackoffMs. */
 const UNSEEN_FIRST_RETRY_MS = 1000;
 
@@ -116,7 +118,8 @@ export class PlayerReconciler implements Reconciler<string> {
       // not at the next fenced write.
       if (snapshot.lock?.value !== session.lease.value) return this.lose(guild, 'taken', session.lease);
     } else {
-      if (desire.kind === 'silence' && desire.stayIn === undefined) return done();
+      // Silence is claimed only to stay in (24/7) or for autoplay to follow the last track (isIdle said it has not yet).
+      if (desire.kind === 'silence' && desire.stayIn === undefined && !this.autoplayWanted(snapshot)) return done();
       if (this.draining) return done();
       if (!this.deps.voice.ready()) return requeueAfter(NOT_READY_RETRY_MS);
       if (!this.deps.voice.hasGuild(guild)) return requeueAfter(this.markUnseen(guild));
@@ -324,6 +327,11 @@ export class PlayerReconciler implements Reconciler<string> {
       await this.release(session, { leave: stayIn === undefined });
       return done();
     }
+    // The queue ran out: autoplay may queue a related track. Its end pokes the guild; until then it is not let go.
+    if (this.autoplayWanted(snapshot)) {
+      this.startAutoplay(session, snapshot);
+      if (session.autoplay.running !== undefined) return done();
+    }
     if (stayIn !== undefined) {
       session.idleSinceMs = undefined;
       const voice = await this.ensureVoice(session, snapshot, stayIn);
@@ -335,6 +343,40 @@ export class PlayerReconciler implements Reconciler<string> {
     await this.release(session, { leave: true });
     await this.deps.store.forgetIfEmpty(session.guild);
     return done();
+  }
+
+  private autoplayWanted(snapshot: GuildSnapshot): boolean {
+    return this.deps.autoplay !== undefined && snapshot.settings.autoplay && snapshot.state === 'playing' && snapshot.channel !== undefined && snapshot.playlistLength === 0;
+  }
+
+  /**
+   * Asks autoplay (in the background) for a track after the last one played. Only here, under the guild's
+   * lease, so one instance acts per guild; its write is fenced and conditional (src/state/autoplay.ts).
+   */
+  private startAutoplay(session: GuildSession, snapshot: GuildSnapshot): void {
+    const autoplay = this.deps.autoplay;
+    const channel = snapshot.channel;
+    if (autoplay === undefined || channel === undefined) return;
+    if (session.autoplay.running !== undefined || this.deps.clock.monotonic() < session.autoplay.retryAtMs) return;
+    const controller = new AbortController();
+    session.autoplay.running = controller;
+    const lease = session.lease;
+    void autoplay
+      .follow({ guild: session.guild, channel, textChannel: snapshot.textChannel, lease }, controller.signal)
+      .then((outcome) => {
+        session.autoplay.running = undefined;
+        if (session.disposed || outcome.kind === 'cancelled') return;
+        if (outcome.kind === 'lease-lost') {
+          this.lose(session.guild, 'taken', lease);
+          return;
+        }
+        // Nothing queued: not asked again for a while (a start clears that), so the guild can idle as usual;
+        // a counted outcome (no listeners, a failure) is asked again then, when the guild is still here.
+        if (outcome.kind !== 'queued') session.autoplay.retryAtMs = this.deps.clock.monotonic() + AUTOPLAY_RETRY_MS;
+        if (outcome.kind !== 'queued' && outcome.kind !== 'quiet') this.pokeAfter(session.guild, AUTOPLAY_RETRY_MS);
+        // A queued track arrives as a keyspace hint too; the poke makes it start without waiting for one.
+        this.poke(session.guild);
+      });
   }
 
   // ---- something to play ---------------------------------------------------------------------------
@@ -401,6 +443,8 @@ export class PlayerReconciler implements Reconciler<string> {
 
   /** Has the engine open the head; the guild is poked when it plays or turns out unplayable. */
   private start(session: GuildSession, item: QueuedTrack, startMs: number, { volume, filters }: Pick<Settings, 'volume' | 'filters'>): void {
+    // Once this track leaves the head, autoplay may follow it at once.
+    session.autoplay.retryAtMs = 0;
     const audio = session.voice.play({ track: item.track, startMs, volumePercent: volume, filters });
     const starting = { kind: 'starting', item, startMs, volume, filters, audio } as const;
     session.setPlayback(starting);

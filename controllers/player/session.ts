@@ -20,6 +20,8 @@ export class GuildSession {
    * Undefined until a drain begins; null when nothing was playing then.
    */
   drainTrackId: string | null | undefined;
+  /** Autoplay's lookup in flight (aborted on dispose), and the monotonic time before which it is not asked again. */
+  autoplay: { running: AbortController | undefined; retryAtMs: number } = { running: undefined, retryAtMs: 0 };
   /** Settles once the last play this session stopped is silent (its five silence frames sent), or never opened. */
   private lastStopped: Promise<void> = Promise.resolve();
 
@@ -56,6 +58,7 @@ export class GuildSession {
   /** Stops audio at once, releases the stream and drops voice without a leave payload. Final. */
   dispose(): void {
     this.disposed = true;
+    this.autoplay.running?.abort();
     this.setPlayback({ kind: 'idle' });
     this.voice.close();
   }

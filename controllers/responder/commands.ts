@@ -74,6 +74,13 @@ export function commandDefinitions(): RESTPostAPIChatInputApplicationCommandsJSO
       o.setName('index').setDescription('Its number in /queue; 1 is the current track').setRequired(true).setMinValue(1),
     ),
     command('lyrics', 'Show the lyrics of the current track (from LRCLIB)'),
+    command('autoplay', 'When the queue runs out, keep playing related tracks (DJ)').addStringOption((o) =>
+      o
+        .setName('mode')
+        .setDescription('on: queue a related track when the queue runs out; off: stop at the end of the queue')
+        .setRequired(true)
+        .addChoices({ name: 'on', value: 'on' }, { name: 'off', value: 'off' }),
+    ),
     command('settings', 'Show or change the DJ role, queue limits, announce channel and language (Manage Server)')
       .setDefaultMemberPermissions(PermissionFlagsBits.ManageGuild)
       .addRoleOption((o) => o.setName('dj_role').setDescription('The role that may stop, clear, change the volume and skip without a vote'))

@@ -15,6 +15,7 @@ import { byArtist, label, nowPlayingBody, queueBody, trackEmbed, type Body } fro
 import { lyricsCommand, lyricsPageButton } from './lyrics';
 import { playlist } from './playlists';
 import { expiredSearchBody, parsePickCustomId, SEARCH_MENU_TTL_MS, searchBody } from './results';
+import { autoplay } from './autoplay';
 import { filter } from './filters';
 import { historyCommand, historyComponent, previousCommand, skipToCommand } from './history';
 
@@ -308,7 +309,7 @@ const settings: Handler = async (ctx) => {
 };
 
 /** Frozen, and only ever read through commandHandler: a name from Discord is data, never a property path. */
-export const COMMAND_HANDLERS: Readonly<Record<string, Handler>> = Object.freeze({ play, search, skip, stop, pause, resume, queue, nowplaying, remove, move, shuffle, clear, loop, seek, volume, leave, stay, settings, previous: previousCommand, history: historyCommand, skipto: skipToCommand, lyrics: lyricsCommand, playlist, filter });
+export const COMMAND_HANDLERS: Readonly<Record<string, Handler>> = Object.freeze({ play, search, skip, stop, pause, resume, queue, nowplaying, remove, move, shuffle, clear, loop, seek, volume, leave, stay, settings, previous: previousCommand, history: historyCommand, skipto: skipToCommand, lyrics: lyricsCommand, playlist, filter, autoplay });
 
 /** The handler of a command by name; undefined for anything else, `constructor` and `__proto__` included. */
 export function commandHandler(name: string): Handler | undefined {

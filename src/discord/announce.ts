@@ -7,7 +7,7 @@
  * translated sentence; so do service names (`via.label`).
  */
 import type { Client } from 'discord.js';
-import { DEFAULT_LOCALE, translator, type Locale } from '../i18n';
+import { DEFAULT_LOCALE, translator, type Locale, type Translate } from '../i18n';
 import type { Logger } from '../log';
 import type { PlanVia } from '../media/plan';
 import type { Track } from '../state';
@@ -38,9 +38,12 @@ export function trackLabel(track: Track): string {
   return track.title !== undefined && track.title.trim() !== '' ? track.title : track.url;
 }
 
+/** Writes one announcement in the guild's language and posts it; nothing when the guild has no text channel. */
+export type GuildSay = (guild: string, textChannel: string | undefined, write: (t: Translate) => string) => void;
+
 /** A lookup that fails (Redis away) does not cost the announcement: it goes out in English. */
-export function announcer(poster: TextPoster, localeOf: GuildLocaleOf, log?: Logger) {
-  const say = (guild: string, textChannel: string | undefined, write: (t: ReturnType<typeof translator>) => string): void => {
+export function guildSay(poster: TextPoster, localeOf: GuildLocaleOf, log?: Logger): GuildSay {
+  return (guild, textChannel, write) => {
     if (textChannel === undefined) return;
     void (async () => {
       let locale: Locale = DEFAULT_LOCALE;
@@ -52,6 +55,10 @@ export function announcer(poster: TextPoster, localeOf: GuildLocaleOf, log?: Log
       await poster.post(textChannel, write(translator(locale)));
     })();
   };
+}
+
+export function announcer(poster: TextPoster, localeOf: GuildLocaleOf, log?: Logger) {
+  const say = guildSay(poster, localeOf, log);
   return {
     unplayable(guild: string, textChannel: string | undefined, track: Track, reason: string): void {
       say(guild, textChannel, (t) => t('announce:unplayable', { track: trackLabel(track), reason }));

@@ -20,6 +20,7 @@ export interface GuildView {
     readonly loop: LoopMode;
     readonly volume: number;
     readonly stay: boolean;
+    readonly autoplay: boolean;
     readonly djRole: string | null;
     readonly maxQueue: number | null;
     readonly maxPerUser: number | null;
@@ -62,6 +63,7 @@ export function guildViewOf(snapshot: GuildSnapshot, corrupt: readonly Corrupt[]
       loop: s.loop,
       volume: s.volume,
       stay: s.stay,
+      autoplay: s.autoplay,
       djRole: s.dj_role ?? null,
       maxQueue: s.max_queue ?? null,
       maxPerUser: s.max_per_user ?? null,

@@ -38,6 +38,7 @@ export { guildExists, guildView, guildViewOf, listGuilds, type GuildSummary, typ
 export { quarantineList, requeueQuarantined, type QuarantineView, type RequeueResult } from './quarantine';
 export { GuildWatcher, streamGuild, type StreamOptions } from './watch';
 export { cacheClear, cacheStats, sourceHealth, type CacheCleared, type CacheView, type SourceHealthRow, type SourcesView } from './sources';
+export { AutoplayInput, setAutoplay, type AutoplayResult } from './autoplay';
 export { FilterInput, readFilters, setFilters, type FilterError, type FiltersView } from './filters';
 export {
   HISTORY_PAGE_SIZE,

@@ -11,7 +11,7 @@ import { withOptional } from '../state/schema';
 import type { SourceCache } from '../state/source-cache';
 import { readCached, writeCached } from './cached-answer';
 import { SourceTracksCodec } from './track-codec';
-import type { ResolveOutcome, Source } from './types';
+import type { PlayableTrack, ResolveOutcome, Source } from './types';
 
 const CachedResolution = withOptional(
   { tracks: SourceTracksCodec },
@@ -25,11 +25,13 @@ export function withCachedResolutions(source: Source, cache: SourceCache, log: L
     return hit === undefined ? undefined : { kind: 'tracks', ...hit };
   };
   const search = source.search;
+  const related = source.related;
   return {
     name: source.name,
     label: source.label,
     matches: (url) => source.matches(url),
     ...(search === undefined ? {} : { search: (text: string, options: Parameters<typeof search>[1]) => search.call(source, text, options) }),
+    ...(related === undefined ? {} : { related: (track: PlayableTrack, options: Parameters<typeof related>[1]) => related.call(source, track, options) }),
     open: (track, options) => source.open(track, options),
     async resolve(url, options) {
       const key = url.href;

@@ -16,6 +16,7 @@ import type { QueryResolver } from './query';
 import { SourceRegistry } from './registry';
 import { withCachedResolutions } from './cached-resolutions';
 import { createQueryResolver } from './resolver';
+import { relatedFinder, type RelatedFinder } from './related';
 import { bandcampSource } from './bandcamp';
 import { mirroredSource, withFallback } from './elsewhere';
 import { metadataSources } from './metadata';
@@ -32,6 +33,7 @@ import { vimeoSource } from './vimeo';
 export type { PlannedTrack, TrackPlanner } from './planner';
 export type { QueryOutcome, QueryResolver, SearchResults } from './query';
 export type { SourceName, SourceTrack } from './types';
+export type { RelatedFinder, RelatedOutcome } from './related';
 
 export type ServiceConfig = Pick<
   Config,
@@ -53,6 +55,8 @@ export interface ServiceLayer {
   readonly planner: TrackPlanner;
   /** The current track's lyrics from LRCLIB, cached in the resolve cache for the fleet (src/sources/lrclib). */
   readonly lyrics: LyricsFinder;
+  /** Related tracks of a queued one, for autoplay (src/sources/related.ts). */
+  readonly related: RelatedFinder;
   /** Each source's recent failure rate and circuit, as this instance sees them. */
   health(): SourceHealth[];
   /** Calls back when a source's circuit opens or closes. One listener. */
@@ -105,6 +109,14 @@ export function createServiceLayer(config: ServiceConfig, deps: ServiceLayerDeps
     mirror: songMirror({ registry: playableRegistry, cache: mirrorMatches, breaker, log }),
     breaker,
   };
+  const related = relatedFinder({
+    registry: playableRegistry,
+    mirror: elsewhere.mirror,
+    breaker,
+    order: config.HIQTY_FALLBACK_SOURCES,
+    cache: countedCache(redisSourceCache(deps.redis, 'resolve', DEFAULT_RESOLVE_CACHE_TTL_MS), 'related', deps.metrics),
+    log: log.child({ component: 'related' }),
+  });
   const metadata: MetadataSource[] = metadataSources(config, { fetcherFor, tokens, clock: deps.clock, log });
   const registry = new SourceRegistry([
     ...playable.map((s) => withFallback(s, elsewhere)),
@@ -127,6 +139,7 @@ export function createServiceLayer(config: ServiceConfig, deps: ServiceLayerDeps
     resolver,
     planner: sourcePlanner(registry),
     lyrics,
+    related,
     health: () => breaker.health(),
     onCircuitChange: (listener) => {
       breaker.onCircuitChange = listener;

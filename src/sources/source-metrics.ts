@@ -6,8 +6,8 @@
 /** ok, http_4xx, http_5xx, refused (the address policy), failed (DNS, connection, timeout), cancelled. */
 export type SourceRequestOutcome = 'ok' | 'http_4xx' | 'http_5xx' | 'refused' | 'failed' | 'cancelled';
 
-/** The fleet's caches of service answers: searches, link resolutions, mirror matches. */
-export type SourceCacheName = 'search' | 'resolve' | 'mirror' | 'lyrics';
+/** The fleet's caches of service answers: searches, link resolutions, mirror matches, lyrics, related tracks (autoplay). */
+export type SourceCacheName = 'search' | 'resolve' | 'mirror' | 'lyrics' | 'related';
 
 export interface SourceMetrics {
   /** One HTTP request a source made (API or media), and how long it took to its response. */

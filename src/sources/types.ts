@@ -86,6 +86,11 @@ export interface Source {
   resolve(url: URL, options: { readonly signal?: AbortSignal }): Promise<ResolveOutcome>;
   /** Absent on sources that cannot search (plain links, attachments). `limit` is at most 25. */
   readonly search?: (text: string, options: { readonly signal?: AbortSignal; readonly limit: number }) => Promise<SearchOutcome>;
+  /**
+   * Tracks the service relates to one of its own (YouTube's radio mix, SoundCloud's related tracks), in
+   * the service's order, the track itself left out: what autoplay queues from. Absent on sources without one.
+   */
+  readonly related?: (track: PlayableTrack, options: { readonly signal?: AbortSignal; readonly limit: number }) => Promise<SearchOutcome>;
   /** A fresh stream plan for a track this source resolved, possibly on another instance long ago. */
   open(track: PlayableTrack, options: { readonly attempt: number; readonly signal: AbortSignal }): Promise<PlanOutcome>;
 }

@@ -13,5 +13,6 @@ export * from './np-message';
 export * from './source-tokens';
 export * from './source-cache';
 export * from './source-health';
+export * from './autoplay';
 export * from './lyrics';
 export * from './playlists';

@@ -103,3 +103,12 @@ export function npMessageKey(guild: string): string {
 export function historyKey(guild: string): string {
   return `${KEY_PREFIX}:server:${guild}:history`;
 }
+
+/**
+ * The id of the history track autoplay last followed (a string): written in the same script that queues
+ * the related track (or finds none), so a track is followed once by the whole fleet, also after a crash,
+ * a failover or a /clear. Not desired state: nothing reconciles on it.
+ */
+export function autoplayKey(guild: string): string {
+  return `${KEY_PREFIX}:server:${guild}:autoplay`;
+}

@@ -112,6 +112,7 @@ export const SETTINGS_FIELDS = {
   loop: LoopMode,
   volume: intFromString(0, 200),
   stay: BoolFromString,
+  autoplay: BoolFromString,
   dj_role: Snowflake,
   max_queue: intFromString(1, MAX_QUEUE_LIMIT),
   max_per_user: intFromString(1, MAX_QUEUE_LIMIT),
@@ -130,6 +131,8 @@ export interface Settings {
   readonly volume: number;
   /** 24/7: stay in the channel when the queue is empty. Default false. */
   readonly stay: boolean;
+  /** When the queue runs out, queue a related track (src/autoplay). Default false. */
+  readonly autoplay: boolean;
   readonly dj_role: string | undefined;
   readonly max_queue: number | undefined;
   readonly max_per_user: number | undefined;
@@ -143,6 +146,7 @@ export const DEFAULT_SETTINGS: Settings = {
   loop: 'off',
   volume: 100,
   stay: false,
+  autoplay: false,
   dj_role: undefined,
   max_queue: undefined,
   max_per_user: undefined,
@@ -180,6 +184,7 @@ export function decodeSettings(hash: Readonly<Record<string, string>>): { settin
     loop: field(f.loop, hash, 'loop', d.loop, corrupt),
     volume: field(f.volume, hash, 'volume', d.volume, corrupt),
     stay: field(f.stay, hash, 'stay', d.stay, corrupt),
+    autoplay: field(f.autoplay, hash, 'autoplay', d.autoplay, corrupt),
     dj_role: field(f.dj_role, hash, 'dj_role', d.dj_role, corrupt),
     max_queue: field(f.max_queue, hash, 'max_queue', d.max_queue, corrupt),
     max_per_user: field(f.max_per_user, hash, 'max_per_user', d.max_per_user, corrupt),
@@ -194,6 +199,7 @@ export interface SettingsPatch {
   readonly loop?: LoopMode;
   readonly volume?: number;
   readonly stay?: boolean;
+  readonly autoplay?: boolean;
   readonly dj_role?: string | null;
   readonly max_queue?: number | null;
   readonly max_per_user?: number | null;
@@ -224,6 +230,7 @@ export function encodeSettingsPatch(patch: SettingsPatch): { set: Record<string,
   put('loop', SETTINGS_FIELDS.loop, patch.loop);
   put('volume', SETTINGS_FIELDS.volume, patch.volume);
   put('stay', SETTINGS_FIELDS.stay, patch.stay);
+  put('autoplay', SETTINGS_FIELDS.autoplay, patch.autoplay);
   put('dj_role', SETTINGS_FIELDS.dj_role, patch.dj_role);
   put('max_queue', SETTINGS_FIELDS.max_queue, patch.max_queue);
   put('max_per_user', SETTINGS_FIELDS.max_per_user, patch.max_per_user);

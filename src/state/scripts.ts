@@ -278,26 +278,42 @@ return 1
 `;
 
 /**
- * KEYS: channel, state, settings, playlist of each guild, four per guild (numkeys is the caller's, so a
- * resync slice asks about its guilds in one call). Returns one flag per guild: 1 when the guild surely
- * wants no player: no channel, or `stopped` or an empty queue, and `stay` plainly off. Anything it
- * cannot read plainly (a wrong type, an odd `stay`) answers 0, so the full snapshot reads and reports it.
+ * KEYS: channel, state, settings, playlist, history, autoplay marker of each guild, six per guild (numkeys
+ * is the caller's, so a resync slice asks about its guilds in one call). Returns one flag per guild: 1 when
+ * the guild surely wants no player: no channel, or `stopped` or an empty queue, and `stay` plainly off.
+ * An empty queue is not idle while autoplay is on, the guild wants `playing` and the newest history entry
+ * is not the track autoplay last followed: the track after it is still to be queued (after a crash or a
+ * hand-over between the end of a track and autoplay's write). Anything it cannot read plainly (a wrong
+ * type, an odd `stay`) answers 0, so the full snapshot reads and reports it.
  */
 export const IS_IDLE_LUA = `
 local function kind(key) return redis.call('TYPE', key).ok end
 local function plain(key, expected) local k = kind(key) return k == 'none' or k == expected end
-local function idle(channel, state, settings, playlist)
+local function autoplayDue(settings, wanted, history, followed)
+  local auto = redis.call('HGET', settings, 'autoplay')
+  if (auto ~= '1' and auto ~= 'true') or wanted ~= 'playing' then return false end
+  if not (plain(history, 'list') and plain(followed, 'string')) then return true end
+  local head = redis.call('LINDEX', history, 0)
+  if not head then return false end
+  local ok, entry = pcall(cjson.decode, head)
+  if not ok or type(entry) ~= 'table' or type(entry.track) ~= 'table' then return false end
+  return entry.track.id ~= redis.call('GET', followed)
+end
+local function idle(channel, state, settings, playlist, history, followed)
   if not (plain(channel, 'string') and plain(state, 'string') and plain(settings, 'hash') and plain(playlist, 'list')) then return 0 end
   if redis.call('EXISTS', channel) == 0 then return 1 end
   local stay = redis.call('HGET', settings, 'stay')
   if stay ~= false and stay ~= '0' and stay ~= 'false' then return 0 end
   local wanted = redis.call('GET', state)
   if wanted == false or wanted == 'stopped' then return 1 end
-  if redis.call('LLEN', playlist) == 0 then return 1 end
+  if redis.call('LLEN', playlist) == 0 then
+    if autoplayDue(settings, wanted, history, followed) then return 0 end
+    return 1
+  end
   return 0
 end
 local flags = {}
-for i = 1, #KEYS - 3, 4 do flags[#flags + 1] = idle(KEYS[i], KEYS[i + 1], KEYS[i + 2], KEYS[i + 3]) end
+for i = 1, #KEYS - 5, 6 do flags[#flags + 1] = idle(KEYS[i], KEYS[i + 1], KEYS[i + 2], KEYS[i + 3], KEYS[i + 4], KEYS[i + 5]) end
 return flags
 `;
 
@@ -642,7 +658,7 @@ const SCRIPTS = {
   hiqtyEnqueue: { numberOfKeys: 2, lua: ENQUEUE_LUA },
   hiqtyPopHead: { numberOfKeys: 4, lua: POP_HEAD_LUA },
   hiqtyWriteStatus: { numberOfKeys: 2, lua: WRITE_STATUS_LUA },
-  // numkeys is the first argument: four per guild asked about.
+  // numkeys is the first argument: six per guild asked about.
   hiqtyIsIdle: { lua: IS_IDLE_LUA },
   hiqtyRemoveAt: { numberOfKeys: 1, lua: REMOVE_AT_LUA },
   hiqtyMove: { numberOfKeys: 1, lua: MOVE_LUA },

@@ -8,7 +8,7 @@ import { isLeft, isRight } from 'fp-ts/Either';
 import type { Redis } from 'ioredis';
 import type { Clock } from '../clock';
 import { decode, decodeJson, Snowflake } from '../codecs';
-import { GUILDS_KEY, guildKeys, historyKey } from './keys';
+import { autoplayKey, GUILDS_KEY, guildKeys, historyKey } from './keys';
 import type { Lease } from './lease';
 import {
   type Corrupt,
@@ -519,7 +519,7 @@ export class GuildStore {
     if (guilds.length === 0) return new Set();
     const keys = guilds.flatMap((guild) => {
       const k = guildKeys(guild);
-      return [k.channel, k.state, k.settings, k.playlist];
+      return [k.channel, k.state, k.settings, k.playlist, historyKey(guild), autoplayKey(guild)];
     });
     const flags = reply(t.array(Flag), await this.redis.hiqtyIsIdle(keys.length, ...keys), 'is-idle');
     if (flags.length !== guilds.length) throw new Error(`is-idle script answered ${flags.length} flags for ${guilds.length} guilds`);

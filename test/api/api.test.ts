@@ -156,12 +156,13 @@ describe('REST API end to end (sandbox, real Redis, a hiqty child process)', fun
     assert.equal(field(shuffle.body, 'kind'), 'shuffled');
     assert.equal((await playlist())[0]?.url, next, 'shuffle keeps the head');
 
-    const settings = expect(await api('PATCH', `/guilds/${guild}/settings`, { body: { loop: 'queue', volume: 80, stay: true, maxQueue: 50, djRole: g.djRole, announceChannel: g.text } }), 200);
+    const settings = expect(await api('PATCH', `/guilds/${guild}/settings`, { body: { loop: 'queue', volume: 80, stay: true, autoplay: true, maxQueue: 50, djRole: g.djRole, announceChannel: g.text } }), 200);
     assert.equal(field(settings.body, 'volume'), 80);
-    assert.deepEqual(await stage.db.hgetall(keys.settings), { loop: 'queue', volume: '80', stay: '1', max_queue: '50', dj_role: g.djRole });
+    assert.equal(field(settings.body, 'autoplay'), true);
+    assert.deepEqual(await stage.db.hgetall(keys.settings), { loop: 'queue', volume: '80', stay: '1', autoplay: '1', max_queue: '50', dj_role: g.djRole });
     assert.equal(await stage.db.get(keys.text_channel), g.text);
-    expect(await api('PATCH', `/guilds/${guild}/settings`, { body: { maxQueue: null, djRole: null, loop: 'off', volume: 100, stay: false } }), 200);
-    assert.deepEqual(await stage.db.hgetall(keys.settings), { loop: 'off', volume: '100', stay: '0' });
+    expect(await api('PATCH', `/guilds/${guild}/settings`, { body: { maxQueue: null, djRole: null, loop: 'off', volume: 100, stay: false, autoplay: false } }), 200);
+    assert.deepEqual(await stage.db.hgetall(keys.settings), { loop: 'off', volume: '100', stay: '0', autoplay: '0' });
 
     expect(await api('DELETE', `/guilds/${guild}/tracks`), 200);
     assert.equal(await stage.db.llen(keys.playlist), 0);

@@ -40,6 +40,8 @@ export class World {
   epoch = 0;
   status: Status | undefined;
   settings: Settings = DEFAULT_SETTINGS;
+  /** The newest history entry is one autoplay has not followed yet (what isIdle reads from the history and the marker). */
+  autoplayDue = false;
   readonly quarantined: string[] = [];
 
   constructor(private readonly clock: ManualClock) {}
@@ -111,6 +113,7 @@ export class FakeStore implements PlayerStore {
 
   private idle(): boolean {
     const w = this.world;
+    if (w.channel !== undefined && w.state === 'playing' && w.playlist.length === 0 && w.settings.autoplay && w.autoplayDue) return false;
     return w.channel === undefined || ((w.state === 'stopped' || w.playlist.length === 0) && !w.settings.stay);
   }
 

@@ -5,6 +5,7 @@
 import { strict as assert } from 'node:assert';
 import pino from 'pino';
 import { DEFAULT_PLAYER_OPTIONS, noopPlayerMetrics, PlayerReconciler, type PlayerOptions } from '../../controllers/player';
+import type { Autoplayer } from '../../src/autoplay';
 import { ManualClock, settle } from '../../src/clock';
 import type { Result } from '../../src/reconcile';
 import { FakeLeases, FakePlay, FakeStore, FakeVoicePort, GUILD, TTL_MS, World } from './fakes';
@@ -15,7 +16,7 @@ interface LogLine {
   readonly [key: string]: unknown;
 }
 
-export function harness(options: Partial<PlayerOptions> = {}) {
+export function harness(options: Partial<PlayerOptions> = {}, autoplay?: Autoplayer) {
   const clock = new ManualClock();
   const world = new World(clock);
   const store = new FakeStore(world);
@@ -44,6 +45,7 @@ export function harness(options: Partial<PlayerOptions> = {}) {
       commandToFirstPacket: () => void (counted.firstPackets += 1),
     },
     options: { ...DEFAULT_PLAYER_OPTIONS, lossCooldownMs: TTL_MS, ...options },
+    ...(autoplay === undefined ? {} : { autoplay }),
   });
   const pokes: string[] = [];
   const delayed: Array<{ guild: string; ms: number }> = [];

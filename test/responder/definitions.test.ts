@@ -34,8 +34,8 @@ function check(where: string, def: Record<string, unknown>, problems: string[]):
 describe('responder: command definitions', () => {
   const definitions = commandDefinitions();
 
-  it('has exactly the commands of issue #5, /search of issue #12 and history, back, /lyrics, /playlist and /filter of issue #16', () => {
-    assert.deepEqual(definitions.map((d) => d.name).sort(), ['clear', 'filter', 'history', 'leave', 'loop', 'lyrics', 'move', 'nowplaying', 'pause', 'play', 'playlist', 'previous', 'queue', 'remove', 'resume', 'search', 'seek', 'settings', 'shuffle', 'skip', 'skipto', 'stay', 'stop', 'volume']);
+  it('has exactly the commands of issue #5, /search of issue #12 and history, back, /lyrics, /playlist, /filter and /autoplay of issue #16', () => {
+    assert.deepEqual(definitions.map((d) => d.name).sort(), ['autoplay', 'clear', 'filter', 'history', 'leave', 'loop', 'lyrics', 'move', 'nowplaying', 'pause', 'play', 'playlist', 'previous', 'queue', 'remove', 'resume', 'search', 'seek', 'settings', 'shuffle', 'skip', 'skipto', 'stay', 'stop', 'volume']);
     const optionsOf = (name: string) => (definitions.find((d) => d.name === name)?.options ?? []).map((o) => o.name);
     assert.deepEqual(optionsOf('play'), ['query', 'file', 'next']);
     assert.deepEqual(optionsOf('search'), ['query']);
@@ -50,6 +50,7 @@ describe('responder: command definitions', () => {
     assert.deepEqual(optionsOf('volume'), ['percent']);
     assert.deepEqual(optionsOf('stay'), ['enabled']);
     assert.deepEqual(optionsOf('lyrics'), []);
+    assert.deepEqual(optionsOf('autoplay'), ['mode']);
     assert.deepEqual(optionsOf('playlist'), ['save', 'load', 'list', 'show', 'delete', 'rename', 'add']);
     // Subcommands: their options, in order.
     const subs = (definitions.find((d) => d.name === 'filter')?.options ?? []).map((o) => [o.name, 'options' in o ? (o.options ?? []).map((x) => x.name) : []]);

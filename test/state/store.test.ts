@@ -542,21 +542,22 @@ describe('state/store', function () {
       assert.ok(await indexed(g));
       await store.setChannel(g, '111');
       await store.setTextChannel(g, '222');
-      await store.setSettings(g, { loop: 'queue', volume: 150, stay: true, dj_role: '333', max_queue: 50, max_per_user: 5 });
+      await store.setSettings(g, { loop: 'queue', volume: 150, stay: true, autoplay: true, dj_role: '333', max_queue: 50, max_per_user: 5 });
       let { snapshot, corrupt } = await store.snapshot(g);
       assert.deepEqual(corrupt, []);
       assert.equal(snapshot.state, 'paused');
       assert.equal(snapshot.channel, '111');
       assert.equal(snapshot.textChannel, '222');
-      assert.deepEqual(snapshot.settings, { loop: 'queue', volume: 150, stay: true, dj_role: '333', max_queue: 50, max_per_user: 5, filters: {} });
+      assert.deepEqual(snapshot.settings, { loop: 'queue', volume: 150, stay: true, autoplay: true, dj_role: '333', max_queue: 50, max_per_user: 5, filters: {} });
       assert.equal(await client.hget(guildKeys(g).settings, 'stay'), '1');
+      assert.equal(await client.hget(guildKeys(g).settings, 'autoplay'), '1');
 
       await store.setSettings(g, { volume: 0, dj_role: null, max_queue: null });
       await store.setTextChannel(g, null);
       ({ snapshot, corrupt } = await store.snapshot(g));
       assert.deepEqual(corrupt, []);
       assert.equal(snapshot.textChannel, undefined);
-      assert.deepEqual(snapshot.settings, { loop: 'queue', volume: 0, stay: true, dj_role: undefined, max_queue: undefined, max_per_user: 5, filters: {} });
+      assert.deepEqual(snapshot.settings, { loop: 'queue', volume: 0, stay: true, autoplay: true, dj_role: undefined, max_queue: undefined, max_per_user: 5, filters: {} });
     });
 
     it('refuses invalid values and writes none of them', async () => {
@@ -574,7 +575,7 @@ describe('state/store', function () {
       const g = newGuild();
       await client.hset(guildKeys(g).settings, { loop: 'sometimes', volume: '80', stay: 'true', max_queue: 'lots', unknown: 'ignored' });
       const { snapshot, corrupt } = await store.snapshot(g);
-      assert.deepEqual(snapshot.settings, { loop: 'off', volume: 80, stay: true, dj_role: undefined, max_queue: undefined, max_per_user: undefined, filters: {} });
+      assert.deepEqual(snapshot.settings, { loop: 'off', volume: 80, stay: true, autoplay: false, dj_role: undefined, max_queue: undefined, max_per_user: undefined, filters: {} });
       assert.deepEqual(
         corrupt.map((c) => [c.where, c.raw]),
         [
@@ -770,7 +771,7 @@ describe('state/store', function () {
       assert.equal(snapshot.channel, '123456789');
       assert.deepEqual(snapshot.head, { kind: 'track', raw, track: JSON.parse(raw) });
       assert.deepEqual(snapshot.playlist, [JSON.parse(raw)]);
-      assert.deepEqual(snapshot.settings, { loop: 'off', volume: 100, stay: false, dj_role: undefined, max_queue: undefined, max_per_user: undefined, filters: {} });
+      assert.deepEqual(snapshot.settings, { loop: 'off', volume: 100, stay: false, autoplay: false, dj_role: undefined, max_queue: undefined, max_per_user: undefined, filters: {} });
       assert.equal(snapshot.lock, undefined);
       assert.equal(snapshot.status, undefined);
       assert.equal(snapshot.epoch, 0);

@@ -52,6 +52,7 @@ const COMPONENTS: Readonly<Record<string, JsonSchema>> = {
       loop: { type: 'string', enum: ['off', 'track', 'queue'] },
       volume: { type: 'integer' },
       stay: { type: 'boolean' },
+      autoplay: { type: 'boolean' },
       djRole: nullable('string'),
       maxQueue: nullable('integer'),
       maxPerUser: nullable('integer'),

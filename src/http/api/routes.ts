@@ -203,10 +203,11 @@ export const ROUTES: readonly RouteSpec[] = [
         if (b.djRole !== undefined || b.maxQueue !== undefined || b.maxPerUser !== undefined || b.announceChannel !== undefined || b.language !== undefined) {
           steps.push(() => ops.updateSettings(deps)({ guild, djRole: b.djRole, maxQueue: b.maxQueue, maxPerUser: b.maxPerUser, announceChannel: b.announceChannel, language: b.language }));
         }
-        const { loop, volume, stay } = b;
+        const { loop, volume, stay, autoplay } = b;
         if (loop !== undefined) steps.push(() => ops.setLoop(deps)({ guild, mode: loop }));
         if (volume !== undefined) steps.push(() => ops.setVolume(deps)({ guild, percent: volume }));
         if (stay !== undefined) steps.push(() => ops.setStay(deps)({ guild, enabled: stay }));
+        if (autoplay !== undefined) steps.push(() => ops.setAutoplay(deps)({ guild, enabled: autoplay }));
         for (const step of steps) {
           const r = await run(step());
           if (E.isLeft(r)) return r;

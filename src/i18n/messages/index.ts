@@ -4,6 +4,7 @@
  */
 import { announce } from './announce';
 import { commands } from './commands';
+import { autoplay } from './autoplay';
 import { common } from './common';
 import { errors } from './errors';
 import { render } from './render';
@@ -25,6 +26,7 @@ export const NAMESPACES: Readonly<Record<string, Namespace>> = {
   lyrics,
   playlists,
   filters,
+  autoplay,
 };
 
 export type { Messages, Namespace } from './types';

@@ -215,6 +215,20 @@ export function soundcloudSource(deps: SoundcloudSourceDeps): Source {
     return { kind: 'results', tracks };
   }
 
+  /** api-v2's related tracks (GET /tracks/{id}/related), answering a collection like search; the unplayable ones left out. */
+  async function related(playable: PlayableTrack, signal: AbortSignal | undefined, limit: number): Promise<SearchOutcome> {
+    const id = playable.sourceId;
+    if (id === undefined || !/^\d+$/.test(id)) return { kind: 'results', tracks: [] };
+    const answer = await get(apiUrl(`/tracks/${id}/related`, { limit: String(Math.max(1, Math.min(limit, 50))), offset: '0', linked_partitioning: '1' }), Page, signal);
+    if (answer.kind === 'status') return answer.status === 404 ? { kind: 'results', tracks: [] } : { kind: 'failed', reason: `SoundCloud's related tracks answered HTTP ${answer.status}` };
+    if (answer.kind !== 'ok') return answer;
+    const tracks = answer.value.collection.flatMap((item) => {
+      const track = decodeValue(Track, item);
+      return 'ok' in track && String(track.ok.id) !== id && playability(track.ok).kind === 'playable' ? [toSourceTrack(track.ok)] : [];
+    });
+    return { kind: 'results', tracks };
+  }
+
   async function trackIdOf(track: PlayableTrack, signal: AbortSignal): Promise<string | PlanOutcome> {
     if (track.sourceId !== undefined && /^\d+$/.test(track.sourceId)) return track.sourceId;
     let url: URL;
@@ -302,6 +316,7 @@ export function soundcloudSource(deps: SoundcloudSourceDeps): Source {
     matches: isSoundcloudUrl,
     resolve: (url, { signal }) => guarded('resolve', () => resolve(url, signal), (reason) => ({ kind: 'failed', reason })),
     search: (text, { signal, limit }) => guarded('search', () => search(text, signal, limit), (reason) => ({ kind: 'failed', reason })),
+    related: (track, { signal, limit }) => guarded('related', () => related(track, signal, limit), (reason) => ({ kind: 'failed', reason })),
     open: (track, { signal }) => guarded('open', () => open(track, signal), (reason) => ({ kind: 'failed', reason })),
   };
 }

@@ -10,6 +10,7 @@ import { chooseFormat } from './formats';
 import { parseYoutubeLink, storedVideoId, YOUTUBE_HOSTS, YOUTUBE_MUSIC_HOSTS, youtubePlaylistUrl, type YoutubeLink } from './links';
 import { requestPlayer } from './player';
 import { unplayableReason } from './player-response';
+import { youtubeRelated } from './related';
 import { youtubeSession, type YoutubeDeps, type YoutubeSession } from './session';
 import { fromMusicItem, fromPanelVideo, fromPlaylistVideo, fromVideo, fromVideoDetails, type Flavour } from './tracks';
 
@@ -141,6 +142,7 @@ function flavouredSource(session: YoutubeSession, f: Flavoured): Source {
       if (found.kind !== 'ok') return notOk(found);
       return { kind: 'results', tracks: found.value.slice(0, clampLimit(limit)) };
     },
+    related: (track, options) => youtubeRelated(session, f.flavour, track, options),
     open: (track, options) => openTrack(session, track, options),
   };
 }

@@ -142,3 +142,13 @@ export function setUrl(set: { readonly user: FakeUser; readonly slug: string }):
 export function likesUrl(user: FakeUser): string {
   return permalink(user, 'likes');
 }
+
+/**
+ * What the fake's `GET /tracks/{id}/related` lists for a track: the other catalogue tracks, the same
+ * uploader's first, in catalogue order. Unplayable ones (previews, DRM, blocked) are listed too, as
+ * SoundCloud lists them: the client must leave them out.
+ */
+export function relatedTracks(seed: FakeTrack): FakeTrack[] {
+  const others = TRACKS.filter((t) => t.id !== seed.id);
+  return [...others.filter((t) => t.user.id === seed.user.id), ...others.filter((t) => t.user.id !== seed.user.id)];
+}

@@ -31,6 +31,7 @@ import {
   trackUrl,
   type FakeSet,
   type FakeTrack,
+  relatedTracks,
 } from './catalog';
 import { API, setJson, trackAuthorization, trackJson, userJson } from './json';
 import { listen, type Listener } from '../listener';
@@ -169,7 +170,19 @@ export async function startSoundcloudFake(options: SoundcloudFakeOptions): Promi
       const found = byPermalink.get(target);
       return found ? sendJson(res, 200, found()) : sendJson(res, 404, {});
     }
-    let m = /^\/tracks\/(\d+)$/.exec(p);
+    let m = /^\/tracks\/(\d+)\/related$/.exec(p);
+    if (m) {
+      const seed = allTracks.get(Number(m[1]));
+      if (seed === undefined) return sendJson(res, 404, {});
+      const limit = Math.min(Number(url.searchParams.get('limit') ?? '10') || 10, 50);
+      return sendJson(res, 200, {
+        collection: relatedTracks(seed).slice(0, limit).map((t) => trackJson(t, durations)),
+        next_href: null,
+        query_urn: `soundcloud:trackrelated:${seed.id}`,
+        variant: 'default',
+      });
+    }
+    m = /^\/tracks\/(\d+)$/.exec(p);
     if (m) {
       const track = allTracks.get(Number(m[1]));
       if (track === undefined) return sendJson(res, 404, {});

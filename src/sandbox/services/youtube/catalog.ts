@@ -160,3 +160,15 @@ export function searchCatalog(query: string, musicOnly: boolean): FakeVideo[] {
     .sort((a, b) => b.s - a.s)
     .map((x) => x.e);
 }
+
+/**
+ * What YouTube relates to a video, as the fake answers it (the radio mix `RD<id>` and the "up next"
+ * column): the catalogue's playable videos (no scripted trouble, not live), the same channel's first, in
+ * catalogue order, the seed left out.
+ */
+export function relatedVideos(seedId: string): FakeVideo[] {
+  const seed = fakeVideo(seedId);
+  const playable = Object.values(VIDEOS).filter((v: FakeVideo) => v.id !== seedId && v.trouble === undefined && v.kind !== 'live');
+  if (seed === undefined) return playable;
+  return [...playable.filter((v) => v.artist === seed.artist), ...playable.filter((v) => v.artist !== seed.artist)];
+}

@@ -432,3 +432,39 @@ export function musicSearchResponse(visitorData: string, videos: readonly FakeVi
     trackingParams: 'CAAQ',
   };
 }
+
+/**
+ * The watch page's `next` answer without a playlist: the "up next" column (secondaryResults) of
+ * compactVideoRenderers, as youtube.com's watch page carries it, and the autoplay endpoint at its top.
+ */
+export function watchNextResponse(visitorData: string, seedId: string, related: readonly FakeVideo[]) {
+  return {
+    responseContext: responseContext(visitorData),
+    contents: {
+      twoColumnWatchNextResults: {
+        results: { results: { contents: [], trackingParams: 'CAAQ' } },
+        secondaryResults: {
+          secondaryResults: {
+            results: related.map((video) => ({
+              compactVideoRenderer: {
+                videoId: video.id,
+                thumbnail: thumbnails(video.id),
+                title: simple(video.title),
+                longBylineText: byline(video.artist),
+                shortBylineText: byline(video.artist),
+                viewCountText: simple('1,234 views'),
+                lengthText: { accessibility: { accessibilityData: { label: clock(video.durationMs) } }, simpleText: clock(video.durationMs) },
+                navigationEndpoint: watchEndpoint(video.id),
+                trackingParams: 'CAAQ',
+              },
+            })),
+            trackingParams: 'CAAQ',
+          },
+        },
+        autoplay: related[0] === undefined ? undefined : { autoplay: { sets: [{ mode: 'NORMAL', autoplayVideo: watchEndpoint(related[0].id) }], countDownSecs: 5, trackingParams: 'CAAQ' } },
+      },
+    },
+    currentVideoEndpoint: watchEndpoint(seedId),
+    trackingParams: 'CAAQ',
+  };
+}

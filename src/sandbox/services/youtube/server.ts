@@ -13,12 +13,13 @@ import { parseRange } from '../../fixtures/range';
 import { makeTone } from '../../fixtures/tones';
 import { listen } from '../listener';
 import type { ServiceFake, ServiceRequest } from '../types';
-import { FORBIDDEN_AFTER_BYTES, MISSING_PLAYLIST_ID, MIX, TROUBLED_CLIENT, VIDEOS, fakePlaylist, fakeVideo, searchCatalog, type FakeVideo } from './catalog';
+import { FORBIDDEN_AFTER_BYTES, MISSING_PLAYLIST_ID, MIX, TROUBLED_CLIENT, VIDEOS, fakePlaylist, fakeVideo, relatedVideos, searchCatalog, type FakeVideo } from './catalog';
 import { mp4Index, webmIndex } from './media-index';
 import {
   adaptiveFormat,
   missingPlaylistResponse,
   mixResponse,
+  watchNextResponse,
   musicSearchResponse,
   playabilityStatus,
   playlistContinuationResponse,
@@ -265,6 +266,11 @@ export async function startYoutubeFake(options: YoutubeFakeOptions): Promise<You
     const playlistId = str(field(body, 'playlistId'));
     const videoId = str(field(body, 'videoId')) ?? MIX.seedVideoId;
     if (playlistId === MIX.id) return sendJson(res, 200, mixResponse(visitorData, MIX, entries(MIX.videoIds), videoId));
+    // Any other catalogue video's radio mix (what autoplay asks for): the seed, then what YouTube relates to it.
+    // A live stream gets no mix (as on YouTube): its watch page's "up next" column only.
+    const seed = fakeVideo(videoId);
+    if (seed !== undefined && seed.kind !== 'live' && playlistId === `RD${videoId}`) return sendJson(res, 200, mixResponse(visitorData, { id: playlistId, title: `Mix - ${seed.title}` }, [seed, ...relatedVideos(videoId)], videoId));
+    if (seed !== undefined && (playlistId === undefined || playlistId === `RD${videoId}`)) return sendJson(res, 200, watchNextResponse(visitorData, videoId, relatedVideos(videoId)));
     sendJson(res, 200, { responseContext: responseContext(visitorData), contents: { twoColumnWatchNextResults: { results: { results: { contents: [] } } } } });
   }
 

@@ -1,0 +1,2 @@
+export * from './pick';
+export * from './service';
