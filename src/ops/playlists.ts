@@ -16,6 +16,7 @@ import {
   type PlaylistName,
   type PlaylistOwner,
   PlaylistStore,
+  type PlaylistWriteRefusal,
   playlistName,
   playlistTrackOf,
   Requester,
@@ -230,15 +231,23 @@ export const savePlaylist =
             return ok({ kind: 'saved', playlist: summaryOf(r.playlist), replaced: r.replaced, skipped: snapshot.playlistLength - snapshot.playlist.length });
           case 'exists':
             return fail({ kind: 'playlist-exists', name: r.name });
-          case 'too-many':
-            return fail({ kind: 'too-many-playlists', limit: r.limit });
-          case 'too-long':
-            return fail({ kind: 'playlist-too-long', limit: r.limit, size: r.size });
-          case 'invalid':
-            return fail({ kind: 'invalid-input', problems: r.problems });
+          default:
+            return fail(writeRefused(r));
         }
       }),
     );
+
+/** A refused save or add, as the operation's error. */
+function writeRefused(r: PlaylistWriteRefusal): PlaylistError {
+  switch (r.kind) {
+    case 'too-many':
+      return { kind: 'too-many-playlists', limit: r.limit };
+    case 'too-long':
+      return { kind: 'playlist-too-long', limit: r.limit, size: r.size };
+    case 'invalid':
+      return { kind: 'invalid-input', problems: r.problems };
+  }
+}
 
 /** Appends the guild's current track to a playlist (made when there is none by that name). */
 export const addToPlaylist =
@@ -254,12 +263,8 @@ export const addToPlaylist =
         switch (r.kind) {
           case 'added':
             return ok({ kind: 'added', playlist: summaryOf(r.playlist), track: head.track, created: r.created });
-          case 'too-many':
-            return fail({ kind: 'too-many-playlists', limit: r.limit });
-          case 'too-long':
-            return fail({ kind: 'playlist-too-long', limit: r.limit, size: r.size });
-          case 'invalid':
-            return fail({ kind: 'invalid-input', problems: r.problems });
+          default:
+            return fail(writeRefused(r));
         }
       }),
     );

@@ -130,18 +130,18 @@ export type GetPlaylistResult =
   | { readonly kind: 'not-found' }
   | { readonly kind: 'quarantined'; readonly reason: string };
 
-export type SavePlaylistResult =
-  | { readonly kind: 'saved'; readonly playlist: StoredPlaylist; readonly replaced: boolean }
-  | { readonly kind: 'exists'; readonly name: string }
+/** Why a write that adds tracks was refused: a limit, or tracks that do not decode. */
+export type PlaylistWriteRefusal =
   | { readonly kind: 'too-many'; readonly limit: number }
   | { readonly kind: 'too-long'; readonly limit: number; readonly size: number }
   | { readonly kind: 'invalid'; readonly problems: readonly string[] };
 
-export type AddToPlaylistResult =
-  | { readonly kind: 'added'; readonly playlist: StoredPlaylist; readonly created: boolean }
-  | { readonly kind: 'too-many'; readonly limit: number }
-  | { readonly kind: 'too-long'; readonly limit: number; readonly size: number }
-  | { readonly kind: 'invalid'; readonly problems: readonly string[] };
+export type SavePlaylistResult =
+  | { readonly kind: 'saved'; readonly playlist: StoredPlaylist; readonly replaced: boolean }
+  | { readonly kind: 'exists'; readonly name: string }
+  | PlaylistWriteRefusal;
+
+export type AddToPlaylistResult = { readonly kind: 'added'; readonly playlist: StoredPlaylist; readonly created: boolean } | PlaylistWriteRefusal;
 
 export type RenamePlaylistResult =
   | { readonly kind: 'renamed'; readonly playlist: StoredPlaylist }
