@@ -24,7 +24,7 @@ describe('responder: two instances, registration and the rate limit', function (
 
   it('registers the commands for the configured guild at start-up', () => {
     assert.deepEqual(registrations, [g.spec.id]);
-    assert.equal(stage.sandbox.registeredCommands(g.spec.id).length, 23, '17 commands of issue #5, /search, and /previous, /history, /skipto, /lyrics, /playlist of issue #16');
+    assert.equal(stage.sandbox.registeredCommands(g.spec.id).length, 25, '17 commands of issue #5, /search, and /previous, /history, /skipto, /lyrics, /playlist, /filter, /autoplay of issue #16');
     assert.equal(stage.sandbox.registeredCommands('global').length, 0);
   });
 
