@@ -1,13 +1,15 @@
 /**
- * Discord's localizations of the command definitions: `description_localizations` of every command,
- * subcommand and option, and `name_localizations` of every choice, from i18n keys looked up in every
- * namespace (each feature keeps its commands' keys in its own):
- *   cmd.<command>.description                cmd.<command>.<option>.description
- *   cmd.<command>.<sub>.description          cmd.<command>.<sub>.<option>.description
+ * Discord's localizations of the command definitions: `name_localizations` and `description_localizations`
+ * of every command, subcommand (group) and option, and `name_localizations` of every choice, from i18n
+ * keys looked up in every namespace (each feature keeps its commands' keys in its own):
+ *   cmd.<command>.name / .description                cmd.<command>.<option>.name / .description
+ *   cmd.<command>.<sub>.name / .description          cmd.<command>.<sub>.<option>.name / .description
  *   cmd.<command>[.<sub>].<option>.choice.<value>
- * The definitions are walked as JSON, so a new command is localized by adding its keys. Names stay
- * English (members type them, and other instances and docs refer to them); a language without a key
- * is left out of the map, and Discord shows the default (English) text for it.
+ * The definitions are walked as JSON, so a new command is localized by adding its keys. A language
+ * without a key is left out of the map, and Discord shows the default (English) text for it.
+ * Localized names only change what members see and type: interactions still carry the default
+ * (English) names of the command, subcommand and options, as Discord sends them, so the handlers
+ * (which read options by their English names) are unaffected.
  */
 import { Locale as DiscordLocale, type LocalizationMap } from 'discord.js';
 import { LOCALES, type Locale } from '../../src/i18n';
@@ -62,10 +64,12 @@ function localizeChoice<C extends Choice>(choice: C, prefix: string, lookup: Loo
 }
 
 function localizeNode<N extends Node>(node: N, path: string, isCommand: boolean, lookup: Lookup): N {
+  const names = lookup(`${path}.name`);
   const descriptions = lookup(`${path}.description`);
   const nested = isCommand || NESTING_TYPES.has(node.type ?? 0);
   return {
     ...node,
+    ...(names === undefined ? {} : { name_localizations: names }),
     ...(descriptions === undefined ? {} : { description_localizations: descriptions }),
     ...(node.options === undefined || !nested ? {} : { options: node.options.map((o) => localizeNode(o, `${path}.${o.name}`, false, lookup)) }),
     ...(node.choices === undefined ? {} : { choices: node.choices.map((c) => localizeChoice(c, path, lookup)) }),

@@ -4,14 +4,23 @@
  * equal to the definitions' own text, and taken by the sandbox the way Discord's API takes them.
  */
 import { strict as assert } from 'node:assert';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
 import { commandDefinitions } from '../../controllers/responder';
+import { COMMAND_HANDLERS } from '../../controllers/responder/handlers';
 import { FOLLOW_SERVER } from '../../controllers/responder/language';
 import { DISCORD_LOCALES, localizationsOf, localizeCommands } from '../../controllers/responder/localize';
 import { LOCALES, isLocale } from '../../src/i18n';
 import { messageInAnyNamespace } from '../../src/i18n/lookup';
+import { silentLogger } from '../../src/log';
+import { startSandbox } from '../../src/sandbox';
 import { localizationProblems, withoutLocalizations } from '../../src/sandbox/command-localizations';
 
 const ALL_DISCORD_LOCALES = LOCALES.flatMap((l) => DISCORD_LOCALES[l]);
+
+/** discord.com/developers/docs/interactions/application-commands#application-command-naming (CHAT_INPUT). */
+const DISCORD_NAME = /^[-_'\p{L}\p{N}\p{sc=Deva}\p{sc=Thai}]{1,32}$/u;
 
 function isRecord(u: unknown): u is Record<string, unknown> {
   return typeof u === 'object' && u !== null && !Array.isArray(u);
@@ -116,8 +125,60 @@ describe('i18n: slash command localizations', () => {
     assert.match(String(follow.ja), /サーバー/);
   });
 
-  it('names stay English: no command or option carries name_localizations', () => {
-    for (const def of definitions) for (const { path, node } of nodes(def)) assert.equal(node.name_localizations, undefined, path);
+  it('every command, subcommand and option has a name in every shipped locale, within Discord\'s naming rules', () => {
+    const problems: string[] = [];
+    let checked = 0;
+    for (const def of definitions) {
+      for (const { path, node } of nodes(def)) {
+        const map = node.name_localizations;
+        if (!isRecord(map)) {
+          problems.push(`${path}: no name_localizations`);
+          continue;
+        }
+        for (const locale of ALL_DISCORD_LOCALES) {
+          const name = map[locale];
+          checked += 1;
+          if (typeof name !== 'string') problems.push(`${path}: no ${locale} name`);
+          else if (!DISCORD_NAME.test(name)) problems.push(`${path}: the ${locale} name ${JSON.stringify(name)} breaks Discord's pattern`);
+          else if (name !== name.toLowerCase()) problems.push(`${path}: the ${locale} name ${JSON.stringify(name)} is not lower case`);
+        }
+      }
+    }
+    assert.deepEqual(problems, []);
+    assert.ok(checked >= 84 * ALL_DISCORD_LOCALES.length, `every node in every locale (${checked})`);
+  });
+
+  it('the English name is the definition\'s own, and the other languages translate at least some', () => {
+    const problems: string[] = [];
+    for (const def of definitions) {
+      for (const { path, node } of nodes(def)) {
+        const map = node.name_localizations;
+        const english = isRecord(map) ? [map['en-US'], map['en-GB']] : [];
+        if (english[0] !== node.name || english[1] !== node.name) problems.push(`${path}: en ${JSON.stringify(english)} differs from ${JSON.stringify(node.name)}`);
+      }
+    }
+    assert.deepEqual(problems, []);
+    const play = definitions.find((d) => d.name === 'play');
+    assert.deepEqual(play?.name_localizations, { 'en-US': 'play', 'en-GB': 'play', de: 'abspielen', fr: 'jouer', 'es-ES': 'reproducir', 'es-419': 'reproducir', 'pt-BR': 'tocar', ja: '再生' });
+  });
+
+  it('names are unique per locale among the commands and among the options of each command and subcommand', () => {
+    const problems: string[] = [];
+    const checkLevel = (where: string, siblings: Record<string, unknown>[]) => {
+      for (const locale of ALL_DISCORD_LOCALES) {
+        const names = siblings.map((s) => (isRecord(s.name_localizations) ? s.name_localizations[locale] : undefined));
+        const repeated = names.filter((n, i) => names.indexOf(n) !== i);
+        if (repeated.length > 0) problems.push(`${where} in ${locale}: ${repeated.join(', ')} more than once`);
+      }
+      for (const s of siblings) if (records(s.options).length > 0) checkLevel(`${where} ${String(s.name)}`, records(s.options));
+    };
+    checkLevel('/', definitions);
+    assert.deepEqual(problems, []);
+  });
+
+  it('the handlers are keyed by the default (English) names, which interactions carry whatever the member\'s locale', () => {
+    const registered = new Set(Object.keys(COMMAND_HANDLERS));
+    for (const def of definitions) assert.ok(registered.has(def.name), def.name);
   });
 
   it('every command stays within 4000 characters in every locale', () => {
@@ -128,6 +189,7 @@ describe('i18n: slash command localizations', () => {
     const asked: string[] = [];
     const lookup = (key: string) => {
       asked.push(key);
+      if (key === 'cmd.playlist.save.name') return { de: 'speichern' };
       return key.endsWith('.save.name.description') ? { de: 'Der Name' } : undefined;
     };
     const [out] = localizeCommands(
@@ -144,15 +206,22 @@ describe('i18n: slash command localizations', () => {
       lookup,
     );
     assert.deepEqual(asked, [
+      'cmd.playlist.name',
       'cmd.playlist.description',
+      'cmd.playlist.save.name',
       'cmd.playlist.save.description',
+      'cmd.playlist.save.name.name',
       'cmd.playlist.save.name.description',
+      'cmd.playlist.save.scope.name',
       'cmd.playlist.save.scope.description',
       'cmd.playlist.save.scope.choice.mine',
+      'cmd.playlist.guild.name',
       'cmd.playlist.guild.description',
+      'cmd.playlist.guild.load.name',
       'cmd.playlist.guild.load.description',
     ]);
     const save = records(out?.options)[0];
+    assert.deepEqual(save?.name_localizations, { de: 'speichern' });
     assert.deepEqual(records(save?.options)[0], { type: 3, name: 'name', description: 'Its name', description_localizations: { de: 'Der Name' } });
     assert.ok(out !== undefined && !('description_localizations' in out), 'no key, no map');
   });
@@ -173,5 +242,39 @@ describe('i18n: slash command localizations', () => {
     const bad = [{ name: 'x', description: 'x', description_localizations: { klingon: 'x', de: 'y'.repeat(101) }, options: [{ name: 'o', description: 'o', choices: [{ name: 'a', value: 'a', name_localizations: { fr: '' } }] }] }];
     assert.equal(localizationProblems(bad).length, 3, localizationProblems(bad).join('; '));
     assert.equal(JSON.stringify(withoutLocalizations(definitions)).includes('_localizations'), false);
+  });
+
+  it('the sandbox refuses a localized name Discord refuses: its pattern, length, case, and a repeated name per locale', () => {
+    const command = (name: string, names: Record<string, string>, options: unknown[] = []) => ({ name, description: 'd', name_localizations: names, options });
+    const refused = (defs: Record<string, unknown>[]) => localizationProblems(defs).join('; ');
+    assert.match(refused([command('play', { de: 'ab spielen' })]), /de.*pattern/);
+    assert.match(refused([command('play', { fr: 'x'.repeat(33) })]), /fr/);
+    assert.match(refused([command('play', { de: 'Abspielen' })]), /lower case/);
+    assert.match(refused([command('play', { ja: '再生!' })]), /ja.*pattern/);
+    assert.match(refused([command('play', { de: 'los' }), command('stop', { de: 'los' })]), /commands: two have the name "los" in de/);
+    assert.match(refused([command('play', { de: 'stop' }), command('stop', {})]), /"stop" in de/, 'a localized name against another command\'s default name');
+    assert.match(refused([command('move', {}, [{ name: 'from', description: 'd', name_localizations: { 'es-ES': 'de' } }, { name: 'to', description: 'd', name_localizations: { 'es-ES': 'de' } }])]), /0\.options: two have the name "de" in es-ES/);
+    assert.equal(refused([command('play', { ja: '再生', 'pt-BR': 'tocar', 'es-ES': 'añadir', de: "it's-ok_2" }), { name: 'Play Here', type: 3, name_localizations: { de: 'Hier Spielen' } }]), '');
+  });
+
+  it('the sandbox\'s registration route answers 400 and 50035 to an invalid localized name, and keeps valid maps for with_localizations=true only', async () => {
+    const dataDir = await mkdtemp(path.join(tmpdir(), 'hiqty-names-'));
+    const sandbox = await startSandbox({ dataDir, log: silentLogger });
+    try {
+      const route = `${sandbox.apiBase}/v10/applications/${sandbox.applicationId}/commands`;
+      const headers = { authorization: `Bot ${sandbox.token}`, 'content-type': 'application/json' };
+      const bad = await fetch(route, { method: 'PUT', headers, body: JSON.stringify([{ name: 'play', description: 'd', name_localizations: { de: 'Abspielen' } }]) });
+      assert.equal(bad.status, 400);
+      assert.match(await bad.text(), /"code":50035.*Abspielen.*lower case/);
+      const good = await fetch(route, { method: 'PUT', headers, body: JSON.stringify(definitions) });
+      assert.equal(good.status, 200, await good.text());
+      const plain = await (await fetch(route, { headers })).text();
+      assert.equal(plain.includes('name_localizations'), false);
+      const full = await (await fetch(`${route}?with_localizations=true`, { headers })).text();
+      assert.ok(full.includes('"abspielen"'), 'the German name of /play comes back when asked');
+    } finally {
+      await sandbox.stop();
+      await rm(dataDir, { recursive: true, force: true });
+    }
   });
 });

@@ -122,4 +122,13 @@ describe('responder: command definitions', () => {
     assert.equal(sameDefinitions(changed, definitions), false);
     assert.equal(sameDefinitions(registered.slice(1), definitions), false);
   });
+
+  it('a changed or missing localized name counts as a change (a new translation is registered)', () => {
+    const registered = definitions.map((d) => JSON.parse(JSON.stringify(d)));
+    assert.equal(sameDefinitions(registered, definitions), true);
+    const renamed = registered.map((d) => (d.name === 'play' ? { ...d, name_localizations: { ...d.name_localizations, de: 'spielen' } } : d));
+    assert.equal(sameDefinitions(renamed, definitions), false);
+    const option = (d: Record<string, unknown>) => ({ ...d, options: (Array.isArray(d.options) ? d.options : []).map((o) => ({ ...o, name_localizations: undefined })) });
+    assert.equal(sameDefinitions(registered.map((d) => (d.name === 'move' ? option(d) : d)), definitions), false, 'an option registered without its names');
+  });
 });

@@ -11,6 +11,9 @@ export const autoplay: Namespace = {
     'reply.off': '🎲 Autoplay is off: I stop at the end of the queue.',
     'reply.bad-mode': 'Choose on or off.',
     'announce.added': '🎲 Autoplay added **{{title}}** from {{source}}, related to **{{after}}**.',
+    // Localized command, subcommand and option names (Discord name_localizations).
+    'cmd.autoplay.name': 'autoplay',
+    'cmd.autoplay.mode.name': 'mode',
   },
   de: {
     'cmd.autoplay.description': 'Wenn die Warteschlange leer ist, ähnliche Titel weiterspielen (DJ)',
@@ -21,6 +24,9 @@ export const autoplay: Namespace = {
     'reply.off': '🎲 Autoplay ist aus: Am Ende der Warteschlange höre ich auf.',
     'reply.bad-mode': 'Wähle an oder aus.',
     'announce.added': '🎲 Autoplay hat **{{title}}** von {{source}} hinzugefügt, passend zu **{{after}}**.',
+    // Localized command, subcommand and option names (Discord name_localizations).
+    'cmd.autoplay.name': 'autoplay',
+    'cmd.autoplay.mode.name': 'modus',
   },
   fr: {
     'cmd.autoplay.description': "Quand la file est vide, continuer avec des titres similaires (DJ)",
@@ -31,6 +37,9 @@ export const autoplay: Namespace = {
     'reply.off': "🎲 La lecture automatique est désactivée : je m'arrête à la fin de la file.",
     'reply.bad-mode': 'Choisis activé ou désactivé.',
     'announce.added': '🎲 La lecture automatique a ajouté **{{title}}** depuis {{source}}, similaire à **{{after}}**.',
+    // Localized command, subcommand and option names (Discord name_localizations).
+    'cmd.autoplay.name': 'lecture-auto',
+    'cmd.autoplay.mode.name': 'mode',
   },
   es: {
     'cmd.autoplay.description': 'Cuando la cola se acaba, seguir con canciones relacionadas (DJ)',
@@ -41,6 +50,9 @@ export const autoplay: Namespace = {
     'reply.off': '🎲 La reproducción automática está desactivada: paro al final de la cola.',
     'reply.bad-mode': 'Elige activado o desactivado.',
     'announce.added': '🎲 La reproducción automática añadió **{{title}}** de {{source}}, relacionada con **{{after}}**.',
+    // Localized command, subcommand and option names (Discord name_localizations).
+    'cmd.autoplay.name': 'reproducción-auto',
+    'cmd.autoplay.mode.name': 'modo',
   },
   'pt-BR': {
     'cmd.autoplay.description': 'Quando a fila acabar, continuar com faixas relacionadas (DJ)',
@@ -51,6 +63,9 @@ export const autoplay: Namespace = {
     'reply.off': '🎲 A reprodução automática está desligada: eu paro no fim da fila.',
     'reply.bad-mode': 'Escolha ligado ou desligado.',
     'announce.added': '🎲 A reprodução automática adicionou **{{title}}** do {{source}}, relacionada a **{{after}}**.',
+    // Localized command, subcommand and option names (Discord name_localizations).
+    'cmd.autoplay.name': 'reprodução-automática',
+    'cmd.autoplay.mode.name': 'modo',
   },
   ja: {
     'cmd.autoplay.description': 'キューが空になったら関連する曲を再生し続けます（DJ）',
@@ -61,5 +76,8 @@ export const autoplay: Namespace = {
     'reply.off': '🎲 自動再生はオフです。キューの最後で止まります。',
     'reply.bad-mode': 'オンかオフを選んでください。',
     'announce.added': '🎲 自動再生が {{source}} から **{{title}}** を追加しました（**{{after}}** の関連曲）。',
+    // Localized command, subcommand and option names (Discord name_localizations).
+    'cmd.autoplay.name': '自動再生',
+    'cmd.autoplay.mode.name': 'モード',
   },
 };

@@ -35,6 +35,12 @@ export const history: Namespace = {
     'skipto.jumped_other': '⏭️ Jumped to **{{title}}**, skipping {{count}} tracks.',
     'skipto.requeued': 'Loop queue is on, so the skipped tracks went to the back.',
     'skipto.already': '**{{title}}** is already playing. Pick a number from 2 up in /queue.',
+    // Localized command, subcommand and option names (Discord name_localizations).
+    'cmd.previous.name': 'previous',
+    'cmd.history.name': 'history',
+    'cmd.history.page.name': 'page',
+    'cmd.skipto.name': 'skipto',
+    'cmd.skipto.index.name': 'index',
   },
   de: {
     'cmd.previous.description': 'Den zuletzt gespielten Titel noch einmal spielen; der aktuelle folgt direkt danach',
@@ -69,6 +75,12 @@ export const history: Namespace = {
     'skipto.jumped_other': '⏭️ Zu **{{title}}** gesprungen, {{count}} Titel übersprungen.',
     'skipto.requeued': 'Die Warteschlangen-Wiederholung ist an, deshalb stehen die übersprungenen Titel jetzt hinten.',
     'skipto.already': '**{{title}}** läuft bereits. Wähle in /queue eine Nummer ab 2.',
+    // Localized command, subcommand and option names (Discord name_localizations).
+    'cmd.previous.name': 'zurück',
+    'cmd.history.name': 'verlauf',
+    'cmd.history.page.name': 'seite',
+    'cmd.skipto.name': 'springen',
+    'cmd.skipto.index.name': 'nummer',
   },
   fr: {
     'cmd.previous.description': 'Rejouer le dernier morceau joué ; le morceau actuel vient juste après',
@@ -107,6 +119,12 @@ export const history: Namespace = {
     'skipto.jumped_other': '⏭️ Saut à **{{title}}**, {{count}} morceaux passés.',
     'skipto.requeued': 'La répétition de la file est activée : les morceaux passés sont allés à la fin.',
     'skipto.already': '**{{title}}** est déjà en cours. Choisis un numéro à partir de 2 dans /queue.',
+    // Localized command, subcommand and option names (Discord name_localizations).
+    'cmd.previous.name': 'précédent',
+    'cmd.history.name': 'historique',
+    'cmd.history.page.name': 'page',
+    'cmd.skipto.name': 'passer-à',
+    'cmd.skipto.index.name': 'numéro',
   },
   es: {
     'cmd.previous.description': 'Volver a poner la última canción reproducida; la actual va justo después',
@@ -145,6 +163,12 @@ export const history: Namespace = {
     'skipto.jumped_other': '⏭️ Salto a **{{title}}**, {{count}} canciones saltadas.',
     'skipto.requeued': 'La repetición de la cola está activada, así que las canciones saltadas pasaron al final.',
     'skipto.already': '**{{title}}** ya se está reproduciendo. Elige un número desde el 2 en /queue.',
+    // Localized command, subcommand and option names (Discord name_localizations).
+    'cmd.previous.name': 'anterior',
+    'cmd.history.name': 'historial',
+    'cmd.history.page.name': 'página',
+    'cmd.skipto.name': 'saltar-a',
+    'cmd.skipto.index.name': 'número',
   },
   'pt-BR': {
     'cmd.previous.description': 'Tocar de novo a última faixa tocada; a atual vem logo depois',
@@ -183,6 +207,12 @@ export const history: Namespace = {
     'skipto.jumped_other': '⏭️ Pulei para **{{title}}**, {{count}} faixas puladas.',
     'skipto.requeued': 'A repetição da fila está ligada, então as faixas puladas foram para o final.',
     'skipto.already': '**{{title}}** já está tocando. Escolha um número a partir de 2 em /queue.',
+    // Localized command, subcommand and option names (Discord name_localizations).
+    'cmd.previous.name': 'anterior',
+    'cmd.history.name': 'histórico',
+    'cmd.history.page.name': 'página',
+    'cmd.skipto.name': 'pular-para',
+    'cmd.skipto.index.name': 'número',
   },
   ja: {
     'cmd.previous.description': '最後に再生した曲をもう一度再生します（今の曲はそのすぐ後に続きます）',
@@ -213,5 +243,11 @@ export const history: Namespace = {
     'skipto.jumped_other': '⏭️ **{{title}}** にジャンプしました（{{count}} 曲スキップ）。',
     'skipto.requeued': 'キューのループがオンなので、スキップした曲はキューの最後に回りました。',
     'skipto.already': '**{{title}}** はすでに再生中です。/queue の 2 以降の番号を選んでください。',
+    // Localized command, subcommand and option names (Discord name_localizations).
+    'cmd.previous.name': '前の曲',
+    'cmd.history.name': '履歴',
+    'cmd.history.page.name': 'ページ',
+    'cmd.skipto.name': 'ジャンプ',
+    'cmd.skipto.index.name': '番号',
   },
 };

@@ -13,6 +13,8 @@ export const lyrics: Namespace = {
     'synced-note': '🎤 The now-playing message follows the lines while this track plays.',
     previous: 'Previous',
     next: 'Next',
+    // Localized command, subcommand and option names (Discord name_localizations).
+    'cmd.lyrics.name': 'lyrics',
   },
   de: {
     'cmd.lyrics.description': 'Zeigt den Songtext des aktuellen Titels (von LRCLIB)',
@@ -25,6 +27,8 @@ export const lyrics: Namespace = {
     'synced-note': '🎤 Die Now-Playing-Nachricht zeigt die Zeilen mit, solange dieser Titel läuft.',
     previous: 'Zurück',
     next: 'Weiter',
+    // Localized command, subcommand and option names (Discord name_localizations).
+    'cmd.lyrics.name': 'songtext',
   },
   fr: {
     'cmd.lyrics.description': 'Affiche les paroles du morceau en cours (depuis LRCLIB)',
@@ -37,6 +41,8 @@ export const lyrics: Namespace = {
     'synced-note': '🎤 Le message « en cours de lecture » suit les paroles pendant ce morceau.',
     previous: 'Précédent',
     next: 'Suivant',
+    // Localized command, subcommand and option names (Discord name_localizations).
+    'cmd.lyrics.name': 'paroles',
   },
   es: {
     'cmd.lyrics.description': 'Muestra la letra de la canción actual (de LRCLIB)',
@@ -49,6 +55,8 @@ export const lyrics: Namespace = {
     'synced-note': '🎤 El mensaje de «sonando ahora» sigue la letra mientras suena esta canción.',
     previous: 'Anterior',
     next: 'Siguiente',
+    // Localized command, subcommand and option names (Discord name_localizations).
+    'cmd.lyrics.name': 'letra',
   },
   'pt-BR': {
     'cmd.lyrics.description': 'Mostra a letra da faixa atual (do LRCLIB)',
@@ -61,6 +69,8 @@ export const lyrics: Namespace = {
     'synced-note': '🎤 A mensagem de "tocando agora" acompanha a letra enquanto esta faixa toca.',
     previous: 'Anterior',
     next: 'Próxima',
+    // Localized command, subcommand and option names (Discord name_localizations).
+    'cmd.lyrics.name': 'letra',
   },
   ja: {
     'cmd.lyrics.description': '再生中の曲の歌詞を表示します（LRCLIB から）',
@@ -73,5 +83,7 @@ export const lyrics: Namespace = {
     'synced-note': '🎤 この曲の再生中は、再生中メッセージが歌詞の行を追いかけます。',
     previous: '前へ',
     next: '次へ',
+    // Localized command, subcommand and option names (Discord name_localizations).
+    'cmd.lyrics.name': '歌詞',
   },
 };
