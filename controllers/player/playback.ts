@@ -24,8 +24,10 @@ export type Playback =
   | { readonly kind: 'idle' }
   /** The engine is opening the track (plan, fetch, probe, maybe ffmpeg) where its audio will run. */
   | { readonly kind: 'starting'; readonly item: QueuedTrack; readonly startMs: number; readonly volume: number; readonly filters: Filters; readonly audio: PlayingTrack }
-  /** `via`: it plays from another source than its own (a mirror, or a fallback). */
-  /** `filters`: what this play was opened with; a change restarts it at the position, as a volume change does. */
+  /**
+   * `filters`: what this play was opened with; a change restarts it at the position, as a volume change does.
+   * `via`: it plays from another source than its own (a mirror, or a fallback).
+   */
   | { readonly kind: 'playing'; readonly item: QueuedTrack; readonly startMs: number; readonly volume: number; readonly filters: Filters; readonly path: PlayPath; readonly audio: PlayingTrack; readonly via?: PlanVia }
   /**
    * Paused holds no stream and no ffmpeg: resuming reopens at the position. `stopping` is the play the

@@ -5,38 +5,26 @@
  * The mirror plays them from a playable source. Every page of a long album or playlist is followed by
  * its `next` path, up to the cap. `artistName` is Apple's own rendering of the artists ("A & B").
  */
-import type { Clock } from '../../clock';
-import type { Logger } from '../../log';
 import { decodeValue } from '../service-api/decode';
 import { bearerGet, type ApiOutcome, type BearerApi, type RequestContext } from '../service-api/bearer-api';
 import { capSkipped, DEFAULT_MAX_LIST_TRACKS, listOutcome, type Skipped } from '../service-api/lists';
 import { DEFAULT_RATE_LIMIT_BUDGET_MS, WaitBudget } from '../service-api/rate-limit';
-import type { Fetcher, MetadataSource, ResolveOutcome, SourceTrack, TokenStore } from '../types';
+import type { MetadataSource, ResolveOutcome, SourceTrack, TokenStore } from '../types';
 import { catalogUrl, errorMessage, nextUrl, PLAYER_ORIGIN } from './api';
 import { Collection, Resources, TracksPage } from './codecs';
 import { classifyLink, isAppleMusicUrl, PAGE_HOST } from './links';
 import { appleMusicDeveloperToken } from './token';
 import { artworkUrl, songOf } from './tracks';
+import { malformedAnswer, type ServiceApiDeps } from '../service-api/answers';
 
-export interface AppleMusicSourceDeps {
-  readonly fetch: Fetcher;
+export interface AppleMusicSourceDeps extends ServiceApiDeps {
   readonly tokens: TokenStore;
-  readonly clock: Clock;
-  readonly log: Logger;
-  /** Headers and idle timeout of every Apple Music request; default the Fetcher's own (10 s). */
-  readonly timeoutMs?: number;
-  /** Default DEFAULT_MAX_LIST_TRACKS (1000). */
-  readonly maxListTracks?: number;
-  /** What one resolution may wait on 429s in all; default DEFAULT_RATE_LIMIT_BUDGET_MS (10 s). */
-  readonly rateLimitBudgetMs?: number;
 }
 
 type NotTracks = Exclude<ResolveOutcome, { kind: 'tracks' }>;
 type Kind = 'song' | 'album' | 'playlist';
 
-function malformed(error: string): NotTracks {
-  return { kind: 'failed', reason: `Apple Music sent an answer hiqty does not understand (${error})` };
-}
+const malformed = (error: string): NotTracks => malformedAnswer('Apple Music', error);
 
 function statusOutcome(outcome: Extract<ApiOutcome<unknown>, { kind: 'status' }>, kind: Kind, storefront: string): NotTracks {
   if (outcome.status === 404) return { kind: 'unavailable', reason: `This Apple Music ${kind} does not exist in the ${storefront.toUpperCase()} storefront` };

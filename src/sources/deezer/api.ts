@@ -12,6 +12,7 @@ import { requestText, type HttpAnswer } from '../service-api/http';
 import { honouringRateLimits, rateLimitedReason, waitAsked, type RequestContext } from '../service-api/rate-limit';
 import type { Fetcher } from '../types';
 import { ErrorAnswer } from './codecs';
+import { malformedAnswer } from '../service-api/answers';
 
 export const API_ORIGIN = 'https://api.deezer.com';
 export const API_HOST = 'api.deezer.com';
@@ -78,6 +79,6 @@ export async function deezerGet<A, O>(api: DeezerApi, url: string, codec: t.Type
     return { kind: 'error', reason: `Deezer answered error ${error.code}${said === '' ? '' : ` (${said})`}` };
   }
   const decoded = decodeText(codec, answer.text);
-  if ('error' in decoded) return { kind: 'failed', reason: `Deezer sent an answer hiqty does not understand (${decoded.error})` };
+  if ('error' in decoded) return malformedAnswer('Deezer', decoded.error);
   return { kind: 'ok', value: decoded.ok };
 }

@@ -4,30 +4,20 @@
  * track, an album's entries; a playlist's entries carry none). Short links are followed through the
  * Fetcher, which re-checks every redirect. The mirror plays the tracks from a playable source.
  */
-import type { Clock } from '../../clock';
-import type { Logger } from '../../log';
 import { finalUrlOf } from '../service-api/http';
 import { capSkipped, DEFAULT_MAX_LIST_TRACKS, listOutcome, type Skipped } from '../service-api/lists';
 import { DEFAULT_RATE_LIMIT_BUDGET_MS, WaitBudget, type RequestContext } from '../service-api/rate-limit';
-import type { Fetcher, MetadataSource, ResolveOutcome, SourceTrack } from '../types';
+import type { MetadataSource, ResolveOutcome, SourceTrack } from '../types';
 import { apiUrl, deezerGet, nextUrl, type ApiOutcome, type DeezerApi } from './api';
 import { Album, Page, Playlist, Track } from './codecs';
 import { classifyLink, isDeezerUrl, isSitePage, pageUrl, type DeezerKind, type DeezerLink } from './links';
 import { entryOf, toSourceTrack } from './tracks';
+import { malformedAnswer, type ServiceApiDeps } from '../service-api/answers';
 
 /** Entries asked per list page (Deezer's `limit`); default 100. Deezer's `next` links keep it. */
 export const LIST_PAGE = 100;
 
-export interface DeezerSourceDeps {
-  readonly fetch: Fetcher;
-  readonly clock: Clock;
-  readonly log: Logger;
-  /** Headers and idle timeout of every Deezer request; default the Fetcher's own (10 s). */
-  readonly timeoutMs?: number;
-  /** Default DEFAULT_MAX_LIST_TRACKS (1000). */
-  readonly maxListTracks?: number;
-  /** What one resolution may wait on 429s and quota errors in all; default DEFAULT_RATE_LIMIT_BUDGET_MS (10 s). */
-  readonly rateLimitBudgetMs?: number;
+export interface DeezerSourceDeps extends ServiceApiDeps {
   /** How long a quota error (code 4) is waited out; default DEFAULT_QUOTA_WAIT_MS (5 s). */
   readonly quotaWaitMs?: number;
 }
@@ -77,7 +67,7 @@ export function deezerSource(deps: DeezerSourceDeps): MetadataSource {
         if (read >= maxTracks) break;
         read++;
         const entry = entryOf(value, artwork);
-        if (entry.kind === 'malformed') return { kind: 'failed', reason: `Deezer sent an answer hiqty does not understand (entry ${read}: ${entry.error})` };
+        if (entry.kind === 'malformed') return malformedAnswer('Deezer', `entry ${read}: ${entry.error}`);
         tracks.push(entry.track);
       }
       // An empty page ends the list whatever `next` says: no loop on a service that keeps saying "more".

@@ -19,6 +19,7 @@ import { decodeText } from '../service-api/decode';
 import { requestText } from '../service-api/http';
 import type { Fetcher } from '../types';
 import { CachedLyrics, LrclibRecord, LrclibSearch, type Lyrics } from './codecs';
+import { malformedAnswer } from '../service-api/answers';
 
 export { Lyrics } from './codecs';
 
@@ -106,7 +107,7 @@ export function lrclibFinder(deps: LrclibDeps): LyricsFinder {
     if (answer.status === 404) return { kind: 'not-found' };
     if (answer.status < 200 || answer.status > 299) return { kind: 'failed', reason: `LRCLIB answered HTTP ${answer.status}` };
     const decoded = decodeText(codec, answer.text);
-    if ('error' in decoded) return { kind: 'failed', reason: `LRCLIB sent an answer hiqty does not understand (${decoded.error})` };
+    if ('error' in decoded) return malformedAnswer('LRCLIB', decoded.error);
     return { kind: 'ok', value: decoded.ok };
   }
 

@@ -7,6 +7,7 @@ import type { Logger } from '../../log';
 import type { Fetcher } from '../types';
 import type { ClientIds } from './client-id';
 import { decodeAnswer, fetchText } from './http';
+import { malformedAnswer } from '../service-api/answers';
 
 export const API_BASE = 'https://api-v2.soundcloud.com';
 
@@ -52,7 +53,7 @@ export async function apiGet<A, O>(deps: ApiDeps, url: string, codec: t.Type<A, 
       continue;
     }
     const decoded = decodeAnswer(codec, answer.text);
-    if ('error' in decoded) return { kind: 'failed', reason: `SoundCloud sent an answer hiqty does not understand (${decoded.error})` };
+    if ('error' in decoded) return malformedAnswer('SoundCloud', decoded.error);
     return { kind: 'ok', value: decoded.ok };
   }
 }

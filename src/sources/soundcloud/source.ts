@@ -17,6 +17,7 @@ import { BROWSER_USER_AGENT } from '../service-api/http';
 import { fetchFinalUrl } from './http';
 import { classifyLink, isSoundcloudUrl, SHORT_HOST } from './links';
 import { playability, toSourceTrack, type Candidate } from './tracks';
+import { malformedAnswer, type FailedAnswer } from '../service-api/answers';
 
 /** Ids per /tracks?ids= request, as the web client batches a set's remaining entries; default 50. */
 export const DEFAULT_IDS_BATCH = 50;
@@ -50,9 +51,7 @@ function decodeValue<A, O>(codec: t.Type<A, O, unknown>, value: unknown): { read
   return isLeft(decoded) ? { error: decoded.left.slice(0, 3).join('; ') } : { ok: decoded.right };
 }
 
-function malformed(error: string): { readonly kind: 'failed'; readonly reason: string } {
-  return { kind: 'failed', reason: `SoundCloud sent an answer hiqty does not understand (${error})` };
-}
+const malformed = (error: string): FailedAnswer => malformedAnswer('SoundCloud', error);
 
 /** A non-2xx from api-v2 for a link or a track: 404 and 403 are about the item, the rest about SoundCloud. */
 function statusOutcome(status: number, notFound: string): { readonly kind: 'unavailable' | 'failed'; readonly reason: string } {

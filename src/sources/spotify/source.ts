@@ -10,17 +10,16 @@
  * resolves tracks and albums, and a playlist is `unavailable` with that reason. An app with Extended
  * Quota reads playlists as before.
  */
-import type { Clock } from '../../clock';
-import type { Logger } from '../../log';
 import { capSkipped, DEFAULT_MAX_LIST_TRACKS, listOutcome, type Skipped } from '../service-api/lists';
 import { WaitBudget, DEFAULT_RATE_LIMIT_BUDGET_MS } from '../service-api/rate-limit';
-import type { Fetcher, MetadataSource, ResolveOutcome, SourceTrack, TokenStore } from '../types';
+import type { MetadataSource, ResolveOutcome, SourceTrack, TokenStore } from '../types';
 import { bearerGet, type ApiOutcome, type BearerApi, type RequestContext } from '../service-api/bearer-api';
 import { apiUrl, errorMessage } from './api';
 import { Album, Page, Playlist, Track } from './codecs';
 import { classifyLink, isSpotifyUrl, pageUrl, type SpotifyKind } from './links';
 import { spotifyAccessToken, type SpotifyCredentials } from './token';
 import { largestImage, playlistEntry, songOf, type Entry } from './tracks';
+import { malformedAnswer, type ServiceApiDeps } from '../service-api/answers';
 
 /** Entries per playlist page; Spotify's largest (default 100). */
 export const PLAYLIST_PAGE = 100;
@@ -32,26 +31,15 @@ export const MISSING_CREDENTIALS_REASON =
 export const DEVELOPMENT_MODE_REASON =
   "Spotify does not let this bot read the playlist's tracks: since February 2026 an app in Development Mode may only read playlists its own user owns. The bot's operator needs a Spotify app with Extended Quota; albums and tracks still work";
 
-export interface SpotifySourceDeps {
-  readonly fetch: Fetcher;
+export interface SpotifySourceDeps extends ServiceApiDeps {
   /** Unset: every Spotify link is refused with MISSING_CREDENTIALS_REASON. */
   readonly credentials: SpotifyCredentials | undefined;
   readonly tokens: TokenStore;
-  readonly clock: Clock;
-  readonly log: Logger;
-  /** Headers and idle timeout of every Spotify request; default the Fetcher's own (10 s). */
-  readonly timeoutMs?: number;
-  /** Default DEFAULT_MAX_LIST_TRACKS (1000). */
-  readonly maxListTracks?: number;
-  /** What one resolution may wait on 429s in all; default DEFAULT_RATE_LIMIT_BUDGET_MS (10 s). */
-  readonly rateLimitBudgetMs?: number;
 }
 
 type NotTracks = Exclude<ResolveOutcome, { kind: 'tracks' }>;
 
-function malformed(error: string): NotTracks {
-  return { kind: 'failed', reason: `Spotify sent an answer hiqty does not understand (${error})` };
-}
+const malformed = (error: string): NotTracks => malformedAnswer('Spotify', error);
 
 /** A non-2xx for an item: 404 and 400 (an id Spotify does not know) are about the link, the rest about Spotify. */
 function statusOutcome(outcome: Extract<ApiOutcome<unknown>, { kind: 'status' }>, kind: SpotifyKind): NotTracks {

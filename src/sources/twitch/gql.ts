@@ -8,6 +8,7 @@ import type { Fetcher } from '../types';
 import { GqlErrors, GqlRefusal } from './codecs';
 import { decodeText, decodeValue } from '../service-api/decode';
 import { fetchAnswer } from './http';
+import { malformedAnswer } from '../service-api/answers';
 
 export const GQL_URL = 'https://gql.twitch.tv/gql';
 
@@ -83,7 +84,7 @@ export async function gql(deps: GqlDeps, ops: readonly GqlOperation[], signal: A
     return { kind: 'failed', reason: `gql.twitch.tv answered HTTP ${answer.status}${why}` };
   }
   const answers = decodeText(t.array(t.unknown), answer.text);
-  if ('error' in answers) return { kind: 'failed', reason: `gql.twitch.tv sent an answer hiqty does not understand (${answers.error})` };
+  if ('error' in answers) return malformedAnswer('gql.twitch.tv', answers.error);
   if (answers.ok.length !== ops.length) return { kind: 'failed', reason: `gql.twitch.tv answered ${answers.ok.length} of ${ops.length} queries` };
   for (const one of answers.ok) {
     const error = answerError(one);

@@ -20,6 +20,7 @@ import { decodeText, decodeValue } from '../service-api/decode';
 import { BROWSER_USER_AGENT } from '../service-api/http';
 import { canonicalUrl, classifyLink, isTwitchUrl, linkOfTrack, sourceIdOf, type TwitchLink } from './links';
 import { AUDIO_ONLY_RENDITION, channelMasterUrl, checkMaster, videoMasterUrl, type SignedToken } from './usher';
+import { malformedAnswer, type FailedAnswer } from '../service-api/answers';
 
 export interface TwitchSourceDeps {
   readonly fetch: Fetcher;
@@ -38,9 +39,7 @@ const NO_VIDEO_REASON = 'This Twitch video does not exist, or is private or for 
 export const notLiveReason = (login: string): string => `${login} is not live right now`;
 const noChannelReason = (login: string): string => `There is no Twitch channel named ${login}`;
 
-function malformed(error: string): { readonly kind: 'failed'; readonly reason: string } {
-  return { kind: 'failed', reason: `Twitch sent an answer hiqty does not understand (${error})` };
-}
+const malformed = (error: string): FailedAnswer => malformedAnswer('Twitch', error);
 
 export function twitchSource(deps: TwitchSourceDeps): Source {
   const api: GqlDeps = { fetch: deps.fetch, ...(deps.clientId === undefined ? {} : { clientId: deps.clientId }), ...(deps.timeoutMs === undefined ? {} : { timeoutMs: deps.timeoutMs }) };
