@@ -21,6 +21,14 @@ import { startSandboxConsole } from './sandbox-console';
 import { redirectUri } from '../../src/http/dashboard/paths';
 import { freePort } from '../../src/state/server';
 
+export interface SandboxMode {
+  readonly target: DiscordTarget;
+  /** The configuration with the demo track server and the service fakes allowed through the private-address block, and the services pointed at the fakes. */
+  readonly config: Config;
+  printHowTo(redisUrl: string): void;
+  stop(): Promise<void>;
+}
+
 export async function startSandboxMode(config: Config, log: Logger): Promise<SandboxMode> {
   const dir = path.resolve(config.HIQTY_DATA_DIR, 'sandbox');
   const guild = demoGuild(0);
