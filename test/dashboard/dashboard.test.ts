@@ -431,7 +431,7 @@ describe('web dashboard over HTTP (sandbox OAuth2, real Redis, a hiqty child pro
     expect(await other.get('/dashboard/api/me'), 200);
   });
 
-  it('searches the sources and reads history and quarantine for a member', async () => {
+  it('searches the sources and reads history, quarantine and filters for a member', async () => {
     const browser = new Browser(origin);
     await browser.loginForCsrf(g.alice);
     const found = expect(await browser.get(`/dashboard/api/search?${new URLSearchParams({ q: 'anything', limit: '3' }).toString()}`), 200);
@@ -443,5 +443,8 @@ describe('web dashboard over HTTP (sandbox OAuth2, real Redis, a hiqty child pro
     expect(await browser.get(`/dashboard/api/guilds/${guild}/history?limit=500`), 400, 'invalid-parameter');
     const quarantine = expect(await browser.get(`/dashboard/api/guilds/${guild}/quarantine`), 200);
     assert.equal(field(quarantine.body, 'kind'), 'quarantine');
+    const filters = expect(await browser.get(`/dashboard/api/guilds/${guild}/filters`), 200);
+    assert.deepEqual(field(filters.body, 'filters'), {});
+    expect(await browser.get(`/dashboard/api/guilds/${other.spec.id}/filters`), 404, 'unknown-guild');
   });
 });
