@@ -28,7 +28,7 @@ import {
 } from './oauth-form';
 import { ACCESS_TOKEN_LIFETIME_S, OAuthGrants, randomToken, s256, sameSecret, type TokenPair } from './oauth-grants';
 import { consentPage, errorPage, PAGE_HEADERS } from './oauth-page';
-import type { UserSpec, World } from './world';
+import { ownerOf, type UserSpec, type World } from './world';
 
 /** What tests and `hiqty run` use: the application's credentials and redirect URIs, and a look at tokens. */
 export interface SandboxOAuth {
@@ -377,8 +377,7 @@ export class OAuthServer {
       .slice(0, limit)
       .map((g) => {
         const member = g.members.find((m) => m.id === userId);
-        // The world makes a guild's first member its owner (GUILD_CREATE's owner_id).
-        const owner = g.members[0]?.id === userId;
+        const owner = ownerOf(g, this.o.world.bot) === userId;
         return {
           id: g.id,
           name: g.name,

@@ -76,6 +76,28 @@ export function demoGuilds(count: number): GuildSpec[] {
 }
 
 const ALL_PERMISSIONS = '2251799813685247';
+/** Administrator and Manage Server: what makes a member a manager (hiqty's settings need Manage Server). */
+const MANAGER_BITS = (1n << 3n) | (1n << 5n);
+/** What `@everyone` may do: everything but the manager bits, so a member's gateway permissions follow their spec. */
+const EVERYONE_PERMISSIONS = String(BigInt(ALL_PERMISSIONS) & ~MANAGER_BITS);
+
+/** Whether a member's permissions (by default all) include a manager bit. */
+function isManager(user: UserSpec): boolean {
+  return (BigInt(user.permissions ?? ALL_PERMISSIONS) & MANAGER_BITS) !== 0n;
+}
+
+/**
+ * The role that carries the manager bits for members whose permissions include them: member payloads
+ * carry roles, not permissions, so the gateway's view of who manages the guild goes through a role.
+ */
+/** The guild's owner: its first member who manages it (owners have every permission), else the bot. */
+export function ownerOf(guild: GuildSpec, bot: UserSpec): string {
+  return guild.members.find(isManager)?.id ?? bot.id;
+}
+
+export function managerRoleId(guildId: string): string {
+  return String(BigInt(guildId) + 7n);
+}
 
 export interface World {
   readonly bot: UserSpec;
@@ -121,10 +143,10 @@ export function createWorld(guildSpecs: readonly GuildSpec[], bot: UserSpec): Wo
     bot: user.bot ?? false,
   });
 
-  const memberPayload = (_guildId: string, user: UserSpec): Record<string, unknown> => ({
+  const memberPayload = (guildId: string, user: UserSpec): Record<string, unknown> => ({
     user: userPayload(user),
     nick: null,
-    roles: [...(user.roles ?? [])],
+    roles: [...(user.roles ?? []), ...(isManager(user) ? [managerRoleId(guildId)] : [])],
     joined_at: new Date(GUILD_EPOCH_MS).toISOString(),
     deaf: false,
     mute: false,
@@ -186,7 +208,7 @@ export function createWorld(guildSpecs: readonly GuildSpec[], bot: UserSpec): Wo
         id: g.id,
         name: g.name,
         icon: null,
-        owner_id: g.members[0]?.id ?? bot.id,
+        owner_id: ownerOf(g, bot),
         afk_channel_id: null,
         afk_timeout: 300,
         verification_level: 0,
@@ -204,8 +226,9 @@ export function createWorld(guildSpecs: readonly GuildSpec[], bot: UserSpec): Wo
         member_count: members.length,
         joined_at: new Date(GUILD_EPOCH_MS).toISOString(),
         roles: [
-          { id: g.id, name: '@everyone', color: 0, hoist: false, position: 0, permissions: ALL_PERMISSIONS, managed: false, mentionable: false, flags: 0 },
+          { id: g.id, name: '@everyone', color: 0, hoist: false, position: 0, permissions: EVERYONE_PERMISSIONS, managed: false, mentionable: false, flags: 0 },
           ...(g.roles ?? []).map((r, i) => ({ id: r.id, name: r.name, color: 0, hoist: false, position: i + 1, permissions: '0', managed: false, mentionable: false, flags: 0 })),
+          { id: managerRoleId(g.id), name: 'Managers', color: 0, hoist: false, position: (g.roles?.length ?? 0) + 1, permissions: ALL_PERMISSIONS, managed: false, mentionable: false, flags: 0 },
         ],
         emojis: [],
         stickers: [],
