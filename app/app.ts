@@ -104,6 +104,7 @@ export async function startApp(config: Config, discord: DiscordTarget, log: Logg
     const dashboard = dashboardOf(config, log, clock);
     const http = await startHttpServer({
       port: config.HIQTY_HTTP_PORT,
+      trustProxy: config.HIQTY_TRUST_PROXY,
       health,
       log,
       register: async (app) => {

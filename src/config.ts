@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import * as os from 'node:os';
+import ipaddr from 'ipaddr.js';
 import * as t from 'io-ts';
 import { isLeft, type Either, left, right } from 'fp-ts/Either';
 import { describeErrors, intFromString, oneOf, optional, urlString, withDefault, NonEmptyString, Snowflake } from './codecs';
@@ -88,6 +89,23 @@ const DashboardOrigin = new t.Type<string, string, unknown>(
     return (url.protocol === 'http:' || url.protocol === 'https:') && bare && !/[?#]/.test(u) ? t.success(url.origin) : t.failure(u, c);
   },
   t.identity,
+);
+
+/**
+ * Proxies whose X-Forwarded-For hiqty believes (HIQTY_TRUST_PROXY): addresses or CIDR ranges, comma
+ * separated. Without them every request behind an Ingress comes from the controller's address, and the
+ * per-address limits would count all users as one.
+ */
+const TrustedProxies = new t.Type<readonly string[], string, unknown>(
+  'addresses or CIDR ranges, comma separated (e.g. 10.0.0.0/8,192.168.1.5)',
+  (u): u is readonly string[] => Array.isArray(u),
+  (u, c) => {
+    if (typeof u !== 'string') return t.failure(u, c);
+    const items = u.split(',').map((s) => s.trim()).filter((s) => s !== '');
+    const valid = items.every((item) => (item.includes('/') ? ipaddr.isValidCIDR(item) : ipaddr.isValid(item)));
+    return valid ? t.success(items) : t.failure(u, c);
+  },
+  (items) => items.join(','),
 );
 
 /** The instance id goes into lock values as `{instance}:{epoch}`, so it may not contain a colon. */
@@ -185,6 +203,7 @@ export function envCodec(instanceIdDefault: string = defaultInstanceId()) {
     HIQTY_INSTANCE_ID: withDefault(InstanceId, instanceIdDefault),
     HIQTY_LOCK_TTL_MS: withDefault(intFromString(1000, 60_000), 5000),
     HIQTY_HTTP_PORT: withDefault(intFromString(0, 65_535), 8080),
+    HIQTY_TRUST_PROXY: withDefault(TrustedProxies, []),
     HIQTY_FETCH_ALLOW: withDefault(HostPortList, []),
     HIQTY_SERVICE_ORIGINS: withDefault(ServiceOrigins, NO_OVERRIDES),
     HIQTY_SEARCH_SOURCES: withDefault(SearchSources, ['youtube', 'soundcloud']),
@@ -233,6 +252,10 @@ export const CONFIG_DOCS: { readonly [K in keyof Config]: { readonly default: st
   HIQTY_INSTANCE_ID: { default: '(hostname-pid)', doc: 'This instance\'s name in lock values. A restart under the same id takes its own stale locks over at once.' },
   HIQTY_LOCK_TTL_MS: { default: '5000', doc: 'Guild lock TTL (1000-60000). Renewed every TTL/3; a crashed instance\'s guilds resume elsewhere after about this long.' },
   HIQTY_HTTP_PORT: { default: '8080', doc: 'Port of `/livez`, `/readyz` and `/metrics` (0 picks a free port).' },
+  HIQTY_TRUST_PROXY: {
+    default: '(none)',
+    doc: 'Reverse proxies (an Ingress controller\'s pod range, say `10.0.0.0/8`) whose `X-Forwarded-For` names the client: addresses or CIDR ranges, comma separated. The per-address limits of the REST API and the dashboard then count each client, not the proxy. Leave unset when clients connect directly, or anyone could pick their own address.',
+  },
   HIQTY_FETCH_ALLOW: { default: '(empty)', doc: 'Comma-separated `host:port` pairs exempt from the private-address block, e.g. a local fixture server.' },
   HIQTY_SERVICE_ORIGINS: {
     default: '(empty)',

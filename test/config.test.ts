@@ -103,6 +103,14 @@ describe('config', () => {
       assert.ok(isRight(loadConfig(client, 'x')));
     });
 
+    it('takes trusted proxies as addresses or CIDR ranges, and refuses anything else', () => {
+      const accepted = loadConfig({ HIQTY_TRUST_PROXY: '10.0.0.0/8, 192.168.1.5,::1' }, 'test-1');
+      assert.ok(isRight(accepted));
+      assert.deepEqual(accepted.right.HIQTY_TRUST_PROXY, ['10.0.0.0/8', '192.168.1.5', '::1']);
+      const [error] = errorsOf({ HIQTY_TRUST_PROXY: '10.0.0.0/8,ingress.local' });
+      assert.match(error ?? '', /^HIQTY_TRUST_PROXY is "10\.0\.0\.0\/8,ingress\.local": expected addresses or CIDR ranges/);
+    });
+
     it('refuses a client id that is not a Discord id, and never shows the secret', () => {
       assert.deepEqual(errorsOf({ HIQTY_DASHBOARD_URL: 'https://m.example', HIQTY_DISCORD_CLIENT_ID: 'abc', HIQTY_DISCORD_CLIENT_SECRET: 'x' }), ['HIQTY_DISCORD_CLIENT_ID is "abc": expected a Discord id (digits only)']);
       const errors = errorsOf({ HIQTY_DASHBOARD_URL: 'https://m.example/path', ...client });

@@ -13,14 +13,19 @@ export interface HttpServer {
 export async function startHttpServer(options: {
   port: number;
   host?: string;
+  /** Proxies whose X-Forwarded-For is believed for `request.ip` (HIQTY_TRUST_PROXY). Default none. */
+  trustProxy?: readonly string[];
   health: Health;
   log: Logger;
   register?: (app: FastifyInstance) => void | Promise<void>;
 }): Promise<HttpServer> {
   // Fastify's own logger stays off (its pino major differs from ours); failures are logged here instead.
-  const app = Fastify({ logger: false });
+  const trusted = options.trustProxy ?? [];
+  const app = Fastify({ logger: false, trustProxy: trusted.length === 0 ? false : [...trusted] });
   const log = options.log.child({ component: 'http' });
   app.addHook('onError', async (request, _reply, err) => {
+    // A client's mistake (a body that does not parse, say) is answered, not an error of ours.
+    if ((err.statusCode ?? 500) < 500) return;
     log.error({ err, method: request.method, url: request.routeOptions.url }, 'http request failed');
   });
   app.get('/livez', async () => ({ status: 'ok' }));
