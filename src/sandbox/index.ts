@@ -17,6 +17,7 @@ import type { CommandDefinition } from './frames';
 import { Gateway, type SessionInfo } from './gateway';
 import { Interactions, type InvokeOptions, type OptionValue, type UserView } from './interactions';
 import { MessageStore, type StoredMessage } from './messages';
+import { OAuthServer, type SandboxOAuth } from './oauth';
 import { PacketQueue } from './packet-queue';
 import { createRestHandler } from './rest';
 import { VOICE_MODES, type VoiceMode } from './rtp-crypto';
@@ -34,6 +35,7 @@ export { InteractionError, type UserView } from './interactions';
 export type { AttachmentInput, AttachmentPayload, SandboxCdn } from './cdn';
 export { VOICE_MODES, type VoiceMode } from './rtp-crypto';
 export type { VerifyMode } from './verify';
+export type { SandboxOAuth } from './oauth';
 export { CLOSE_E2EE_REQUIRED, type DaveMode } from './voice-gateway';
 export type { DaveGuildStats, DaveTuning } from './dave/guild-call';
 
@@ -115,6 +117,8 @@ export class Sandbox {
   readonly world: World;
   readonly caCertPath: string;
   readonly caCertPem: string;
+  /** Discord's OAuth2 for the dashboard: the application's client id and secret, its redirect URIs. */
+  readonly oauth: SandboxOAuth;
   private readonly messageStore: MessageStore;
   private readonly interactions: Interactions;
   private readonly gateway: Gateway;
@@ -198,7 +202,12 @@ export class Sandbox {
         session_start_limit: { total: 1000, remaining: 1000, reset_after: 14_400_000, max_concurrency: 16 },
       }),
     });
-    this.http = createServer(rest);
+    const oauth = new OAuthServer({ world: this.world, applicationId: this.applicationId, clock, log: this.log });
+    this.oauth = oauth.api;
+    // OAuth2's routes first: the authorize page, the token endpoints, and the user routes with a Bearer token.
+    this.http = createServer((req, res) => {
+      if (!oauth.handle(req, res)) rest(req, res);
+    });
     this.http.on('upgrade', (req, socket, head) => {
       if ((req.url ?? '').startsWith('/gateway')) this.gateway.handleUpgrade(req, socket, head);
       else socket.destroy();
