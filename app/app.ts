@@ -19,6 +19,8 @@ import { guildLocaleLookup } from '../src/discord/guild-locale';
 import { Health } from '../src/http/health';
 import { createMetrics, registerMetricsRoute } from '../src/http/metrics';
 import { createApi } from '../src/http/api';
+import { createDashboard } from '../src/http/dashboard';
+import { discordDashboardGateway } from '../src/discord/dashboard-gateway';
 import { startHttpServer } from '../src/http/server';
 import { startKube } from '../src/kube';
 import { redactUrl, type Logger } from '../src/log';
@@ -98,6 +100,8 @@ export async function startApp(config: Config, discord: DiscordTarget, log: Logg
     // First up and last down: probes answer during start-up, and metrics stay scrapeable through a drain.
     // The REST API (issue #7) is off without a token; its routes answer 503 until attached below.
     const api = config.HIQTY_API_TOKEN === undefined ? undefined : createApi({ token: config.HIQTY_API_TOKEN, rateLimit: config.HIQTY_API_RATE_LIMIT, streams: { perInstance: config.HIQTY_API_MAX_STREAMS, perToken: config.HIQTY_API_MAX_STREAMS_PER_TOKEN }, log });
+    // The web dashboard (issue 17) is off without HIQTY_DASHBOARD_URL; the same 503-until-attached start.
+    const dashboard = dashboardOf(config, log, clock);
     const http = await startHttpServer({
       port: config.HIQTY_HTTP_PORT,
       health,
@@ -105,6 +109,7 @@ export async function startApp(config: Config, discord: DiscordTarget, log: Logg
       register: async (app) => {
         registerMetricsRoute(app, metrics.registry);
         await api?.register(app);
+        await dashboard?.register(app);
       },
     });
     teardown.add('http server', () => http.close());
@@ -223,9 +228,14 @@ export async function startApp(config: Config, discord: DiscordTarget, log: Logg
       resyncIntervalMs: config.HIQTY_RESYNC_INTERVAL_MS,
     });
     teardown.add('responder', () => responder.stop());
+    const opsDeps = { store, redis, clock, resolver: services.resolver, limits: { ...DEFAULT_OPS_LIMITS, defaultMaxQueue: config.HIQTY_MAX_QUEUE } };
     if (api !== undefined) {
-      api.attach({ store, redis, clock, resolver: services.resolver, limits: { ...DEFAULT_OPS_LIMITS, defaultMaxQueue: config.HIQTY_MAX_QUEUE } }, keyspace);
+      api.attach(opsDeps, keyspace);
       teardown.add('rest api', () => api.stop());
+    }
+    if (dashboard !== undefined) {
+      dashboard.attach({ ops: opsDeps, gateway: discordDashboardGateway(client), keyspace });
+      teardown.add('dashboard', () => dashboard.stop());
     }
     // --- end Responder ---
 
@@ -287,6 +297,24 @@ export async function startApp(config: Config, discord: DiscordTarget, log: Logg
     await teardown.runAll(log);
     throw err;
   }
+}
+
+/** The dashboard when HIQTY_DASHBOARD_URL is set (the configuration guarantees its client id and secret then). */
+function dashboardOf(config: Config, log: Logger, clock: Clock) {
+  const origin = config.HIQTY_DASHBOARD_URL;
+  const clientId = config.HIQTY_DISCORD_CLIENT_ID;
+  const clientSecret = config.HIQTY_DISCORD_CLIENT_SECRET;
+  if (origin === undefined || clientId === undefined || clientSecret === undefined) return undefined;
+  return createDashboard({
+    origin,
+    clientId,
+    clientSecret,
+    apiBase: config.DISCORD_API_BASE,
+    httpImageOrigins: config.HIQTY_SERVICE_ORIGINS.filter((o) => o.origin.protocol === 'http:').map((o) => o.origin.origin),
+    streams: { perInstance: config.HIQTY_API_MAX_STREAMS, perToken: config.HIQTY_API_MAX_STREAMS_PER_TOKEN },
+    clock,
+    log,
+  });
 }
 
 /** One line for the log and the DrainFinished Event. */

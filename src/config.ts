@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as t from 'io-ts';
 import { isLeft, type Either, left, right } from 'fp-ts/Either';
-import { describeErrors, intFromString, oneOf, optional, urlString, withDefault, NonEmptyString } from './codecs';
+import { describeErrors, intFromString, oneOf, optional, urlString, withDefault, NonEmptyString, Snowflake } from './codecs';
 import { hostPort } from './media/address-policy';
 import { DEFAULT_MAX_OPENING } from './media/open-gate';
 import { NO_OVERRIDES, parseOriginOverrides, type OriginOverrides } from './media/origins';
@@ -68,6 +68,27 @@ const sourceList = (atLeast: 0 | 1) =>
   );
 const SearchSources = sourceList(1);
 const FallbackSources = sourceList(0);
+
+/**
+ * The dashboard's public origin (HIQTY_DASHBOARD_URL): http(s)://host[:port] and nothing else, since
+ * the redirect URI and the Origin check are built from it. A trailing slash is tolerated and dropped.
+ */
+const DashboardOrigin = new t.Type<string, string, unknown>(
+  'an origin such as https://music.example.com or http://127.0.0.1:8080 (http or https, no path, query or fragment)',
+  (u): u is string => typeof u === 'string',
+  (u, c) => {
+    if (typeof u !== 'string') return t.failure(u, c);
+    let url: URL;
+    try {
+      url = new URL(u.trim());
+    } catch {
+      return t.failure(u, c);
+    }
+    const bare = (url.pathname === '/' || url.pathname === '') && url.search === '' && url.hash === '' && url.username === '' && url.password === '';
+    return (url.protocol === 'http:' || url.protocol === 'https:') && bare && !/[?#]/.test(u) ? t.success(url.origin) : t.failure(u, c);
+  },
+  t.identity,
+);
 
 /** The instance id goes into lock values as `{instance}:{epoch}`, so it may not contain a colon. */
 const InstanceId = new t.Type<string, string, unknown>(
@@ -193,6 +214,9 @@ export function envCodec(instanceIdDefault: string = defaultInstanceId()) {
     HIQTY_API_RATE_LIMIT: withDefault(RateLimit, { burst: 300, refillMs: 200 }),
     HIQTY_API_MAX_STREAMS: withDefault(intFromString(1, 100_000), 200),
     HIQTY_API_MAX_STREAMS_PER_TOKEN: withDefault(intFromString(1, 100_000), 20),
+    HIQTY_DASHBOARD_URL: optional(DashboardOrigin),
+    HIQTY_DISCORD_CLIENT_ID: optional(Snowflake),
+    HIQTY_DISCORD_CLIENT_SECRET: optional(NonEmptyString),
   });
 }
 
@@ -265,6 +289,12 @@ export const CONFIG_DOCS: { readonly [K in keyof Config]: { readonly default: st
   HIQTY_API_RATE_LIMIT: { default: '300/1m', doc: 'REST API requests per token, a token bucket shared by all instances, in the syntax of HIQTY_RATE_LIMIT: `300/1m` is a burst of 300, refilled at 300 per minute. Failed authentications are limited to a burst of 10, refilled at 10 per minute, per client address.' },
   HIQTY_API_MAX_STREAMS: { default: '200', doc: 'Event streams (`GET /api/v1/guilds/{id}/events`) this instance serves at once; one more gets 429 until a stream closes.' },
   HIQTY_API_MAX_STREAMS_PER_TOKEN: { default: '20', doc: 'Event streams one API token may hold open on this instance at once; one more gets 429 until one of its streams closes.' },
+  HIQTY_DASHBOARD_URL: {
+    default: '(unset)',
+    doc: 'Turns on the web dashboard under `/dashboard` on the HTTP port: the public origin people open it at (`https://music.example.com`, no path). Its redirect URI, `${HIQTY_DASHBOARD_URL}/dashboard/callback`, must be registered in the Discord application\'s OAuth2 settings; writes are only taken from this origin. Needs HIQTY_DISCORD_CLIENT_ID and HIQTY_DISCORD_CLIENT_SECRET. `hiqty run` against the sandbox sets all three itself.',
+  },
+  HIQTY_DISCORD_CLIENT_ID: { default: '(unset)', doc: 'The Discord application\'s client id (its application id), for the dashboard\'s "Log in with Discord".' },
+  HIQTY_DISCORD_CLIENT_SECRET: { default: '(unset)', doc: 'The Discord application\'s OAuth2 client secret, for the dashboard\'s login; sent only to Discord\'s token endpoint, never logged.', secret: true },
 };
 
 export interface ConfigError {
@@ -292,7 +322,19 @@ function crossCheck(config: Config): ConfigError[] {
     expected: 'a plain-http origin also listed in HIQTY_FETCH_ALLOW (or an https origin)',
     message: `HIQTY_SERVICE_ORIGINS maps ${o.host} to plain-http ${o.origin.origin}, which is not in HIQTY_FETCH_ALLOW: add ${hostPort(o.origin)} there or use https`,
   }));
-  return [...origins, ...spotifyPair(config)];
+  return [...origins, ...spotifyPair(config), ...dashboardTrio(config)];
+}
+
+/** The dashboard needs its OAuth2 client: a URL without the id or the secret would only fail at the first login. */
+function dashboardTrio(config: Config): ConfigError[] {
+  if (config.HIQTY_DASHBOARD_URL === undefined) return [];
+  const missing = (['HIQTY_DISCORD_CLIENT_ID', 'HIQTY_DISCORD_CLIENT_SECRET'] as const).filter((name) => config[name] === undefined);
+  return missing.map((name) => ({
+    variable: name,
+    value: undefined,
+    expected: 'set together with HIQTY_DASHBOARD_URL',
+    message: `${name} is missing: HIQTY_DASHBOARD_URL is set, and the dashboard's Discord login needs ${missing.join(' and ')} (from the Discord developer portal, OAuth2), or unset HIQTY_DASHBOARD_URL to turn the dashboard off`,
+  }));
 }
 
 /** Spotify's id and secret only work together: one without the other is a mistake worth exit 2, not a silent refusal. */

@@ -4,6 +4,7 @@
  * Known limit: the sandbox lives in the bot's process and trusts its voice certificate through
  * tls.setDefaultCACertificates (Node >= 22.19), instead of NODE_EXTRA_CA_CERTS.
  */
+import { createServer } from 'node:net';
 import * as path from 'node:path';
 import type { DiscordTarget } from '../app';
 import type { Config } from '../../src/config';
@@ -18,6 +19,20 @@ import { MIRROR_PLAYLIST, spotifyUrl } from '../../src/sandbox/services/spotify'
 import { CHANNEL_TONES } from '../../src/sandbox/services/twitch';
 import { parseOriginOverrides } from '../../src/media/origins';
 import { startSandboxConsole } from './sandbox-console';
+import { redirectUri } from '../../src/http/dashboard/paths';
+
+/** A port free now, for a server that must know its port before it listens. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address !== null ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
 
 export interface SandboxMode {
   readonly target: DiscordTarget;
@@ -44,6 +59,11 @@ export async function startSandboxMode(config: Config, log: Logger): Promise<San
   const overrides = parseOriginOverrides([services.origins, serviceOriginsValue([sandbox.cdn])].join(','));
   if (!('ok' in overrides)) throw new Error(`the service fakes' origins do not parse: ${overrides.error}`);
   const host = new URL(fixtures.origin).host;
+  // The dashboard logs in through the sandbox's OAuth2: its app, and the local HTTP port as the origin
+  // (a fixed port, so the redirect URI registered with the sandbox is known before the server listens).
+  const httpPort = config.HIQTY_HTTP_PORT === 0 ? await freePort() : config.HIQTY_HTTP_PORT;
+  const dashboardUrl = config.HIQTY_DASHBOARD_URL ?? `http://127.0.0.1:${httpPort}`;
+  sandbox.oauth.allowRedirect(redirectUri(dashboardUrl));
   const voiceChannel = guild.voiceChannels[0];
   let stopConsole = (): void => undefined;
   const textChannel = guild.textChannels[0];
@@ -58,6 +78,10 @@ export async function startSandboxMode(config: Config, log: Logger): Promise<San
       // The fake Spotify's own app, unless the operator gave one: Spotify links then play in the demo too.
       HIQTY_SPOTIFY_CLIENT_ID: config.HIQTY_SPOTIFY_CLIENT_ID ?? services.spotify.clientId,
       HIQTY_SPOTIFY_CLIENT_SECRET: config.HIQTY_SPOTIFY_CLIENT_SECRET ?? services.spotify.clientSecret,
+      HIQTY_HTTP_PORT: httpPort,
+      HIQTY_DASHBOARD_URL: dashboardUrl,
+      HIQTY_DISCORD_CLIENT_ID: sandbox.oauth.clientId,
+      HIQTY_DISCORD_CLIENT_SECRET: sandbox.oauth.clientSecret,
     },
     printHowTo(redisUrl) {
       const port = new URL(redisUrl).port;
@@ -80,6 +104,8 @@ export async function startSandboxMode(config: Config, log: Logger): Promise<San
         `    redis-cli -p ${port} SET hiqty:server:${guild.id}:state playing`,
         `    redis-cli -p ${port} SADD hiqty:guilds ${guild.id}`,
         `  Watch it: redis-cli -p ${port} GET hiqty:server:${guild.id}:status`,
+        `  The web dashboard: ${dashboardUrl}/dashboard/`,
+        `    Log in on the sandbox's Discord consent page as ${guild.members.map((m) => m.username).join(' or ')} (no password: pick one and press Authorize).`,
         '  Stop with Ctrl-C (a second Ctrl-C skips the drain).',
         '',
       ];

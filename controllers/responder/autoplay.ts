@@ -5,15 +5,14 @@
 import { isLeft } from 'fp-ts/Either';
 import * as ops from '../../src/ops';
 import { opErrorMessage } from '../../src/ops';
-import { checkDj, checkVoice, deniedMessage } from './access';
+import { authorize } from '../../src/policy';
+import { deniedMessage, factsOf } from './access';
 import type { Handler } from './handlers';
 
 export const autoplay: Handler = async (ctx) => {
   const { snapshot } = await ctx.deps.store.snapshot(ctx.guildId);
-  const voice = checkVoice(ctx, snapshot);
-  if (voice.kind !== 'ok') return { kind: 'error', content: deniedMessage(voice, ctx.t) };
-  const notDj = checkDj(ctx, snapshot);
-  if (notDj) return { kind: 'error', content: deniedMessage(notDj, ctx.t) };
+  const verdict = authorize('autoplay', factsOf(ctx), snapshot);
+  if (verdict.kind !== 'ok') return { kind: 'error', content: deniedMessage(verdict, ctx.t) };
   const mode = ctx.option('mode');
   if (mode !== 'on' && mode !== 'off') return { kind: 'error', content: ctx.t('autoplay:reply.bad-mode') };
   const r = await ops.setAutoplay(ctx.deps)({ guild: ctx.guildId, enabled: mode === 'on' })();

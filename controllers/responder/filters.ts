@@ -7,7 +7,8 @@ import type { TaskEither } from 'fp-ts/TaskEither';
 import * as ops from '../../src/ops';
 import { opErrorMessage } from '../../src/ops';
 import { BASS_LEVELS, describeFilters, FILTER_PARTS, isNeutral, PRESETS, refusalText, type FilterChange } from '../../src/filters';
-import { checkDj, checkVoice, deniedMessage } from './access';
+import { authorize } from '../../src/policy';
+import { deniedMessage, factsOf } from './access';
 import type { Handler, HandlerCtx, Reply } from './handlers';
 
 const answer = (content: string, visibility: 'public' | 'ephemeral' = 'public'): Reply => ({ kind: 'answer', body: { content, components: [] }, visibility });
@@ -65,10 +66,8 @@ export const filter: Handler = async (ctx) => {
     });
   }
   const { snapshot } = await ctx.deps.store.snapshot(ctx.guildId);
-  const voice = checkVoice(ctx, snapshot);
-  if (voice.kind !== 'ok') return refusal(deniedMessage(voice, t));
-  const notDj = checkDj(ctx, snapshot);
-  if (notDj) return refusal(deniedMessage(notDj, t));
+  const verdict = authorize('filters', factsOf(ctx), snapshot);
+  if (verdict.kind !== 'ok') return refusal(deniedMessage(verdict, t));
   const change = changeOf(ctx, sub);
   if (change === undefined) return refusal(t('common:handler-failed'));
   if (change === 'equalizer-missing') return refusal(t('filters:equalizer-missing'));

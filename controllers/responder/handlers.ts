@@ -9,7 +9,8 @@ import { formatDuration, opErrorMessage, type OpError, type OpsDeps } from '../.
 import type { Locale, Translate } from '../../src/i18n';
 import type { GuildSnapshot } from '../../src/state';
 import type { ResolveProgress } from '../../src/sources/query';
-import { canManage, checkDj, checkVoice, deniedMessage, isDj, listeners, type Asker, type Denied } from './access';
+import { authorize, authorizeInVoice, mayRemoveOthers, skipMode, type VoiceAction } from '../../src/policy';
+import { deniedMessage, factsOf, listeners, type Asker, type Denied } from './access';
 import { languageInput, languageLine } from './language';
 import { byArtist, label, nowPlayingBody, queueBody, trackEmbed, type Body } from './render';
 import { lyricsCommand, lyricsPageButton } from './lyrics';
@@ -95,16 +96,12 @@ async function snap(ctx: HandlerCtx): Promise<GuildSnapshot> {
   return (await ctx.deps.store.snapshot(ctx.guildId)).snapshot;
 }
 
-/** Runs body when the member may control the music (and is a DJ, when dj is set). */
-function control(body: (ctx: HandlerCtx, snapshot: GuildSnapshot, channel: string) => Promise<Reply>, { dj = false } = {}): Handler {
+/** Runs body when src/policy lets the member do the action. */
+function control(action: VoiceAction, body: (ctx: HandlerCtx, snapshot: GuildSnapshot, channel: string) => Promise<Reply>): Handler {
   return async (ctx) => {
     const snapshot = await snap(ctx);
-    const voice = checkVoice(ctx, snapshot);
+    const voice = authorizeInVoice(action, factsOf(ctx), snapshot);
     if (voice.kind !== 'ok') return denied(ctx, voice);
-    if (dj) {
-      const notDj = checkDj(ctx, snapshot);
-      if (notDj) return denied(ctx, notDj);
-    }
     return body(ctx, snapshot, voice.channel);
   };
 }
@@ -158,7 +155,7 @@ const play: Handler = async (ctx) => {
   if (file !== undefined && typed !== '') return error(ctx.t('replies:play.both'));
   if (file === undefined && typed === '') return error(ctx.t('replies:play.neither'));
   const snapshot = await snap(ctx);
-  const voice = checkVoice(ctx, snapshot, true);
+  const voice = authorizeInVoice('play', factsOf(ctx), snapshot);
   if (voice.kind !== 'ok') return denied(ctx, voice);
   const input = {
     guild: ctx.guildId,
@@ -193,7 +190,7 @@ function searchPick(expiresAtMs: number): Handler {
     if (ctx.now() > expiresAtMs) return { kind: 'answer', update: true, visibility: 'ephemeral', body: { content: ctx.t('render:search.expired'), components: [] } };
     if (ctx.values.length === 0) return error(ctx.t('replies:search.pick-none'));
     const snapshot = await snap(ctx);
-    const voice = checkVoice(ctx, snapshot, true);
+    const voice = authorizeInVoice('play', factsOf(ctx), snapshot);
     if (voice.kind !== 'ok') return denied(ctx, voice);
     const input = { guild: ctx.guildId, queries: [...ctx.values], requester: { id: ctx.userId, name: ctx.userName }, channel: voice.channel, textChannel: ctx.channelId };
     const r = await ops.playMany(ctx.deps)(input, { onProgress: (p) => ctx.progress(progressText(p, ctx.t)) })();
@@ -204,15 +201,12 @@ function searchPick(expiresAtMs: number): Handler {
   };
 }
 
-const skip: Handler = control(async (ctx, snapshot, channel) => {
+const skip: Handler = control('skip', async (ctx, snapshot, channel) => {
   const head = snapshot.playlist[0];
   if (head === undefined) return refused(ctx, { kind: 'queue-empty' });
   const electorate = listeners(ctx.guild, channel);
-  const others = electorate.filter((id) => id !== ctx.userId).length;
-  // A DJ (everyone, without a DJ role), the track's requester, or a member alone with the bot skips at once.
-  const direct = isDj(ctx, snapshot) || head.requester?.id === ctx.userId || others === 0;
   const { t } = ctx;
-  if (direct) {
+  if (skipMode(factsOf(ctx), snapshot, head, electorate) === 'direct') {
     return fold(ctx, ops.skip(ctx.deps)({ guild: ctx.guildId, trackId: head.id }), (r) => {
       const skipped = t('replies:skip.skipped', { track: label(r.track) });
       return say(r.next ? `${skipped} ${t('replies:skip.next', { track: label(r.next) })}` : skipped);
@@ -225,18 +219,18 @@ const skip: Handler = control(async (ctx, snapshot, channel) => {
   });
 });
 
-const stop: Handler = control(async (ctx) => fold(ctx, ops.stop(ctx.deps)({ guild: ctx.guildId }), (r) => say(ctx.t('replies:stop.done', { count: r.removed }))), { dj: true });
+const stop: Handler = control('stop', async (ctx) => fold(ctx, ops.stop(ctx.deps)({ guild: ctx.guildId }), (r) => say(ctx.t('replies:stop.done', { count: r.removed }))));
 
-const pause: Handler = control(async (ctx) => fold(ctx, ops.pause(ctx.deps)({ guild: ctx.guildId }), (r) => say(ctx.t(r.already ? 'replies:pause.already' : 'replies:pause.done', { track: label(r.track) }))));
+const pause: Handler = control('pause', async (ctx) => fold(ctx, ops.pause(ctx.deps)({ guild: ctx.guildId }), (r) => say(ctx.t(r.already ? 'replies:pause.already' : 'replies:pause.done', { track: label(r.track) }))));
 
-const resume: Handler = control(async (ctx) => fold(ctx, ops.resume(ctx.deps)({ guild: ctx.guildId }), (r) => say(ctx.t(r.already ? 'replies:resume.already' : 'replies:resume.done', { track: label(r.track) }))));
+const resume: Handler = control('resume', async (ctx) => fold(ctx, ops.resume(ctx.deps)({ guild: ctx.guildId }), (r) => say(ctx.t(r.already ? 'replies:resume.already' : 'replies:resume.done', { track: label(r.track) }))));
 
 const queue: Handler = async (ctx) => fold(ctx, ops.queuePage(ctx.deps)({ guild: ctx.guildId, page: int(ctx, 'page') ?? 1 }), (q) => ({ kind: 'answer', body: queueBody(q, ctx.t), visibility: 'public' }));
 
 const nowplaying: Handler = async (ctx) => fold(ctx, ops.nowPlaying(ctx.deps)({ guild: ctx.guildId }), (np) => ({ kind: 'answer', body: nowPlayingBody(np, ctx.t), visibility: 'public' }));
 
-const remove: Handler = control(async (ctx, snapshot) => {
-  const r = await ops.remove(ctx.deps)({ guild: ctx.guildId, index: int(ctx, 'index') ?? 0, by: ctx.userId, mayRemoveOthers: isDj(ctx, snapshot) })();
+const remove: Handler = control('remove', async (ctx, snapshot) => {
+  const r = await ops.remove(ctx.deps)({ guild: ctx.guildId, index: int(ctx, 'index') ?? 0, by: ctx.userId, mayRemoveOthers: mayRemoveOthers(factsOf(ctx), snapshot) })();
   if (isLeft(r)) {
     const role = snapshot.settings.dj_role;
     // Someone else's track: the DJ role is what is missing, so name it.
@@ -248,39 +242,36 @@ const remove: Handler = control(async (ctx, snapshot) => {
   return say(index === 1 ? `${removed} ${ctx.t('replies:remove.next-starts')}` : removed);
 });
 
-const move: Handler = control(async (ctx) =>
+const move: Handler = control('move', async (ctx) =>
   fold(ctx, ops.move(ctx.deps)({ guild: ctx.guildId, from: int(ctx, 'from') ?? 0, to: int(ctx, 'to') ?? 0 }), (r) =>
     say(ctx.t('replies:move.done', { track: r.track ? label(r.track) : ctx.t('replies:move.track-at', { index: r.from }), from: r.from, to: r.to })),
   ),
 );
 
-const shuffle: Handler = control(async (ctx) => fold(ctx, ops.shuffle(ctx.deps)({ guild: ctx.guildId }), (r) => say(r.count < 2 ? ctx.t('replies:shuffle.nothing') : ctx.t('replies:shuffle.done', { tracks: r.count }))));
+const shuffle: Handler = control('shuffle', async (ctx) => fold(ctx, ops.shuffle(ctx.deps)({ guild: ctx.guildId }), (r) => say(r.count < 2 ? ctx.t('replies:shuffle.nothing') : ctx.t('replies:shuffle.done', { tracks: r.count }))));
 
-const clear: Handler = control(async (ctx) => fold(ctx, ops.clear(ctx.deps)({ guild: ctx.guildId }), (r) => say(ctx.t('replies:clear.done', { count: r.removed }))), { dj: true });
+const clear: Handler = control('clear', async (ctx) => fold(ctx, ops.clear(ctx.deps)({ guild: ctx.guildId }), (r) => say(ctx.t('replies:clear.done', { count: r.removed }))));
 
-const loop: Handler = control(async (ctx) => {
+const loop: Handler = control('loop', async (ctx) => {
   const mode = str(ctx, 'mode') ?? '';
   const text = { off: 'replies:loop.off', track: 'replies:loop.track', queue: 'replies:loop.queue' };
   return fold(ctx, ops.setLoop(ctx.deps)({ guild: ctx.guildId, mode: mode === 'off' || mode === 'track' || mode === 'queue' ? mode : 'off' }), (r) => say(ctx.t(text[r.mode])));
 });
 
-const seek: Handler = control(async (ctx) => fold(ctx, ops.seek(ctx.deps)({ guild: ctx.guildId, position: str(ctx, 'position') ?? '' }), (r) => say(ctx.t('replies:seek.done', { position: formatDuration(r.positionMs), track: label(r.track) }))));
+const seek: Handler = control('seek', async (ctx) => fold(ctx, ops.seek(ctx.deps)({ guild: ctx.guildId, position: str(ctx, 'position') ?? '' }), (r) => say(ctx.t('replies:seek.done', { position: formatDuration(r.positionMs), track: label(r.track) }))));
 
-const volume: Handler = control(async (ctx) => fold(ctx, ops.setVolume(ctx.deps)({ guild: ctx.guildId, percent: int(ctx, 'percent') ?? Number.NaN }), (r) => say(ctx.t('replies:volume.done', { percent: r.percent, before: r.before }))), { dj: true });
+const volume: Handler = control('volume', async (ctx) => fold(ctx, ops.setVolume(ctx.deps)({ guild: ctx.guildId, percent: int(ctx, 'percent') ?? Number.NaN }), (r) => say(ctx.t('replies:volume.done', { percent: r.percent, before: r.before }))));
 
-const leave: Handler = control(async (ctx) => fold(ctx, ops.leave(ctx.deps)({ guild: ctx.guildId }), () => say(ctx.t('replies:leave.done'))), { dj: true });
+const leave: Handler = control('leave', async (ctx) => fold(ctx, ops.leave(ctx.deps)({ guild: ctx.guildId }), () => say(ctx.t('replies:leave.done'))));
 
-const stay: Handler = control(
-  async (ctx) =>
-    fold(ctx, ops.setStay(ctx.deps)({ guild: ctx.guildId, enabled: bool(ctx, 'enabled') === true }), (r) => say(ctx.t(r.enabled ? 'replies:stay.on' : 'replies:stay.off'))),
-  { dj: true },
+const stay: Handler = control('stay', async (ctx) =>
+  fold(ctx, ops.setStay(ctx.deps)({ guild: ctx.guildId, enabled: bool(ctx, 'enabled') === true }), (r) => say(ctx.t(r.enabled ? 'replies:stay.on' : 'replies:stay.off'))),
 );
 
 const settings: Handler = async (ctx) => {
-  if (!canManage(ctx)) return denied(ctx, { kind: 'not-manager' });
   const snapshot = await snap(ctx);
-  const notDj = checkDj(ctx, snapshot);
-  if (notDj) return denied(ctx, notDj);
+  const verdict = authorize('settings', factsOf(ctx), snapshot);
+  if (verdict.kind !== 'ok') return denied(ctx, verdict);
   const role = str(ctx, 'dj_role');
   const maxQueue = int(ctx, 'max_queue');
   const maxPerUser = int(ctx, 'max_per_user');

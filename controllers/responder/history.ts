@@ -13,7 +13,8 @@ import * as ops from '../../src/ops';
 import { formatDuration, opErrorMessage, sourceLabel, type OpError } from '../../src/ops';
 import type { Translate } from '../../src/i18n';
 import type { Track } from '../../src/state';
-import { checkDj, checkVoice, deniedMessage } from './access';
+import { authorize, authorizeInVoice } from '../../src/policy';
+import { deniedMessage, factsOf } from './access';
 import type { Handler, HandlerCtx, Reply } from './handlers';
 import { byArtist, clip, label, type Body } from './render';
 
@@ -111,7 +112,7 @@ export const historyCommand: Handler = async (ctx) => {
  */
 export const previousCommand: Handler = async (ctx) => {
   const { snapshot } = await ctx.deps.store.snapshot(ctx.guildId, { queue: 'head' });
-  const voice = checkVoice(ctx, snapshot, true);
+  const voice = authorizeInVoice('previous', factsOf(ctx), snapshot);
   if (voice.kind !== 'ok') return error(deniedMessage(voice, ctx.t));
   return fold(ctx, ops.previous(ctx.deps)({ guild: ctx.guildId, channel: voice.channel, textChannel: ctx.channelId }), (r) => {
     const lines = [ctx.t('history:previous.playing', { title: label(r.track), requester: requester(ctx.t, r.track) })];
@@ -130,7 +131,7 @@ export const previousCommand: Handler = async (ctx) => {
 export const historyPick: Handler = async (ctx) => {
   if (ctx.values.length === 0) return error(ctx.t('history:history.gone'));
   const { snapshot } = await ctx.deps.store.snapshot(ctx.guildId, { queue: 'head' });
-  const voice = checkVoice(ctx, snapshot, true);
+  const voice = authorizeInVoice('play', factsOf(ctx), snapshot);
   if (voice.kind !== 'ok') return error(deniedMessage(voice, ctx.t));
   const who = { id: ctx.userId, name: ctx.userName };
   return fold(ctx, ops.requeueFromHistory(ctx.deps)({ guild: ctx.guildId, trackIds: [...ctx.values], requester: who, channel: voice.channel, textChannel: ctx.channelId }), (r) => {
@@ -147,10 +148,8 @@ export const historyPick: Handler = async (ctx) => {
  */
 export const skipToCommand: Handler = async (ctx) => {
   const { snapshot } = await ctx.deps.store.snapshot(ctx.guildId, { queue: 'head' });
-  const voice = checkVoice(ctx, snapshot);
-  if (voice.kind !== 'ok') return error(deniedMessage(voice, ctx.t));
-  const notDj = checkDj(ctx, snapshot);
-  if (notDj) return error(deniedMessage(notDj, ctx.t));
+  const verdict = authorize('skipto', factsOf(ctx), snapshot);
+  if (verdict.kind !== 'ok') return error(deniedMessage(verdict, ctx.t));
   const index = ctx.option('index');
   return fold(ctx, ops.skipTo(ctx.deps)({ guild: ctx.guildId, index: typeof index === 'number' ? index : 0 }), (r) => {
     if (r.kind === 'already-current') return error(ctx.t('history:skipto.already', { title: label(r.track) }));

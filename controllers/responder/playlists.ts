@@ -10,7 +10,8 @@ import { isLeft } from 'fp-ts/Either';
 import * as ops from '../../src/ops';
 import { formatDuration, opErrorMessage, type PlaylistError, type PlaylistSummary } from '../../src/ops';
 import type { GuildSnapshot, PlaylistOwner } from '../../src/state';
-import { canManage, checkVoice, deniedMessage, isDj } from './access';
+import { authorizeInVoice, mayEditServerPlaylists } from '../../src/policy';
+import { deniedMessage, factsOf } from './access';
 import type { Handler, HandlerCtx, Reply } from './handlers';
 import type { PlaylistScope } from './playlist-command';
 import { label } from './render';
@@ -35,11 +36,6 @@ function ownerOf(ctx: HandlerCtx, scope: PlaylistScope): PlaylistOwner {
 
 const answer = (content: string, visibility: 'public' | 'ephemeral'): Reply => ({ kind: 'answer', body: { content, components: [] }, visibility });
 const error = (content: string): Reply => ({ kind: 'error', content });
-
-/** Manage Server, or the DJ role where the guild has one (without one, being "everybody's DJ" is not enough to change shared playlists). */
-export function mayEditServerPlaylists(ctx: HandlerCtx, snapshot: GuildSnapshot): boolean {
-  return canManage(ctx) || (snapshot.settings.dj_role !== undefined && isDj(ctx, snapshot));
-}
 
 function where(ctx: HandlerCtx, scope: PlaylistScope): string {
   return ctx.t(`playlists:scope.${scope}`);
@@ -95,7 +91,7 @@ const add = async (ctx: HandlerCtx, scope: PlaylistScope, name: string): Promise
 };
 
 const load = async (ctx: HandlerCtx, scope: PlaylistScope, name: string, snapshot: GuildSnapshot): Promise<Reply> => {
-  const voice = checkVoice(ctx, snapshot, true);
+  const voice = authorizeInVoice('play', factsOf(ctx), snapshot);
   if (voice.kind !== 'ok') return error(deniedMessage(voice, ctx.t));
   const input = {
     guild: ctx.guildId,
@@ -167,7 +163,7 @@ export const playlist: Handler = async (ctx) => {
   const name = text(ctx, 'name') ?? '';
   const needsSnapshot = sub === 'load' || (scope === 'server' && WRITES.has(sub));
   const snapshot = needsSnapshot ? (await ctx.deps.store.snapshot(ctx.guildId)).snapshot : undefined;
-  if (snapshot !== undefined && scope === 'server' && WRITES.has(sub) && !mayEditServerPlaylists(ctx, snapshot)) return error(ctx.t('playlists:error.not-manager'));
+  if (snapshot !== undefined && scope === 'server' && WRITES.has(sub) && !mayEditServerPlaylists(factsOf(ctx), snapshot)) return error(ctx.t('playlists:error.not-manager'));
   switch (sub) {
     case 'save':
       return save(ctx, scope, name);

@@ -16,3 +16,6 @@ export * from './source-health';
 export * from './autoplay';
 export * from './lyrics';
 export * from './playlists';
+export * from './dashboard-logins';
+export * from './dashboard-sessions';
+export { secretHash } from './dashboard-secret';

@@ -112,3 +112,22 @@ export function historyKey(guild: string): string {
 export function autoplayKey(guild: string): string {
   return `${KEY_PREFIX}:server:${guild}:autoplay`;
 }
+
+/**
+ * The web dashboard's keys (issue 17), outside any guild's keys. Ids and OAuth2 states are random
+ * secrets held by a browser: only their SHA-256 goes into key names, so reading the keys (a
+ * `KEYS`, a monitoring tool) never hands anyone a way in.
+ */
+export function dashboardSessionKey(idHash: string): string {
+  return `${KEY_PREFIX}:dashboard:session:${idHash}`;
+}
+
+/** A login under way: the OAuth2 state's hash → the PKCE verifier and the browser's nonce hash (10 min, read once). */
+export function dashboardLoginKey(stateHash: string): string {
+  return `${KEY_PREFIX}:dashboard:login:${stateHash}`;
+}
+
+/** The dashboard's token buckets: per session (by its id's hash) and per client address. */
+export function dashboardRateLimitKey(kind: 'session' | 'ip', id: string): string {
+  return `${KEY_PREFIX}:dashboard_ratelimit:${kind}:${id}`;
+}

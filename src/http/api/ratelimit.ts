@@ -15,18 +15,23 @@ export class RedisRateLimiter {
   constructor(
     private readonly redis: Redis,
     private readonly limit: RateLimit,
-    private readonly kind: 'token' | 'ip',
+    /** The API's own kinds, or the key of an id for another user of the limiter (the dashboard). */
+    private readonly kind: 'token' | 'ip' | ((id: string) => string),
   ) {}
+
+  private key(id: string): string {
+    return typeof this.kind === 'function' ? this.kind(id) : apiRateLimitKey(this.kind, id);
+  }
 
   /** Takes a token for one request, or says how long until there is one. */
   async hit(id: string): Promise<LimitVerdict> {
-    const v = await takeToken(this.redis, apiRateLimitKey(this.kind, id), this.limit);
+    const v = await takeToken(this.redis, this.key(id), this.limit);
     return v.allowed ? { allowed: true } : { allowed: false, retryAfterMs: v.retryAfterMs };
   }
 
   /** Whether the id is out of tokens, without taking one. */
   async blocked(id: string): Promise<LimitVerdict> {
-    const v = await peekToken(this.redis, apiRateLimitKey(this.kind, id), this.limit);
+    const v = await peekToken(this.redis, this.key(id), this.limit);
     return v.allowed ? { allowed: true } : { allowed: false, retryAfterMs: v.retryAfterMs };
   }
 }

@@ -12,6 +12,7 @@ import { HistoryParams, historyParameters, PreviousBody, previousSchema, SkipToB
 import { AddTracksBody, addTracksSchema, DEFAULT_SEARCH_LIMIT, EmptyBody, MoveBody, moveSchema, SeekBody, seekSchema, SearchParams, searchParameters, SettingsBody, settingsSchema, SkipBody, skipSchema, StateBody, stateSchema, type JsonSchema } from './bodies';
 import { apiError, fromOpError, type ApiError } from './errors';
 import { FILTER_ROUTES } from './filter-routes';
+import { patchSettings } from './settings-patch';
 import { listGuildPlaylists, listUserPlaylists, loadGuildPlaylist, loadPlaylistSchema, playlistsViewSchema, showGuildPlaylist, showUserPlaylist } from './playlists';
 
 /** Who enqueued a track through the API, as the queue and `/queue` show it. */
@@ -196,25 +197,7 @@ export const ROUTES: readonly RouteSpec[] = [
     body: { schema: settingsSchema, required: true },
     ok: { status: 200, schema: ref('Settings') },
     errors: [400, 413],
-    handle: (ctx) =>
-      withBody(SettingsBody, ctx, async (b) => {
-        const { deps, guild } = ctx;
-        const steps: Array<() => TaskEither<OpError, unknown>> = [];
-        if (b.djRole !== undefined || b.maxQueue !== undefined || b.maxPerUser !== undefined || b.announceChannel !== undefined || b.language !== undefined) {
-          steps.push(() => ops.updateSettings(deps)({ guild, djRole: b.djRole, maxQueue: b.maxQueue, maxPerUser: b.maxPerUser, announceChannel: b.announceChannel, language: b.language }));
-        }
-        const { loop, volume, stay, autoplay } = b;
-        if (loop !== undefined) steps.push(() => ops.setLoop(deps)({ guild, mode: loop }));
-        if (volume !== undefined) steps.push(() => ops.setVolume(deps)({ guild, percent: volume }));
-        if (stay !== undefined) steps.push(() => ops.setStay(deps)({ guild, enabled: stay }));
-        if (autoplay !== undefined) steps.push(() => ops.setAutoplay(deps)({ guild, enabled: autoplay }));
-        for (const step of steps) {
-          const r = await run(step());
-          if (E.isLeft(r)) return r;
-        }
-        const view = await run(ops.guildView(deps)({ guild }));
-        return E.map((v: ops.GuildView | undefined) => ({ ...v?.settings, announceChannel: v?.textChannel ?? null }))(view);
-      }),
+    handle: (ctx) => withBody(SettingsBody, ctx, (b) => patchSettings(ctx.deps, ctx.guild, b)),
   },
   {
     method: 'GET',

@@ -9,7 +9,7 @@
  * stream beyond a cap is refused with 429 before anything is written.
  */
 import type { ServerResponse } from 'node:http';
-import { streamGuild, type GuildView, type GuildWatcher, type OpsDeps } from '../../ops';
+import { streamGuild, type GuildWatcher, type OpsDeps } from '../../ops';
 import type { Logger } from '../../log';
 
 /** A comment line often enough that proxies with a 30-60 s idle timeout keep the connection. */
@@ -47,8 +47,9 @@ class LatestOnlyWriter {
     raw.on('drain', () => this.drained());
   }
 
-  snapshot(view: GuildView | undefined): void {
-    const frame = `event: snapshot\ndata: ${JSON.stringify(view ?? null)}\n\n`;
+  /** One event whose data is the whole state (a newer one makes an older one worthless). */
+  event(name: string, data: unknown): void {
+    const frame = `event: ${name}\ndata: ${JSON.stringify(data)}\n\n`;
     if (this.blocked) this.pending = frame;
     else this.write(frame);
   }
@@ -103,6 +104,20 @@ export class SseStreams implements OpenStreams {
    * Call right after refusal() said it fits, with nothing awaited in between.
    */
   serve(raw: ServerResponse, deps: OpsDeps, watcher: GuildWatcher, guild: string, token: string): void {
+    this.serveWith(raw, guild, token, (send, signal) =>
+      streamGuild(deps, watcher, guild, (view) => send('snapshot', view ?? null), {
+        signal,
+        onError: (reason) => this.log.warn({ guild, reason }, 'event stream read failed; retrying on the next change'),
+      }),
+    );
+  }
+
+  /**
+   * The same, for any producer of whole-state events (the dashboard's `event: guild`): `produce` sends
+   * events until the signal aborts, and resolves then. Counted against the same caps under `owner`.
+   */
+  serveWith(raw: ServerResponse, guild: string, owner: string, produce: (send: (event: string, data: unknown) => void, signal: AbortSignal) => Promise<void>): void {
+    const token = owner;
     const abort = new AbortController();
     this.open.add(abort);
     this.byToken.set(token, (this.byToken.get(token) ?? 0) + 1);
@@ -121,10 +136,7 @@ export class SseStreams implements OpenStreams {
     raw.write('retry: 2000\n\n');
     const heartbeat = setInterval(() => writer.heartbeat(), HEARTBEAT_MS);
     raw.on('close', () => abort.abort());
-    void streamGuild(deps, watcher, guild, (view) => writer.snapshot(view), {
-      signal: abort.signal,
-      onError: (reason) => this.log.warn({ guild, reason }, 'event stream read failed; retrying on the next change'),
-    }).then(() => {
+    void produce((event, data) => writer.event(event, data), abort.signal).then(() => {
       clearInterval(heartbeat);
       writer.dispose();
       this.open.delete(abort);
