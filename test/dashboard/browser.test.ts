@@ -219,9 +219,10 @@ describe('dashboard: real Chromium against the real bot and the sandbox (log in,
     await stage.db.rpush(guildKeys(guild).playlist, ...tracks.map((t) => JSON.stringify(t)));
     const before = ['Tone 500', 'Tone 600', STAIR_TITLE];
     for (const page of [pageA, pageB]) await until('the three queued tracks on the page', async () => JSON.stringify(await texts(page.getByTestId('queue-title'))) === JSON.stringify(before));
-    assert.deepEqual(await pageA.getByTestId('queue-item').evaluateAll('(items) => items.map((i) => Number(i.dataset.index))'), [2, 3, 4]);
-
     const items = pageA.getByTestId('queue-item');
+    const indexes = await Promise.all([0, 1, 2].map((n) => items.nth(n).getAttribute('data-index')));
+    assert.deepEqual(indexes, ['2', '3', '4'], 'Up next starts at queue index 2');
+
     await items.nth(2).dragTo(items.nth(0));
     const after = [STAIR_TITLE, 'Tone 500', 'Tone 600'];
     const stored = await until('Redis to hold the new order', async () => {
@@ -292,7 +293,7 @@ describe('dashboard: real Chromium against the real bot and the sandbox (log in,
     await page.emulateMedia({ colorScheme: 'light' });
     // The toggle wins over the system's choice, and is remembered across a reload.
     const dark = async (): Promise<boolean> => (await page.locator('html').getAttribute('class'))?.includes('theme-dark') === true;
-    assert.equal(await dark(), false);
+    await until('the page to follow the system back to light', async () => !(await dark()));
     await page.getByTestId('theme-toggle').click();
     assert.equal(await dark(), true);
     await page.reload();

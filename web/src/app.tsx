@@ -6,7 +6,7 @@ import { Icon } from './icons';
 import { GuildListPage } from './pages/guild-list';
 import { GuildPage } from './pages/guild-page';
 import { onLinkClick, useRoute } from './router';
-import { chooseTheme, currentTheme, type Theme } from './theme';
+import { chooseTheme, currentTheme, followSystemTheme, type Theme } from './theme';
 import { toast, Toasts } from './toast';
 
 export function App() {
@@ -15,6 +15,7 @@ export function App() {
   const [error, setError] = useState<string | undefined>(undefined);
   const [theme, setTheme] = useState<Theme>(currentTheme);
   const [signedOut, setSignedOut] = useState(false);
+  useEffect(() => followSystemTheme(setTheme), []);
   useEffect(() => {
     me().then(
       (m) => setUser(m.user),

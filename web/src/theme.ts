@@ -35,3 +35,16 @@ export function chooseTheme(theme: Theme): void {
   }
   applyTheme(theme);
 }
+
+/** Follows the system's changes while the member has not picked a theme; returns the unsubscribe. */
+export function followSystemTheme(onChange: (theme: Theme) => void): () => void {
+  const query = window.matchMedia('(prefers-color-scheme: dark)');
+  const listener = (): void => {
+    if (stored() !== undefined) return;
+    const theme = systemTheme();
+    applyTheme(theme);
+    onChange(theme);
+  };
+  query.addEventListener('change', listener);
+  return () => query.removeEventListener('change', listener);
+}
