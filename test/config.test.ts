@@ -63,4 +63,50 @@ describe('config', () => {
     const errors = errorsOf({ REDIS_URL: 'http://user:hunter2@host' });
     assert.deepEqual(errors, ['REDIS_URL is invalid: expected a URL starting with redis:// or rediss://']);
   });
+
+  describe('the dashboard (HIQTY_DASHBOARD_URL and its OAuth2 client)', () => {
+    const client = { HIQTY_DISCORD_CLIENT_ID: '123456789012345678', HIQTY_DISCORD_CLIENT_SECRET: 'shh-a-secret' };
+
+    it('is off by default, and on with an origin and both client values; the origin loses a trailing slash', () => {
+      const off = loadConfig({}, 'x');
+      assert.ok(isRight(off));
+      assert.equal(off.right.HIQTY_DASHBOARD_URL, undefined);
+      assert.equal(off.right.HIQTY_DISCORD_CLIENT_ID, undefined);
+      assert.equal(off.right.HIQTY_DISCORD_CLIENT_SECRET, undefined);
+      const on = loadConfig({ HIQTY_DASHBOARD_URL: 'https://Music.Example.com/', ...client }, 'x');
+      assert.ok(isRight(on));
+      assert.equal(on.right.HIQTY_DASHBOARD_URL, 'https://music.example.com');
+      assert.equal(on.right.HIQTY_DISCORD_CLIENT_ID, '123456789012345678');
+      const port = loadConfig({ HIQTY_DASHBOARD_URL: 'http://127.0.0.1:8080', ...client }, 'x');
+      assert.ok(isRight(port));
+      assert.equal(port.right.HIQTY_DASHBOARD_URL, 'http://127.0.0.1:8080');
+    });
+
+    it('refuses a URL with a path, a query, a fragment, credentials or another scheme, naming what is expected', () => {
+      for (const bad of ['https://music.example.com/dash', 'https://music.example.com?x=1', 'https://music.example.com/#top', 'https://u:p@music.example.com', 'ftp://music.example.com', 'music.example.com']) {
+        const errors = errorsOf({ HIQTY_DASHBOARD_URL: bad, ...client });
+        assert.equal(errors.length, 1, `${bad}: ${errors.join(' | ')}`);
+        assert.match(errors[0] ?? '', /^HIQTY_DASHBOARD_URL is ".*": expected an origin such as https:\/\/music\.example\.com .*no path, query or fragment/);
+      }
+    });
+
+    it('needs the client id and secret with the URL, and names the missing one', () => {
+      const both = errorsOf({ HIQTY_DASHBOARD_URL: 'https://music.example.com' });
+      assert.equal(both.length, 2);
+      assert.ok(both.every((e) => /HIQTY_DASHBOARD_URL is set/.test(e)));
+      assert.ok(both.some((e) => e.startsWith('HIQTY_DISCORD_CLIENT_ID is missing')));
+      assert.ok(both.some((e) => e.startsWith('HIQTY_DISCORD_CLIENT_SECRET is missing')));
+      const secret = errorsOf({ HIQTY_DASHBOARD_URL: 'https://music.example.com', HIQTY_DISCORD_CLIENT_ID: '1' });
+      assert.equal(secret.length, 1);
+      assert.match(secret[0] ?? '', /^HIQTY_DISCORD_CLIENT_SECRET is missing/);
+      // Without the URL the client values alone are harmless (the dashboard stays off).
+      assert.ok(isRight(loadConfig(client, 'x')));
+    });
+
+    it('refuses a client id that is not a Discord id, and never shows the secret', () => {
+      assert.deepEqual(errorsOf({ HIQTY_DASHBOARD_URL: 'https://m.example', HIQTY_DISCORD_CLIENT_ID: 'abc', HIQTY_DISCORD_CLIENT_SECRET: 'x' }), ['HIQTY_DISCORD_CLIENT_ID is "abc": expected a Discord id (digits only)']);
+      const errors = errorsOf({ HIQTY_DASHBOARD_URL: 'https://m.example/path', ...client });
+      assert.ok(errors.every((e) => !e.includes('shh-a-secret')));
+    });
+  });
 });

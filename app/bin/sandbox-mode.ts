@@ -4,7 +4,6 @@
  * Known limit: the sandbox lives in the bot's process and trusts its voice certificate through
  * tls.setDefaultCACertificates (Node >= 22.19), instead of NODE_EXTRA_CA_CERTS.
  */
-import { createServer } from 'node:net';
 import * as path from 'node:path';
 import type { DiscordTarget } from '../app';
 import type { Config } from '../../src/config';
@@ -20,19 +19,7 @@ import { CHANNEL_TONES } from '../../src/sandbox/services/twitch';
 import { parseOriginOverrides } from '../../src/media/origins';
 import { startSandboxConsole } from './sandbox-console';
 import { redirectUri } from '../../src/http/dashboard/paths';
-
-/** A port free now, for a server that must know its port before it listens. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
+import { freePort } from '../../src/state/server';
 
 export interface SandboxMode {
   readonly target: DiscordTarget;

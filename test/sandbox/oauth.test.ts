@@ -185,6 +185,13 @@ describe('sandbox Discord OAuth2', function () {
     assertGrantError(await token({ grant_type: 'authorization_code', code: d.code, redirect_uri: redirect }), 'invalid_grant');
   });
 
+  it('lets a code requested without PKCE be exchanged without a verifier, never with one', async () => {
+    const plain = async (): Promise<string> => (await consent(authorizeQuery())).searchParams.get('code') ?? '';
+    assertGrantError(await token({ grant_type: 'authorization_code', code: await plain(), redirect_uri: redirect, code_verifier: pkce().verifier }), 'invalid_grant');
+    const res = await token({ grant_type: 'authorization_code', code: await plain(), redirect_uri: redirect });
+    assert.equal(res.status, 200, res.text);
+  });
+
   it('refuses a code used twice', async () => {
     const c = await code();
     await exchange(c);
@@ -345,6 +352,14 @@ describe('sandbox Discord OAuth2', function () {
     assertGrantError(asJson, 'invalid_request');
     assertGrantError(await token({ grant_type: 'password', username: 'x', password: 'y' }), 'unsupported_grant_type');
     assertGrantError(await token({ grant_type: 'authorization_code', redirect_uri: redirect }), 'invalid_request');
+    const twice = await request(`${sb.apiBase}/v10/oauth2/token`, {
+      method: 'POST',
+      headers: { authorization: basic(sb.oauth.clientId, sb.oauth.clientSecret) },
+      body: `grant_type=authorization_code&code=${c.code}&code=${c.code}&redirect_uri=${encodeURIComponent(redirect)}&code_verifier=${c.verifier}`,
+    });
+    assertGrantError(twice, 'invalid_request');
+    const huge = await token({ grant_type: 'authorization_code', code: c.code, redirect_uri: redirect, code_verifier: c.verifier, padding: 'x'.repeat(20_000) });
+    assert.equal(huge.status, 413);
     // The code survived the malformed requests.
     await exchange(c);
   });
