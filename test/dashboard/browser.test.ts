@@ -12,7 +12,8 @@
  */
 import { strict as assert } from 'node:assert';
 import { execFile } from 'node:child_process';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
@@ -208,7 +209,11 @@ describe('dashboard: real Chromium against the real bot and the sandbox (log in,
   });
 
   it('drags the third track of Up next to first: Redis changes, and B sees the new order', async () => {
-    const stair = await makeStair({ ...STAIR, dir: path.join(stage.dir, 'tracks') });
+    // Made once per machine (ffmpeg takes seconds for two minutes of audio), served from the stage's fixture server.
+    const made = await makeStair({ ...STAIR, dir: path.join(tmpdir(), 'hiqty-tone-cache') });
+    const stair = path.join(stage.dir, 'tracks', path.basename(made));
+    await mkdir(path.dirname(stair), { recursive: true });
+    await copyFile(made, stair);
     const [low, high] = [await stage.tone(500, 60_000), await stage.tone(600, 60_000)];
     const tracks = [
       { id: 'dash-500', url: low, title: 'Tone 500', durationMs: 60_000 },
