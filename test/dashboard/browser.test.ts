@@ -20,7 +20,7 @@ import { promisify } from 'node:util';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { VIDEOS } from '../../src/sandbox/services/youtube';
 import { makeStair, stairHzAt } from '../../src/sandbox/fixtures/stair';
-import { guildKeys } from '../../src/state';
+import { dashboardSessionKey, guildKeys } from '../../src/state';
 import { useRedis } from '../support/redis';
 import { Stage } from '../support/stage';
 import { storedQueue } from '../support/stored-queue';
@@ -325,6 +325,15 @@ describe('dashboard: real Chromium against the real bot and the sandbox (log in,
     await pageA.evaluate(`(() => { const s = document.createElement('script'); s.textContent = 'window.__inlineRan = true'; document.body.appendChild(s); })()`);
     await until('the injected script to be reported', async () => (await numberIn(pageA, 'window.__cspViolations.length')) > 0, 5_000);
     assert.equal(await pageA.evaluate('window.__inlineRan === undefined'), true, 'the inline script did not run');
+  });
+
+  it('an ended session sends the page to the login at its next request (a 401 from the API)', async () => {
+    const sessions = await stage.db.keys(dashboardSessionKey('*'));
+    assert.equal(sessions.length, 2, 'A and B each have a session');
+    await stage.db.del(...sessions);
+    await pageB.getByTestId('search-input').fill(SEARCHED.title);
+    await pageB.getByTestId('search-input').press('Enter');
+    await pageB.waitForURL((u) => u.pathname === '/oauth2/authorize');
   });
 });
 
