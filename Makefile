@@ -70,11 +70,13 @@ $(HELM_STAMP): $(NODE_STAMP)
 	@$(HELM) version --short
 	@touch $@
 
-# redis-server and ffmpeg are system parts: apt-get installs them where it can, otherwise say what to install.
+# redis-server, ffmpeg and chromium (the dashboard's browser test drives Debian's /usr/bin/chromium through
+# playwright-core) are system parts: apt-get installs them where it can, otherwise say what to install.
 system-deps:
 	@missing=""; \
 	command -v redis-server >/dev/null || missing="$$missing redis-server"; \
 	command -v ffmpeg >/dev/null || missing="$$missing ffmpeg"; \
+	command -v chromium >/dev/null || missing="$$missing chromium"; \
 	if [ -n "$$missing" ]; then \
 	  if command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
 	    echo "installing$$missing with apt-get"; \

@@ -6,6 +6,7 @@
  * them current). The dashboard takes this port as a dependency; app/ builds it from the instance's client.
  */
 import { ChannelType, DiscordAPIError, PermissionFlagsBits, type Client, type Guild } from 'discord.js';
+import { botVoiceChannel, listeners, memberVoiceChannel } from './voice-presence';
 
 export interface NamedId {
   readonly id: string;
@@ -78,19 +79,16 @@ export function discordDashboardGateway(client: Client): DashboardGateway {
         if (err instanceof DiscordAPIError && typeof err.code === 'number' && NOT_A_MEMBER_CODES.has(err.code)) return { kind: 'not-member' };
         throw err;
       }
-      const me = client.user?.id;
-      const botVoiceChannel = me === undefined ? undefined : (guild.voiceStates.cache.get(me)?.channelId ?? undefined);
-      const listeners =
-        botVoiceChannel === undefined ? [] : [...guild.voiceStates.cache.values()].filter((vs) => vs.channelId === botVoiceChannel && vs.id !== me && vs.member?.user.bot !== true).map((vs) => vs.id);
+      const inBotChannel = botVoiceChannel(guild);
       return {
         kind: 'member',
         member: {
           userId: user,
           roles: [...fetched.roles.cache.keys()].filter((r) => r !== guild.id),
           manageGuild: fetched.permissions.has(PermissionFlagsBits.ManageGuild),
-          voiceChannel: guild.voiceStates.cache.get(user)?.channelId ?? undefined,
-          botVoiceChannel,
-          listeners,
+          voiceChannel: memberVoiceChannel(guild, user),
+          botVoiceChannel: inBotChannel,
+          listeners: inBotChannel === undefined ? [] : listeners(guild, inBotChannel),
         },
       };
     },

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { startServiceFakes } from '../../src/sandbox/services';
+import { Browser } from '../dashboard/browser';
 import { cleanEnv, spawnHiqty, type HiqtyProcess } from '../support/proc';
 import { useRedis } from '../support/redis';
 import { waitFor } from '../support/wait';
@@ -70,6 +71,15 @@ describe('hiqty run', function () {
       return text.includes('Stop with Ctrl-C') ? text : undefined;
     });
     assert.match(printed, /end-to-end encrypted with DAVE \(required/, 'the demo says it plays with DAVE');
+    // The dashboard is on, and its printed URL logs in through the sandbox's OAuth2.
+    const dashboard = /The web dashboard: (http:\/\/127\.0\.0\.1:\d+)\/dashboard\//.exec(printed)?.[1];
+    assert.ok(dashboard !== undefined, printed);
+    assert.match(printed, /Log in on the sandbox's Discord consent page as \w+/);
+    const browser = new Browser(dashboard);
+    await browser.loginForCsrf();
+    const shared = await browser.get('/dashboard/api/guilds');
+    assert.equal(shared.status, 200, shared.text);
+    assert.match(shared.text, /"name":"Sandbox Guild 0"/);
     // Run the printed redis-cli lines as they are (quoted JSON included) against the bot's Redis.
     const commands = printed
       .split('\n')

@@ -56,15 +56,26 @@ export interface RenderOptions {
   readonly valuesFiles?: readonly string[];
   /** `--set` items, e.g. `replicaCount=3`. */
   readonly set?: readonly string[];
+  /** `--set-string` items: values kept as strings, e.g. a Discord snowflake that --set would turn into a number. */
+  readonly setString?: readonly string[];
   readonly namespace?: string;
 }
 
 export function templateArgs(options: RenderOptions = {}): string[] {
+  return ['template', 'hq', CHART, ...releaseArgs(options)];
+}
+
+/** A client-side `helm install --dry-run`: unlike `helm template`, it prints NOTES.txt. */
+export function dryRunInstallArgs(options: RenderOptions = {}): string[] {
+  return ['install', 'hq', CHART, '--dry-run=client', ...releaseArgs(options)];
+}
+
+function releaseArgs(options: RenderOptions): string[] {
   return [
-    'template', 'hq', CHART,
     '--namespace', options.namespace ?? 'music',
     ...(options.valuesFiles ?? []).flatMap((file) => ['--values', file]),
     ...(options.set ?? []).flatMap((item) => ['--set', item]),
+    ...(options.setString ?? []).flatMap((item) => ['--set-string', item]),
   ];
 }
 

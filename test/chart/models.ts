@@ -46,6 +46,7 @@ export async function loadValidators(): Promise<ReadonlyMap<string, Validate>> {
     validator(rbac.RoleBinding),
     validator(policy.PodDisruptionBudget),
     validator(networking.NetworkPolicy),
+    validator(networking.Ingress),
     validator(admission.ValidatingAdmissionPolicy),
     validator(admission.ValidatingAdmissionPolicyBinding),
     validator(monitoring.ServiceMonitor),

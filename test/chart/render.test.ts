@@ -12,7 +12,15 @@ const SCENARIOS: ReadonlyArray<{ name: string; options: RenderOptions; kinds: re
   {
     name: 'production-like values',
     options: { valuesFiles: [PRODUCTION_VALUES] },
-    kinds: ['Deployment', 'NetworkPolicy', 'Pod', 'PodDisruptionBudget', 'Role', 'RoleBinding', 'Service', 'ServiceAccount', 'ServiceMonitor', 'ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding'],
+    kinds: ['Deployment', 'Ingress', 'NetworkPolicy', 'Pod', 'PodDisruptionBudget', 'Role', 'RoleBinding', 'Service', 'ServiceAccount', 'ServiceMonitor', 'ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding'],
+  },
+  {
+    name: 'the dashboard behind an Ingress, its client secret in the chart Secret',
+    options: {
+      set: ['discord.token=abc', 'dashboard.enabled=true', 'dashboard.url=https://music.example.com', 'dashboard.clientSecret=s', 'dashboard.ingress.enabled=true', 'dashboard.ingress.tls.secretName=music-tls'],
+      setString: ['dashboard.clientId=123456789012345678'],
+    },
+    kinds: ['ConfigMap', 'Deployment', 'Ingress', 'NetworkPolicy', 'Pod', 'Role', 'RoleBinding', 'Secret', 'Service', 'ServiceAccount', 'StatefulSet'],
   },
   {
     name: 'bundled Redis without persistence, token in values, Kubernetes integration off',

@@ -80,13 +80,19 @@ export class Browser {
     return new URL(start.headers.get('location') ?? '');
   }
 
-  /** The consent form submitted as `user`: the URL Discord sends the browser back to (the callback with code and state). */
-  async consent(authorize: URL, user: string, decision: 'allow' | 'deny' = 'allow'): Promise<URL> {
+  /**
+   * The consent form submitted as `user` (default: the user the page offers first): the URL Discord sends
+   * the browser back to (the callback with code and state).
+   */
+  async consent(authorize: URL, user?: string, decision: 'allow' | 'deny' = 'allow'): Promise<URL> {
     const page = await this.get(authorize.toString());
     assert.equal(page.status, 200, `the consent page answered ${page.status}: ${page.text.slice(0, 300)}`);
     assert.match(page.text, /id="authorize"/);
+    const offered = /<select[^>]*id="sandbox-user"[^>]*>[\s\S]*?<option[^>]*value="(\d+)"/.exec(page.text)?.[1];
     const form = new URLSearchParams(authorize.searchParams);
-    form.set('user', user);
+    const who = user ?? offered;
+    assert.ok(who !== undefined, `the consent page offers no user: ${page.text.slice(0, 500)}`);
+    form.set('user', who);
     form.set('decision', decision);
     const posted = await this.request('POST', new URL('/oauth2/authorize', authorize.origin).toString(), { form });
     assert.equal(posted.status, 302, `the consent form answered ${posted.status}: ${posted.text.slice(0, 300)}`);
@@ -94,13 +100,13 @@ export class Browser {
   }
 
   /** Logs in as a sandbox user; answers the callback's answer (302 to /dashboard/ on success). */
-  async login(user: string): Promise<Answer> {
+  async login(user?: string): Promise<Answer> {
     const callback = await this.consent(await this.startLogin(), user);
     return this.get(callback.toString());
   }
 
   /** Logs in and reads /me: the CSRF token for writes. */
-  async loginForCsrf(user: string): Promise<string> {
+  async loginForCsrf(user?: string): Promise<string> {
     const done = await this.login(user);
     assert.equal(done.status, 302, `the callback answered ${done.status}: ${done.text.slice(0, 300)}`);
     assert.equal(done.headers.get('location'), '/dashboard/');

@@ -269,7 +269,8 @@ describe('web dashboard over HTTP (sandbox OAuth2, real Redis, a hiqty child pro
       for (const directive of ["default-src 'self'", "script-src 'self'", "style-src 'self'", "connect-src 'self'", "frame-ancestors 'none'", "base-uri 'none'", "form-action 'self'", "object-src 'none'"]) {
         assert.ok(csp.includes(directive), `${directive} missing from ${csp}`);
       }
-      assert.match(csp, /img-src 'self' data: https:/);
+      // The sandbox's CDN is a plain-http service origin (HIQTY_SERVICE_ORIGINS): its images are allowed too.
+      assert.match(csp, /img-src 'self' data: https: http:\/\/127\.0\.0\.1:\d+/);
       assert.ok(!csp.includes('unsafe-inline') && !csp.includes('unsafe-eval'), csp);
       assert.equal(answer.headers.get('x-frame-options'), 'DENY');
       assert.equal(answer.headers.get('referrer-policy'), 'no-referrer');
@@ -407,7 +408,30 @@ describe('web dashboard over HTTP (sandbox OAuth2, real Redis, a hiqty child pro
     }
   });
 
-  it('searches the sources and reads history and quarantine for a member', async () => {
+  it('limits logins per address and requests per session (429 with retry-after), in Redis', async () => {
+    const browser = new Browser(origin);
+    const csrf = await browser.loginForCsrf(g.alice);
+    // 20 logins then 10 a minute, /login and /callback alike: this test's own login took two of the burst.
+    const starts: number[] = [];
+    for (let i = 0; i < 20; i++) starts.push((await new Browser(origin).get('/dashboard/login')).status);
+    assert.equal(starts.filter((s) => s === 302).length, 18, starts.join(','));
+    const limited = expect(await new Browser(origin).get('/dashboard/login'), 429, 'rate-limited');
+    assert.ok(Number(limited.headers.get('retry-after')) >= 1);
+    // 120 requests then 4 a second per session: a tight loop runs out.
+    let answer: Answer | undefined;
+    for (let i = 0; i < 200 && answer?.status !== 429; i++) answer = await browser.write('POST', `/dashboard/api/guilds/${guild}/loop`, csrf, { mode: 'off' });
+    assert.ok(answer !== undefined);
+    expect(answer, 429, 'rate-limited');
+    assert.ok(Number(answer.headers.get('retry-after')) >= 1);
+    assert.ok((await stage.db.keys('hiqty:dashboard_ratelimit:session:*')).length >= 1);
+    // Another session from the same address still gets through (the address's bucket is larger).
+    const other = new Browser(origin);
+    for (const key of await stage.db.keys('hiqty:dashboard_ratelimit:ip:login:*')) await stage.db.del(key);
+    await other.loginForCsrf(g.bob);
+    expect(await other.get('/dashboard/api/me'), 200);
+  });
+
+  it('searches the sources and reads history, quarantine and filters for a member', async () => {
     const browser = new Browser(origin);
     await browser.loginForCsrf(g.alice);
     const found = expect(await browser.get(`/dashboard/api/search?${new URLSearchParams({ q: 'anything', limit: '3' }).toString()}`), 200);
@@ -419,5 +443,8 @@ describe('web dashboard over HTTP (sandbox OAuth2, real Redis, a hiqty child pro
     expect(await browser.get(`/dashboard/api/guilds/${guild}/history?limit=500`), 400, 'invalid-parameter');
     const quarantine = expect(await browser.get(`/dashboard/api/guilds/${guild}/quarantine`), 200);
     assert.equal(field(quarantine.body, 'kind'), 'quarantine');
+    const filters = expect(await browser.get(`/dashboard/api/guilds/${guild}/filters`), 200);
+    assert.deepEqual(field(filters.body, 'filters'), {});
+    expect(await browser.get(`/dashboard/api/guilds/${other.spec.id}/filters`), 404, 'unknown-guild');
   });
 });

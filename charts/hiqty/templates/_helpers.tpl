@@ -94,7 +94,42 @@ releasing leases and closing connections.
 {{- if and .Values.redis.bundled.enabled .Values.redis.external.url }}
 {{- fail "redis: set either redis.bundled.enabled or redis.external.url, not both" }}
 {{- end }}
-{{- if and .Values.secrets.existingSecret (or .Values.discord.token .Values.redis.external.url .Values.redis.bundled.password) }}
-{{- fail "secrets.existingSecret is set: put the token, the Redis password or URL in that Secret, not in values" }}
+{{- if and .Values.secrets.existingSecret (or .Values.discord.token .Values.redis.external.url .Values.redis.bundled.password .Values.dashboard.clientSecret) }}
+{{- fail "secrets.existingSecret is set: put the token, the Redis password or URL and the dashboard's client secret in that Secret, not in values" }}
 {{- end }}
+{{- include "hiqty.dashboard.validate" . }}
+{{- end }}
+
+{{/* The schema checks the url's and clientId's form and presence; these are the rules across values. */}}
+{{- define "hiqty.dashboard.validate" -}}
+{{- $d := .Values.dashboard }}
+{{- if $d.enabled }}
+{{- if not (or .Values.discord.token .Values.secrets.existingSecret) }}
+{{- fail "dashboard.enabled: the dashboard logs in through a real Discord application, so set discord.token (or secrets.existingSecret); without a token the pods run the sandbox, whose login page is not reachable from a browser" }}
+{{- end }}
+{{- if and (not .Values.secrets.existingSecret) (not $d.clientSecret) }}
+{{- fail "dashboard.enabled: set dashboard.clientSecret (the Discord application's OAuth2 client secret), or put it in secrets.existingSecret under secrets.keys.discordClientSecret" }}
+{{- end }}
+{{- end }}
+{{- if $d.ingress.enabled }}
+{{- if not $d.enabled }}
+{{- fail "dashboard.ingress.enabled needs dashboard.enabled (the Ingress routes only /dashboard)" }}
+{{- end }}
+{{- if regexMatch "^[0-9.]+$|:" (include "hiqty.dashboard.host" .) }}
+{{- fail (printf "dashboard.ingress: an Ingress host cannot be an IP address (%s); use a DNS name in dashboard.url or set dashboard.ingress.host" (include "hiqty.dashboard.host" .)) }}
+{{- end }}
+{{- if and .Values.networkPolicy.enabled .Values.networkPolicy.ingressFrom (not .Values.networkPolicy.ingressControllerFrom) }}
+{{- fail "dashboard.ingress.enabled with networkPolicy.ingressFrom set: also set networkPolicy.ingressControllerFrom to your Ingress controller's pods, or the NetworkPolicy keeps them from the dashboard" }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{/* The Ingress host: dashboard.ingress.host, else the host of dashboard.url (without its port). */}}
+{{- define "hiqty.dashboard.host" -}}
+{{- default (urlParse .Values.dashboard.url).hostname .Values.dashboard.ingress.host }}
+{{- end }}
+
+{{/* Where Discord sends the browser back: the one redirect URI to register in the application. */}}
+{{- define "hiqty.dashboard.redirectUri" -}}
+{{- printf "%s/dashboard/callback" .Values.dashboard.url }}
 {{- end }}

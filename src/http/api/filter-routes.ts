@@ -50,7 +50,8 @@ const viewSchema: JsonSchema = {
   properties: { kind: { const: 'filters' }, filters: filtersSchema, before: filtersSchema, changed: { type: 'boolean' }, corrupt: { type: 'string', description: 'Why the stored value could not be read (the guild plays with none)' } },
 };
 
-function fromFilterError(e: ops.FilterError): ApiError {
+/** A filter op's refusal as an API error (shared with the dashboard). */
+export function fromFilterError(e: ops.FilterError): ApiError {
   return e.kind === 'op' ? fromOpError(e.error) : apiError(400, `filter-${e.refusal.kind}`, refusalText(e.refusal, en));
 }
 

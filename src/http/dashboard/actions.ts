@@ -7,20 +7,18 @@ import * as E from 'fp-ts/Either';
 import * as TE from 'fp-ts/TaskEither';
 import type * as t from 'io-ts';
 import { decode } from '../../codecs';
-import { FilterChange, refusalText } from '../../filters';
-import { translator } from '../../i18n';
+import { FilterChange } from '../../filters';
 import * as ops from '../../ops';
 import type { OpError } from '../../ops';
 import type { GuildSnapshot } from '../../state';
 import { apiError, fromOpError } from '../api/errors';
+import { fromFilterError } from '../api/filter-routes';
 import { patchSettings } from '../api/settings-patch';
 import { AddBody, AutoplayBody, EmptyBody, LoopBody, MoveBody, SeekBody, SettingsBody, VolumeBody } from './bodies';
 import type { DashError } from './errors';
 import type { GuildAccess } from './guild';
 import { removesOthers, type DashboardAction } from './permissions';
 import type { Runtime } from './runtime';
-
-const en = translator('en');
 
 export interface ActionContext {
   readonly rt: Runtime;
@@ -53,9 +51,6 @@ function withBody<A, O>(codec: t.Type<A, O, unknown>, ctx: ActionContext, then: 
 const guildOf = (ctx: ActionContext): string => ctx.access.guild.id;
 const channelPart = (ctx: ActionContext): { channel?: string } => (ctx.channel === undefined ? {} : { channel: ctx.channel });
 
-function fromFilterError(e: ops.FilterError): DashError {
-  return e.kind === 'op' ? fromOpError(e.error) : apiError(400, `filter-${e.refusal.kind}`, refusalText(e.refusal, en));
-}
 
 /** A control with an empty body. */
 const control = (path: string, action: DashboardAction, run: (deps: ops.OpsDeps, guild: string) => TE.TaskEither<OpError, unknown>): ActionRoute => ({

@@ -34,7 +34,7 @@ import { createOAuthClient } from './oauth-client';
 import { AppPage, defaultDistDir } from './pages';
 import { DASHBOARD_PREFIX, HOME_PATH, LOGIN_PATH, redirectUri } from './paths';
 import { check } from './permissions';
-import { history, me, quarantine, search } from './reads';
+import { filters, history, me, quarantine, search } from './reads';
 import { dashboardLimiters } from './limits';
 import type { Runtime } from './runtime';
 import { checkCsrf, checkOrigin, loadSession, type SessionContext } from './session';
@@ -252,6 +252,7 @@ export function createDashboard(options: DashboardOptions): Dashboard {
           }));
           dash.get('/api/guilds/:id/history', guildRead((rt, guild, request) => history(rt)({ guild, query: request.query })));
           dash.get('/api/guilds/:id/quarantine', guildRead((rt, guild) => quarantine(rt)({ guild })));
+          dash.get('/api/guilds/:id/filters', guildRead((rt, guild) => filters(rt)({ guild })));
           dash.get('/api/guilds/:id/events', events);
           for (const route of ACTION_ROUTES) {
             dash.route({ method: route.method, url: `/api/guilds/:id${route.path}`, bodyLimit: DASHBOARD_BODY_LIMIT, handler: write(route) });

@@ -5,6 +5,7 @@ import { decode } from '../../codecs';
 import * as ops from '../../ops';
 import { apiError, fromOpError } from '../api/errors';
 import { DEFAULT_SEARCH_LIMIT, SearchParams } from '../api/bodies';
+import { fromFilterError } from '../api/filter-routes';
 import { DEFAULT_HISTORY_LIMIT, HistoryQuery } from './bodies';
 import type { DashError } from './errors';
 import type { Runtime } from './runtime';
@@ -46,3 +47,9 @@ export const search =
     if (E.isLeft(q)) return TE.left(invalidParameter(q.left));
     return TE.mapLeft(fromOpError)(ops.search(rt.ops)({ query: q.right.q, limit: q.right.limit ?? DEFAULT_SEARCH_LIMIT }));
   };
+
+/** The guild's audio filters (an addition to the contract: the page shows them before any change), as REST GET .../filters. */
+export const filters =
+  (rt: Runtime) =>
+  (input: { readonly guild: string }): TE.TaskEither<DashError, ops.FiltersView> =>
+    TE.mapLeft(fromFilterError)(ops.readFilters(rt.ops)({ guild: input.guild }));
