@@ -275,6 +275,15 @@ describe('dashboard: real Chromium against the real bot and the sandbox (log in,
       await until(`${page === pageA ? 'A' : 'B'} to show the new position`, async () => Number(await page.getByTestId('seek-bar').inputValue()) >= startMs - 1000);
   });
 
+  it('turns a filter preset on: Redis has it, and B shows it on', async () => {
+    await pageA.getByTestId('filter-nightcore').click();
+    await until('the filter in Redis', async () => (await stage.db.hget(guildKeys(guild).settings, 'filters'))?.includes('nightcore') === true);
+    for (const page of [pageA, pageB]) {
+      await until(`${page === pageA ? 'A' : 'B'} to show it on`, async () => (await page.getByTestId('filter-nightcore').getAttribute('aria-pressed')) === 'true');
+      assert.match((await page.getByTestId('filters-current').textContent()) ?? '', /Nightcore/);
+    }
+  });
+
   it('writes screenshots in light and dark at 1280×800 and 390×844, with the main controls in view and apart', async () => {
     const page = pageA;
     for (const size of [DESKTOP, PHONE]) {

@@ -1,13 +1,17 @@
 /**
- * Audio filters: the presets /filter offers, each a toggle, and "all off". What is on comes from the
- * answer of the last change (the guild view does not carry the filters), so it is read once on open
- * where the server offers GET filters, and after each change.
+ * Audio filters: the presets /filter offers, each a toggle, and "all off". The guild view does not carry
+ * them, so they are read from GET .../filters when the page opens and again after the guild's events (a
+ * /filter in Discord changes the guild's settings, which sends one), at most every REFRESH_MS; a change
+ * made here shows from its answer at once.
  */
-import { useEffect, useState } from 'preact/hooks';
-import { isLeft } from 'fp-ts/Either';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { get } from '../api/client';
 import { FiltersView, type Filters } from '../api/codecs';
 import { PRESETS, type PresetName } from '../../../src/filters/model';
 import { permission, type Can, type GuildActions } from './actions';
+
+/** The most often the filters are read again while events come. */
+const REFRESH_MS = 3_000;
 
 const LABELS: Readonly<Record<PresetName, string>> = {
   bassboost: 'Bass boost',
@@ -39,24 +43,26 @@ export function describe(f: Filters): string {
   return parts.length === 0 ? 'None' : parts.join(', ');
 }
 
-export function FiltersCard({ can, actions }: { readonly can: Can; readonly actions: GuildActions }) {
+export function FiltersCard({ can, actions, version }: { readonly can: Can; readonly actions: GuildActions; readonly version: number }) {
   const [filters, setFilters] = useState<Filters | undefined>(undefined);
   const allowed = permission(can, 'filters');
+  const last = useRef(Number.NEGATIVE_INFINITY);
+  const timer = useRef<number | undefined>(undefined);
   useEffect(() => {
-    // Not in the contract's list of reads: tried, and where the server has no such route the current
-    // filters show after the first change instead.
-    let live = true;
-    fetch(`${actions.base}/filters`, { headers: { accept: 'application/json' }, credentials: 'same-origin' })
-      .then((r) => (r.ok ? r.json() : undefined))
-      .then((body: unknown) => {
-        const v = FiltersView.decode(body);
-        if (live && !isLeft(v)) setFilters(v.right.filters);
-      })
-      .catch(() => undefined);
-    return () => {
-      live = false;
+    const read = (): void => {
+      last.current = performance.now();
+      get(FiltersView, `${actions.base}/filters`).then(
+        (v) => setFilters(v.filters),
+        // Shown as it was: the controls still work, and their answer says what is on.
+        () => undefined,
+      );
     };
-  }, [actions.base]);
+    const wait = last.current + REFRESH_MS - performance.now();
+    window.clearTimeout(timer.current);
+    if (wait <= 0) read();
+    else timer.current = window.setTimeout(read, wait);
+  }, [actions.base, version]);
+  useEffect(() => () => window.clearTimeout(timer.current), []);
 
   const change = async (body: unknown): Promise<void> => {
     const v = await actions.sendFor(FiltersView, 'PATCH', '/filters', body);
@@ -67,7 +73,7 @@ export function FiltersCard({ can, actions }: { readonly can: Can; readonly acti
     <section class="card filters" aria-labelledby="filters-heading">
       <h2 id="filters-heading">Filters</h2>
       <p class="hint" data-testid="filters-current">
-        On: {filters === undefined ? 'unknown until you change one' : describe(filters)}
+        On: {filters === undefined ? 'unknown' : describe(filters)}
       </p>
       <div class="chips" role="group" aria-label="Filter presets">
         {PRESETS.map((name) => {

@@ -96,7 +96,7 @@ export function GuildPage({ id }: { readonly id: string }) {
           <Queue data={data} actions={actions} />
         </div>
         <div class="column column-side">
-          <FiltersCard can={data.can} actions={actions} />
+          <FiltersCard can={data.can} actions={actions} version={at} />
           <History can={data.can} actions={actions} currentTrack={data.view.nowPlaying?.track.id} />
           <Quarantine can={data.can} actions={actions} length={data.view.quarantineLength} />
           {settings ? <Settings data={data} actions={actions} /> : null}
