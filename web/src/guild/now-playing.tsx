@@ -1,5 +1,6 @@
 /** The current track with its artwork and live position, and the playback controls under it. */
 import type { DashboardGuild, LoopMode } from '../api/codecs';
+import { Artwork } from '../artwork';
 import { trackTitle } from '../format';
 import { Icon } from '../icons';
 import type { GuildActions } from './actions';
@@ -24,13 +25,7 @@ export function NowPlaying({ data, actions, receivedAt }: { readonly data: Dashb
         Now playing
       </h2>
       <div class="np-main">
-        {track?.artworkUrl === undefined ? (
-          <div class="artwork artwork-none" aria-hidden="true">
-            <Icon name="note" />
-          </div>
-        ) : (
-          <img class="artwork" src={track.artworkUrl} alt="" referrerpolicy="no-referrer" />
-        )}
+        <Artwork class="artwork" src={track?.artworkUrl} />
         <div class="np-text">
           <p class="np-label">{np === null ? 'Idle' : view.state === 'paused' ? 'Paused' : playing ? 'Now playing' : 'Starting'}</p>
           <p class="np-title" data-testid="now-playing-title">

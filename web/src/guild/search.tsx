@@ -2,6 +2,7 @@
 import { useState } from 'preact/hooks';
 import { API, get, Refusal } from '../api/client';
 import { SearchView, type SearchResult } from '../api/codecs';
+import { Artwork } from '../artwork';
 import { clock } from '../format';
 import { permission, toastRefusal, type Can, type GuildActions } from './actions';
 import { Control } from './control';
@@ -65,7 +66,7 @@ export function Search({ can, actions }: { readonly can: Can; readonly actions: 
         <ul class="results">
           {results.map((r) => (
             <li key={r.url} class="result" data-testid="search-result">
-              {r.artworkUrl === undefined ? null : <img class="result-art" src={r.artworkUrl} alt="" referrerpolicy="no-referrer" />}
+              <Artwork class="result-art" src={r.artworkUrl} />
               <span class="result-text">
                 <span class="result-title">{r.title}</span>
                 <span class="result-meta">{[r.artist, r.source, r.durationMs === undefined ? undefined : clock(r.durationMs)].filter((x) => x !== undefined).join(' · ')}</span>

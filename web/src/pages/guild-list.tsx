@@ -2,7 +2,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { API, get, Refusal } from '../api/client';
 import { GuildList, type GuildCard } from '../api/codecs';
-import { Icon } from '../icons';
+import { Artwork } from '../artwork';
 import { onLinkClick } from '../router';
 
 const STATE_LABELS: Readonly<Record<string, string>> = { playing: 'Playing', paused: 'Paused', stopped: 'Stopped' };
@@ -24,13 +24,7 @@ function Card({ g }: { readonly g: GuildCard }) {
           <span class={`badge state-${g.state}`}>{g.nowPlaying === null ? 'Idle' : (STATE_LABELS[g.state] ?? g.state)}</span>
         </span>
         <span class="guild-np">
-          {g.nowPlaying?.artworkUrl == null ? (
-            <span class="guild-art artwork-none" aria-hidden="true">
-              <Icon name="note" />
-            </span>
-          ) : (
-            <img class="guild-art" src={g.nowPlaying.artworkUrl} alt="" referrerpolicy="no-referrer" />
-          )}
+          <Artwork class="guild-art" src={g.nowPlaying?.artworkUrl} />
           <span class="guild-np-text">
             <span class="guild-np-title">{g.nowPlaying === null ? 'Nothing playing' : g.nowPlaying.title}</span>
             <span class="guild-np-meta">
