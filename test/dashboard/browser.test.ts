@@ -318,6 +318,23 @@ describe('dashboard: real Chromium against the real bot and the sandbox (log in,
     await writeFile(path.join(OUTPUT, 'README.txt'), 'Screenshots written by test/dashboard/browser.test.ts (guilds-* is the guild list, guild-* a guild page; -full is the whole page).\n');
   });
 
+  it('reorders with the keyboard, removes, and shows the history: Redis follows, and so does B', async () => {
+    const upNext = async (page: Page): Promise<string> => JSON.stringify(await texts(page.getByTestId('queue-title')));
+    assert.equal(await upNext(pageA), JSON.stringify(['Tone 500', 'Tone 600']));
+    await pageA.getByTestId('queue-item').first().getByTestId('move-down').focus();
+    await pageA.keyboard.press('Enter');
+    await until('Redis to hold 600 before 500', async () => JSON.stringify((await storedQueue(stage.db, guild)).map((t) => t.id).slice(1)) === JSON.stringify(['dash-600', 'dash-500']));
+    await until('B to show 600 before 500', async () => (await upNext(pageB)) === JSON.stringify(['Tone 600', 'Tone 500']));
+    await pageA.getByTestId('queue-item').nth(1).getByTestId('remove').click();
+    await until('Redis without the 500', async () => {
+      const q = await storedQueue(stage.db, guild);
+      return q.length === 2 && q[1]?.id === 'dash-600';
+    });
+    await until('B without the 500', async () => (await upNext(pageB)) === JSON.stringify(['Tone 600']));
+    await pageA.locator('.history summary').click();
+    await until('the searched track in the history', async () => (await texts(pageA.getByTestId('history-item'))).some((t) => t.includes(SEARCHED.title)));
+  });
+
   it('runs no inline script: the CSP header is strict, the page has none, and one injected is blocked and reported', async () => {
     const response = await pageA.goto(`${origin}${guildPath}`);
     assert.ok(response !== null);
