@@ -447,4 +447,17 @@ describe('web dashboard over HTTP (sandbox OAuth2, real Redis, a hiqty child pro
     assert.deepEqual(field(filters.body, 'filters'), {});
     expect(await browser.get(`/dashboard/api/guilds/${other.spec.id}/filters`), 404, 'unknown-guild');
   });
+
+  it('is off without HIQTY_DASHBOARD_URL: none of its paths exist', async () => {
+    const plain = await stage.startBot({ HIQTY_RATE_LIMIT: '1000/10s' });
+    try {
+      for (const url of ['/dashboard', '/dashboard/', '/dashboard/login', '/dashboard/api/me', '/dashboard/assets/app.js']) {
+        const answer = await fetch(`http://127.0.0.1:${plain.httpPort}${url}`, { redirect: 'manual' });
+        assert.equal(answer.status, 404, url);
+      }
+    } finally {
+      plain.proc.kill('SIGKILL');
+      await plain.proc.exited;
+    }
+  });
 });
