@@ -29,7 +29,8 @@ import { BOT_ENV, ServiceScene } from '../services/support';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const OUTPUT = path.join(ROOT, 'test-output', 'dashboard');
-const CHROMIUM = '/usr/bin/chromium';
+/** Debian's chromium (make setup installs it); CHROMIUM_PATH names another build of it. */
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 const DESKTOP = { width: 1280, height: 800 } as const;
