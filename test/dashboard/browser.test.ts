@@ -336,6 +336,13 @@ describe('dashboard: real Chromium against the real bot and the sandbox (log in,
     await until('the searched track in the history', async () => (await texts(pageA.getByTestId('history-item'))).some((t) => t.includes(SEARCHED.title)));
   });
 
+  it('saves a setting from the admin form: Redis has it, and B shows it', async () => {
+    await pageA.getByTestId('setting-max-queue').fill('50');
+    await pageA.getByTestId('settings-save').click();
+    await until('max_queue in Redis', async () => (await stage.db.hget(guildKeys(guild).settings, 'max_queue')) === '50');
+    await until('B to show it', async () => (await pageB.getByTestId('setting-max-queue').inputValue()) === '50');
+  });
+
   it('runs no inline script: the CSP header is strict, the page has none, and one injected is blocked and reported', async () => {
     const response = await pageA.goto(`${origin}${guildPath}`);
     assert.ok(response !== null);
