@@ -343,6 +343,19 @@ describe('dashboard: real Chromium against the real bot and the sandbox (log in,
     await until('B to show it', async () => (await pageB.getByTestId('setting-max-queue').inputValue()) === '50');
   });
 
+  it('requeues from the quarantine: the entry goes back to the queue in Redis, and B sees it', async () => {
+    // As the player sets an entry aside: what it was, why, and when (here one that decodes now).
+    const raw = JSON.stringify({ id: 'dash-back', url: await stage.tone(700, 60_000), title: 'Tone 700' });
+    await stage.db.rpush(guildKeys(guild).quarantine, JSON.stringify({ raw, reason: 'set aside by the test', at: Date.now(), source: 'playlist' }));
+    const item = pageA.getByTestId('quarantine-item');
+    await until('A to list the quarantined entry', async () => ((await item.count()) === 1 ? true : undefined));
+    assert.match((await item.textContent()) ?? '', /set aside by the test/);
+    await item.getByTestId('requeue').click();
+    await until('the entry back in the queue', async () => (await storedQueue(stage.db, guild)).some((t) => t.id === 'dash-back'));
+    assert.equal(await stage.db.llen(guildKeys(guild).quarantine), 0);
+    await until('B to show it in Up next', async () => (await texts(pageB.getByTestId('queue-title'))).includes('Tone 700'));
+  });
+
   it('runs no inline script: the CSP header is strict, the page has none, and one injected is blocked and reported', async () => {
     const response = await pageA.goto(`${origin}${guildPath}`);
     assert.ok(response !== null);
