@@ -17,6 +17,9 @@ COPY app ./app
 COPY bench ./bench
 COPY test ./test
 RUN npx tsc -p tsconfig.build.json
+# The dashboard's page and assets (dist/dashboard), bundled: the image needs no CDN.
+COPY web ./web
+RUN node web/build.mjs
 
 # Production dependencies alone. ffmpeg-static (optional) is left out: the image uses Debian's ffmpeg.
 FROM ${NODE_IMAGE} AS deps

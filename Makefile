@@ -29,7 +29,7 @@ HELM_STAMP := $(HELM_DIR)/.from-$(subst /,_,$(HELM_PKG))
 
 IMAGE ?= hiqty:dev
 
-.PHONY: help setup toolchain deps system-deps helm build lint typecheck test test-unit run bench image clean
+.PHONY: help setup toolchain deps system-deps helm web build lint typecheck test test-unit run bench image clean
 
 help:
 	@echo "make run    - start hiqty (the local Discord sandbox when DISCORD_TOKEN is unset)"
@@ -88,18 +88,24 @@ system-deps:
 	  fi; \
 	fi
 
-build: deps
+# The dashboard's page (web/): esbuild bundles it into dist/dashboard, which the HTTP server serves.
+web: deps
+	node web/build.mjs
+
+build: deps web
 	npx tsc -p tsconfig.build.json
 
+# web/ has its own tsconfig (the browser's DOM types, Preact's JSX).
 typecheck: deps
 	npx tsc -p tsconfig.json --noEmit
+	npx tsc -p web/tsconfig.json
 
 lint: typecheck
 	npx eslint .
 
 # Two test files at a time: most tests wait on audio in real time, not on the CPU, and the suite must pass with
 # another process busy anyway. Each file runs in a worker process of its own, with its own shared redis-server.
-test: setup lint
+test: setup lint web
 	npx mocha --parallel --jobs 2 'test/**/*.test.ts'
 
 # The node options are the image's (app/node-options.ts).

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { HIQTY_NODE_OPTIONS } from '../app/node-options';
 import { CONFIG_DOCS } from '../src/config';
@@ -28,6 +28,11 @@ describe('documentation stays true to the code', () => {
     const makefile = readFileSync(path.join(ROOT, 'Makefile'), 'utf8');
     assert.match(dockerfile, new RegExp(`^\\s+NODE_OPTIONS=${HIQTY_NODE_OPTIONS} `, 'm'));
     assert.match(makefile, new RegExp(`^\\tnode ${HIQTY_NODE_OPTIONS} dist/app/bin/hiqty\\.js run$`, 'm'));
+  });
+
+  it("every image the README shows is in the repository (the dashboard's screenshots)", () => {
+    const images = [...readme.matchAll(/!\[[^\]]*\]\(([^)\s]+)\)/g)].map((m) => m[1] ?? '').filter((src) => !/^https?:/.test(src));
+    for (const src of images) assert.ok(existsSync(path.join(ROOT, src)), `README shows ${src}, which is not in the repository`);
   });
 
   it('the README shows the two commands', () => {

@@ -1,0 +1,12 @@
+/** Times as players show them: 3:07, 1:02:03. */
+export function clock(ms: number): string {
+  const total = Math.max(0, Math.floor(ms / 1000));
+  const h = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const s = String(total % 60).padStart(2, '0');
+  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${s}` : `${m}:${s}`;
+}
+
+export function trackTitle(t: { readonly title?: string | undefined; readonly url: string }): string {
+  return t.title !== undefined && t.title !== '' ? t.title : t.url;
+}
