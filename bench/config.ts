@@ -2,6 +2,7 @@ import type { DaveMode, VerifyMode } from '../src/sandbox';
 import { DAVE_PACKET_FULL, DAVE_PACKET_SMOKE, type DavePacketConfig } from './dave-packet';
 import { PACKET_PATH_FULL, PACKET_PATH_SMOKE, type PacketPathConfig } from './packet-path';
 import { HERD_FULL, HERD_SMOKE, type HerdConfig } from './herd';
+import { DASHBOARD_LIVE_FULL, DASHBOARD_LIVE_SMOKE, type DashboardLiveConfig } from './dashboard-live';
 import { METADATA_FULL, METADATA_SMOKE, type MetadataConfig } from './metadata';
 import { REACTIONS_FULL, REACTIONS_SMOKE, type ReactionsConfig } from './reactions';
 import { SERVICES_FULL, SERVICES_SMOKE, type ServicesConfig } from './services-config';
@@ -82,6 +83,8 @@ export interface BenchConfig {
   readonly verify: VerifyMode;
   /** Resolving a 100-track Spotify playlist, cold and cached (bench/metadata.ts, section 11). */
   readonly metadata: MetadataConfig;
+  /** How soon one dashboard sees another's change, live and polled (bench/dashboard-live.ts, section 12). */
+  readonly dashboardLive: DashboardLiveConfig;
 }
 
 export const FULL: BenchConfig = {
@@ -121,6 +124,7 @@ export const FULL: BenchConfig = {
   stall: STALL_FULL,
   verify: BENCH_VERIFY,
   metadata: METADATA_FULL,
+  dashboardLive: DASHBOARD_LIVE_FULL,
 };
 
 /** N = 2, short windows: seconds, not minutes; only that every section yields finite numbers. */
@@ -157,4 +161,5 @@ export const SMOKE: BenchConfig = {
   // Windows of a second: 200 ms in every 400 ms keeps DAVE checked in every stream.
   verify: { sampleEveryMs: 400, windowMs: 200 },
   metadata: METADATA_SMOKE,
+  dashboardLive: DASHBOARD_LIVE_SMOKE,
 };

@@ -11,6 +11,7 @@ import { pctOfCorePerTrack, type DavePacketFigures, type PacketCost } from './da
 import type { HerdFigures, HerdRun } from './herd';
 import type { IdleFigures } from './idle';
 import type { LatencyFigures } from './latency';
+import type { DashboardLiveFigures } from './dashboard-live';
 import type { MetadataFigures } from './metadata';
 import type { ReactionsFigures } from './reactions';
 import type { RecoveryFigures } from './recovery';
@@ -50,6 +51,7 @@ export interface Report {
   readonly reactions: ReactionsFigures;
   /** Issue 15: a 100-track Spotify playlist resolved cold and cached (section 11). */
   readonly metadata: MetadataFigures;
+  readonly dashboardLive: DashboardLiveFigures;
   /** Sections 1 and 2 with DAVE in the other mode, and DAVE's per-packet cost (section 9). */
   readonly dave: DaveFigures;
   readonly targets: readonly Target[];
@@ -431,6 +433,10 @@ export function renderReport(r: Report): string {
   out.push(`11. Metadata links (issue 15): resolving a ${r.metadata.tracks}-track Spotify playlist in one process (ms); cold: Redis flushed (Spotify asked`);
   out.push(`    ${r.metadata.coldRequests} times: a token, the playlist, its page); cached: a second instance, answered from Redis (Spotify asked ${r.metadata.cachedRequests} times)`);
   out.push(table(['', 'n', 'p50', 'p95', 'max'], [summaryRow('cold', r.metadata.coldMs), summaryRow('cached', r.metadata.cachedMs)]));
+  out.push('');
+  out.push('12. Dashboard (issue 17): from a change sent in one dashboard (a volume) to another member\'s page seeing it (ms), target p95 <= 200;');
+  out.push(`    live: the guild's event stream (hiqty); polled: the usual approach, a page asking every ${r.dashboardLive.pollPeriodMs} ms`);
+  out.push(table(['', 'n', 'p50', 'p95', 'max'], [summaryRow('live (SSE)', r.dashboardLive.streamMs), summaryRow('polled', r.dashboardLive.pollMs)]));
   out.push('');
   out.push('Targets');
   out.push(table(['', 'target', 'measured', ''], r.targets.map((t) => [t.what, t.limit, t.value, t.met ? 'met' : 'MISSED'])));

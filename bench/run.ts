@@ -12,6 +12,7 @@ import { FULL, SMOKE, type BenchConfig, type CostConfig } from './config';
 import { herdGuilds, herdUrls, measureHerd, type HerdFigures } from './herd';
 import { measureIdle } from './idle';
 import { measureLatency } from './latency';
+import { measureDashboardLive } from './dashboard-live';
 import { measureMetadata } from './metadata';
 import { runReactions } from './reactions';
 import { ROOT } from './procs';
@@ -102,6 +103,9 @@ export async function runBench(config: BenchConfig, progress: Progress = (l) => 
     progress(`metadata: a 100-track Spotify playlist resolved ${config.metadata.rounds} times cold and cached`);
     const metadata = await measureMetadata(stage.db, config.metadata);
 
+    progress(`dashboard: ${config.dashboardLive.changes} changes made in one dashboard, seen live by another and by a page polling every ${config.dashboardLive.pollMs} ms`);
+    const dashboardLive = await measureDashboardLive(stage, config.dashboardLive);
+
     progress(`reactions: ${config.reactions.tries} tries each of lease loss, skip, stop, track gap and SIGTERM, on a stage of their own`);
     const reactions = await runReactions(config.reactions, progress, config.dave);
 
@@ -116,6 +120,7 @@ export async function runBench(config: BenchConfig, progress: Progress = (l) => 
       herd,
       reactions,
       metadata,
+      dashboardLive,
       stall,
       targets: evaluateTargets(cost, latency, recovery, config.passthrough.counts.includes(100) ? 100 : Math.max(...config.passthrough.counts)),
       targets14: evaluateTargets14(cost, stall, herd, idle),

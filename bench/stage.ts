@@ -159,7 +159,8 @@ export class BenchStage {
   async startBot(env: NodeJS.ProcessEnv = {}): Promise<Bot> {
     this.counter += 1;
     const instance = `bench-${process.pid}-${this.counter}`;
-    const httpPort = await freePort();
+    // A port named by the caller (a dashboard's URL must be known before the bot starts), else a free one.
+    const httpPort = env.HIQTY_HTTP_PORT === undefined ? await freePort() : Number(env.HIQTY_HTTP_PORT);
     const program = startProgram(
       'app/bin/hiqty',
       ['run'],

@@ -51,6 +51,8 @@ describe('bench: the make bench pipeline at N = 2', function () {
     finiteSummary('metadata cached', report.metadata.cachedMs);
     assert.ok(report.metadata.coldRequests > 0, 'metadata: the cold resolution asked Spotify');
     assert.equal(report.metadata.cachedRequests, 0, 'metadata: the cached resolution asked Spotify nothing');
+    finiteSummary('dashboard live', report.dashboardLive.streamMs);
+    finiteSummary('dashboard polled', report.dashboardLive.pollMs);
     assert.equal(report.targets14.length, 9, 'every issue-14 target is evaluated');
     assert.equal(report.dave.mode, 'required');
     assert.equal(report.dave.other.mode, 'off');
