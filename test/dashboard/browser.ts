@@ -4,6 +4,9 @@
  * login through the sandbox's OAuth2 consent form exactly as a browser submits it.
  */
 import { strict as assert } from 'node:assert';
+import { field } from '../api/support';
+
+export { field };
 
 export interface Answer {
   readonly status: number;
@@ -116,13 +119,4 @@ export class Browser {
     assert.ok(typeof token === 'string' && token.length > 20);
     return token;
   }
-}
-
-export function field(value: unknown, ...path: string[]): unknown {
-  let v: unknown = value;
-  for (const p of path) {
-    if (typeof v !== 'object' || v === null) return undefined;
-    v = Object.entries(v).find(([k]) => k === p)?.[1];
-  }
-  return v;
 }
