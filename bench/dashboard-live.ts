@@ -5,7 +5,7 @@
  * channel: a page that asks for the guild once a second.
  */
 import { freePort } from '../src/state/server';
-import { Browser, field } from '../test/dashboard/browser';
+import { Browser, dashboardOn, field } from '../test/dashboard/browser';
 import type { BenchStage } from './stage';
 import { sleep, summarize, type Summary } from './stats';
 
@@ -64,15 +64,8 @@ export async function measureDashboardLive(stage: BenchStage, c: DashboardLiveCo
   if (guild === undefined) throw new Error('the bench stage has no guild');
   const [alice, bob] = guild.members;
   if (alice === undefined || bob === undefined) throw new Error('the bench guild needs two members');
-  const port = await freePort();
-  const origin = `http://127.0.0.1:${port}`;
-  stage.sandbox.oauth.allowRedirect(`${origin}/dashboard/callback`);
-  await stage.startBot({
-    HIQTY_HTTP_PORT: String(port),
-    HIQTY_DASHBOARD_URL: origin,
-    HIQTY_DISCORD_CLIENT_ID: stage.sandbox.oauth.clientId,
-    HIQTY_DISCORD_CLIENT_SECRET: stage.sandbox.oauth.clientSecret,
-  });
+  const { origin, env } = dashboardOn(stage.sandbox.oauth, await freePort());
+  await stage.startBot(env);
   const stop = new AbortController();
   try {
     const writer = new Browser(origin);

@@ -14,18 +14,19 @@ import { strict as assert } from 'node:assert';
 import { execFile } from 'node:child_process';
 import { copyFile, mkdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import * as net from 'node:net';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { VIDEOS } from '../../src/sandbox/services/youtube';
 import { makeStair, stairHzAt } from '../../src/sandbox/fixtures/stair';
 import { dashboardSessionKey, guildKeys } from '../../src/state';
+import { freePort } from '../../src/state/server';
 import { useRedis } from '../support/redis';
 import { Stage } from '../support/stage';
 import { storedQueue } from '../support/stored-queue';
 import { waitFor } from '../support/wait';
 import { BOT_ENV, ServiceScene } from '../services/support';
+import { dashboardOn } from './browser';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const OUTPUT = path.join(ROOT, 'test-output', 'dashboard');
@@ -54,17 +55,6 @@ const CSP_PROBE = `window.__cspViolations = []; document.addEventListener('secur
 
 const run = promisify(execFile);
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 async function texts(locator: Locator): Promise<string[]> {
   return (await locator.allTextContents()).map((t) => t.trim());
@@ -134,17 +124,10 @@ describe('dashboard: real Chromium against the real bot and the sandbox (log in,
     scene = new ServiceScene(stage);
     guild = stage.guild.id;
     guildPath = `/dashboard/guilds/${guild}`;
-    const port = await freePort();
-    origin = `http://127.0.0.1:${port}`;
-    stage.sandbox.oauth.allowRedirect(`${origin}/dashboard/callback`);
+    const dashboard = dashboardOn(stage.sandbox.oauth, await freePort());
+    origin = dashboard.origin;
     await built;
-    await stage.startBot({
-      ...BOT_ENV,
-      HIQTY_HTTP_PORT: String(port),
-      HIQTY_DASHBOARD_URL: origin,
-      HIQTY_DISCORD_CLIENT_ID: stage.sandbox.oauth.clientId,
-      HIQTY_DISCORD_CLIENT_SECRET: stage.sandbox.oauth.clientSecret,
-    });
+    await stage.startBot({ ...BOT_ENV, ...dashboard.env });
     await mkdir(OUTPUT, { recursive: true });
     // launch() gives the browser a fresh temporary profile (user-data-dir) of its own, removed on close.
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });

@@ -8,6 +8,26 @@ import { field } from '../api/support';
 
 export { field };
 
+/** What a sandbox's OAuth2 application looks like to a bot (Sandbox.oauth). */
+export interface OAuthApp {
+  readonly clientId: string;
+  readonly clientSecret: string;
+  allowRedirect(uri: string): void;
+}
+
+/**
+ * A dashboard at http://127.0.0.1:<port> logging in through the sandbox's OAuth2: registers its redirect URI
+ * with the sandbox and answers the environment a bot serving it needs.
+ */
+export function dashboardOn(oauth: OAuthApp, port: number): { readonly origin: string; readonly env: NodeJS.ProcessEnv } {
+  const origin = `http://127.0.0.1:${port}`;
+  oauth.allowRedirect(`${origin}/dashboard/callback`);
+  return {
+    origin,
+    env: { HIQTY_HTTP_PORT: String(port), HIQTY_DASHBOARD_URL: origin, HIQTY_DISCORD_CLIENT_ID: oauth.clientId, HIQTY_DISCORD_CLIENT_SECRET: oauth.clientSecret },
+  };
+}
+
 export interface Answer {
   readonly status: number;
   readonly headers: Headers;

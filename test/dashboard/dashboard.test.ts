@@ -14,7 +14,7 @@ import { responderGuild } from '../responder/support';
 import { useRedis } from '../support/redis';
 import { Stage } from '../support/stage';
 import { waitFor } from '../support/wait';
-import { Browser, field, type Answer } from './browser';
+import { Browser, dashboardOn, field, type Answer } from './browser';
 
 interface StoredTrack {
   readonly id: string;
@@ -61,16 +61,9 @@ describe('web dashboard over HTTP (sandbox OAuth2, real Redis, a hiqty child pro
 
   before(async () => {
     stage = await Stage.start(redis.current, { sandbox: { guilds: [g.spec, other.spec] } });
-    const port = await freePort();
-    origin = `http://127.0.0.1:${port}`;
-    stage.sandbox.oauth.allowRedirect(`${origin}/dashboard/callback`);
-    await stage.startBot({
-      HIQTY_HTTP_PORT: String(port),
-      HIQTY_DASHBOARD_URL: origin,
-      HIQTY_DISCORD_CLIENT_ID: stage.sandbox.oauth.clientId,
-      HIQTY_DISCORD_CLIENT_SECRET: stage.sandbox.oauth.clientSecret,
-      HIQTY_RATE_LIMIT: '1000/10s',
-    });
+    const dashboard = dashboardOn(stage.sandbox.oauth, await freePort());
+    origin = dashboard.origin;
+    await stage.startBot({ ...dashboard.env, HIQTY_RATE_LIMIT: '1000/10s' });
     long = await stage.tone(330, 60_000);
   });
   after(() => stage.stop());
