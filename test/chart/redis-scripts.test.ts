@@ -130,6 +130,42 @@ describe('chart: the Sentinel mode start scripts (sh, with stand-ins for redis-c
     assert.equal(readFileSync(path.join(work, 'started.args'), 'utf8').trim(), '--sentinel');
   });
 
+  describe('pre-stop', () => {
+    // A Redis that reports the role in $WORK/role, one online replica, and Sentinels of which REFUSING declines.
+    const cli = [
+      '#!/bin/sh',
+      'echo "$*" >> "$WORK/redis-cli.calls"',
+      'case "$*" in',
+      '  *" ROLE") cat "$WORK/role" ;;',
+      '  *"INFO replication") printf "role:master\\nconnected_slaves:1\\nslave0:ip=r,port=6379,state=online,offset=9,lag=0\\n" ;;',
+      '  *"-h $REFUSING "*) echo "NOGOODSLAVE No suitable replica to promote" ;;',
+      '  *"SENTINEL failover mymaster") echo OK; echo slave > "$WORK/role" ;;',
+      'esac',
+    ].join('\n');
+    async function preStop(role: string): Promise<{ calls: string[]; role: string }> {
+      writeFileSync(path.join(work, 'bin', 'redis-cli'), `${cli}\n`);
+      writeFileSync(path.join(work, 'role'), `${role}\n`);
+      await run('sh', [path.join(work, 'config', 'pre-stop.sh')], {
+        env: { ...containerEnv('redis', 0), PATH: `${path.join(work, 'bin')}:${process.env.PATH ?? ''}`, WORK: work, CONFIG_DIR: path.join(work, 'config'), REFUSING: pod(1) },
+      });
+      const calls = readFileSync(path.join(work, 'redis-cli.calls'), 'utf8').trim().split('\n');
+      return { calls, role: readFileSync(path.join(work, 'role'), 'utf8').trim() };
+    }
+
+    it('the primary asks the other pods\' Sentinels (its own is stopping too) until one fails it over', async () => {
+      const { calls, role } = await preStop('master');
+      const asked = calls.filter((c) => c.includes('SENTINEL failover')).map((c) => c.match(/-h (\S+)/)?.[1]);
+      assert.deepEqual(asked, [pod(1), pod(2)], calls.join('\n'));
+      assert.equal(role, 'slave');
+    });
+
+    it('a replica stops without asking for a failover', async () => {
+      const { calls, role } = await preStop('slave');
+      assert.ok(!calls.some((c) => c.includes('SENTINEL')), calls.join('\n'));
+      assert.equal(role, 'slave');
+    });
+  });
+
   it('the real redis-server accepts a generated replica configuration', async function () {
     this.timeout(20_000);
     const { conf } = await start('redis', 1);

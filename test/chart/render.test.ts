@@ -43,8 +43,8 @@ const SCENARIOS: ReadonlyArray<{ name: string; options: RenderOptions; kinds: re
     kinds: ['Deployment', 'NetworkPolicy', 'Pod', 'Role', 'RoleBinding', 'Secret', 'Service', 'ServiceAccount'],
   },
   {
-    name: 'external Sentinels without passwords, a rediss:// CA from a Secret with existingSecret',
-    options: { set: ['redis.bundled.enabled=false', 'redis.external.sentinels={s:26379}', 'secrets.existingSecret=creds', 'redis.external.tls.ca.secretName=redis-tls'] },
+    name: 'external Sentinels over TLS, a CA from a Secret, passwords in an existingSecret',
+    options: { set: ['redis.bundled.enabled=false', 'redis.external.sentinels={s:26379}', 'secrets.existingSecret=creds', 'redis.external.tls.enabled=true', 'redis.external.tls.ca.secretName=redis-tls'] },
     kinds: ['Deployment', 'NetworkPolicy', 'Pod', 'Role', 'RoleBinding', 'Service', 'ServiceAccount'],
   },
 ];

@@ -75,6 +75,12 @@ describe('chart: values.schema.json rejects wrong values', () => {
       assert.match(await renderFailure([...sentinels, 'secrets.existingSecret=creds', 'redis.external.sentinelPassword=p']), /existingSecret is set/);
     });
 
+    it('a CA where no TLS connection would use it (hiqty would exit 2; checked by the template)', async () => {
+      assert.match(await renderFailure([...sentinels, 'redis.external.tls.ca.secretName=ca']), /the Sentinel connection is not TLS: set redis.external.tls.enabled=true/);
+      assert.match(await renderFailure([...external, 'redis.external.url=redis://r:6379', 'redis.external.tls.ca.configMapName=ca']), /redis.external.url is redis:\/\/: write it as rediss:\/\//);
+      assert.match(await renderFailure(['redis.external.tls.ca.secretName=ca']), /the bundled one speaks plain TCP/);
+    });
+
     it('accepts what the README shows (so the refusals above are about the values, not the mode)', async () => {
       for (const set of [['redis.bundled.mode=sentinel'], [...sentinels, 'redis.external.tls.enabled=true', 'redis.external.tls.ca.secretName=redis-ca', 'redis.external.password=p'], [...external, 'redis.external.sentinels={[fd00::5]:26379}']]) {
         const result = await helm(templateArgs({ set }));

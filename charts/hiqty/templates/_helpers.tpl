@@ -135,6 +135,18 @@ releasing leases and closing connections.
 {{- if and (not $x.sentinels) (or $x.username $x.password $x.sentinelPassword $x.tls.enabled) }}
 {{- fail "redis.external: username, password, sentinelPassword and tls.enabled go with redis.external.sentinels; a URL carries its user and password itself, and rediss:// turns TLS on" }}
 {{- end }}
+{{- /* hiqty refuses a CA file on a connection without TLS (exit 2): say so here instead. */}}
+{{- if or $x.tls.ca.secretName $x.tls.ca.configMapName }}
+{{- if .Values.redis.bundled.enabled }}
+{{- fail "redis.external.tls.ca is for your own Redis: the bundled one speaks plain TCP inside the cluster" }}
+{{- end }}
+{{- if and $x.sentinels (not $x.tls.enabled) }}
+{{- fail "redis.external.tls.ca is set but the Sentinel connection is not TLS: set redis.external.tls.enabled=true" }}
+{{- end }}
+{{- if and $x.url (not (hasPrefix "rediss://" $x.url)) }}
+{{- fail "redis.external.tls.ca is set but redis.external.url is redis://: write it as rediss://... for TLS" }}
+{{- end }}
+{{- end }}
 {{- include "hiqty.dashboard.validate" . }}
 {{- end }}
 
