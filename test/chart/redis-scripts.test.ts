@@ -139,23 +139,29 @@ describe('chart: the Sentinel mode start scripts (sh, with stand-ins for redis-c
       '  *" ROLE") cat "$WORK/role" ;;',
       '  *"INFO replication") printf "role:master\\nconnected_slaves:1\\nslave0:ip=r,port=6379,state=online,offset=9,lag=0\\n" ;;',
       '  *"-h $REFUSING "*) echo "NOGOODSLAVE No suitable replica to promote" ;;',
-      '  *"SENTINEL failover mymaster") echo OK; echo slave > "$WORK/role" ;;',
+      '  *"SENTINEL failover mymaster") echo OK; touch "$WORK/failed-over" ;;',
+      // The Sentinel names the old primary until the failover is done, then NEW_PRIMARY.
+      '  *"get-master-addr-by-name mymaster") if [ -e "$WORK/failed-over" ]; then printf "%s\\n6379\\n" "$NEW_PRIMARY"; else printf "%s\\n6379\\n" "$OLD_PRIMARY"; fi ;;',
+      '  *" REPLICAOF "*) echo OK; echo slave > "$WORK/role" ;;',
       'esac',
     ].join('\n');
     async function preStop(role: string): Promise<{ calls: string[]; role: string }> {
       writeFileSync(path.join(work, 'bin', 'redis-cli'), `${cli}\n`);
       writeFileSync(path.join(work, 'role'), `${role}\n`);
       await run('sh', [path.join(work, 'config', 'pre-stop.sh')], {
-        env: { ...containerEnv('redis', 0), PATH: `${path.join(work, 'bin')}:${process.env.PATH ?? ''}`, WORK: work, CONFIG_DIR: path.join(work, 'config'), REFUSING: pod(1) },
+        env: { ...containerEnv('redis', 0), PATH: `${path.join(work, 'bin')}:${process.env.PATH ?? ''}`, WORK: work, CONFIG_DIR: path.join(work, 'config'), REFUSING: pod(1), OLD_PRIMARY: pod(0), NEW_PRIMARY: pod(2) },
       });
       const calls = readFileSync(path.join(work, 'redis-cli.calls'), 'utf8').trim().split('\n');
       return { calls, role: readFileSync(path.join(work, 'role'), 'utf8').trim() };
     }
 
-    it('the primary asks the other pods\' Sentinels (its own is stopping too) until one fails it over', async () => {
+    it('the primary asks the other pods\' Sentinels (its own is stopping too) until one fails it over, then follows the new primary', async () => {
       const { calls, role } = await preStop('master');
       const asked = calls.filter((c) => c.includes('SENTINEL failover')).map((c) => c.match(/-h (\S+)/)?.[1]);
       assert.deepEqual(asked, [pod(1), pod(2)], calls.join('\n'));
+      const followed = calls.filter((c) => c.includes('REPLICAOF'));
+      assert.deepEqual(followed.map((c) => c.slice(c.indexOf('REPLICAOF'))), [`REPLICAOF ${pod(2)} 6379`], calls.join('\n'));
+      assert.ok(calls.indexOf(followed[0] ?? '') > calls.findIndex((c) => c.includes('get-master-addr-by-name')), 'REPLICAOF before the Sentinels named the new primary');
       assert.equal(role, 'slave');
     });
 
