@@ -28,6 +28,7 @@ describe('chart: the Redis modes', () => {
   const cases: Record<string, RenderOptions> = {
     standalone: {},
     sentinel: { set: ['redis.bundled.mode=sentinel'] },
+    sentinelAlways: { set: ['redis.bundled.mode=sentinel', 'redis.bundled.appendfsync=always'] },
     sentinelHard: { set: ['redis.bundled.mode=sentinel', 'redis.bundled.sentinel.antiAffinity=hard', 'redis.bundled.persistence.enabled=false', 'redis.bundled.sentinel.replicas=5', 'redis.bundled.sentinel.name=music', 'redis.bundled.sentinel.clusterDomain=k8s.example'] },
     external: {
       set: ['redis.bundled.enabled=false', 'redis.external.sentinels={sentinel-a.redis:26379,sentinel-b.redis:26379,[fd00::5]:26380}', 'redis.external.sentinelName=hiqty',
@@ -143,6 +144,13 @@ describe('chart: the Redis modes', () => {
       assert.deepEqual(statefulSet('sentinel').spec?.template.metadata?.labels, REDIS_LABELS);
       // The standalone pod has neither.
       assert.equal(ofKind(objects('standalone'), models.policy.PodDisruptionBudget.is).length, 0);
+    });
+
+    it('rolls the pods when the configuration or a script changes (a checksum of the ConfigMap\'s data)', () => {
+      const checksum = (name: string) => statefulSet(name).spec?.template.metadata?.annotations?.['checksum/config'];
+      assert.match(checksum('sentinel') ?? '', /^[0-9a-f]{64}$/);
+      assert.match(only(objects('sentinelAlways'), models.core.ConfigMap.is, 'ConfigMap').data?.['redis.conf'] ?? '', /^appendfsync always$/m);
+      assert.notEqual(checksum('sentinelAlways'), checksum('sentinel'));
     });
 
     it('persists each node\'s data as the standalone Redis does, or uses an emptyDir when persistence is off', () => {
