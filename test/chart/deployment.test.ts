@@ -115,10 +115,12 @@ describe('chart: the rendered Deployment and its companions', () => {
   it('takes the token and Redis from the chart Secret, or from existingSecret', () => {
     const defaults = envOf(container('defaults'));
     assert.equal(defaults.get('DISCORD_TOKEN'), undefined, 'no token by default: the sandbox runs');
-    assert.deepEqual(defaults.get('REDIS_PASSWORD')?.valueFrom, { secretKeyRef: { name: 'hq-hiqty', key: 'redis-password' } });
-    assert.equal(defaults.get('REDIS_URL')?.value, 'redis://:$(REDIS_PASSWORD)@hq-hiqty-redis:6379/0');
+    // hiqty refuses REDIS_PASSWORD beside REDIS_URL: the bundled password goes by another name, only into the URL.
+    assert.equal(defaults.get('REDIS_PASSWORD'), undefined);
+    assert.deepEqual(defaults.get('BUNDLED_REDIS_PASSWORD')?.valueFrom, { secretKeyRef: { name: 'hq-hiqty', key: 'redis-password' } });
+    assert.equal(defaults.get('REDIS_URL')?.value, 'redis://:$(BUNDLED_REDIS_PASSWORD)@hq-hiqty-redis:6379/0');
     const names = [...defaults.keys()];
-    assert.ok(names.indexOf('REDIS_PASSWORD') < names.indexOf('REDIS_URL'), 'REDIS_URL refers to REDIS_PASSWORD, which must come first');
+    assert.ok(names.indexOf('BUNDLED_REDIS_PASSWORD') < names.indexOf('REDIS_URL'), 'REDIS_URL refers to BUNDLED_REDIS_PASSWORD, which must come first');
     const secret = only(objects('defaults'), models.core.Secret.is, 'Secret');
     assert.match(secret.stringData?.['redis-password'] ?? '', /^[A-Za-z0-9]{32}$/);
 

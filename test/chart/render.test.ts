@@ -27,6 +27,26 @@ const SCENARIOS: ReadonlyArray<{ name: string; options: RenderOptions; kinds: re
     options: { set: ['replicaCount=2', 'discord.token=abc', 'redis.bundled.persistence.enabled=false', 'kubernetes.enabled=false', 'networkPolicy.enabled=false', 'tests.enabled=false'] },
     kinds: ['ConfigMap', 'Deployment', 'PodDisruptionBudget', 'Secret', 'Service', 'ServiceAccount', 'StatefulSet'],
   },
+  {
+    name: 'the bundled Redis with Sentinel, required anti-affinity, no persistence',
+    options: { set: ['redis.bundled.mode=sentinel', 'redis.bundled.sentinel.antiAffinity=hard', 'redis.bundled.persistence.enabled=false'] },
+    kinds: ['ConfigMap', 'Deployment', 'NetworkPolicy', 'Pod', 'PodDisruptionBudget', 'Role', 'RoleBinding', 'Secret', 'Service', 'ServiceAccount', 'StatefulSet'],
+  },
+  {
+    name: 'the bundled Redis with Sentinel, 5 pods, persisted, replicated bot',
+    options: { set: ['redis.bundled.mode=sentinel', 'redis.bundled.sentinel.replicas=5', 'replicaCount=2', 'discord.token=abc'] },
+    kinds: ['ConfigMap', 'Deployment', 'NetworkPolicy', 'Pod', 'PodDisruptionBudget', 'Role', 'RoleBinding', 'Secret', 'Service', 'ServiceAccount', 'StatefulSet'],
+  },
+  {
+    name: 'external Sentinels with TLS, a CA from a ConfigMap and passwords in the chart Secret',
+    options: { set: ['redis.bundled.enabled=false', 'redis.external.sentinels={s-0.redis:26379,s-1.redis:26379}', 'redis.external.username=hiqty', 'redis.external.password=p', 'redis.external.sentinelPassword=q', 'redis.external.tls.enabled=true', 'redis.external.tls.ca.configMapName=redis-ca'] },
+    kinds: ['Deployment', 'NetworkPolicy', 'Pod', 'Role', 'RoleBinding', 'Secret', 'Service', 'ServiceAccount'],
+  },
+  {
+    name: 'external Sentinels over TLS, a CA from a Secret, passwords in an existingSecret',
+    options: { set: ['redis.bundled.enabled=false', 'redis.external.sentinels={s:26379}', 'secrets.existingSecret=creds', 'redis.external.tls.enabled=true', 'redis.external.tls.ca.secretName=redis-tls'] },
+    kinds: ['Deployment', 'NetworkPolicy', 'Pod', 'Role', 'RoleBinding', 'Service', 'ServiceAccount'],
+  },
 ];
 
 describe('chart: helm template validated against the Kubernetes schemas', () => {

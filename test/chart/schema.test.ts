@@ -35,9 +35,58 @@ describe('chart: values.schema.json rejects wrong values', () => {
   });
 
   it('contradictory Redis and Secret settings', async () => {
-    assert.match(await renderFailure(['redis.bundled.enabled=false']), /enable redis.bundled, or set redis.external.url/);
+    assert.match(await renderFailure(['redis.bundled.enabled=false']), /enable redis.bundled, or set redis.external.url or redis.external.sentinels/);
     assert.match(await renderFailure(['redis.external.url=redis://r:6379']), /not both/);
     assert.match(await renderFailure(['secrets.existingSecret=s', 'discord.token=abc']), /existingSecret is set/);
+  });
+
+  describe('the Redis modes', () => {
+    const external = ['redis.bundled.enabled=false'];
+    const sentinels = [...external, 'redis.external.sentinels={sentinel-0.redis:26379,10.0.0.5:26379}'];
+
+    it('an unknown bundled mode, too few Sentinels, an unknown anti-affinity or a primary name with a space', async () => {
+      assert.match(await renderFailure(['redis.bundled.mode=cluster']), /'\/redis\/bundled\/mode': value must be one of 'standalone', 'sentinel'/);
+      assert.match(await renderFailure(['redis.bundled.mode=sentinel', 'redis.bundled.sentinel.replicas=2']), /'\/redis\/bundled\/sentinel\/replicas': minimum: got 2, want 3/);
+      assert.match(await renderFailure(['redis.bundled.sentinel.antiAffinity=always']), /'\/redis\/bundled\/sentinel\/antiAffinity': value must be one of 'soft', 'hard'/);
+      assert.match(await renderFailure(['redis.bundled.sentinel.name=my master']), /'\/redis\/bundled\/sentinel\/name'/);
+      assert.match(await renderFailure(['redis.bundled.sentinel.quorum=2']), /additional properties 'quorum' not allowed/);
+    });
+
+    it('a URL and Sentinels at once', async () => {
+      assert.match(await renderFailure([...sentinels, 'redis.external.url=redis://r:6379']), /'\/redis\/external\/sentinels': maxItems: got 2, want 0/);
+    });
+
+    it('a Sentinel that is not host:port', async () => {
+      for (const entry of ['sentinel-0.redis', 'redis://sentinel-0:26379', 'fd00::5:26379', 'sentinel 0:26379']) {
+        assert.match(await renderFailure([...external, `redis.external.sentinels={${entry}}`]), /'\/redis\/external\/sentinels\/0'/, entry);
+      }
+    });
+
+    it('a CA from both a Secret and a ConfigMap, or under a key that is not a file name', async () => {
+      assert.match(await renderFailure([...sentinels, 'redis.external.tls.ca.secretName=a', 'redis.external.tls.ca.configMapName=b']), /'\/redis\/external\/tls\/ca\/configMapName': maxLength: got 1, want 0/);
+      assert.match(await renderFailure([...sentinels, 'redis.external.tls.ca.secretName=a', 'redis.external.tls.ca.key=../ca.crt']), /'\/redis\/external\/tls\/ca\/key'/);
+    });
+
+    it('Sentinel settings without Sentinels, or with the bundled Redis (checked by the template)', async () => {
+      for (const setting of ['redis.external.tls.enabled=true', 'redis.external.username=u', 'redis.external.password=p', 'redis.external.sentinelPassword=p']) {
+        assert.match(await renderFailure([...external, 'redis.external.url=redis://r:6379', setting]), /go with redis.external.sentinels; a URL carries its user and password itself, and rediss:\/\/ turns TLS on/, setting);
+      }
+      assert.match(await renderFailure(['redis.external.sentinels={s:26379}']), /set either redis.bundled.enabled or redis.external \(url or sentinels\), not both/);
+      assert.match(await renderFailure([...sentinels, 'secrets.existingSecret=creds', 'redis.external.sentinelPassword=p']), /existingSecret is set/);
+    });
+
+    it('a CA where no TLS connection would use it (hiqty would exit 2; checked by the template)', async () => {
+      assert.match(await renderFailure([...sentinels, 'redis.external.tls.ca.secretName=ca']), /the Sentinel connection is not TLS: set redis.external.tls.enabled=true/);
+      assert.match(await renderFailure([...external, 'redis.external.url=redis://r:6379', 'redis.external.tls.ca.configMapName=ca']), /redis.external.url is redis:\/\/: write it as rediss:\/\//);
+      assert.match(await renderFailure(['redis.external.tls.ca.secretName=ca']), /the bundled one speaks plain TCP/);
+    });
+
+    it('accepts what the README shows (so the refusals above are about the values, not the mode)', async () => {
+      for (const set of [['redis.bundled.mode=sentinel'], [...sentinels, 'redis.external.tls.enabled=true', 'redis.external.tls.ca.secretName=redis-ca', 'redis.external.password=p'], [...external, 'redis.external.sentinels={[fd00::5]:26379}']]) {
+        const result = await helm(templateArgs({ set }));
+        assert.equal(result.code, 0, `${set.join(' ')}: ${result.stderr}`);
+      }
+    });
   });
 
   describe('the dashboard', () => {
