@@ -166,4 +166,36 @@ describe('redis connections', function () {
       assert.equal(await topology.client(other).get('after-demotion'), '1');
     });
   });
+
+  describe('Sentinel mode over TLS (REDIS_TLS with a CA file)', () => {
+    let topology: PrimaryReplica & Parameters<typeof startSentinels>[0];
+    let sentinels: Sentinels;
+    let ca: TestCa;
+    let other: TestCa;
+    before(async function () {
+      this.timeout(60_000);
+      [ca, other] = await Promise.all([makeTestCa(), makeTestCa()]);
+      topology = await startPrimaryReplica({ persistence: false, password: 'tls-node-pass', tls: { caPem: ca.certPem, certPem: ca.certPem, keyPem: ca.keyPem } });
+      sentinels = await startSentinels(topology, { name: 'tls-primary' });
+    });
+    after(() => topology?.stop());
+
+    it('connects through TLS Sentinels to the TLS primary; a wrong CA is bad configuration naming REDIS_TLS_CA_FILE', async () => {
+      const endpoint: SentinelEndpoint = {
+        kind: 'sentinel',
+        sentinels: sentinels.nodes.map((n) => ({ host: n.host, port: n.port })),
+        name: 'tls-primary',
+        password: 'tls-node-pass',
+        tls: true,
+        caPem: ca.certPem,
+      };
+      assert.deepEqual(await checkRedis(endpoint), { kind: 'ok' });
+      const redis = open(endpoint);
+      await redis.set('over-tls', '1');
+      assert.equal(peerAddress(redis), topology.primary.address);
+      assert.equal(await topology.client(topology.primary).get('over-tls'), '1');
+      const wrong = await checkRedis({ ...endpoint, caPem: other.certPem });
+      assert.match(wrong.kind === 'misconfigured' ? wrong.message : JSON.stringify(wrong), /the Sentinels at .* is not signed by the CA in REDIS_TLS_CA_FILE/);
+    });
+  });
 });
