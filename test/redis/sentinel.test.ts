@@ -50,13 +50,16 @@ describe('redis through Sentinels (a hiqty child process and the CLI)', function
     assert.ok(before.stdout.includes(stage.guild.id), before.stdout);
 
     const old = topology.primary;
+    const killedAt = performance.now();
     await topology.kill(old, 'SIGKILL');
     const promoted = await sentinels.waitForPrimary({ not: old });
+    const promotedAfter = performance.now() - killedAt;
 
     const line = await bot.proc.waitForLine('the failover line', (l) => typeof l.msg === 'string' && l.msg.startsWith('redis failover'), 30_000);
     assert.equal(line.from, old.address);
     assert.equal(line.to, promoted.address);
     assert.equal(line.level, 'warn');
+    const followedAfter = performance.now() - killedAt;
     await waitFor('the failover counter', async () => (await metricValue(bot.httpPort, 'hiqty_redis_failovers_total')) === 1, { timeoutMs: 10_000, intervalMs: 200 });
     assert.equal(await metricValue(bot.httpPort, 'hiqty_redis_connected'), 1);
     // The keyspace subscriber moved too, and turned notifications on where CONFIG is per node.
@@ -73,6 +76,7 @@ describe('redis through Sentinels (a hiqty child process and the CLI)', function
     // A track added now, through the stage's own Sentinel-mode client, plays: the bot reads the new primary.
     await stage.play([await stage.tone(660, 2500)]);
     await stage.heard([660], 45_000);
+    console.log(`      SIGKILL to promotion (down-after 1000 ms): ${Math.round(promotedAfter)} ms; to the bot's failover line: ${Math.round(followedAfter)} ms; to the next track heard: ${Math.round(performance.now() - killedAt)} ms`);
     const after = await runCli(['status'], { ...sentinels.env() });
     assert.equal(after.code, 0, after.stderr);
     assert.ok(after.stdout.includes(stage.guild.id), after.stdout);
