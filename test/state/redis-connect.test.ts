@@ -77,14 +77,7 @@ describe('redis connections', function () {
       this.timeout(60_000);
       topology = await startPrimaryReplica({ persistence: false, password: 'node-pass' });
       sentinels = await startSentinels(topology, { count: 3, name: 'hiqty', downAfterMs: 1000, failoverTimeoutMs: 10_000, password: 'sentinel-pass' });
-      endpoint = {
-        kind: 'sentinel',
-        sentinels: sentinels.nodes.map((n) => ({ host: n.host, port: n.port })),
-        name: 'hiqty',
-        sentinelPassword: 'sentinel-pass',
-        password: 'node-pass',
-        tls: false,
-      };
+      endpoint = sentinels.endpoint();
     });
     after(() => topology.stop());
 
