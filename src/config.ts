@@ -202,6 +202,7 @@ export function envCodec(instanceIdDefault: string = defaultInstanceId()) {
     REDIS_URL: optional(urlString(['redis', 'rediss'])),
     HIQTY_INSTANCE_ID: withDefault(InstanceId, instanceIdDefault),
     HIQTY_LOCK_TTL_MS: withDefault(intFromString(1000, 60_000), 5000),
+    HIQTY_REDIS_WAIT_MS: withDefault(intFromString(0, 10_000), 250),
     HIQTY_HTTP_PORT: withDefault(intFromString(0, 65_535), 8080),
     HIQTY_TRUST_PROXY: withDefault(TrustedProxies, []),
     HIQTY_FETCH_ALLOW: withDefault(HostPortList, []),
@@ -251,6 +252,10 @@ export const CONFIG_DOCS: { readonly [K in keyof Config]: { readonly default: st
   REDIS_URL: { default: '(unset)', doc: '`redis://` or `rediss://` URL of the shared Redis. When unset, `hiqty run` starts an embedded redis-server on a free local port with its data in HIQTY_DATA_DIR.', secret: true },
   HIQTY_INSTANCE_ID: { default: '(hostname-pid)', doc: 'This instance\'s name in lock values. A restart under the same id takes its own stale locks over at once.' },
   HIQTY_LOCK_TTL_MS: { default: '5000', doc: 'Guild lock TTL (1000-60000). Renewed every TTL/3; a crashed instance\'s guilds resume elsewhere after about this long.' },
+  HIQTY_REDIS_WAIT_MS: {
+    default: '250',
+    doc: 'How long a lease claim or renewal waits for one replica to acknowledge it (`WAIT 1 <ms>`) when the Redis primary has replicas. An unconfirmed claim is not played on, an unconfirmed renewal does not extend the lease, so a failover cannot leave two instances playing one guild past a lease deadline (README, "Redis failover"). 0 turns it off. Keep it well under TTL/3.',
+  },
   HIQTY_HTTP_PORT: { default: '8080', doc: 'Port of `/livez`, `/readyz` and `/metrics` (0 picks a free port).' },
   HIQTY_TRUST_PROXY: {
     default: '(none)',
