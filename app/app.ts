@@ -23,13 +23,16 @@ import { createDashboard } from '../src/http/dashboard';
 import { discordDashboardGateway } from '../src/discord/dashboard-gateway';
 import { startHttpServer } from '../src/http/server';
 import { startKube } from '../src/kube';
-import { redactUrl, type Logger } from '../src/log';
+import type { Logger } from '../src/log';
 import { resolveFfmpeg } from '../src/media';
 import { createServiceLayer } from '../src/sources';
 import { startHealthPublisher } from '../src/sources/health';
 import { DEFAULT_OPS_LIMITS } from '../src/ops';
 import { KeyspaceHub } from '../src/reconcile';
-import { AutoplayStore, COMMAND_TIMEOUT_MS, connectRedis, cutRedis, GUILD_KEY_PATTERN, GuildStore, redisAnswers } from '../src/state';
+import { AutoplayStore, COMMAND_TIMEOUT_MS, connectRedis, cutRedis, describeEndpoint, GUILD_KEY_PATTERN, GuildStore, redisAnswers, redisEndpointOf, urlEndpoint, type RedisEndpoint } from '../src/state';
+import { checkRedis, RedisMisconfigured } from '../src/state/redis-check';
+import { peerAddress, watchPrimaryAddress } from '../src/state/failover-watch';
+import { redisReadiness } from '../src/http/redis-readiness';
 import { startEmbeddedRedis } from '../src/state/embedded';
 import { startVoiceEngines, type VoiceEngines } from '../src/voice/voice-engines';
 
@@ -44,7 +47,8 @@ export interface DiscordTarget {
 
 export interface RunningApp {
   readonly redis: Redis;
-  readonly redisUrl: string;
+  /** Where Redis is (a URL or Sentinels; the embedded server's URL when none was configured). */
+  readonly redisEndpoint: RedisEndpoint;
   readonly httpPort: number;
   readonly health: Health;
   readonly player: Player;
@@ -58,6 +62,24 @@ export interface RunningApp {
    * Resolves with the exit code: 0 when nothing was left held.
    */
   shutdown(mode: 'drain' | 'fast'): Promise<number>;
+}
+
+/**
+ * Where Redis is: the configured URL or Sentinels, checked once (settings that can never work are
+ * bad configuration, RedisMisconfigured), or an embedded redis-server when none is configured.
+ */
+async function redisEndpoint(config: Config, log: Logger, teardown: Teardown): Promise<RedisEndpoint> {
+  const configured = redisEndpointOf(config);
+  if (configured === undefined) {
+    const embedded = await startEmbeddedRedis(config.HIQTY_DATA_DIR, log);
+    teardown.add('embedded redis', () => embedded.stop());
+    return urlEndpoint(embedded.url);
+  }
+  const check = await checkRedis(configured);
+  if (check.kind === 'misconfigured') throw new RedisMisconfigured(check.message);
+  // Away is not misconfigured: the first PING below waits for it as it always has.
+  if (check.kind === 'unreachable') log.warn({ redis: describeEndpoint(configured), reason: check.reason }, 'redis does not answer yet');
+  return configured;
 }
 
 /** A shutdown step that takes longer than this is named in the log, so a hung stop can be traced. */
@@ -115,18 +137,17 @@ export async function startApp(config: Config, discord: DiscordTarget, log: Logg
     });
     teardown.add('http server', () => http.close());
 
-    let redisUrl = config.REDIS_URL;
-    if (redisUrl === undefined) {
-      const embedded = await startEmbeddedRedis(config.HIQTY_DATA_DIR, log);
-      teardown.add('embedded redis', () => embedded.stop());
-      redisUrl = embedded.url;
-    }
-    const url = redisUrl;
-    const redis = connectRedis(url, { commandTimeout: COMMAND_TIMEOUT_MS });
-    redis.on('error', (err: Error) => log.warn({ err }, 'redis connection error'));
-    redis.on('ready', () => log.info({ redis: redactUrl(url) }, 'connected to redis'));
+    const endpoint = await redisEndpoint(config, log, teardown);
+    const redis = connectRedis(endpoint, { commandTimeout: COMMAND_TIMEOUT_MS });
+    const where = describeEndpoint(endpoint);
+    redis.on('error', (err: Error) => log.warn({ err, redis: where }, 'redis connection error'));
+    redis.on('ready', () => log.info({ redis: where, primary: peerAddress(redis) }, 'connected to redis'));
+    watchPrimaryAddress(redis, ({ from, to }) => {
+      metrics.redisFailovers.inc();
+      log.warn({ redis: where, from, to }, `redis failover: the primary moved from ${from} to ${to}`);
+    });
     teardown.add('redis client', () => void redis.disconnect());
-    health.require('redis', () => redis.status === 'ready');
+    health.require('redis', redisReadiness(redis, clock, config.HIQTY_REDIS_OUTAGE_GRACE_MS));
     metrics.watchRedis(redis);
     await redis.ping();
 
@@ -143,7 +164,7 @@ export async function startApp(config: Config, discord: DiscordTarget, log: Logg
     const store = new GuildStore(redis, clock);
     // One keyspace subscriber for the instance, fanned out to the Player, the now-playing loop and SSE;
     // added before them, so that teardown (in reverse) stops it after its consumers.
-    const keyspace = new KeyspaceHub({ redis: () => connectRedis(url, { maxRetriesPerRequest: null }), pattern: GUILD_KEY_PATTERN, clock, logger: log });
+    const keyspace = new KeyspaceHub({ redis: () => connectRedis(endpoint, { maxRetriesPerRequest: null }), pattern: GUILD_KEY_PATTERN, clock, logger: log });
     keyspace.start();
     teardown.add('keyspace subscriber', () => keyspace.stop());
     const services = createServiceLayer(config, { redis, clock, log, metrics: metrics.sources });
@@ -249,7 +270,7 @@ export async function startApp(config: Config, discord: DiscordTarget, log: Logg
     let stopping: Promise<number> | undefined;
     return {
       redis,
-      redisUrl: url,
+      redisEndpoint: endpoint,
       httpPort: http.port,
       health,
       player,

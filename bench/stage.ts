@@ -15,7 +15,7 @@ import type { MonitorOptions } from '../src/sandbox/audio/monitor';
 import { startFixtureServer, type FixtureServer } from '../src/sandbox/fixtures/server';
 import { makeTone, type ToneFormat } from '../src/sandbox/fixtures/tones';
 import { silentLogger } from '../src/log';
-import { connectRedis, guildKeys, GUILDS_KEY } from '../src/state';
+import { connectRedis, guildKeys, GUILDS_KEY, urlEndpoint } from '../src/state';
 import { freePort, startLocalRedis, type LocalRedisServer } from '../src/state/server';
 import { waitFor } from '../test/support/wait';
 import { localProbe, type AudioProbe } from './audio-probe';
@@ -107,7 +107,7 @@ export class BenchStage {
         : undefined;
     const fixtures = await startFixtureServer({ dir: path.join(dir, 'tracks') });
     const redisServer = await startLocalRedis({ dir: path.join(dir, 'redis') });
-    const db = connectRedis(redisServer.url, { maxRetriesPerRequest: null });
+    const db = connectRedis(urlEndpoint(redisServer.url), { maxRetriesPerRequest: null });
     return new BenchStage(local, remote, fixtures, redisServer, redisServer.url, db, dir);
   }
 

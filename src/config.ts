@@ -9,6 +9,7 @@ import * as t from 'io-ts';
 import { isLeft, type Either, left, right } from 'fp-ts/Either';
 import { describeErrors, intFromString, oneOf, optional, urlString, withDefault, NonEmptyString, Snowflake } from './codecs';
 import { hostPort } from './media/address-policy';
+import { formatHostPort, type HostPort } from './state/redis-endpoint';
 import { DEFAULT_MAX_OPENING } from './media/open-gate';
 import { NO_OVERRIDES, parseOriginOverrides, type OriginOverrides } from './media/origins';
 import { DEFAULT_MAX_JOINING } from './voice/join-pacer';
@@ -108,6 +109,52 @@ const TrustedProxies = new t.Type<readonly string[], string, unknown>(
   (items) => items.join(','),
 );
 
+/** REDIS_SENTINELS: `host:port,host:port` (IPv6 in brackets). */
+const SentinelList = new t.Type<readonly HostPort[], string, unknown>(
+  'a comma-separated list of Sentinel host:port pairs, e.g. sentinel-0:26379,sentinel-1:26379,sentinel-2:26379',
+  (u): u is readonly HostPort[] => Array.isArray(u),
+  (u, c) => {
+    if (typeof u !== 'string') return t.failure(u, c);
+    const items = u.split(',').map((s) => s.trim()).filter((s) => s !== '');
+    const parsed = items.map((item) => /^(?:\[([0-9a-fA-F:.]+)\]|([A-Za-z0-9.-]+)):(\d{1,5})$/.exec(item));
+    const valid = parsed.every((m) => m !== null && Number(m[3]) >= 1 && Number(m[3]) <= 65535);
+    return items.length > 0 && valid ? t.success(parsed.map((m) => ({ host: m?.[1] ?? m?.[2] ?? '', port: Number(m?.[3]) }))) : t.failure(u, c);
+  },
+  (list) => list.map(formatHostPort).join(','),
+);
+
+/** `true` or `false` (also 1/0, yes/no). */
+const BooleanString = new t.Type<boolean, string, unknown>(
+  'true or false',
+  (u): u is boolean => typeof u === 'boolean',
+  (u, c) => {
+    const v = typeof u === 'string' ? u.trim().toLowerCase() : '';
+    if (v === 'true' || v === '1' || v === 'yes') return t.success(true);
+    if (v === 'false' || v === '0' || v === 'no') return t.success(false);
+    return t.failure(u, c);
+  },
+  String,
+);
+
+/**
+ * REDIS_TLS_CA_FILE: a path, read at start so that a missing or garbled file is exit 2 rather than a
+ * TLS failure later; the decoded value carries the PEM.
+ */
+const PemFile = new t.Type<{ readonly path: string; readonly pem: string }, string, unknown>(
+  'a readable PEM file of CA certificates (-----BEGIN CERTIFICATE-----)',
+  (u): u is { readonly path: string; readonly pem: string } => typeof u === 'object' && u !== null && 'pem' in u,
+  (u, c) => {
+    if (typeof u !== 'string' || u.trim() === '') return t.failure(u, c);
+    try {
+      const pem = readFileSync(u.trim(), 'utf8');
+      return /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/.test(pem) ? t.success({ path: u.trim(), pem }) : t.failure(u, c);
+    } catch {
+      return t.failure(u, c);
+    }
+  },
+  (f) => f.path,
+);
+
 /** The instance id goes into lock values as `{instance}:{epoch}`, so it may not contain a colon. */
 const InstanceId = new t.Type<string, string, unknown>(
   'letters, digits, dot, underscore or dash (1 to 64 characters)',
@@ -200,6 +247,14 @@ export function envCodec(instanceIdDefault: string = defaultInstanceId()) {
     DISCORD_TOKEN: optional(NonEmptyString),
     DISCORD_API_BASE: withDefault(urlString(['http', 'https']), 'https://discord.com/api'),
     REDIS_URL: optional(urlString(['redis', 'rediss'])),
+    REDIS_SENTINELS: optional(SentinelList),
+    REDIS_SENTINEL_NAME: withDefault(NonEmptyString, 'mymaster'),
+    REDIS_SENTINEL_PASSWORD: optional(NonEmptyString),
+    REDIS_USERNAME: optional(NonEmptyString),
+    REDIS_PASSWORD: optional(NonEmptyString),
+    REDIS_TLS: withDefault(BooleanString, false),
+    REDIS_TLS_CA_FILE: optional(PemFile),
+    HIQTY_REDIS_OUTAGE_GRACE_MS: withDefault(intFromString(0, 600_000), 10_000),
     HIQTY_INSTANCE_ID: withDefault(InstanceId, instanceIdDefault),
     HIQTY_LOCK_TTL_MS: withDefault(intFromString(1000, 60_000), 5000),
     HIQTY_REDIS_WAIT_MS: withDefault(intFromString(0, 10_000), 250),
@@ -249,7 +304,28 @@ export type Config = t.TypeOf<ReturnType<typeof envCodec>>;
 export const CONFIG_DOCS: { readonly [K in keyof Config]: { readonly default: string; readonly doc: string; readonly secret?: true } } = {
   DISCORD_TOKEN: { default: '(unset)', doc: 'Bot token. When unset, `hiqty run` starts the local Discord sandbox and plays against it.', secret: true },
   DISCORD_API_BASE: { default: 'https://discord.com/api', doc: 'Discord REST base URL; the gateway URL comes from `/gateway/bot` under it.' },
-  REDIS_URL: { default: '(unset)', doc: '`redis://` or `rediss://` URL of the shared Redis. When unset, `hiqty run` starts an embedded redis-server on a free local port with its data in HIQTY_DATA_DIR.', secret: true },
+  REDIS_URL: {
+    default: '(unset)',
+    doc: '`redis://[user[:password]@]host:port[/db]` URL of the shared Redis, or `rediss://...` for TLS; an ACL user and password go in the URL (percent-encoded). When neither this nor REDIS_SENTINELS is set, `hiqty run` starts an embedded redis-server on a free local port with its data in HIQTY_DATA_DIR.',
+    secret: true,
+  },
+  REDIS_SENTINELS: {
+    default: '(unset)',
+    doc: 'Sentinel mode: comma-separated `host:port` of Redis Sentinels. hiqty asks them for the primary named REDIS_SENTINEL_NAME, connects to it, and follows every failover (all its connections move to the new primary). Not together with REDIS_URL.',
+  },
+  REDIS_SENTINEL_NAME: { default: 'mymaster', doc: 'Sentinel mode: the name the Sentinels monitor the primary under (`sentinel monitor <name> ...`).' },
+  REDIS_SENTINEL_PASSWORD: { default: '(unset)', doc: 'Sentinel mode: the Sentinels\' own password (their `requirepass`), when they have one.', secret: true },
+  REDIS_USERNAME: { default: '(unset)', doc: 'Sentinel mode: the ACL user hiqty logs in to the Redis nodes as (unset: `default`). With REDIS_URL, used only when the URL carries no credentials.' },
+  REDIS_PASSWORD: { default: '(unset)', doc: 'Sentinel mode: the Redis nodes\' password (`requirepass`, or the ACL user\'s). With REDIS_URL, used only when the URL carries no credentials.', secret: true },
+  REDIS_TLS: { default: 'false', doc: 'Sentinel mode: the Redis nodes and the Sentinels speak TLS. With REDIS_URL, use `rediss://` instead (setting this with a `redis://` URL is an error).' },
+  REDIS_TLS_CA_FILE: {
+    default: '(unset: the system\'s CAs)',
+    doc: 'A PEM file of the CA(s) that sign the Redis servers\' (and Sentinels\') TLS certificates: a managed Redis\'s CA, or your own. Read at start; unreadable or without a certificate is exit 2. Needs `rediss://` or REDIS_TLS=true.',
+  },
+  HIQTY_REDIS_OUTAGE_GRACE_MS: {
+    default: '10000',
+    doc: 'How long `/readyz` stays ready while the Redis connection is down (a restart, a failover): the guilds this instance holds keep playing until their lease deadlines, so a short outage should not pull every pod out of its Service at once. After this long without Redis, `/readyz` answers 503 until it is back. 0: not ready as soon as Redis is away.',
+  },
   HIQTY_INSTANCE_ID: { default: '(hostname-pid)', doc: 'This instance\'s name in lock values. A restart under the same id takes its own stale locks over at once.' },
   HIQTY_LOCK_TTL_MS: { default: '5000', doc: 'Guild lock TTL (1000-60000). Renewed every TTL/3; a crashed instance\'s guilds resume elsewhere after about this long.' },
   HIQTY_REDIS_WAIT_MS: {
@@ -350,7 +426,26 @@ function crossCheck(config: Config): ConfigError[] {
     expected: 'a plain-http origin also listed in HIQTY_FETCH_ALLOW (or an https origin)',
     message: `HIQTY_SERVICE_ORIGINS maps ${o.host} to plain-http ${o.origin.origin}, which is not in HIQTY_FETCH_ALLOW: add ${hostPort(o.origin)} there or use https`,
   }));
-  return [...origins, ...spotifyPair(config), ...dashboardTrio(config)];
+  return [...origins, ...spotifyPair(config), ...dashboardTrio(config), ...redisRules(config)];
+}
+
+/** Where Redis is must be said one way: a URL, or Sentinels; TLS settings must fit the one chosen. */
+function redisRules(config: Config): ConfigError[] {
+  const problem = (variable: string, expected: string, message: string): ConfigError => ({ variable, value: undefined, expected, message });
+  const problems: ConfigError[] = [];
+  const url = config.REDIS_URL;
+  if (url !== undefined && config.REDIS_SENTINELS !== undefined) {
+    problems.push(problem('REDIS_SENTINELS', 'unset when REDIS_URL is set', 'REDIS_URL and REDIS_SENTINELS are both set: use REDIS_URL for one Redis, or REDIS_SENTINELS (with REDIS_SENTINEL_NAME) for a Sentinel-managed primary, not both'));
+  }
+  const urlTls = url !== undefined && url.toLowerCase().startsWith('rediss:');
+  if (url !== undefined && config.REDIS_TLS && !urlTls) {
+    problems.push(problem('REDIS_TLS', 'false with a redis:// URL', 'REDIS_TLS=true is for Sentinel mode; with REDIS_URL, write the URL as rediss://... for TLS'));
+  }
+  const tls = url !== undefined ? urlTls : config.REDIS_TLS;
+  if (config.REDIS_TLS_CA_FILE !== undefined && !tls && (url !== undefined || config.REDIS_SENTINELS !== undefined)) {
+    problems.push(problem('REDIS_TLS_CA_FILE', 'a TLS connection to use it on', `REDIS_TLS_CA_FILE is set but the connection is not TLS: ${url !== undefined ? 'write REDIS_URL as rediss://...' : 'set REDIS_TLS=true'}`));
+  }
+  return problems;
 }
 
 /** The dashboard needs its OAuth2 client: a URL without the id or the secret would only fail at the first login. */

@@ -16,6 +16,8 @@ const REDACT = [
   'config.HIQTY_API_TOKEN',
   'config.HIQTY_SPOTIFY_CLIENT_SECRET',
   'config.REDIS_URL',
+  'config.REDIS_PASSWORD',
+  'config.REDIS_SENTINEL_PASSWORD',
 ];
 
 /** One JSON object per line, on stdout unless another destination is given (tests read their app's lines). */

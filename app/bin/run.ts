@@ -6,7 +6,10 @@
 import { config as loadDotenv } from 'dotenv';
 import { isLeft } from 'fp-ts/Either';
 import { startApp, type DiscordTarget } from '../app';
+import type { Redis } from 'ioredis';
 import { EXIT_BAD_CONFIG, loadConfig, type Config } from '../../src/config';
+import { peerAddress } from '../../src/state/failover-watch';
+import { RedisMisconfigured } from '../../src/state/redis-check';
 import { createLogger, type Logger } from '../../src/log';
 import { isClosedUdpKeepAlive } from '../../src/voice/engine/known-races';
 
@@ -16,7 +19,7 @@ import { isClosedUdpKeepAlive } from '../../src/voice/engine/known-races';
  */
 export const HARD_EXIT_MARGIN_MS = 4000;
 
-async function discordTarget(config: Config, log: Logger, stack: Array<() => Promise<void>>): Promise<{ target: DiscordTarget; config: Config; afterStart: (app: { redisUrl: string }) => void }> {
+async function discordTarget(config: Config, log: Logger, stack: Array<() => Promise<void>>): Promise<{ target: DiscordTarget; config: Config; afterStart: (app: { redis: Redis }) => void }> {
   if (config.DISCORD_TOKEN !== undefined) {
     return { target: { token: config.DISCORD_TOKEN, apiBase: config.DISCORD_API_BASE }, config, afterStart: () => {} };
   }
@@ -24,7 +27,7 @@ async function discordTarget(config: Config, log: Logger, stack: Array<() => Pro
   const { startSandboxMode } = await import('./sandbox-mode.js');
   const sandbox = await startSandboxMode(config, log);
   stack.push(() => sandbox.stop());
-  return { target: sandbox.target, config: sandbox.config, afterStart: (app) => sandbox.printHowTo(app.redisUrl) };
+  return { target: sandbox.target, config: sandbox.config, afterStart: (app) => sandbox.printHowTo(peerAddress(app.redis) ?? 'unknown:0') };
 }
 
 export async function runCommand(env: NodeJS.ProcessEnv): Promise<number> {
@@ -56,6 +59,12 @@ export async function runCommand(env: NodeJS.ProcessEnv): Promise<number> {
     app = await startApp(config, target, log);
     afterStart(app);
   } catch (err) {
+    if (err instanceof RedisMisconfigured) {
+      // One line naming the setting to fix (no credentials in it), as for any other bad configuration.
+      log.fatal({ errors: [err.message] }, 'bad configuration: fix the variables named here and start again');
+      for (const stop of after.reverse()) await stop().catch(() => {});
+      return EXIT_BAD_CONFIG;
+    }
     log.fatal({ err }, 'could not start');
     for (const stop of after.reverse()) await stop().catch(() => {});
     return 1;

@@ -25,7 +25,8 @@ export interface SandboxMode {
   readonly target: DiscordTarget;
   /** The configuration with the demo track server and the service fakes allowed through the private-address block, and the services pointed at the fakes. */
   readonly config: Config;
-  printHowTo(redisUrl: string): void;
+  /** `redisAddress`: `host:port` of the Redis primary the app is connected to. */
+  printHowTo(redisAddress: string): void;
   stop(): Promise<void>;
 }
 
@@ -70,8 +71,8 @@ export async function startSandboxMode(config: Config, log: Logger): Promise<San
       HIQTY_DISCORD_CLIENT_ID: sandbox.oauth.clientId,
       HIQTY_DISCORD_CLIENT_SECRET: sandbox.oauth.clientSecret,
     },
-    printHowTo(redisUrl) {
-      const port = new URL(redisUrl).port;
+    printHowTo(redisAddress) {
+      const port = redisAddress.slice(redisAddress.lastIndexOf(':') + 1);
       const urls = tracks.map((file) => fixtures.url(path.basename(file)));
       const lines = [
         '',

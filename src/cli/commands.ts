@@ -10,6 +10,7 @@ import * as E from 'fp-ts/Either';
 import { isLeft } from 'fp-ts/Either';
 import { urlString } from '../codecs';
 import { EXIT_BAD_CONFIG, loadConfig } from '../config';
+import { redisEndpointOf } from '../state/redis-endpoint';
 import type { Action, Backend, CliFailure, Outcome } from './backend';
 import { formatHistory } from './history-format';
 import { formatLoaded, formatPlaylists } from './playlist-format';
@@ -77,11 +78,15 @@ async function backendFor(options: GlobalOptions, env: NodeJS.ProcessEnv): Promi
     const { apiBackend } = await import('./api-client.js');
     return E.right(apiBackend({ url: options.api, token }));
   }
-  const redisUrl = options.redis ?? config.right.REDIS_URL;
-  if (redisUrl === undefined) return E.left(usage('No Redis to talk to: set REDIS_URL or pass --redis URL (or use --api URL).'));
-  if (!urlString(['redis', 'rediss']).is(redisUrl)) return E.left(usage(`--redis must be a redis:// or rediss:// URL.`));
+  if (options.redis !== undefined && !urlString(['redis', 'rediss']).is(options.redis)) return E.left(usage(`--redis must be a redis:// or rediss:// URL.`));
+  const endpoint = redisEndpointOf(config.right, options.redis);
+  if (endpoint === undefined) return E.left(usage('No Redis to talk to: set REDIS_URL or pass --redis URL, or set REDIS_SENTINELS (or use --api URL).'));
+  // A wrong CA, password or Sentinel name is bad configuration (exit 2), not a Redis that is away.
+  const { checkRedis } = await import('../state/redis-check.js');
+  const check = await checkRedis(endpoint);
+  if (check.kind === 'misconfigured') return E.left({ error: 'bad-configuration', detail: check.message, usage: true });
   const { directBackend } = await import('./direct.js');
-  return E.right(directBackend({ redisUrl, config: config.right, maxQueue: config.right.HIQTY_MAX_QUEUE }));
+  return E.right(directBackend({ redis: endpoint, config: config.right, maxQueue: config.right.HIQTY_MAX_QUEUE }));
 }
 
 /** Runs one command body with a backend and turns its outcome into output and an exit code. */
@@ -113,7 +118,7 @@ const show = (json: boolean, render: (v: unknown) => string) => (value: unknown)
 export function registerCliCommands(program: Command, env: NodeJS.ProcessEnv): void {
   program
     .option('--api <url>', 'talk to the REST API at this URL (token from HIQTY_API_TOKEN) instead of Redis')
-    .option('--redis <url>', 'the Redis to talk to (default: REDIS_URL)');
+    .option('--redis <url>', 'the Redis to talk to (default: REDIS_URL, or REDIS_SENTINELS)');
 
   program
     .command('status')

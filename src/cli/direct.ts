@@ -9,7 +9,7 @@ import type { QueryResolver } from '../sources/query';
 import { NO_SOURCE_METRICS } from '../sources/source-metrics';
 import { DEFAULT_LOCALE, translator } from '../i18n';
 import { DEFAULT_OPS_LIMITS, opErrorMessage, playlistErrorMessage, type OpError, type OpsDeps, type PlaylistError } from '../ops';
-import { connectRedis, GuildStore } from '../state';
+import { connectRedis, GuildStore, type RedisEndpoint } from '../state';
 import { CLI_REQUESTER, type Action, type Backend, type CliFailure, type Outcome } from './backend';
 
 /** Plain JSON, exactly as the API would send it (undefined fields dropped). */
@@ -36,7 +36,8 @@ async function runPlaylist<A>(te: TaskEither<PlaylistError, A>): Promise<Outcome
 }
 
 export interface DirectOptions {
-  readonly redisUrl: string;
+  /** Where Redis is: REDIS_URL or --redis, or REDIS_SENTINELS and their settings. */
+  readonly redis: RedisEndpoint;
   /** What the service layer needs (HIQTY_FETCH_ALLOW, HIQTY_SERVICE_ORIGINS, HIQTY_SEARCH_SOURCES, ...), as `hiqty run` reads it. */
   readonly config: ServiceConfig;
   readonly maxQueue: number;
@@ -54,7 +55,8 @@ function lazyResolver(make: () => Promise<QueryResolver>): QueryResolver {
 
 export function directBackend(options: DirectOptions): Backend {
   // A CLI should fail fast, not wait forever for a Redis that is not there.
-  const redis = connectRedis(options.redisUrl, { maxRetriesPerRequest: 1, retryStrategy: (attempt) => (attempt > 3 ? null : 200) });
+  const giveUp = (attempt: number): number | null => (attempt > 3 ? null : 200);
+  const redis = connectRedis(options.redis, { maxRetriesPerRequest: 1, retryStrategy: giveUp, sentinelRetryStrategy: giveUp });
   redis.on('error', () => undefined);
   const deps: OpsDeps = {
     store: new GuildStore(redis, systemClock),
@@ -67,7 +69,7 @@ export function directBackend(options: DirectOptions): Backend {
     }),
     limits: { ...DEFAULT_OPS_LIMITS, defaultMaxQueue: options.maxQueue },
   };
-  const watcher = new ops.GuildWatcher(() => connectRedis(options.redisUrl, { maxRetriesPerRequest: null }));
+  const watcher = new ops.GuildWatcher(() => connectRedis(options.redis, { maxRetriesPerRequest: null }));
   const unknownGuild = (id: string): CliFailure => ({ error: 'unknown-guild', detail: `Guild ${id} has no state in this Redis.`, usage: false });
 
   const act = (guild: string, action: Action): TaskEither<OpError, unknown> => {

@@ -32,6 +32,8 @@ export interface Metrics {
   readonly commandToFirstPacket: Histogram;
   /** 1 while the Redis connection is ready, read at scrape time from watchRedis's source. */
   readonly redisConnected: Gauge;
+  /** hiqty_redis_failovers_total: the command connection came back at another primary. */
+  readonly redisFailovers: Counter;
   readonly reconcile: ReconcileMetrics;
   readonly player: PlayerMetrics;
   readonly lease: LeaseMetrics;
@@ -65,6 +67,11 @@ export function createMetrics(registry: Registry): Metrics {
   const leaseLosses = new Counter({ name: 'hiqty_lease_losses_total', help: 'Guild leases lost while playing, by reason (taken, expired).', labelNames: ['reason'], registers });
   const leaseHandovers = new Counter({ name: 'hiqty_lease_handovers_total', help: 'Guilds released at a track boundary for another instance (drain).', registers });
   const commandToFirstPacket = new Histogram({ name: 'hiqty_command_to_first_packet_seconds', help: 'Time from a play command to the first audio packet sent.', buckets: FIRST_PACKET_BUCKETS, registers });
+  const redisFailovers = new Counter({
+    name: 'hiqty_redis_failovers_total',
+    help: 'Failovers seen: the Redis command connection became ready at another primary address than before (a Sentinel failover, a managed Redis endpoint moved).',
+    registers,
+  });
   const redisConnected = new Gauge({
     name: 'hiqty_redis_connected',
     help: '1 while the Redis connection is ready, else 0.',
@@ -105,6 +112,7 @@ export function createMetrics(registry: Registry): Metrics {
     leaseHandovers,
     commandToFirstPacket,
     redisConnected,
+    redisFailovers,
     reconcile: promReconcileMetrics(registry),
     player: {
       trackStarted: (path: PlayPath) => tracksStarted.inc({ path }),

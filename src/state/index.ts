@@ -5,6 +5,7 @@ export * from './store';
 export type { PreviousOptions, PreviousResult, SkipToResult } from './history';
 export { registerScripts } from './scripts';
 export { COMMAND_TIMEOUT_MS, connectRedis, cutRedis, redisAnswers } from './redis';
+export { describeEndpoint, redisEndpointOf, urlEndpoint, type RedisEndpoint } from './redis-endpoint';
 export * from './guild-index';
 export * from './rate-limit';
 export * from './interactions';

@@ -11,6 +11,7 @@ import { KeyspaceSource, mergeNotifyFlags, notifyFlagsCover } from '../../src/re
 import { ResyncSource, type ResyncRun } from '../../src/reconcile/sources/resync';
 import { WorkQueue } from '../../src/reconcile/workqueue';
 import { connectRedis } from '../../src/state/redis';
+import { urlEndpoint, type RedisEndpoint } from '../../src/state/redis-endpoint';
 import { useRedis } from '../support/redis';
 import { waitFor } from '../support/wait';
 
@@ -60,7 +61,7 @@ interface Harness {
 }
 
 /** A controller fed by keyspace notifications and a resync of the index set, wired as the bot wires them. */
-async function startHarness(options: { redis: string | (() => Redis); commands: Redis; periodMs: number }): Promise<Harness> {
+async function startHarness(options: { redis: RedisEndpoint | (() => Redis); commands: Redis; periodMs: number }): Promise<Harness> {
   const { logger, warnings } = captureWarnings();
   const runs: ResyncRun[] = [];
   const subscriptions: { reconnect: boolean }[] = [];
@@ -145,7 +146,7 @@ describe('reconcile sources on a real Redis', () => {
   // with a 60 s resync period, a change seen within the wait was delivered by a notification or a reconnect.
   it('delivers a change by keyspace notification, keeping existing flags', async () => {
     await admin.config('SET', 'notify-keyspace-events', 'Ez');
-    const h = (harness = await startHarness({ redis: redis.current.url, commands, periodMs: 60_000 }));
+    const h = (harness = await startHarness({ redis: urlEndpoint(redis.current.url), commands, periodMs: 60_000 }));
     await waitFor('subscription', () => h.subscriptions.length === 1);
     await waitFor('initial resync', () => h.reconciler.seen.get('2') === 'v0');
     const flags = await notifyFlags(admin);
@@ -164,7 +165,7 @@ describe('reconcile sources on a real Redis', () => {
     url.username = 'limited';
     url.password = 'secret';
     const periodMs = 300;
-    const h = (harness = await startHarness({ redis: url.toString(), commands, periodMs }));
+    const h = (harness = await startHarness({ redis: urlEndpoint(url.toString()), commands, periodMs }));
     await waitFor('subscription', () => h.subscriptions.length === 1);
     await waitFor('initial resync', () => h.reconciler.seen.get('1') === 'v0');
     assert.equal(await notifyFlags(admin), '', 'the source could not turn notifications on');
@@ -182,7 +183,7 @@ describe('reconcile sources on a real Redis', () => {
     let subscriber: Redis | undefined;
     // Slow reconnects so that the change surely happens while the subscriber is away.
     const factory = (): Redis => {
-      const connection = connectRedis(redis.current.url, { retryStrategy: () => 200 });
+      const connection = connectRedis(urlEndpoint(redis.current.url), { retryStrategy: () => 200 });
       // The source asks for the subscriber first, then for short-lived CONFIG connections.
       subscriber ??= connection;
       return connection;
@@ -209,7 +210,7 @@ describe('reconcile sources across a Redis restart', () => {
     const commands = redis.current.client();
     await admin.sadd(INDEX, '1');
     await admin.set(`${PREFIX}1`, 'v0');
-    const h = await startHarness({ redis: redis.current.url, commands, periodMs: 60_000 });
+    const h = await startHarness({ redis: urlEndpoint(redis.current.url), commands, periodMs: 60_000 });
     try {
       await waitFor('subscription', () => h.subscriptions.length === 1);
       await waitFor('initial resync', () => h.reconciler.seen.get('1') === 'v0');

@@ -6,6 +6,7 @@ import { type Lease, LeaseClient, LeaseKeeper, type LeaseMetrics, type LossReaso
 import { newTrackId, QuarantineEntry, Status } from '../../src/state/schema';
 import { GuildStore } from '../../src/state/store';
 import { connectRedis } from '../../src/state/redis';
+import { urlEndpoint } from '../../src/state/redis-endpoint';
 import { decodeJson } from '../../src/codecs';
 import { isRight } from 'fp-ts/Either';
 import pino from 'pino';
@@ -408,7 +409,7 @@ describe('state/lease', function () {
       const client = dedicated.current.client();
       // The keeper's own connection fails commands as the bot's does (a bounded retry), so the failing
       // rounds are seen as failures rather than waiting forever.
-      const failing = connectRedis(dedicated.current.url, { maxRetriesPerRequest: 1 });
+      const failing = connectRedis(urlEndpoint(dedicated.current.url), { maxRetriesPerRequest: 1 });
       failing.on('error', () => {}); // refused connections while Redis is down are what this test is about
       const leases = new LeaseClient(failing, clock, { instance: 'keeper-offline', ttlMs, metrics });
       const warnings: string[] = [];

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { Redis } from 'ioredis';
 import { connectRedis } from '../../src/state/redis';
+import { urlEndpoint } from '../../src/state/redis-endpoint';
 import { startLocalRedis } from '../../src/state/server';
 import type { TestRedis } from './redis';
 
@@ -35,7 +36,7 @@ export async function startPausableRedis(): Promise<PausableRedis> {
     port: server.port,
     kind: 'process',
     client() {
-      const c = connectRedis(server.url, { maxRetriesPerRequest: null });
+      const c = connectRedis(urlEndpoint(server.url), { maxRetriesPerRequest: null });
       // The test takes the server away on purpose: refused reconnects are expected, not news.
       c.on('error', () => {});
       clients.add(c);

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { Redis } from 'ioredis';
 import { connectRedis } from '../../src/state/redis';
+import { urlEndpoint } from '../../src/state/redis-endpoint';
 import { freePort, startLocalRedis } from '../../src/state/server';
 import { atSuiteEnd } from './suite-end';
 
@@ -79,7 +80,7 @@ export async function startTestRedis(): Promise<TestRedis> {
     port: server.port,
     kind: useContainer ? 'container' : 'process',
     client() {
-      const c = connectRedis(server.url, { maxRetriesPerRequest: null });
+      const c = connectRedis(urlEndpoint(server.url), { maxRetriesPerRequest: null });
       clients.add(c);
       return c;
     },

@@ -6,13 +6,14 @@
  */
 import type { Redis } from 'ioredis';
 import type { Clock } from '../../clock';
+import type { RedisEndpoint } from '../../state/redis-endpoint';
 import { silentLogger, type Logger } from '../../log';
 import type { Source } from '../source';
 import { KeyspaceSource } from './keyspace';
 
 export interface KeyspaceHubOptions {
-  /** A Redis URL, or a factory of new connections (one subscriber, plus a short-lived one per connect for CONFIG). */
-  readonly redis: string | (() => Redis);
+  /** Where Redis is, or a factory of new connections (one subscriber, plus a short-lived one per connect for CONFIG). */
+  readonly redis: RedisEndpoint | (() => Redis);
   /** Glob of the keys every consumer may watch, e.g. `hiqty:server:*`. */
   readonly pattern: string;
   /** Event classes that must be on, as KeyspaceSourceOptions.eventClasses. Default '$lgxh'. */

@@ -10,14 +10,15 @@ import type { Redis } from 'ioredis';
 import { systemClock, type Clock } from '../../clock';
 import { silentLogger, type Logger } from '../../log';
 import { connectRedis } from '../../state/redis';
+import type { RedisEndpoint } from '../../state/redis-endpoint';
 import type { Source } from '../source';
 
 export interface KeyspaceSourceOptions<K> {
   /**
-   * A Redis URL, or a factory of new connections. The source asks for one subscriber connection
+   * Where Redis is (connections are made with connectRedis), or a factory of new connections. The source asks for one subscriber connection
    * and, after each (re)connect, one short-lived connection for CONFIG; it closes both itself.
    */
-  readonly redis: string | (() => Redis);
+  readonly redis: RedisEndpoint | (() => Redis);
   /** Glob of the keys to watch, e.g. `hiqty:server:*`. */
   readonly pattern: string;
   /**
@@ -114,7 +115,7 @@ export class KeyspaceSource<K> implements Source<K> {
 
   private connect(): Redis {
     const { redis } = this.options;
-    return typeof redis === 'string' ? connectRedis(redis, { maxRetriesPerRequest: 1, enableAutoPipelining: false }) : redis();
+    return typeof redis === 'function' ? redis() : connectRedis(redis, { maxRetriesPerRequest: 1, enableAutoPipelining: false });
   }
 
   private channelPrefix(sub: Redis): string {
