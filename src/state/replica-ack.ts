@@ -7,8 +7,12 @@
  * A primary without replicas (standalone Redis, or a new primary whose old one is gone) cannot lose a write
  * to a failover; there a WAIT would only block for its timeout, so it is not sent. Whether replicas exist is
  * read with ROLE in every batch; the WAIT of a batch goes by the previous answer (re-read after each
- * reconnect), and a batch is only confirmed when both agree: WAIT sent and acknowledged, or no WAIT sent
- * and ROLE still shows no replica.
+ * reconnect). A batch is confirmed when WAIT was acknowledged, or when this batch's ROLE shows no replica.
+ *
+ * Known limit: a primary cut off from its replicas by a partition also shows none, and keeps confirming while
+ * Sentinel may promote a replica on the other side. Redis's own answer is `min-replicas-to-write 1` with
+ * `min-replicas-max-lag` on the primary: it then refuses the writes, renewals fail, and holders stop at their
+ * deadlines (README, "Redis failover").
  */
 import * as t from 'io-ts';
 import { isRight } from 'fp-ts/Either';
@@ -43,6 +47,8 @@ export class ReplicaAck {
     private readonly log?: Logger,
   ) {
     // After a reconnect the primary may be another node (a failover): ask afresh before the next WAIT.
+    // Batches built while disconnected then wait for the reconnect and ask ROLE first.
+    redis.on('close', () => (this.replicas = undefined));
     redis.on('ready', () => (this.replicas = undefined));
   }
 
@@ -80,6 +86,9 @@ export class ReplicaAck {
       return { replies, confirmed: true, unconfirmedBecause: undefined };
     }
     if (typeof acked === 'number' && acked >= 1) return { replies, confirmed: true, unconfirmedBecause: undefined };
+    // The replica the last batch saw is gone (a new primary after a failover, its old one dead): nothing can
+    // lose this batch to a failover now, as in the no-replica case above.
+    if (!waitErr && replicasNow === 0) return { replies, confirmed: true, unconfirmedBecause: undefined };
     return { replies, confirmed: false, unconfirmedBecause: waitErr ? `WAIT failed: ${waitErr.message}` : `no replica acknowledged within ${this.waitMs} ms` };
   }
 

@@ -9,7 +9,8 @@ import { strict as assert } from 'node:assert';
 import { runFailover } from '../support/redis-failover';
 import { Stage } from '../support/stage';
 
-const TTL_MS = 2000;
+/** The default lock TTL: a Sentinel failover (down-after 1 s) then passes within one lease. */
+const TTL_MS = 5000;
 /** README, "Redis failover": the longest two instances may send into one guild at once, with WAIT on. */
 const OVERLAP_BOUND_MS = 200;
 
