@@ -25,7 +25,7 @@ describe('player: a Sentinel failover while two instances play 3 guilds', functi
     for (const g of f.guilds) {
       console.log(`      guild ${g.guild}: interruption ${Math.round(g.interruptionMs)} ms, position error ${g.positionErrorMs} ms, longest overlap ${g.longestOverlapMs} ms, ${g.sessions} instance(s) heard`);
     }
-    console.log(`      acknowledged enqueues: ${f.acknowledged} (${f.acknowledgedBeforeKill} before the kill); lost in the failover: ${f.lost.length} (README: not waited for)`);
+    console.log(`      acknowledged enqueues: ${f.acknowledgedBeforeKill} before the kill, ${f.acknowledgedAfterKill} after it; lost in the failover: ${f.lost.length} (README: not waited for)`);
 
     assert.ok(f.promotedReplica, 'Sentinel promoted the replica');
     for (const g of f.guilds) {
