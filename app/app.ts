@@ -140,8 +140,20 @@ export async function startApp(config: Config, discord: DiscordTarget, log: Logg
     const endpoint = await redisEndpoint(config, log, teardown);
     const redis = connectRedis(endpoint, { commandTimeout: COMMAND_TIMEOUT_MS });
     const where = describeEndpoint(endpoint);
-    redis.on('error', (err: Error) => log.warn({ err, redis: where }, 'redis connection error'));
-    redis.on('ready', () => log.info({ redis: where, primary: peerAddress(redis) }, 'connected to redis'));
+    // One warning per outage, not one per reconnect attempt (every 0.5-2 s); the rest at debug.
+    let outageReported = false;
+    redis.on('error', (err: Error) => {
+      if (outageReported) {
+        log.debug({ err, redis: where }, 'redis connection error');
+        return;
+      }
+      outageReported = true;
+      log.warn({ err, redis: where }, 'redis connection error: reconnecting (further errors until it is back are logged at debug)');
+    });
+    redis.on('ready', () => {
+      outageReported = false;
+      log.info({ redis: where, primary: peerAddress(redis) }, 'connected to redis');
+    });
     watchPrimaryAddress(redis, ({ from, to }) => {
       metrics.redisFailovers.inc();
       log.warn({ redis: where, from, to }, `redis failover: the primary moved from ${from} to ${to}`);

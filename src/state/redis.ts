@@ -9,6 +9,9 @@ import type { RedisEndpoint } from './redis-endpoint';
  */
 export const COMMAND_TIMEOUT_MS = 5000;
 
+/** Longest wait between two reconnects in Sentinel mode (URL mode: 2000 ms). Default 500. */
+export const SENTINEL_RETRY_CAP_MS = 500;
+
 /**
  * A primary demoted to a replica (a failover while this connection stayed up) answers writes with
  * READONLY: reconnect, which in Sentinel mode asks the Sentinels for the new primary, and resend the command.
@@ -50,7 +53,9 @@ export function connectRedis(endpoint: RedisEndpoint, options: RedisOptions = {}
     // Commands issued while disconnected wait for the reconnect instead of failing at once,
     // but not forever: a reconcile should fail and be retried with backoff.
     maxRetriesPerRequest: 2,
-    retryStrategy: (attempt) => Math.min(50 * 2 ** attempt, 2000),
+    // In Sentinel mode a reconnect asks the Sentinels first, which is cheap, and the one after the
+    // promotion is the one that finds the new primary: retry sooner so a failover is followed sooner.
+    retryStrategy: (attempt) => Math.min(50 * 2 ** attempt, endpoint.kind === 'sentinel' ? SENTINEL_RETRY_CAP_MS : 2000),
     reconnectOnError: reconnectOnReadonly,
     enableAutoPipelining: true,
     lazyConnect: false,

@@ -8,6 +8,12 @@ async function readyz(port: number): Promise<{ status: number; body: string }> {
   return { status: response.status, body: await response.text() };
 }
 
+async function metric(port: number, name: string): Promise<number> {
+  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+  const line = text.split('\n').find((l) => l.startsWith(`${name} `));
+  return line === undefined ? Number.NaN : Number(line.slice(name.length + 1));
+}
+
 describe('player: liveness and readiness', function () {
   this.timeout(60_000);
   // Its own Redis: this suite takes it down.
@@ -17,19 +23,37 @@ describe('player: liveness and readiness', function () {
   after(() => stage.stop());
   Stage.dumpOnFailure(() => stage);
 
-  it('is unready while Redis is down and ready again when it is back, without a restart', async () => {
-    const bot = await stage.startBot();
+  it('stays ready through a short Redis outage (HIQTY_REDIS_OUTAGE_GRACE_MS), is unready after it, and ready again when Redis is back', async () => {
+    // A grace long enough that the first look after the disconnect surely falls inside it on a busy machine.
+    const bot = await stage.startBot({ HIQTY_REDIS_OUTAGE_GRACE_MS: '4000' });
     assert.equal((await readyz(bot.httpPort)).status, 200);
     assert.equal((await fetch(`http://127.0.0.1:${bot.httpPort}/livez`)).status, 200);
+    await redis.current.stop();
+    await waitFor('the disconnect', async () => (await metric(bot.httpPort, 'hiqty_redis_connected')) === 0, { timeoutMs: 10_000, intervalMs: 20 });
+    assert.equal((await readyz(bot.httpPort)).status, 200, 'still ready inside the grace');
+    const down = await waitFor('unready after the grace', async () => {
+      const r = await readyz(bot.httpPort);
+      return r.status === 503 ? r : undefined;
+    }, { timeoutMs: 15_000, intervalMs: 50 });
+    assert.match(down.body, /redis/);
+    assert.equal((await fetch(`http://127.0.0.1:${bot.httpPort}/livez`)).status, 200, 'still live: a restart would not help');
+    await redis.current.start();
+    await waitFor('ready again', async () => (await readyz(bot.httpPort)).status === 200, { timeoutMs: 10_000 });
+  });
+
+  it('with HIQTY_REDIS_OUTAGE_GRACE_MS=0, is unready as soon as Redis is down', async () => {
+    const bot = await stage.startBot({ HIQTY_REDIS_OUTAGE_GRACE_MS: '0' });
+    assert.equal((await readyz(bot.httpPort)).status, 200);
     await redis.current.stop();
     const down = await waitFor('unready', async () => {
       const r = await readyz(bot.httpPort);
       return r.status === 503 ? r : undefined;
     });
     assert.match(down.body, /redis/);
-    assert.equal((await fetch(`http://127.0.0.1:${bot.httpPort}/livez`)).status, 200, 'still live: a restart would not help');
     await redis.current.start();
     await waitFor('ready again', async () => (await readyz(bot.httpPort)).status === 200, { timeoutMs: 10_000 });
+    bot.proc.kill('SIGKILL');
+    await bot.proc.exited;
   });
 
   it('turns unready on SIGTERM while it still drains the current track', async () => {

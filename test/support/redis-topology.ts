@@ -164,6 +164,8 @@ export interface PrimaryReplica extends AdminClients {
   readonly replica: RedisNode;
   /** The Redis nodes' password (requirepass and masterauth), when one was set. */
   readonly password: string | undefined;
+  /** Set when the nodes (and Sentinels started on them) speak TLS only. */
+  readonly tls: TlsFiles | undefined;
   kill(node: RedisNode, signal?: NodeJS.Signals): Promise<void>;
   restart(node: RedisNode): Promise<void>;
   /** The node's recent output (for failure messages). */
@@ -179,14 +181,48 @@ export interface PrimaryReplicaOptions {
   readonly persistence: boolean;
   /** requirepass on both nodes and masterauth on the replica. Default none. */
   readonly password?: string;
+  /**
+   * TLS only (no plain port) on the nodes, replication over TLS, clients not asked for certificates;
+   * Sentinels started on this topology speak TLS too. Default plain TCP.
+   */
+  readonly tls?: TlsFiles;
+}
+
+/** A server certificate and key, and the CA that signs them (makeTestCa() gives one that is all three). */
+export interface TlsFiles {
+  readonly caPem: string;
+  readonly certPem: string;
+  readonly keyPem: string;
+}
+
+/** Config lines that make a node (or a Sentinel) listen with TLS only on `port`, and connect out with TLS. */
+function tlsLines(dir: string, tls: TlsFiles, port: number): string {
+  const file = (name: string, text: string): string => {
+    const p = path.join(dir, name);
+    writeFileSync(p, text, { mode: 0o600 });
+    return p;
+  };
+  return [
+    'port 0',
+    `tls-port ${port}`,
+    `tls-cert-file ${file('tls-server.pem', tls.certPem)}`,
+    `tls-key-file ${file('tls-server.key', tls.keyPem)}`,
+    `tls-ca-cert-file ${file('tls-ca.pem', tls.caPem)}`,
+    'tls-auth-clients no',
+    'tls-replication yes',
+  ].join('\n');
 }
 
 /** Closes clients once (a second disconnect() of an ended ioredis client arms a 2 s timer). */
 class Clients {
   private readonly all = new Set<Redis>();
-  constructor(private readonly password: () => string | undefined) {}
+  constructor(
+    private readonly password: () => string | undefined,
+    private readonly caPem?: string,
+  ) {}
   client = (node: RedisNode, options: RedisOptions = {}): Redis => {
-    const c = new Redis({ host: node.host, port: node.port, password: this.password(), maxRetriesPerRequest: 1, ...options });
+    const tls = this.caPem === undefined ? {} : { tls: { ca: [this.caPem] } };
+    const c = new Redis({ host: node.host, port: node.port, password: this.password(), maxRetriesPerRequest: 1, ...tls, ...options });
     // The harness's clients see their nodes killed on purpose; ioredis would print unhandled errors.
     c.on('error', () => undefined);
     this.all.add(c);
@@ -202,12 +238,13 @@ class Clients {
 export async function startPrimaryReplica(options: PrimaryReplicaOptions): Promise<PrimaryReplica & { readonly group: ProcessGroup; readonly clients: Clients }> {
   const dir = mkdtempSync(path.join(tmpdir(), 'hiqty-topology-'));
   const group = new ProcessGroup(dir);
-  const clients = new Clients(() => options.password);
+  const clients = new Clients(() => options.password, options.tls?.caPem);
   const persistence = options.persistence
     ? 'appendonly yes\nappendfsync everysec\nsave ""'
     : 'appendonly no\nsave ""';
   const auth = options.password ? `requirepass ${options.password}\nmasterauth ${options.password}` : '';
-  const base = (port: number): string => `port ${port}\nbind 127.0.0.1\nprotected-mode no\n${persistence}\n${auth}`;
+  const listen = (port: number): string => (options.tls === undefined ? `port ${port}` : tlsLines(dir, options.tls, port));
+  const base = (port: number): string => `${listen(port)}\nbind 127.0.0.1\nprotected-mode no\n${persistence}\n${auth}`;
   try {
     const primary = await group.add('primary', 'data', base);
     const replica = await group.add('replica', 'data', (port) => `${base(port)}\nreplicaof 127.0.0.1 ${primary.port}`);
@@ -217,6 +254,7 @@ export async function startPrimaryReplica(options: PrimaryReplicaOptions): Promi
       primary,
       replica,
       password: options.password,
+      tls: options.tls,
       client: clients.client,
       kill: (node: RedisNode, signal?: NodeJS.Signals) => group.kill(node, signal),
       restart: (node: RedisNode) => group.restart(node),
@@ -297,7 +335,7 @@ export async function startSentinels(
   const password = options.password;
   const conf = (port: number): string =>
     [
-      `port ${port}`,
+      topology.tls === undefined ? `port ${port}` : tlsLines(group.dir, topology.tls, port),
       'bind 127.0.0.1',
       'protected-mode no',
       `sentinel monitor ${name} 127.0.0.1 ${topology.primary.port} 2`,
@@ -340,6 +378,7 @@ export async function startSentinels(
         REDIS_SENTINEL_NAME: name,
         ...(topology.password ? { REDIS_PASSWORD: topology.password } : {}),
         ...(password ? { REDIS_SENTINEL_PASSWORD: password } : {}),
+        ...(topology.tls ? { REDIS_TLS: 'true', REDIS_TLS_CA_FILE: path.join(group.dir, 'tls-ca.pem') } : {}),
       };
     },
     async waitForPrimary({ not, timeoutMs = 30_000 } = {}): Promise<RedisNode> {
