@@ -67,6 +67,8 @@ export async function startPlayer(wiring: PlayerWiring, store: PlayerStore = wir
   // onLost only fires from renewals, which start after the first claim, so `player` exists by then.
   const keeper = new LeaseKeeper(leases, clock, { onLost: (guild, reason, lease) => player.lose(guild, reason, lease), log });
   const player = new PlayerReconciler({ ...wiring, store, keeper });
+  // Back after an outage or a failover: renew at once, while the deadlines (from before it) still hold.
+  leaseRedis.on('ready', () => keeper.renewSoon());
 
   const resync = new ResyncSource<string>({
     list: (signal) => scanGuilds(wiring.redis, signal),

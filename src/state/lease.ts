@@ -303,6 +303,17 @@ export class LeaseKeeper {
     return this.client.release(lease);
   }
 
+  /**
+   * Renews every lease now instead of at the next period: after the leases' connection comes back (a
+   * failover, a restart), so a holder reaches the new primary before its deadline instead of up to TTL/3
+   * later. A round already in flight is not doubled.
+   */
+  renewSoon(): void {
+    if (this.stopped || this.leases.size === 0) return;
+    this.nextRenewAt = this.clock.monotonic();
+    this.schedule();
+  }
+
   /** Stops the timer; held leases are neither renewed nor released (callers release what they want first). */
   stop(): void {
     this.stopped = true;
