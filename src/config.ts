@@ -257,6 +257,7 @@ export function envCodec(instanceIdDefault: string = defaultInstanceId()) {
     HIQTY_REDIS_OUTAGE_GRACE_MS: withDefault(intFromString(0, 600_000), 10_000),
     HIQTY_INSTANCE_ID: withDefault(InstanceId, instanceIdDefault),
     HIQTY_LOCK_TTL_MS: withDefault(intFromString(1000, 60_000), 5000),
+    // 250: a replica on a healthy link answers in about a millisecond; well under TTL/3 at the smallest TTL (333 ms).
     HIQTY_REDIS_WAIT_MS: withDefault(intFromString(0, 10_000), 250),
     HIQTY_HTTP_PORT: withDefault(intFromString(0, 65_535), 8080),
     HIQTY_TRUST_PROXY: withDefault(TrustedProxies, []),

@@ -100,16 +100,13 @@ export interface LeaseOptions {
   readonly metrics?: LeaseMetrics;
   /**
    * How long a claim and a renewal wait for one replica to acknowledge them (`WAIT 1 <ms>`), when the
-   * primary has replicas (HIQTY_REDIS_WAIT_MS, default 250; 0 never waits). The client's connection must
-   * then be the leases' own: WAIT blocks it.
+   * primary has replicas (HIQTY_REDIS_WAIT_MS, whose default is 250). Default here 0: never waits, for
+   * callers on a shared connection. With a wait, the client's connection must be the leases' own: WAIT blocks it.
    */
   readonly waitMs?: number;
   /** Where a Redis that refuses WAIT or ROLE is reported, once. */
   readonly log?: Logger;
 }
-
-/** Default of HIQTY_REDIS_WAIT_MS: well under TTL/3 (the renewal period) at the smallest TTL, 1000 ms. */
-export const DEFAULT_REDIS_WAIT_MS = 250;
 
 const ClaimReply = t.union([
   t.tuple([t.literal('claimed'), t.string, t.number, t.string]),
