@@ -14,7 +14,10 @@ export const SENTINEL_RETRY_CAP_MS = 500;
 
 /**
  * A primary demoted to a replica (a failover while this connection stayed up) answers writes with
- * READONLY: reconnect, which in Sentinel mode asks the Sentinels for the new primary, and resend the command.
+ * READONLY: reconnect, which in Sentinel mode asks the Sentinels for the new primary (in URL mode, resolves
+ * the name again, which a managed Redis moves to the promoted replica), and resend the command.
+ * Known limit: a REDIS_URL that names a replica for good makes every write reconnect and retry until the
+ * command's own limit (COMMAND_TIMEOUT_MS on the command connection) fails it.
  */
 export function reconnectOnReadonly(err: Error): 2 | false {
   return err.message.startsWith('READONLY') ? 2 : false;

@@ -6,7 +6,6 @@
  * (Leases across the failover, two instances and the overlap bound are issue 18's failover test.)
  */
 import { strict as assert } from 'node:assert';
-import type { SentinelEndpoint } from '../../src/state/redis-endpoint';
 import { runCli } from '../cli/support';
 import { cleanEnv, spawnHiqty } from '../support/proc';
 import { startPrimaryReplica, startSentinels, type PrimaryReplica, type Sentinels } from '../support/redis-topology';
@@ -23,14 +22,7 @@ describe('redis through Sentinels (a hiqty child process and the CLI)', function
     this.timeout(60_000);
     topology = await startPrimaryReplica({ persistence: false, password: 'node-pass' });
     sentinels = await startSentinels(topology, { count: 3, name: 'hiqty', downAfterMs: 1000, failoverTimeoutMs: 10_000, password: 'sentinel-pass' });
-    const endpoint: SentinelEndpoint = {
-      kind: 'sentinel',
-      sentinels: sentinels.nodes.map((n) => ({ host: n.host, port: n.port })),
-      name: 'hiqty',
-      sentinelPassword: 'sentinel-pass',
-      password: 'node-pass',
-      tls: false,
-    };
+    const endpoint = sentinels.endpoint();
     // REDIS_URL unset: the bots find Redis through the Sentinels only.
     stage = await Stage.start(endpointTestRedis(endpoint, topology.primary.port), { env: { REDIS_URL: undefined, ...sentinels.env() } });
   });

@@ -77,14 +77,7 @@ describe('redis connections', function () {
       this.timeout(60_000);
       topology = await startPrimaryReplica({ persistence: false, password: 'node-pass' });
       sentinels = await startSentinels(topology, { count: 3, name: 'hiqty', downAfterMs: 1000, failoverTimeoutMs: 10_000, password: 'sentinel-pass' });
-      endpoint = {
-        kind: 'sentinel',
-        sentinels: sentinels.nodes.map((n) => ({ host: n.host, port: n.port })),
-        name: 'hiqty',
-        sentinelPassword: 'sentinel-pass',
-        password: 'node-pass',
-        tls: false,
-      };
+      endpoint = sentinels.endpoint();
     });
     after(() => topology.stop());
 
@@ -145,25 +138,14 @@ describe('redis connections', function () {
 
     it('a connection left on a demoted primary reconnects on READONLY and resends the write to the new primary', async function () {
       this.timeout(90_000);
-      // The previous test left `replica` as the primary; bring the old one back (Sentinel makes it a replica).
-      if (!topology.primary.running()) await topology.restart(topology.primary);
-      const current = await sentinels.waitForPrimary();
-      const other = current === topology.primary ? topology.replica : topology.primary;
-      await waitFor('the other node to replicate', async () => /master_link_status:up/.test(await topology.client(other).info('replication')), { timeoutMs: 30_000, intervalMs: 200 });
-      // No failover detector: only the READONLY answer can tell this connection that its primary was demoted.
-      const redis = open(endpoint, { failoverDetector: false });
-      await redis.set('before-demotion', '1');
-      assert.equal(peerAddress(redis), current.address);
-      const sentinel = topology.client(sentinels.nodes[0] ?? current, { password: 'sentinel-pass' });
-      await sentinel.call('SENTINEL', 'FAILOVER', 'hiqty');
-      await sentinels.waitForPrimary({ not: current, timeoutMs: 30_000 });
-      await waitFor('the demoted node to say it is a replica', async () => {
-        const role: unknown = await topology.client(current).call('ROLE');
-        return Array.isArray(role) && role[0] === 'slave';
-      }, { timeoutMs: 30_000, intervalMs: 200 });
-      assert.equal(await redis.set('after-demotion', '1'), 'OK');
-      assert.equal(peerAddress(redis), other.address);
-      assert.equal(await topology.client(other).get('after-demotion'), '1');
+      // A fresh pair: after the SIGKILL above the old primary would first have to rejoin as a replica.
+      const fresh = await startPrimaryReplica({ persistence: false, password: 'node-pass' });
+      try {
+        const freshSentinels = await startSentinels(fresh, { name: 'hiqty', password: 'sentinel-pass' });
+        await demotion(fresh, freshSentinels, { ...endpoint, sentinels: freshSentinels.nodes.map((n) => ({ host: n.host, port: n.port })) });
+      } finally {
+        await fresh.stop();
+      }
     });
   });
 
@@ -199,3 +181,30 @@ describe('redis connections', function () {
     });
   });
 });
+
+/** A write on a connection left on a primary that Sentinel demoted (SENTINEL FAILOVER) reaches the new primary. */
+async function demotion(topology: PrimaryReplica, sentinels: Sentinels, endpoint: SentinelEndpoint): Promise<void> {
+  const current = topology.primary;
+  const other = topology.replica;
+  const redis = connectRedis(endpoint, { failoverDetector: false });
+  redis.on('error', () => undefined);
+  try {
+    // No failover detector: only the READONLY answer can tell this connection that its primary was demoted.
+    await redis.set('before-demotion', '1');
+    assert.equal(peerAddress(redis), current.address);
+    const sentinel = topology.client(sentinels.nodes[0] ?? current, { password: 'sentinel-pass' });
+    await sentinel.call('SENTINEL', 'FAILOVER', 'hiqty');
+    await sentinels.waitForPrimary({ not: current, timeoutMs: 30_000 });
+    // What Sentinel does to the old primary within its 10 s INFO period, done at once to keep the test short.
+    await topology.client(current).call('REPLICAOF', other.host, String(other.port));
+    await waitFor('the demoted node to say it is a replica', async () => {
+      const role: unknown = await topology.client(current).call('ROLE');
+      return Array.isArray(role) && role[0] === 'slave';
+    }, { timeoutMs: 30_000, intervalMs: 200 });
+    assert.equal(await redis.set('after-demotion', '1'), 'OK');
+    assert.equal(peerAddress(redis), other.address);
+    assert.equal(await topology.client(other).get('after-demotion'), '1');
+  } finally {
+    redis.disconnect();
+  }
+}

@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { Redis, type RedisOptions } from 'ioredis';
 import { generate } from 'selfsigned';
+import type { SentinelEndpoint } from '../../src/state/redis-endpoint';
 import { freePort } from '../../src/state/server';
 import { waitFor } from './wait';
 
@@ -297,6 +298,8 @@ export interface Sentinels {
   readonly password: string | undefined;
   /** The environment a hiqty child process needs to find this primary through these Sentinels. */
   env(): Record<string, string>;
+  /** The same as an endpoint for connectRedis in the test process (follows failovers as hiqty does). */
+  endpoint(): SentinelEndpoint;
   /**
    * Asks a running Sentinel (`SENTINEL get-master-addr-by-name`) until it names a primary that is
    * not `options.not` (when given) and that node says it is a master; resolves with that node.
@@ -379,6 +382,17 @@ export async function startSentinels(
         ...(topology.password ? { REDIS_PASSWORD: topology.password } : {}),
         ...(password ? { REDIS_SENTINEL_PASSWORD: password } : {}),
         ...(topology.tls ? { REDIS_TLS: 'true', REDIS_TLS_CA_FILE: path.join(group.dir, 'tls-ca.pem') } : {}),
+      };
+    },
+    endpoint(): SentinelEndpoint {
+      return {
+        kind: 'sentinel',
+        sentinels: nodes.map((n) => ({ host: n.host, port: n.port })),
+        name,
+        ...(password === undefined ? {} : { sentinelPassword: password }),
+        ...(topology.password === undefined ? {} : { password: topology.password }),
+        tls: topology.tls !== undefined,
+        ...(topology.tls === undefined ? {} : { caPem: topology.tls.caPem }),
       };
     },
     async waitForPrimary({ not, timeoutMs = 30_000 } = {}): Promise<RedisNode> {
