@@ -223,6 +223,7 @@ export async function startApp(config: Config, discord: DiscordTarget, log: Logg
       keyspace,
       instance: config.HIQTY_INSTANCE_ID,
       lockTtlMs: config.HIQTY_LOCK_TTL_MS,
+      redisWaitMs: config.HIQTY_REDIS_WAIT_MS,
       workers: config.HIQTY_WORKERS,
       resyncIntervalMs: config.HIQTY_RESYNC_INTERVAL_MS,
       store,

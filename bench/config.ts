@@ -7,6 +7,7 @@ import { METADATA_FULL, METADATA_SMOKE, type MetadataConfig } from './metadata';
 import { REACTIONS_FULL, REACTIONS_SMOKE, type ReactionsConfig } from './reactions';
 import { SERVICES_FULL, SERVICES_SMOKE, type ServicesConfig } from './services-config';
 import { STALL_FULL, STALL_SMOKE, type StallConfig } from './stall';
+import { REDIS_FAILOVER_FULL, REDIS_FAILOVER_SMOKE, type RedisFailoverConfig } from './redis-failover';
 import { BENCH_DAVE_MODE, BENCH_VERIFY } from './stage';
 
 /**
@@ -85,6 +86,8 @@ export interface BenchConfig {
   readonly metadata: MetadataConfig;
   /** How soon one dashboard sees another's change, live and polled (bench/dashboard-live.ts, section 12). */
   readonly dashboardLive: DashboardLiveConfig;
+  /** A Sentinel failover under two instances, and WAIT's latency on lease writes (bench/redis-failover.ts, section 13). */
+  readonly redisFailover: RedisFailoverConfig;
 }
 
 export const FULL: BenchConfig = {
@@ -125,6 +128,7 @@ export const FULL: BenchConfig = {
   verify: BENCH_VERIFY,
   metadata: METADATA_FULL,
   dashboardLive: DASHBOARD_LIVE_FULL,
+  redisFailover: REDIS_FAILOVER_FULL,
 };
 
 /** N = 2, short windows: seconds, not minutes; only that every section yields finite numbers. */
@@ -162,4 +166,5 @@ export const SMOKE: BenchConfig = {
   verify: { sampleEveryMs: 400, windowMs: 200 },
   metadata: METADATA_SMOKE,
   dashboardLive: DASHBOARD_LIVE_SMOKE,
+  redisFailover: REDIS_FAILOVER_SMOKE,
 };

@@ -12,6 +12,7 @@ import type { HerdFigures, HerdRun } from './herd';
 import type { IdleFigures } from './idle';
 import type { LatencyFigures } from './latency';
 import type { DashboardLiveFigures } from './dashboard-live';
+import type { RedisFailoverFigures } from './redis-failover';
 import type { MetadataFigures } from './metadata';
 import type { ReactionsFigures } from './reactions';
 import type { RecoveryFigures } from './recovery';
@@ -52,6 +53,8 @@ export interface Report {
   /** Issue 15: a 100-track Spotify playlist resolved cold and cached (section 11). */
   readonly metadata: MetadataFigures;
   readonly dashboardLive: DashboardLiveFigures;
+  /** Issue 18: a Sentinel failover under two instances, and WAIT's latency on lease writes (section 13). */
+  readonly redisFailover: RedisFailoverFigures;
   /** Sections 1 and 2 with DAVE in the other mode, and DAVE's per-packet cost (section 9). */
   readonly dave: DaveFigures;
   readonly targets: readonly Target[];
@@ -438,7 +441,42 @@ export function renderReport(r: Report): string {
   out.push(`    live: the guild's event stream (hiqty); polled: the usual approach, a page asking every ${r.dashboardLive.pollPeriodMs} ms`);
   out.push(table(['', 'n', 'p50', 'p95', 'max'], [summaryRow('live (SSE)', r.dashboardLive.streamMs), summaryRow('polled', r.dashboardLive.pollMs)]));
   out.push('');
+  out.push(...redisFailoverTables(r.redisFailover));
+  out.push('');
   out.push('Targets');
   out.push(table(['', 'target', 'measured', ''], r.targets.map((t) => [t.what, t.limit, t.value, t.met ? 'met' : 'MISSED'])));
   return out.join('\n');
+}
+
+/** Section 13: the failover rounds per lock TTL, then WAIT's latency. */
+export function redisFailoverTables(f: RedisFailoverFigures): string[] {
+  const out: string[] = [];
+  out.push('13. Redis failover (issue 18): a primary, a replica, 3 Sentinels (down-after 1 s); two instances play 3 guilds; SIGKILL of the primary.');
+  out.push('    Per guild (ms): the longest silence after the kill (0 = played straight through), the position error (+ replayed, - skipped),');
+  out.push('    the longest stretch two instances sent into it at once (README bound: 200 ms)');
+  for (const run of f.runs) {
+    out.push(`    lock TTL ${run.lockTtlMs} ms; acknowledged enqueues ${run.acknowledged}, lost ${run.lost}`);
+    out.push(
+      table(['', 'n', 'p50', 'p95', 'max'], [
+        summaryRow('failover: kill to new primary', run.failoverMs),
+        summaryRow('interruption per guild', run.interruptionMs),
+        summaryRow('position error per guild', run.positionErrorMs),
+        summaryRow('overlap per guild', run.overlapMs),
+      ]),
+    );
+  }
+  out.push(`13b. WAIT on lease writes (ms): a claim, and a renewal round of ${f.leasesPerRound} leases (one pipeline, one WAIT)`);
+  // Sub-millisecond on loopback: two decimals.
+  const row = (name: string, s: Summary): string[] => [name, String(s.n), fmt(s.p50, 2), fmt(s.p95, 2), fmt(s.max, 2)];
+  out.push(
+    table(['', 'n', 'p50', 'p95', 'max'], [
+      row('claim, HIQTY_REDIS_WAIT_MS=0', f.claimMs.off),
+      row('claim, WAIT with a replica', f.claimMs.withReplica),
+      row('claim, no replica (ROLE only)', f.claimMs.withoutReplica),
+      row('renewal round, HIQTY_REDIS_WAIT_MS=0', f.renewalRoundMs.off),
+      row('renewal round, WAIT with a replica', f.renewalRoundMs.withReplica),
+      row('renewal round, no replica (ROLE only)', f.renewalRoundMs.withoutReplica),
+    ]),
+  );
+  return out;
 }

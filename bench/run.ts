@@ -13,6 +13,7 @@ import { herdGuilds, herdUrls, measureHerd, type HerdFigures } from './herd';
 import { measureIdle } from './idle';
 import { measureLatency } from './latency';
 import { measureDashboardLive } from './dashboard-live';
+import { measureRedisFailover } from './redis-failover';
 import { measureMetadata } from './metadata';
 import { runReactions } from './reactions';
 import { ROOT } from './procs';
@@ -70,7 +71,7 @@ export async function runBench(config: BenchConfig, progress: Progress = (l) => 
     {},
     config.dave,
   );
-  let main: Omit<Report, 'dave' | 'packetPath' | 'seconds'>;
+  let main: Omit<Report, 'dave' | 'packetPath' | 'redisFailover' | 'seconds'>;
   try {
     const [passUrl, transUrl, crashUrl, rollA, rollB] = await Promise.all([
       stage.tone(440, config.trackMs, 'ogg-opus'),
@@ -132,7 +133,9 @@ export async function runBench(config: BenchConfig, progress: Progress = (l) => 
   const dave = await measureDave(config, progress);
   progress(`packet path: ${config.packetPath.rounds} rounds of ${config.packetPath.packets} packets over ${config.packetPath.guilds} connections, library vs own`);
   const packetPath = await measurePacketPath(config.packetPath);
-  return { ...main, dave, packetPath, seconds: (performance.now() - started) / 1000 };
+  // Its own topology, sandbox and bots, after every other stage has stopped.
+  const redisFailover = await measureRedisFailover(config.redisFailover, progress);
+  return { ...main, dave, packetPath, redisFailover, seconds: (performance.now() - started) / 1000 };
 }
 
 export function writeReport(report: Report, file = path.join(ROOT, 'bench', 'results', 'latest.json')): string {

@@ -257,6 +257,8 @@ export function envCodec(instanceIdDefault: string = defaultInstanceId()) {
     HIQTY_REDIS_OUTAGE_GRACE_MS: withDefault(intFromString(0, 600_000), 10_000),
     HIQTY_INSTANCE_ID: withDefault(InstanceId, instanceIdDefault),
     HIQTY_LOCK_TTL_MS: withDefault(intFromString(1000, 60_000), 5000),
+    // 250: a replica on a healthy link answers in about a millisecond; and it fits TTL/4 at the smallest TTL (1000).
+    HIQTY_REDIS_WAIT_MS: withDefault(intFromString(0, 10_000), 250),
     HIQTY_HTTP_PORT: withDefault(intFromString(0, 65_535), 8080),
     HIQTY_TRUST_PROXY: withDefault(TrustedProxies, []),
     HIQTY_FETCH_ALLOW: withDefault(HostPortList, []),
@@ -327,6 +329,10 @@ export const CONFIG_DOCS: { readonly [K in keyof Config]: { readonly default: st
   },
   HIQTY_INSTANCE_ID: { default: '(hostname-pid)', doc: 'This instance\'s name in lock values. A restart under the same id takes its own stale locks over at once.' },
   HIQTY_LOCK_TTL_MS: { default: '5000', doc: 'Guild lock TTL (1000-60000). Renewed every TTL/3; a crashed instance\'s guilds resume elsewhere after about this long.' },
+  HIQTY_REDIS_WAIT_MS: {
+    default: '250',
+    doc: 'How long a lease claim or renewal waits for one replica to acknowledge it (`WAIT 1 <ms>`) when the Redis primary has replicas. An unconfirmed claim is not played on, an unconfirmed renewal does not extend the lease, so a failover cannot leave two instances playing one guild past a lease deadline (README, "Redis failover"). 0 turns it off. At most HIQTY_LOCK_TTL_MS / 4 (under the renewal period, TTL/3).',
+  },
   HIQTY_HTTP_PORT: { default: '8080', doc: 'Port of `/livez`, `/readyz` and `/metrics` (0 picks a free port).' },
   HIQTY_TRUST_PROXY: {
     default: '(none)',
@@ -421,7 +427,24 @@ function crossCheck(config: Config): ConfigError[] {
     expected: 'a plain-http origin also listed in HIQTY_FETCH_ALLOW (or an https origin)',
     message: `HIQTY_SERVICE_ORIGINS maps ${o.host} to plain-http ${o.origin.origin}, which is not in HIQTY_FETCH_ALLOW: add ${hostPort(o.origin)} there or use https`,
   }));
-  return [...origins, ...spotifyPair(config), ...dashboardTrio(config), ...redisRules(config)];
+  return [...origins, ...spotifyPair(config), ...dashboardTrio(config), ...redisRules(config), ...redisWaitRule(config)];
+}
+
+/**
+ * A renewal round that may wait HIQTY_REDIS_WAIT_MS must end before the next one starts (every TTL/3): a
+ * longer wait would skip rounds, leaving a holder with fewer chances of a confirmed renewal before its deadline.
+ */
+function redisWaitRule(config: Config): ConfigError[] {
+  const limit = Math.floor(config.HIQTY_LOCK_TTL_MS / 4);
+  if (config.HIQTY_REDIS_WAIT_MS <= limit) return [];
+  return [
+    {
+      variable: 'HIQTY_REDIS_WAIT_MS',
+      value: String(config.HIQTY_REDIS_WAIT_MS),
+      expected: `at most HIQTY_LOCK_TTL_MS / 4 (${limit})`,
+      message: `HIQTY_REDIS_WAIT_MS is ${config.HIQTY_REDIS_WAIT_MS}: with HIQTY_LOCK_TTL_MS ${config.HIQTY_LOCK_TTL_MS} it must be at most ${limit} (under the renewal period, TTL/3), or 0 to turn the wait off`,
+    },
+  ];
 }
 
 /** Where Redis is must be said one way: a URL, or Sentinels; TLS settings must fit the one chosen. */

@@ -44,6 +44,16 @@ describe('config', () => {
     assert.equal(result.right.REDIS_URL, 'redis://h:6379/0');
   });
 
+  it('HIQTY_REDIS_WAIT_MS: 250 by default (fits the smallest TTL), at most TTL/4, 0 turns it off', () => {
+    const ok = loadConfig({ HIQTY_LOCK_TTL_MS: '1000' }, 'test-1');
+    assert.ok(isRight(ok));
+    assert.equal(ok.right.HIQTY_REDIS_WAIT_MS, 250);
+    assert.ok(isRight(loadConfig({ HIQTY_LOCK_TTL_MS: '1000', HIQTY_REDIS_WAIT_MS: '0' }, 'test-1')));
+    assert.deepEqual(errorsOf({ HIQTY_LOCK_TTL_MS: '1000', HIQTY_REDIS_WAIT_MS: '300' }), [
+      'HIQTY_REDIS_WAIT_MS is 300: with HIQTY_LOCK_TTL_MS 1000 it must be at most 250 (under the renewal period, TTL/3), or 0 to turn the wait off',
+    ]);
+  });
+
   it('names the variable, the value and what was expected', () => {
     assert.deepEqual(errorsOf({ HIQTY_LOCK_TTL_MS: 'abc' }), ['HIQTY_LOCK_TTL_MS is "abc": expected an integer from 1000 to 60000']);
     assert.deepEqual(errorsOf({ HIQTY_HTTP_PORT: '70000' }), ['HIQTY_HTTP_PORT is "70000": expected an integer from 0 to 65535']);

@@ -20,6 +20,8 @@ export interface PlayerWiring extends Omit<PlayerDeps, 'keeper'> {
   readonly keyspace: KeyspaceHub;
   readonly instance: string;
   readonly lockTtlMs: number;
+  /** HIQTY_REDIS_WAIT_MS: how long claims and renewals wait for a replica (0: never). */
+  readonly redisWaitMs: number;
   readonly workers: number;
   readonly resyncIntervalMs: number;
   readonly reconcileMetrics?: ReconcileMetrics;
@@ -50,10 +52,23 @@ export type DrainOutcome =
 
 export async function startPlayer(wiring: PlayerWiring, store: PlayerStore = wiring.store): Promise<Player> {
   const { clock, log } = wiring;
-  const leases = new LeaseClient(wiring.redis, clock, { instance: wiring.instance, ttlMs: wiring.lockTtlMs, metrics: wiring.leaseMetrics });
+  // Leases get a connection of their own: a claim or renewal round waits there for a replica (WAIT),
+  // which blocks its connection, and the shared one must never wait behind it.
+  const leaseRedis = wiring.redis.duplicate();
+  // Its failures show as failing renewal rounds (logged once per incident by the keeper), not here.
+  leaseRedis.on('error', (err: unknown) => log.debug({ err }, 'lease connection error'));
+  const leases = new LeaseClient(leaseRedis, clock, {
+    instance: wiring.instance,
+    ttlMs: wiring.lockTtlMs,
+    metrics: wiring.leaseMetrics,
+    waitMs: wiring.redisWaitMs,
+    log,
+  });
   // onLost only fires from renewals, which start after the first claim, so `player` exists by then.
   const keeper = new LeaseKeeper(leases, clock, { onLost: (guild, reason, lease) => player.lose(guild, reason, lease), log });
   const player = new PlayerReconciler({ ...wiring, store, keeper });
+  // Back after an outage or a failover: renew at once, while the deadlines (from before it) still hold.
+  leaseRedis.on('ready', () => keeper.renewSoon());
 
   const resync = new ResyncSource<string>({
     list: (signal) => scanGuilds(wiring.redis, signal),
@@ -113,6 +128,7 @@ export async function startPlayer(wiring: PlayerWiring, store: PlayerStore = wir
       } finally {
         await player.releaseAll();
         keeper.stop();
+        leaseRedis.disconnect();
       }
     },
   };

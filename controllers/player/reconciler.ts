@@ -203,6 +203,12 @@ export class PlayerReconciler implements Reconciler<string> {
       result = await this.deps.keeper.claim(guild);
     }
     if (result.kind === 'already-held') return { kind: 'held', retryMs: NOT_READY_RETRY_MS };
+    if (result.kind === 'unconfirmed') {
+      // No replica has the claim yet: a failover now could hand the guild to another instance too. Nothing
+      // is joined or played on it; the next try takes our own lock over and waits again.
+      this.deps.log.warn({ guild, value: result.value, because: result.because }, 'claim not confirmed by a replica: not playing yet, claiming again shortly');
+      return { kind: 'held', retryMs: result.retryMs };
+    }
     if (result.kind === 'held') {
       // Try again about when the holder's lock would lapse; notifications usually bring us back sooner.
       return { kind: 'held', retryMs: Math.max(100, Math.min(result.ttlMs, 60_000)) + Math.floor(Math.random() * 100) };

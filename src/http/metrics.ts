@@ -62,8 +62,8 @@ export function createMetrics(registry: Registry): Metrics {
   const playersActive = new Gauge({ name: 'hiqty_players_active', help: 'Guilds this instance has a player for.', registers });
   const tracksStarted = new Counter({ name: 'hiqty_tracks_started_total', help: 'Tracks started, by path: passthrough (demux only) or transcoded (ffmpeg).', labelNames: ['path'], registers });
   const tracksEnded = new Counter({ name: 'hiqty_tracks_ended_total', help: 'Tracks that ended, by outcome.', labelNames: ['outcome'], registers });
-  const leaseClaims = new Counter({ name: 'hiqty_lease_claims_total', help: 'Guild lease claims, by outcome (claimed, held by another).', labelNames: ['outcome'], registers });
-  const leaseRenewals = new Counter({ name: 'hiqty_lease_renewals_total', help: 'Guild lease renewals, by outcome (renewed, taken, error).', labelNames: ['outcome'], registers });
+  const leaseClaims = new Counter({ name: 'hiqty_lease_claims_total', help: 'Guild lease claims, by outcome (claimed, held by another, unconfirmed: no replica acknowledged it in time).', labelNames: ['outcome'], registers });
+  const leaseRenewals = new Counter({ name: 'hiqty_lease_renewals_total', help: 'Guild lease renewals, by outcome (renewed, taken, error, unconfirmed: no replica acknowledged it, deadline kept).', labelNames: ['outcome'], registers });
   const leaseLosses = new Counter({ name: 'hiqty_lease_losses_total', help: 'Guild leases lost while playing, by reason (taken, expired).', labelNames: ['reason'], registers });
   const leaseHandovers = new Counter({ name: 'hiqty_lease_handovers_total', help: 'Guilds released at a track boundary for another instance (drain).', registers });
   const commandToFirstPacket = new Histogram({ name: 'hiqty_command_to_first_packet_seconds', help: 'Time from a play command to the first audio packet sent.', buckets: FIRST_PACKET_BUCKETS, registers });

@@ -13,6 +13,7 @@ import type { Logger } from '../log';
 import { decode } from '../codecs';
 import { guildKeys } from './keys';
 import { LockValue } from './schema';
+import { ReplicaAck, type PipelineReply } from './replica-ack';
 import { registerScripts } from './scripts';
 
 /** A held lease. The deadline is monotonic (Clock.monotonic()) and only ever moves forward. */
@@ -54,6 +55,17 @@ export type ClaimResult =
       readonly replaced: string | undefined;
     }
   | {
+      /**
+       * The lock was set but no replica confirmed it in time: a failover could still lose it, so the
+       * claimer must not act on it (no join, no audio). It is left to expire, or to be claimed again
+       * (our own lock is taken over at once) after retryMs.
+       */
+      readonly kind: 'unconfirmed';
+      readonly value: string;
+      readonly retryMs: number;
+      readonly because: string;
+    }
+  | {
       readonly kind: 'held';
       /** The current lock value, parsed; undefined when it is not a valid `{instance}:{epoch}`. */
       readonly holder: LockValue | undefined;
@@ -62,13 +74,14 @@ export type ClaimResult =
       readonly ttlMs: number;
     };
 
-export type RenewResult = { readonly kind: 'renewed' } | { readonly kind: 'lost' };
+/** `unconfirmed`: the lock is ours on the primary, but no replica confirmed the extension, so the deadline stays. */
+export type RenewResult = { readonly kind: 'renewed' } | { readonly kind: 'unconfirmed' } | { readonly kind: 'lost' };
 export type ReleaseResult = { readonly kind: 'released' } | { readonly kind: 'not-held' };
 
 /** Counting hooks for /metrics; the default does nothing. */
 export interface LeaseMetrics {
-  claim(outcome: 'claimed' | 'held'): void;
-  renewal(outcome: 'renewed' | 'taken' | 'error'): void;
+  claim(outcome: 'claimed' | 'held' | 'unconfirmed'): void;
+  renewal(outcome: 'renewed' | 'taken' | 'error' | 'unconfirmed'): void;
   loss(reason: LossReason): void;
 }
 
@@ -85,6 +98,14 @@ export interface LeaseOptions {
    */
   readonly driftMs?: number;
   readonly metrics?: LeaseMetrics;
+  /**
+   * How long a claim and a renewal wait for one replica to acknowledge them (`WAIT 1 <ms>`), when the
+   * primary has replicas (HIQTY_REDIS_WAIT_MS, whose default is 250). Default here 0: never waits, for
+   * callers on a shared connection. With a wait, the client's connection must be the leases' own: WAIT blocks it.
+   */
+  readonly waitMs?: number;
+  /** Where a Redis that refuses WAIT or ROLE is reported, once. */
+  readonly log?: Logger;
 }
 
 const ClaimReply = t.union([
@@ -100,6 +121,7 @@ export class LeaseClient {
   readonly ttlMs: number;
   readonly driftMs: number;
   readonly metrics: LeaseMetrics;
+  readonly ack: ReplicaAck;
 
   constructor(
     private readonly redis: Redis,
@@ -111,6 +133,7 @@ export class LeaseClient {
     this.ttlMs = options.ttlMs;
     this.driftMs = options.driftMs ?? Math.ceil(options.ttlMs * 0.01) + 2;
     this.metrics = options.metrics ?? noopLeaseMetrics;
+    this.ack = new ReplicaAck(redis, options.waitMs ?? 0, options.log);
     registerScripts(redis);
   }
 
@@ -122,10 +145,16 @@ export class LeaseClient {
   async claim(guild: string): Promise<ClaimResult> {
     const keys = guildKeys(guild);
     const sentAt = this.clock.monotonic();
-    const reply = await this.redis.hiqtyClaim(keys.player_lock, keys.epoch, keys.quarantine, this.instance, this.ttlMs);
+    const batch = await this.ack.exec((p) => p.hiqtyClaim(keys.player_lock, keys.epoch, keys.quarantine, keys.status, this.instance, this.ttlMs), 1);
+    const [error, reply] = batch.replies[0] ?? [new Error('no reply'), undefined];
+    if (error) throw error;
     const decoded = decode(ClaimReply, reply);
     if (isLeft(decoded)) throw new Error(`claim script replied ${JSON.stringify(reply)}: ${decoded.left.join('; ')}`);
     const r = decoded.right;
+    if (r[0] === 'claimed' && !batch.confirmed) {
+      this.metrics.claim('unconfirmed');
+      return { kind: 'unconfirmed', value: r[1], retryMs: Math.max(100, Math.floor(this.ttlMs / 3)), because: batch.unconfirmedBecause ?? 'not confirmed' };
+    }
     if (r[0] === 'claimed') {
       this.metrics.claim('claimed');
       const lease = new Lease(guild, this.instance, r[2], r[1], this.ttlMs, this.deadlineFrom(sentAt));
@@ -136,17 +165,34 @@ export class LeaseClient {
     return { kind: 'held', holder: isLeft(holder) ? undefined : holder.right, value: r[1], ttlMs: Math.max(0, r[2]) };
   }
 
-  /** Compare-and-PEXPIRE; on success the lease's deadline moves to (time before the call) + TTL - drift. */
+  /**
+   * Compare-and-PEXPIRE; on success the lease's deadline moves to (time before the call) + TTL - drift,
+   * but only when a replica confirmed it (or the primary has none).
+   */
   async renew(lease: Lease): Promise<RenewResult> {
     const sentAt = this.clock.monotonic();
-    const reply = await this.redis.hiqtyRenew(guildKeys(lease.guild).player_lock, lease.value, this.ttlMs);
-    return this.applyRenewal(lease, sentAt, reply);
+    const batch = await this.renewBatch([lease]);
+    const [error, reply] = batch.replies[0] ?? [new Error('no reply'), undefined];
+    if (error) throw error;
+    return this.applyRenewal(lease, sentAt, reply, batch.confirmed);
   }
 
-  /** @internal Shared by renew() and the keeper's pipeline. */
-  applyRenewal(lease: Lease, sentAt: number, reply: unknown): RenewResult {
+  /** One renewal per lease and one WAIT for them all, on the leases' connection. */
+  renewBatch(leases: readonly Lease[]): Promise<{ readonly replies: PipelineReply[]; readonly confirmed: boolean; readonly unconfirmedBecause: string | undefined }> {
+    return this.ack.exec((p) => {
+      for (const lease of leases) p.hiqtyRenew(guildKeys(lease.guild).player_lock, lease.value, this.ttlMs);
+    }, leases.length);
+  }
+
+  /** @internal Shared by renew() and the keeper's rounds. */
+  applyRenewal(lease: Lease, sentAt: number, reply: unknown, confirmed = true): RenewResult {
     const decoded = decode(Flag, reply);
     if (isLeft(decoded)) throw new Error(`renew script replied ${JSON.stringify(reply)}`);
+    if (decoded.right === 1 && !confirmed) {
+      // The lock is ours on this primary, but a failover could still roll the extension back: keep the old deadline.
+      this.metrics.renewal('unconfirmed');
+      return { kind: 'unconfirmed' };
+    }
     if (decoded.right === 1) {
       lease.extendTo(this.deadlineFrom(sentAt));
       this.metrics.renewal('renewed');
@@ -164,14 +210,6 @@ export class LeaseClient {
     return decoded.right === 1 ? { kind: 'released' } : { kind: 'not-held' };
   }
 
-  /** Adds one renewal per lease to a pipeline (EVALSHA, loaded on demand by ioredis). */
-  queueRenewal(pipeline: ReturnType<Redis['pipeline']>, lease: Lease): void {
-    pipeline.hiqtyRenew(guildKeys(lease.guild).player_lock, lease.value, this.ttlMs);
-  }
-
-  pipeline(): ReturnType<Redis['pipeline']> {
-    return this.redis.pipeline();
-  }
 }
 
 export type LossReason = 'taken' | 'expired';
@@ -262,6 +300,17 @@ export class LeaseKeeper {
     return this.client.release(lease);
   }
 
+  /**
+   * Renews every lease now instead of at the next period: after the leases' connection comes back (a
+   * failover, a restart), so a holder reaches the new primary before its deadline instead of up to TTL/3
+   * later. A round already in flight is not doubled.
+   */
+  renewSoon(): void {
+    if (this.stopped || this.leases.size === 0) return;
+    this.nextRenewAt = this.clock.monotonic();
+    this.schedule();
+  }
+
   /** Stops the timer; held leases are neither renewed nor released (callers release what they want first). */
   stop(): void {
     this.stopped = true;
@@ -323,23 +372,25 @@ export class LeaseKeeper {
     }
     const round = [...this.leases.values()];
     if (round.length === 0) return;
-    const pipeline = this.client.pipeline();
-    for (const lease of round) this.client.queueRenewal(pipeline, lease);
     const sentAt = this.clock.monotonic();
     this.roundInFlightSince = sentAt;
-    pipeline
-      .exec()
-      .then((replies) => {
+    this.client
+      .renewBatch(round)
+      .then(({ replies, confirmed, unconfirmedBecause }) => {
         let errors = 0;
         let firstError: Error | undefined;
         round.forEach((lease, i) => {
-          const [error, reply] = replies?.[i] ?? [new Error('no reply'), undefined];
+          const [error, reply] = replies[i] ?? [new Error('no reply'), undefined];
           if (error) {
             errors += 1;
             firstError ??= error;
           }
-          this.settle(lease, sentAt, error, reply);
+          this.settle(lease, sentAt, error, reply, confirmed);
         });
+        if (!confirmed && errors === 0) {
+          errors = round.length;
+          firstError = new Error(`renewals not confirmed by a replica (${unconfirmedBecause ?? 'unknown'}): deadlines not extended`);
+        }
         this.roundOutcome(round.length, errors, firstError);
       })
       .catch((err: unknown) => {
@@ -364,7 +415,7 @@ export class LeaseKeeper {
     }
   }
 
-  private settle(lease: Lease, sentAt: number, error: Error | null, reply: unknown): void {
+  private settle(lease: Lease, sentAt: number, error: Error | null, reply: unknown, confirmed: boolean): void {
     // Replies for a lease already reported, released or replaced are ignored: each loss is reported once.
     if (this.leases.get(lease.guild) !== lease) return;
     if (error) {
@@ -379,12 +430,12 @@ export class LeaseKeeper {
     }
     let result: RenewResult;
     try {
-      result = this.client.applyRenewal(lease, sentAt, reply);
+      result = this.client.applyRenewal(lease, sentAt, reply, confirmed);
     } catch {
       this.client.metrics.renewal('error');
       return;
     }
-    if (result.kind === 'renewed') return;
+    if (result.kind !== 'lost') return;
     this.lose(lease, 'taken');
   }
 }

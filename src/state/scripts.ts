@@ -41,13 +41,18 @@ declare module 'ioredis' {
 }
 
 /**
- * KEYS: lock, epoch, quarantine. ARGV: instance, ttlMs.
+ * KEYS: lock, epoch, quarantine, status. ARGV: instance, ttlMs.
  * Claims when the lock is absent, names this instance (a restart under the same id takes its own stale
  * lock over at once), or has no expiry (claims always set PX, so such a value was written by hand and
  * would otherwise wedge the guild forever).
  * Returns {'claimed', value, epoch, replacedValue or ''} or {'held', value, pttl}.
  * A corrupt epoch is quarantined and restarted from the server time in ms: larger than any counter a
  * guild reaches, so no lock value of the past can be issued again.
+ * The new epoch is the largest of INCR's result, the status's epoch + 1 and the replaced lock's epoch + 1:
+ * a failover that lost the last claim's INCR (but kept the status a later write made, or the lock) can
+ * never hand that epoch out again. A failover that lost all three may repeat an epoch number, but then
+ * the value belongs to a claim nobody can still act on: its holder's renewals find no lock and it stops
+ * (README, "Redis failover").
  */
 export const CLAIM_LUA = `
 local current = redis.call('GET', KEYS[1])
@@ -68,7 +73,22 @@ if raw and not (string.match(raw, '^%d+$') and #raw <= 15) then
   redis.call('SET', KEYS[2], string.format('%d', nowMs))
 end
 local epoch = redis.call('INCR', KEYS[2])
-local value = ARGV[1] .. ':' .. epoch
+local floor = 0
+if replaced ~= '' then
+  floor = tonumber(string.match(replaced, ':(%d+)$') or '0') or 0
+end
+local status = redis.call('GET', KEYS[4])
+if status then
+  local ok, decoded = pcall(cjson.decode, status)
+  if ok and type(decoded) == 'table' and type(decoded.epoch) == 'number' and decoded.epoch > floor then
+    floor = decoded.epoch
+  end
+end
+if floor + 1 > epoch and floor < 1e15 then
+  epoch = floor + 1
+  redis.call('SET', KEYS[2], string.format('%d', epoch))
+end
+local value = ARGV[1] .. ':' .. string.format('%d', epoch)
 redis.call('SET', KEYS[1], value, 'PX', ARGV[2])
 return {'claimed', value, epoch, replaced}
 `;
@@ -652,7 +672,7 @@ return {'skipped', index}
 
 const SCRIPTS = {
   hiqtyQueuePage: { numberOfKeys: 1, lua: QUEUE_PAGE_LUA },
-  hiqtyClaim: { numberOfKeys: 3, lua: CLAIM_LUA },
+  hiqtyClaim: { numberOfKeys: 4, lua: CLAIM_LUA },
   hiqtyRenew: { numberOfKeys: 1, lua: RENEW_LUA },
   hiqtyRelease: { numberOfKeys: 1, lua: RELEASE_LUA },
   hiqtyEnqueue: { numberOfKeys: 2, lua: ENQUEUE_LUA },

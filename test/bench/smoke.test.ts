@@ -53,6 +53,15 @@ describe('bench: the make bench pipeline at N = 2', function () {
     assert.equal(report.metadata.cachedRequests, 0, 'metadata: the cached resolution asked Spotify nothing');
     finiteSummary('dashboard live', report.dashboardLive.streamMs);
     finiteSummary('dashboard polled', report.dashboardLive.pollMs);
+    const failover = report.redisFailover.runs[0];
+    assert.ok(failover, 'redis failover: a round ran');
+    finiteSummary('redis failover: interruption', failover.interruptionMs);
+    finiteSummary('redis failover: overlap', failover.overlapMs);
+    for (const [what, w] of [['claim', report.redisFailover.claimMs], ['renewal round', report.redisFailover.renewalRoundMs]] as const) {
+      finiteSummary(`WAIT ${what} off`, w.off);
+      finiteSummary(`WAIT ${what} with a replica`, w.withReplica);
+      finiteSummary(`WAIT ${what} without a replica`, w.withoutReplica);
+    }
     assert.equal(report.targets14.length, 9, 'every issue-14 target is evaluated');
     assert.equal(report.dave.mode, 'required');
     assert.equal(report.dave.other.mode, 'off');

@@ -22,6 +22,19 @@ describe('player reconciler: the decision table', () => {
     assert.equal(h.reconciler.held().get(GUILD)?.playback.kind, 'starting');
   });
 
+  it('a claim no replica confirmed is not acted on: no join, no play, tried again after TTL/3; a confirmed one plays', async () => {
+    const h = harness();
+    h.world.track('a');
+    h.leases.unconfirmed = true;
+    const first = await h.reconcile();
+    assert.equal(h.voice.joins(), 0, 'no voice joined on an unconfirmed claim');
+    assert.equal(h.reconciler.held().size, 0);
+    assert.ok(first.requeueAfterMs !== undefined && first.requeueAfterMs > 0, 'tried again later');
+    h.leases.unconfirmed = false;
+    await h.reconcile();
+    assert.deepEqual(h.voice.current().joins, [CHANNEL], 'the confirmed claim joins');
+  });
+
   it('a voice connection still joining is waited for, and dropped and joined again after the join timeout', async () => {
     const h = harness({ joinTimeoutMs: 2000 });
     h.world.track('a');

@@ -160,6 +160,8 @@ export class FakeLeases implements PlayerLeases {
   claims = 0;
   /** Set to make release() fail as it does with Redis away. */
   releaseFails = false;
+  /** Set to make claims set the lock but go unconfirmed by a replica (the real client's `unconfirmed`). */
+  unconfirmed = false;
   constructor(
     private readonly world: World,
     private readonly clock: ManualClock,
@@ -174,6 +176,7 @@ export class FakeLeases implements PlayerLeases {
     this.world.epoch += 1;
     const value = `${INSTANCE}:${this.world.epoch}`;
     this.world.lock = value;
+    if (this.unconfirmed) return Promise.resolve({ kind: 'unconfirmed', value, retryMs: Math.floor(TTL_MS / 3), because: 'no replica acknowledged within 250 ms' });
     const lease = new Lease(guild, INSTANCE, this.world.epoch, value, TTL_MS, this.clock.monotonic() + TTL_MS);
     this.held.set(guild, lease);
     return Promise.resolve({ kind: 'claimed', lease, replaced: current });

@@ -185,6 +185,8 @@ describe('GuildAudioMonitor', function () {
     m2.flush();
     const st = m2.stats();
     assert.ok(st.overlap >= 90, `overlap ${st.overlap}`);
+    // Both sent from 0 to about 1 s: one stretch of about that length.
+    assert.ok(st.longestOverlapMs >= 900 && st.longestOverlapMs <= 1100, `longest overlap ${st.longestOverlapMs} ms`);
     assert.deepEqual(st.framesBySession, { a: 50, b: 50 });
     assert.deepEqual(
       st.segments.map((g) => [g.sessionId, Math.round(g.hz / 10) * 10]),
@@ -204,6 +206,7 @@ describe('GuildAudioMonitor', function () {
     b.sendAll(a440.slice(50), t + 120);
     const st = m.stats();
     assert.equal(st.overlap, 0);
+    assert.equal(st.longestOverlapMs, 0);
     assert.deepEqual(st.framesBySession, { a: 50, b: a440.length - 50 });
   });
 

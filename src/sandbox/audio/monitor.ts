@@ -184,6 +184,9 @@ export class GuildAudioMonitor {
   private unverified = 0;
   private decodeErrors = 0;
   private overlap = 0;
+  /** The current run of overlapping packets (first and last packet time) and the longest run so far. */
+  private overlapRun: { startMs: number; lastMs: number } | undefined;
+  private longestOverlapMs = 0;
   private firstAtMs: number | undefined;
   private lastAtMs: number | undefined;
   private gaps: AudioGap[] = [];
@@ -252,6 +255,7 @@ export class GuildAudioMonitor {
       if (other === undefined || other === s || other.lastAudioAtMs === undefined) continue;
       if (Math.abs(t - other.lastAudioAtMs) <= this.overlapWindowMs) {
         this.overlap += 1;
+        this.extendOverlapRun(t);
         break;
       }
     }
@@ -262,6 +266,18 @@ export class GuildAudioMonitor {
     s.lastAudioAtMs = t;
     s.ssrc = e.ssrc;
     this.addToWindow(s, opus, t);
+  }
+
+  /**
+   * Overlapping packets no further apart than the overlap window are one stretch of two sessions
+   * sending at once; its length runs from its first to its last packet, plus one 20 ms frame.
+   */
+  private extendOverlapRun(t: number): void {
+    const run = this.overlapRun;
+    if (run === undefined || t - run.lastMs > this.overlapWindowMs) this.overlapRun = { startMs: t, lastMs: t };
+    else run.lastMs = t;
+    const current = this.overlapRun;
+    if (current !== undefined) this.longestOverlapMs = Math.max(this.longestOverlapMs, current.lastMs - current.startMs + 20);
   }
 
   /** Closes every session's partial window so that `stats()` covers the last frames too. */
@@ -290,6 +306,7 @@ export class GuildAudioMonitor {
       windows: this.windows.slice(),
       segments: this.segmentView(),
       overlap: this.overlap,
+      longestOverlapMs: this.longestOverlapMs,
       stalePackets: this.stalePackets,
       decryptFailures: this.decryptFailures,
       unverifiedFrames: this.unverified,
@@ -309,6 +326,8 @@ export class GuildAudioMonitor {
     this.unverified = 0;
     this.decodeErrors = 0;
     this.overlap = 0;
+    this.overlapRun = undefined;
+    this.longestOverlapMs = 0;
     this.firstAtMs = undefined;
     this.lastAtMs = undefined;
     this.gaps = [];

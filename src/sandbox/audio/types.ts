@@ -65,6 +65,11 @@ export interface GuildAudioStats {
   readonly segments: readonly ToneSegment[];
   /** Packets that arrived from one session within 100 ms of a packet from another session. */
   readonly overlap: number;
+  /**
+   * The longest stretch during which two sessions sent audio into the guild at once (ms, from the first
+   * to the last overlapping packet of a run, plus one frame; 0 when never): the overlap window a failover caused.
+   */
+  readonly longestOverlapMs: number;
   readonly stalePackets: number;
   readonly decryptFailures: number;
   readonly framesBySession: Readonly<Record<string, number>>;
