@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { PRODUCTION_VALUES, dryRunInstallArgs, helm, only, ofKind, render, templateArgs, type RenderOptions, type RenderedObject } from './helm';
+import { PRODUCTION_VALUES, dryRunInstallArgs, helm, only, ofKind, renderCases, templateArgs, type RenderOptions, type RenderedObject } from './helm';
 
 // The guards come from kubernetes-models (ESM-only, so import()); render.test.ts validates the full objects.
 type Models = Awaited<ReturnType<typeof loadModels>>;
@@ -30,7 +30,6 @@ async function renderFailure(options: RenderOptions): Promise<string> {
 
 describe('chart: the dashboard (Service, Ingress, OAuth2 secret)', () => {
   let models: Models;
-  const rendered = new Map<string, RenderedObject[]>();
   const cases: Record<string, RenderOptions> = {
     off: {},
     on: DASHBOARD,
@@ -40,13 +39,8 @@ describe('chart: the dashboard (Service, Ingress, OAuth2 secret)', () => {
   };
   before(async () => {
     models = await loadModels();
-    await Promise.all(Object.entries(cases).map(async ([name, options]) => rendered.set(name, await render(options))));
   });
-  function objects(name: string): RenderedObject[] {
-    const found = rendered.get(name);
-    if (found === undefined) throw new Error(`no render ${name}`);
-    return found;
-  }
+  const objects = renderCases(cases);
   const env = (name: string) => {
     const container = only(objects(name), models.apps.Deployment.is, 'Deployment').spec?.template.spec?.containers.find((c) => c.name === 'hiqty');
     assert.ok(container, 'no hiqty container');

@@ -114,3 +114,19 @@ export function only<T>(objects: readonly unknown[], guard: (value: unknown) => 
   if (one === undefined) throw new Error(`no ${what}`);
   return one;
 }
+
+/**
+ * Renders every named case once, all at once, for a suite's tests (call it while the suite is declared, so its
+ * `before` hook does the rendering); the answer finds a case's objects by name.
+ */
+export function renderCases(cases: Readonly<Record<string, RenderOptions>>): (name: string) => RenderedObject[] {
+  const rendered = new Map<string, RenderedObject[]>();
+  before(async () => {
+    await Promise.all(Object.entries(cases).map(async ([name, options]) => rendered.set(name, await render(options))));
+  });
+  return (name) => {
+    const found = rendered.get(name);
+    if (found === undefined) throw new Error(`no render ${name}`);
+    return found;
+  };
+}

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { dryRunInstallArgs, helm, only, ofKind, render, type RenderOptions, type RenderedObject } from './helm';
+import { dryRunInstallArgs, helm, only, ofKind, renderCases, type RenderOptions } from './helm';
 
 // The guards come from kubernetes-models (ESM-only, so import()); render.test.ts validates the full objects.
 type Models = Awaited<ReturnType<typeof loadModels>>;
@@ -24,7 +24,6 @@ const SENTINELS = [0, 1, 2].map((i) => `hq-hiqty-redis-${i}.${DOMAIN}:26379`).jo
 
 describe('chart: the Redis modes', () => {
   let models: Models;
-  const rendered = new Map<string, RenderedObject[]>();
   const cases: Record<string, RenderOptions> = {
     standalone: {},
     sentinel: { set: ['redis.bundled.mode=sentinel'] },
@@ -41,13 +40,8 @@ describe('chart: the Redis modes', () => {
   };
   before(async () => {
     models = await loadModels();
-    await Promise.all(Object.entries(cases).map(async ([name, options]) => rendered.set(name, await render(options))));
   });
-  function objects(name: string): RenderedObject[] {
-    const found = rendered.get(name);
-    if (found === undefined) throw new Error(`no render ${name}`);
-    return found;
-  }
+  const objects = renderCases(cases);
   const deployment = (name: string) => only(objects(name), models.apps.Deployment.is, 'Deployment');
   const hiqty = (name: string) => {
     const found = deployment(name).spec?.template.spec?.containers.find((c) => c.name === 'hiqty');
