@@ -299,8 +299,9 @@ describe('web dashboard over HTTP (sandbox OAuth2, real Redis, a hiqty child pro
     await stage.db.set(corrupt, '{"user":"nope"}', 'PX', 60_000);
     expect(await browser.get('/dashboard/api/me'), 401, 'session-expired');
     assert.equal(await stage.db.exists(corrupt), 0);
+    // The bot's log line comes through its stdout, which the test may read after the answer.
     const bot = stage.bots[0];
-    assert.ok(bot?.proc.lines.some((l) => typeof l.msg === 'string' && l.msg.includes('does not decode')), 'the corrupt session was not logged');
+    await waitFor('the corrupt session to be logged', () => bot?.proc.lines.some((l) => typeof l.msg === 'string' && l.msg.includes('does not decode')) === true);
   });
 
   it('logout deletes the session, revokes the Discord token and clears the cookie', async () => {
