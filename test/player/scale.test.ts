@@ -31,9 +31,10 @@ describe('player: shards and load', function () {
     // Counting and timing cover every packet; decoding one window in five keeps the sandbox light.
     stage = await Stage.start(redis.current, { sandbox: { guilds, monitor: { decodeEvery: { windowsOutOf: 5 } } } });
     const bot = await stage.startBot();
-    // Long enough that the first guild is still playing when the last one starts, even on a loaded machine.
-    const url = await stage.tone(440, 12_000);
-    const frames = 600;
+    // Long enough that the first guild is still playing when the last one starts, even on a loaded machine
+    // (12 s was not, with an image build sharing the two cores: the 50 starts took longer than the first track).
+    const url = await stage.tone(440, 20_000);
+    const frames = 1000;
     const current = stage;
     // Guilds join one after another, each once the previous one is heard, so that all 50 then play at
     // once. (Starting all 50 in the same instant is the failover herd: see README.)
