@@ -11,7 +11,7 @@ import { cleanEnv, spawnHiqty } from '../support/proc';
 import { startPrimaryReplica, startSentinels, type PrimaryReplica, type Sentinels } from '../support/redis-topology';
 import { Stage } from '../support/stage';
 import { waitFor } from '../support/wait';
-import { endpointTestRedis, metricValue } from './topology-stage';
+import { endpointTestRedis, metricValue } from '../support/topology-stage';
 
 describe('redis through Sentinels (a hiqty child process and the CLI)', function () {
   this.timeout(90_000);

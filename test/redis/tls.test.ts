@@ -10,7 +10,7 @@ import { runCli } from '../cli/support';
 import { cleanEnv, spawnHiqty, type HiqtyProcess } from '../support/proc';
 import { makeTestCa, startTlsRedis, type TlsRedis } from '../support/redis-topology';
 import { Stage } from '../support/stage';
-import { endpointTestRedis } from './topology-stage';
+import { endpointTestRedis } from '../support/topology-stage';
 
 const PASSWORD = 'acl pass/3';
 

@@ -10,6 +10,7 @@ import { demoGuilds, type GuildSpec } from '../../src/sandbox/world';
 import { guildKeys, GuildStore, newTrackId } from '../../src/state';
 import { startPrimaryReplica, startSentinels, type Sentinels } from './redis-topology';
 import type { TestRedis } from './redis';
+import { endpointTestRedis } from './topology-stage';
 import { framesOf, Stage } from './stage';
 import { waitFor } from './wait';
 
@@ -69,33 +70,20 @@ export function sentinelClient(sentinels: Sentinels): Redis {
   return client;
 }
 
-/** What Stage needs of a Redis: a client (through the Sentinels) and a URL it only displays. */
-function sentinelTestRedis(sentinels: Sentinels, clients: Redis[]): TestRedis {
-  const first = sentinels.nodes[0];
-  if (!first) throw new Error('no Sentinel');
-  return {
-    url: `redis://${first.address}`,
-    port: first.port,
-    kind: 'process',
-    client: () => {
-      const c = sentinelClient(sentinels);
-      clients.push(c);
-      return c;
-    },
-    stop: () => Promise.reject(new Error('not used: the topology is stopped by the scenario')),
-    start: () => Promise.reject(new Error('not used: the topology is started by the scenario')),
-    close: () => Promise.resolve(),
-  };
-}
-
 export async function runFailover(o: FailoverOptions): Promise<FailoverFigures> {
   const topology = await startPrimaryReplica({ persistence: true });
-  const clients: Redis[] = [];
   let stage: Stage | undefined;
+  let testRedis: TestRedis | undefined;
   try {
     const sentinels = await startSentinels(topology, { downAfterMs: 1000, failoverTimeoutMs: 5000 });
     const guilds = demoGuilds(o.guilds);
-    stage = await Stage.start(sentinelTestRedis(sentinels, clients), {
+    const first = sentinels.nodes[0];
+    if (!first) throw new Error('no Sentinel');
+    // The stage's clients follow the failover as hiqty does; a command stuck on the dead primary's socket
+    // fails after 2 s, so the enqueue loop tries the next one.
+    const redis = endpointTestRedis(sentinels.endpoint(), first.port, { maxRetriesPerRequest: 20, commandTimeout: 2000 });
+    testRedis = redis;
+    stage = await Stage.start(redis, {
       sandbox: { guilds },
       env: {
         REDIS_URL: undefined,
@@ -166,7 +154,7 @@ export async function runFailover(o: FailoverOptions): Promise<FailoverFigures> 
     };
   } finally {
     await stage?.stop();
-    for (const c of clients) c.disconnect();
+    await testRedis?.close();
     await topology.stop();
   }
 }

@@ -5,7 +5,7 @@
 import type { RedisOptions } from 'ioredis';
 import { connectRedis } from '../../src/state/redis';
 import type { RedisEndpoint } from '../../src/state/redis-endpoint';
-import type { TestRedis } from '../support/redis';
+import type { TestRedis } from './redis';
 
 /** A TestRedis whose clients connect to `endpoint`; stop/start are the topology's business, not the stage's. */
 export function endpointTestRedis(endpoint: RedisEndpoint, port: number, extra: RedisOptions = {}): TestRedis {
